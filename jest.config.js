@@ -1,0 +1,60 @@
+/**
+ * NestJS 12 and a few of its dependencies ship only as ES modules. The server loads them
+ * natively (Node's require(esm)); Jest's module runtime on Node 20 cannot, so for tests only
+ * those packages are converted to CommonJS by Babel. Our own TypeScript goes through ts-jest.
+ */
+const ESM_PACKAGES = [
+  '@nestjs',
+  'file-type',
+  'token-types',
+  'strtok3',
+  'peek-readable',
+  '@tokenizer',
+  'uint8array-extras',
+  '@borewit',
+  'uid',
+  '@standard-schema',
+  'es-toolkit',
+  'js-yaml',
+];
+
+/** @type {import('jest').Config['transform']} */
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+  '^.+\\.m?js$': [
+    'babel-jest',
+    {
+      babelrc: false,
+      configFile: false,
+      plugins: [
+        require.resolve('./test/utils/babel-cjs-require.js'),
+        'babel-plugin-transform-import-meta', '@babel/plugin-transform-dynamic-import',
+        '@babel/plugin-transform-modules-commonjs',
+      ],
+    },
+  ],
+};
+
+const common = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  transform,
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/utils/global-setup.ts',
+      globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/utils/load-test-env.ts'],
+      slowTestThreshold: 15,
+    },
+  ],
+  testTimeout: 60000,
+};

@@ -1,0 +1,77 @@
+import { type INestApplication, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { AppModule } from './app.module';
+import { type AppConfig } from './core/config/env';
+import { requestLogging } from './core/http/request-logging';
+import { createValidationPipe } from './core/http/validation';
+import { type Logger, NestPinoLogger } from './core/logging/logger';
+import { MetricsService } from './core/metrics/metrics.service';
+
+export const API_PREFIX = 'api/v1';
+
+/**
+ * Builds the whole application exactly as production runs it. The server entry point and the
+ * end-to-end tests both call this, so tests exercise the real pipes, filters and headers.
+ */
+export async function createApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
+  // The adapter is passed explicitly rather than discovered by Nest's package loader, which
+  // keeps the dependency visible and works the same under the test runner.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), new ExpressAdapter(), {
+    logger: new NestPinoLogger(logger.child({ component: 'nest' })),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  configureApp(app, config, logger);
+  return app;
+}
+
+export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  app.use(requestLogging(logger, app.get(MetricsService)));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          // Pages are never framed unless a route opts in (the embed widget sets its own).
+          'frame-ancestors': ["'none'"],
+        },
+      },
+      crossOriginResourcePolicy: { policy: 'same-site' },
+    }),
+  );
+  // Closed unless origins are configured; credentials are bearer tokens, never cookies.
+  app.enableCors({
+    origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+    exposedHeaders: ['Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
+    maxAge: 600,
+  });
+  app.useBodyParser('json', { limit: config.BODY_LIMIT, strict: true });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Madang API')
+    .setDescription('Deliberation forum and real-time public square (마당). Errors are RFC 9457 problem+json.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'api/docs-json',
+  });
+}
+
+export type { INestApplication };

@@ -1,0 +1,162 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0)
+    : value;
+
+const ORIGIN = /^https?:\/\/[^/\s?#*]+$/;
+
+/**
+ * Every setting the server reads from its environment, validated once at boot. The names are
+ * the environment variable names, so the README's configuration table maps one-to-one.
+ * Defaults suit a developer's machine; production mode refuses to start without real secrets.
+ */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** Absent: start an embedded PostgreSQL in EMBEDDED_PG_DIR. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  EMBEDDED_PG_DIR = '.data/postgres';
+
+  @Transform(toInt) @IsInt() @Min(1024) @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @Transform(toBool) @IsBoolean()
+  MIGRATIONS_RUN = true;
+
+  /** Absent: a single node with in-memory rate limits and an in-process event bus. */
+  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(toInt) @IsInt() @Min(60) @Max(60 * 60 * 24 * 30)
+  JWT_TTL_SECONDS = 60 * 60;
+
+  @IsOptional() @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @IsOptional() @IsString() @MinLength(10, { message: 'ADMIN_PASSWORD must be at least 10 characters' })
+  ADMIN_PASSWORD?: string;
+
+  /** argon2id memory cost in KiB (OWASP: 19 MiB with 2 passes). Tests lower it. */
+  @Transform(toInt) @IsInt() @Min(1024)
+  ARGON2_MEMORY_KIB = 19456;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  ARGON2_PASSES = 2;
+
+  /** Origins allowed by CORS (exact, comma-separated). Empty: CORS closed. */
+  @Transform(toList) @Matches(ORIGIN, { each: true, message: 'CORS_ORIGINS must hold exact origins' })
+  CORS_ORIGINS: string[] = [];
+
+  /** The server's own public origin, e.g. https://madang.seoul.go.kr. */
+  @IsOptional() @Matches(ORIGIN, { message: 'PUBLIC_ORIGIN must be an origin like https://host' })
+  PUBLIC_ORIGIN?: string;
+
+  /** Requests per window per user (or per address when anonymous). */
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT = 300;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /** Sign-in and registration attempts per window per address. */
+  @Transform(toInt) @IsInt() @Min(1)
+  AUTH_RATE_LIMIT = 20;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 30)
+  IDEMPOTENCY_TTL_HOURS = 24;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
+  /** When set, /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional() @IsString() @MinLength(16)
+  METRICS_TOKEN?: string;
+
+  /** Hops of reverse proxies to trust for the client address (0 = none). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(10)
+  TRUST_PROXY_HOPS = 0;
+
+  /** JSON body limit, e.g. 100kb. */
+  @Matches(/^\d+(kb|mb)$/)
+  BODY_LIMIT = '100kb';
+}
+
+/** Only for development and tests: a fixed secret so tokens survive restarts there. */
+const DEV_JWT_SECRET = 'madang-development-secret-not-for-production-use';
+
+export interface AppConfig extends Environment {
+  JWT_SECRET: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; throws ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(new Environment())) {
+    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
+  }
+  // Optional keys do not appear on a fresh instance, so copy them by name as well.
+  for (const key of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'JWT_SECRET',
+    'ADMIN_EMAIL',
+    'ADMIN_PASSWORD',
+    'PUBLIC_ORIGIN',
+    'METRICS_TOKEN',
+  ]) {
+    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
+  }
+  const config = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const problems = validateSync(config, { whitelist: true }).flatMap((e) =>
+    Object.values(e.constraints ?? {}),
+  );
+  if (config.NODE_ENV === 'production') {
+    if (!config.JWT_SECRET) problems.push('JWT_SECRET is required in production');
+    if (!config.ADMIN_EMAIL) problems.push('ADMIN_EMAIL is required in production');
+    if (!config.ADMIN_PASSWORD) problems.push('ADMIN_PASSWORD is required in production');
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid environment variables:\n  - ${problems.join('\n  - ')}`);
+  }
+  return { ...config, JWT_SECRET: config.JWT_SECRET ?? DEV_JWT_SECRET };
+}

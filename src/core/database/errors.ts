@@ -1,0 +1,19 @@
+import { QueryFailedError } from 'typeorm';
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+}
+
+const pgError = (error: unknown): PgError | undefined =>
+  error instanceof QueryFailedError ? (error.driverError as PgError) : undefined;
+
+/** A unique constraint said no; optionally only the named constraint. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const pg = pgError(error);
+  return pg?.code === '23505' && (constraint === undefined || pg.constraint === constraint);
+}
+
+export function isForeignKeyViolation(error: unknown): boolean {
+  return pgError(error)?.code === '23503';
+}

@@ -1,0 +1,97 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  HttpStatus,
+  Injectable,
+  type NestInterceptor,
+  UseInterceptors,
+  applyDecorators,
+} from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { ApiHeader } from '@nestjs/swagger';
+import { createHash } from 'node:crypto';
+import { type Request, type Response } from 'express';
+import { type Observable, catchError, from, mergeMap, of } from 'rxjs';
+import { Problem } from '../problem';
+import { IdempotencyService } from './idempotency.service';
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** Key order must not change the hash: `{a,b}` and `{b,a}` are the same request. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(private readonly idempotency: IdempotencyService) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const req = context.switchToHttp().getRequest<Request & { user?: { id: string } }>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const key = req.header('idempotency-key');
+    if (key === undefined) return next.handle();
+    if (!KEY_PATTERN.test(key)) {
+      throw Problem.field('Idempotency-Key', 'must be 1–255 visible ASCII characters');
+    }
+    // Keys are scoped per user; routes that take them always require sign-in.
+    const userId = req.user?.id;
+    if (!userId) throw Problem.unauthorized();
+
+    const hash = createHash('sha256')
+      .update(`${req.method} ${req.baseUrl}${req.path}\n${canonical(req.body)}`)
+      .digest('hex');
+    const claim = await this.idempotency.claim(userId, key, hash);
+    switch (claim.kind) {
+      case 'mismatch':
+        throw Problem.unprocessable(
+          'idempotency_key_reused',
+          'This Idempotency-Key was used with a different request.',
+        );
+      case 'in_flight':
+        throw Problem.conflict(
+          'idempotency_in_flight',
+          'A request with this Idempotency-Key is still being processed; retry shortly.',
+        );
+      case 'replay':
+        res.setHeader('Idempotent-Replayed', 'true');
+        return of(claim.body);
+      case 'claimed':
+        break;
+    }
+
+    const status =
+      (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ??
+      (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
+    return next.handle().pipe(
+      mergeMap((body) => from(this.idempotency.complete(userId, key, status, body).then(() => body))),
+      catchError((error: unknown) =>
+        from(
+          this.idempotency
+            .release(userId, key)
+            // The original error matters more than a failed release (the lease expires anyway).
+            .catch(() => undefined)
+            .then(() => {
+              throw error;
+            }),
+        ),
+      ),
+    );
+  }
+}
+
+/** Lets clients retry this write safely with an `Idempotency-Key` header. */
+export const Idempotent = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    UseInterceptors(IdempotencyInterceptor),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Retry key: the same key and body return the first result.',
+    }),
+  );

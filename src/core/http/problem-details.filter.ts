@@ -1,0 +1,100 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Inject,
+} from '@nestjs/common';
+import { type Request, type Response } from 'express';
+import { LOGGER } from '../logging/logging.module';
+import { type Logger } from '../logging/logger';
+import { type ErrorCode, Problem, problemBody } from './problem';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+interface BodyParserError {
+  type: string;
+  status: number;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { type?: unknown }).type === 'string' &&
+    typeof (error as { status?: unknown }).status === 'number'
+  );
+}
+
+/** Turns anything thrown into a problem+json answer; unexpected errors leak nothing. */
+export function toProblem(error: unknown, logger: Logger): Problem {
+  if (error instanceof Problem) return error;
+  // Nest wraps the body parser's errors in an HttpException; the original says what failed.
+  const parserError = error instanceof HttpException && isBodyParserError(error.cause) ? error.cause : error;
+  if (isBodyParserError(parserError)) {
+    switch (parserError.type) {
+      case 'entity.parse.failed':
+        return new Problem(400, 'malformed_json', 'The request body is not valid JSON.', [
+          { field: 'body', message: 'must be valid JSON' },
+        ]);
+      case 'entity.too.large':
+        return new Problem(413, 'payload_too_large', 'The request body is too large.', [
+          { field: 'body', message: 'is too large' },
+        ]);
+      default:
+        if (parserError.status >= 400 && parserError.status < 500) {
+          return new Problem(
+            parserError.status,
+            CODE_BY_STATUS[parserError.status] ?? 'validation_failed',
+            'The request body could not be read.',
+            [{ field: 'body', message: parserError.type }],
+          );
+        }
+    }
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : String((response as { message?: unknown }).message ?? error.message);
+    if (status < 500) return new Problem(status, CODE_BY_STATUS[status] ?? 'conflict', message);
+  }
+  logger.error({ err: error }, 'unexpected error');
+  return new Problem(500, 'internal_error', 'Something went wrong on our side.');
+}
+
+export function sendProblem(res: Response, problem: Problem, instance?: string): void {
+  res.status(problem.status);
+  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+  res.type('application/problem+json');
+  res.send(JSON.stringify(problemBody(problem, instance)));
+}
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    // Socket and other contexts have their own error envelopes.
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    if (res.headersSent) return;
+    sendProblem(res, toProblem(exception, this.logger), req.originalUrl.split('?')[0]);
+  }
+}

@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../../core/config/config.module';
+import { type AppConfig } from '../../core/config/env';
+import { isUniqueViolation } from '../../core/database/errors';
+import { Problem } from '../../core/http/problem';
+import { type LoginDto, type RegisterDto } from '../dto/auth.dto';
+import { type AuthResult } from '../dto/user.dto';
+import { User } from '../users/user.entity';
+import { toUserView } from '../users/user.views';
+import { type AuthUser } from './auth-user';
+import { PasswordHasher } from './password-hasher';
+import { TokenService } from './token.service';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async register(dto: RegisterDto): Promise<AuthResult> {
+    const users = this.dataSource.getRepository(User);
+    const passwordHash = await this.hasher.hash(dto.password);
+    let user: User;
+    try {
+      user = await users.save(users.create({ email: dto.email, passwordHash, displayName: dto.displayName }));
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw Problem.conflict('email_taken', 'An account with this email already exists.');
+      }
+      throw error;
+    }
+    return this.result(user);
+  }
+
+  async login(dto: LoginDto): Promise<AuthResult> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email: dto.email })
+      .getOne();
+    // One answer for "no such email" and "wrong password", so sign-in does not reveal who
+    // has an account.
+    if (!(await this.hasher.verify(user?.passwordHash, dto.password)) || !user) {
+      throw Problem.unauthorized('Email or password is incorrect.', 'invalid_credentials');
+    }
+    return this.result(user);
+  }
+
+  /** Ends every session of this user: all tokens issued so far stop working. */
+  async logout(auth: AuthUser): Promise<void> {
+    await this.dataSource.getRepository(User).increment({ id: auth.id }, 'tokenVersion', 1);
+  }
+
+  private result(user: User): AuthResult {
+    return {
+      user: toUserView(user),
+      accessToken: this.tokens.sign(user),
+      tokenType: 'Bearer',
+      expiresIn: this.config.JWT_TTL_SECONDS,
+    };
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { PasswordHasher } from './auth/password-hasher';
+import { TokenService } from './auth/token.service';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
+
+@Module({
+  imports: [JwtModule.register({})],
+  controllers: [AuthController, UsersController],
+  providers: [AuthService, TokenService, PasswordHasher, UsersService, AuthGuard],
+  exports: [TokenService, UsersService, AuthGuard, PasswordHasher],
+})
+export class IdentityModule {}

@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { LOGGER } from '../../core/logging/logging.module';
+import { type Logger } from '../../core/logging/logger';
+import { Problem } from '../../core/http/problem';
+import { isUniqueViolation } from '../../core/database/errors';
+import { type AuthUser, isAdmin } from '../auth/auth-user';
+import { PasswordHasher } from '../auth/password-hasher';
+import { type MeView, type SpaceRoleView, type UserView } from '../dto/user.dto';
+import { type GlobalRole, User } from './user.entity';
+import { toUserView } from './user.views';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async me(auth: AuthUser): Promise<MeView> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id: auth.id });
+    if (!user) throw Problem.unauthorized();
+    const spaces: { space_id: string; slug: string; name: string }[] = await this.dataSource.query(
+      `SELECT f.space_id, s.slug, s.name FROM space_facilitators f
+         JOIN spaces s ON s.id = f.space_id
+        WHERE f.user_id = $1 ORDER BY s.name`,
+      [auth.id],
+    );
+    return {
+      ...toUserView(user),
+      spaces: spaces.map(
+        (s): SpaceRoleView => ({ spaceId: s.space_id, slug: s.slug, name: s.name, role: 'facilitator' }),
+      ),
+    };
+  }
+
+  async setRole(auth: AuthUser, userId: string, role: GlobalRole): Promise<UserView> {
+    if (!isAdmin(auth)) throw Problem.forbidden('Only an administrator can change roles.');
+    return this.dataSource.transaction(async (tx) => {
+      const users = tx.getRepository(User);
+      // Lock the admins so two concurrent demotions cannot both pass the last-admin check.
+      await tx.query(`SELECT id FROM users WHERE role = 'admin' FOR UPDATE`);
+      const user = await users.findOneBy({ id: userId });
+      if (!user) throw Problem.notFound('User');
+      if (user.role === role) return toUserView(user);
+      if (user.role === 'admin') {
+        const admins = await users.countBy({ role: 'admin' });
+        if (admins <= 1) {
+          throw Problem.conflict('conflict', 'The last administrator cannot be demoted.');
+        }
+      }
+      user.role = role;
+      // Tokens carry no role, but bumping the version makes a demotion bite at once for
+      // any cached session state, and is harmless for a promotion.
+      user.tokenVersion += 1;
+      await users.save(user);
+      this.logger.info({ actor: auth.id, userId, role }, 'role changed');
+      return toUserView(user);
+    });
+  }
+
+  /**
+   * Makes sure an administrator with this email exists: creates it, or promotes an existing
+   * account. An existing account's password is left alone, so restarts never reset it.
+   */
+  async ensureAdmin(email: string, password: string, tx: EntityManager = this.dataSource.manager): Promise<'created' | 'promoted' | 'unchanged'> {
+    const normalised = email.trim().toLowerCase();
+    const users = tx.getRepository(User);
+    const existing = await users.findOneBy({ email: normalised });
+    if (existing) {
+      if (existing.role === 'admin') return 'unchanged';
+      await users.update({ id: existing.id }, { role: 'admin' });
+      return 'promoted';
+    }
+    try {
+      await users.insert({
+        email: normalised,
+        passwordHash: await this.hasher.hash(password),
+        displayName: '관리자',
+        role: 'admin',
+      });
+      return 'created';
+    } catch (error) {
+      // Another node bootstrapping at the same moment won the race: same outcome.
+      if (isUniqueViolation(error)) return 'unchanged';
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Problem } from '../core/http/problem';
+import { type AuthUser, isAdmin } from '../identity/auth/auth-user';
+
+/**
+ * The one place that answers "may this user act as a facilitator of this space?". An admin
+ * reaches every space; a facilitator only the spaces they were granted.
+ */
+@Injectable()
+export class SpaceAccessService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async isFacilitator(
+    auth: AuthUser | undefined,
+    spaceId: string,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<boolean> {
+    if (!auth) return false;
+    if (isAdmin(auth)) return true;
+    const rows: unknown[] = await tx.query(
+      'SELECT 1 FROM space_facilitators WHERE space_id = $1 AND user_id = $2',
+      [spaceId, auth.id],
+    );
+    return rows.length > 0;
+  }
+
+  async requireFacilitator(
+    auth: AuthUser,
+    spaceId: string,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    if (!(await this.isFacilitator(auth, spaceId, tx))) {
+      throw Problem.forbidden('Only a facilitator of this space can do this.');
+    }
+  }
+
+  requireAdmin(auth: AuthUser): void {
+    if (!isAdmin(auth)) throw Problem.forbidden('Only an administrator can do this.');
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { SpaceAccessService } from './space-access.service';
+import { SpacesController } from './spaces.controller';
+import { SpacesService } from './spaces.service';
+
+@Module({
+  controllers: [SpacesController],
+  providers: [SpacesService, SpaceAccessService],
+  exports: [SpacesService, SpaceAccessService],
+})
+export class SpacesModule {}

@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { isForeignKeyViolation, isUniqueViolation } from '../core/database/errors';
+import { DEFAULT_LIMIT, decodeCursor, type Page, type PageQuery, toPage } from '../core/http/pagination';
+import { Problem } from '../core/http/problem';
+import { type AuthUser } from '../identity/auth/auth-user';
+import { User } from '../identity/users/user.entity';
+import {
+  type CreateSpaceDto,
+  type FacilitatorView,
+  type SpaceView,
+  type ThresholdsDto,
+  type UpdateSpaceDto,
+} from './dto/space.dto';
+import { SpaceAccessService } from './space-access.service';
+import { SpaceFacilitator } from './space-facilitator.entity';
+import { SEOUL_THRESHOLDS, Space, type Thresholds } from './space.entity';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const toSpaceView = (space: Space): SpaceView => ({
+  id: space.id,
+  slug: space.slug,
+  name: space.name,
+  description: space.description,
+  thresholds: { ...space.thresholds },
+  embedOrigins: space.embedOrigins,
+  reportsToHide: space.reportsToHide,
+  createdAt: space.createdAt.toISOString(),
+  updatedAt: space.updatedAt.toISOString(),
+});
+
+/** Fills the ladder from `base` and checks that its rungs climb. */
+export function mergeThresholds(base: Thresholds, patch: ThresholdsDto | undefined): Thresholds {
+  const merged: Thresholds = { ...base, ...stripUndefined(patch ?? {}) };
+  if (merged.deliberation < merged.review) {
+    throw Problem.field('thresholds.deliberation', 'must be at least thresholds.review');
+  }
+  return merged;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+@Injectable()
+export class SpacesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly access: SpaceAccessService,
+  ) {}
+
+  async create(auth: AuthUser, dto: CreateSpaceDto): Promise<SpaceView> {
+    this.access.requireAdmin(auth);
+    const spaces = this.dataSource.getRepository(Space);
+    try {
+      const space = await spaces.save(
+        spaces.create({
+          slug: dto.slug,
+          name: dto.name,
+          description: dto.description ?? '',
+          thresholds: mergeThresholds(SEOUL_THRESHOLDS, dto.thresholds),
+          embedOrigins: dedupe(dto.embedOrigins ?? []),
+          reportsToHide: dto.reportsToHide ?? 3,
+        }),
+      );
+      return toSpaceView(space);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw Problem.conflict('slug_taken', `The slug "${dto.slug}" is taken.`);
+      throw error;
+    }
+  }
+
+  async list(query: PageQuery): Promise<Page<SpaceView>> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const qb = this.dataSource
+      .getRepository(Space)
+      .createQueryBuilder('s')
+      .orderBy('s.name', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .take(limit + 1);
+    if (query.cursor) {
+      const [name, id] = decodeCursor(query.cursor, 2);
+      qb.where('(s.name, s.id) > (:name, :id)', { name, id });
+    }
+    return toPage(await qb.getMany(), limit, toSpaceView, (s) => [s.name, s.id]);
+  }
+
+  async get(idOrSlug: string): Promise<SpaceView> {
+    return toSpaceView(await this.find(idOrSlug));
+  }
+
+  async find(idOrSlug: string): Promise<Space> {
+    const spaces = this.dataSource.getRepository(Space);
+    const space = UUID.test(idOrSlug)
+      ? await spaces.findOneBy({ id: idOrSlug })
+      : await spaces.findOneBy({ slug: idOrSlug.toLowerCase() });
+    if (!space) throw Problem.notFound('Space');
+    return space;
+  }
+
+  async update(auth: AuthUser, id: string, dto: UpdateSpaceDto): Promise<SpaceView> {
+    return this.dataSource.transaction(async (tx) => {
+      const spaces = tx.getRepository(Space);
+      const space = await spaces.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!space) throw Problem.notFound('Space');
+      await this.access.requireFacilitator(auth, id, tx);
+      if (dto.name !== undefined) space.name = dto.name;
+      if (dto.description !== undefined) space.description = dto.description;
+      if (dto.thresholds !== undefined) space.thresholds = mergeThresholds(space.thresholds, dto.thresholds);
+      if (dto.embedOrigins !== undefined) space.embedOrigins = dedupe(dto.embedOrigins);
+      if (dto.reportsToHide !== undefined) space.reportsToHide = dto.reportsToHide;
+      return toSpaceView(await spaces.save(space));
+    });
+  }
+
+  async facilitators(auth: AuthUser, spaceId: string): Promise<FacilitatorView[]> {
+    await this.find(spaceId);
+    await this.access.requireFacilitator(auth, spaceId);
+    const rows = await this.dataSource
+      .getRepository(SpaceFacilitator)
+      .find({ where: { spaceId }, relations: { user: true }, order: { createdAt: 'ASC' } });
+    return rows.map((row) => ({
+      spaceId: row.spaceId,
+      userId: row.userId,
+      displayName: row.user?.displayName ?? '',
+      role: 'facilitator',
+      grantedAt: row.createdAt.toISOString(),
+    }));
+  }
+
+  /** Idempotent: granting twice leaves one role. */
+  async grantFacilitator(auth: AuthUser, spaceId: string, userId: string): Promise<FacilitatorView> {
+    this.access.requireAdmin(auth);
+    await this.find(spaceId);
+    const user = await this.dataSource.getRepository(User).findOneBy({ id: userId });
+    if (!user) throw Problem.notFound('User');
+    try {
+      await this.dataSource
+        .createQueryBuilder()
+        .insert()
+        .into(SpaceFacilitator)
+        .values({ spaceId, userId, grantedBy: auth.id })
+        .orIgnore()
+        .execute();
+    } catch (error) {
+      // The space or user was deleted between the checks and the insert.
+      if (isForeignKeyViolation(error)) throw Problem.notFound('Space or user');
+      throw error;
+    }
+    const row = await this.dataSource.getRepository(SpaceFacilitator).findOneByOrFail({ spaceId, userId });
+    return {
+      spaceId,
+      userId,
+      displayName: user.displayName,
+      role: 'facilitator',
+      grantedAt: row.createdAt.toISOString(),
+    };
+  }
+
+  /** Idempotent: revoking a role the user does not have is not an error. */
+  async revokeFacilitator(auth: AuthUser, spaceId: string, userId: string): Promise<void> {
+    this.access.requireAdmin(auth);
+    await this.find(spaceId);
+    await this.dataSource.getRepository(SpaceFacilitator).delete({ spaceId, userId });
+  }
+}
+
+const dedupe = (values: string[]): string[] => [...new Set(values)];
