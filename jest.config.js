@@ -28,7 +28,8 @@ const transform = {
       configFile: false,
       plugins: [
         require.resolve('./test/utils/babel-cjs-require.js'),
-        'babel-plugin-transform-import-meta', '@babel/plugin-transform-dynamic-import',
+        'babel-plugin-transform-import-meta',
+        '@babel/plugin-transform-dynamic-import',
         '@babel/plugin-transform-modules-commonjs',
       ],
     },
@@ -40,6 +41,7 @@ const common = {
   rootDir: '.',
   transform,
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+  setupFiles: ['reflect-metadata'],
 };
 
 /** @type {import('jest').Config} */
@@ -52,7 +54,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/utils/global-setup.ts',
       globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
-      setupFiles: ['<rootDir>/test/utils/load-test-env.ts'],
+      setupFiles: ['reflect-metadata', '<rootDir>/test/utils/load-test-env.ts'],
       slowTestThreshold: 15,
     },
   ],

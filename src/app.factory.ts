@@ -16,14 +16,21 @@ export const API_PREFIX = 'api/v1';
  * Builds the whole application exactly as production runs it. The server entry point and the
  * end-to-end tests both call this, so tests exercise the real pipes, filters and headers.
  */
-export async function createApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
+export async function createApp(
+  config: AppConfig,
+  logger: Logger,
+): Promise<NestExpressApplication> {
   // The adapter is passed explicitly rather than discovered by Nest's package loader, which
   // keeps the dependency visible and works the same under the test runner.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), new ExpressAdapter(), {
-    logger: new NestPinoLogger(logger.child({ component: 'nest' })),
-    bodyParser: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, logger),
+    new ExpressAdapter(),
+    {
+      logger: new NestPinoLogger(logger.child({ component: 'nest' })),
+      bodyParser: false,
+      abortOnError: false,
+    },
+  );
   configureApp(app, config, logger);
   return app;
 }
@@ -61,11 +68,14 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
     ],
   });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): the entry point owns SIGTERM/SIGINT and orders the shutdown
+  // (server first, then the embedded database); app.close() still runs every shutdown hook.
 
   const openApi = new DocumentBuilder()
     .setTitle('Madang API')
-    .setDescription('Deliberation forum and real-time public square (마당). Errors are RFC 9457 problem+json.')
+    .setDescription(
+      'Deliberation forum and real-time public square (마당). Errors are RFC 9457 problem+json.',
+    )
     .setVersion('1')
     .addBearerAuth()
     .build();

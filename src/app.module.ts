@@ -16,6 +16,11 @@ import { AuthGuard } from './identity/auth/auth.guard';
 import { AdminBootstrap } from './identity/users/admin-bootstrap';
 import { IdentityModule } from './identity/identity.module';
 import { SpacesModule } from './spaces/spaces.module';
+import { TopicsModule } from './topics/topics.module';
+import { ModerationModule } from './moderation/moderation.module';
+import { CommentsModule } from './comments/comments.module';
+import { ReactionsModule } from './reactions/reactions.module';
+import { EventsModule } from './core/events/events.module';
 
 @Module({})
 export class AppModule {
@@ -37,6 +42,11 @@ export class AppModule {
         HealthModule,
         IdentityModule,
         SpacesModule,
+        EventsModule,
+        TopicsModule,
+        CommentsModule,
+        ReactionsModule,
+        ModerationModule,
       ],
       providers: [
         // Order matters: authentication first, so rate limits can count per user.

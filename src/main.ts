@@ -22,14 +22,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
 
   let embedded: EmbeddedDatabase | undefined;
-  if (!config.DATABASE_URL) {
-    embedded = await startEmbeddedPostgres(config.EMBEDDED_PG_DIR, config.EMBEDDED_PG_PORT, logger);
-    config = { ...config, DATABASE_URL: embedded.url };
-  }
-
+  let starting: Promise<EmbeddedDatabase> | undefined;
   let app: NestExpressApplication | undefined;
   let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
+  const shutdown = async (signal: string, code = 0): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -38,29 +34,47 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS + 5000);
     force.unref();
+    // A signal during the embedded database's start waits for it, so it can be stopped too.
+    if (!embedded && starting) embedded = await starting.catch(() => undefined);
     try {
       await app?.close();
     } catch (err) {
       logger.error({ err }, 'error while closing the server');
     }
     // The database goes last, after every request that needed it has finished.
-    await embedded?.stop();
+    try {
+      await embedded?.stop();
+    } catch (err) {
+      logger.error({ err }, 'error while stopping the embedded database');
+    }
     logger.info('stopped');
-    process.exit(0);
+    process.exit(code);
   };
+  // Installed before anything starts, so a signal during the first start (initdb) still
+  // stops whatever has been started.
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
   try {
+    if (!config.DATABASE_URL) {
+      starting = startEmbeddedPostgres(config.EMBEDDED_PG_DIR, config.EMBEDDED_PG_PORT, logger);
+      embedded = await starting;
+      config = { ...config, DATABASE_URL: embedded.url };
+    }
+    if (stopping) return;
     app = await createApp(config, logger);
     await app.listen(config.PORT, config.HOST);
   } catch (err) {
     logger.fatal({ err }, 'failed to start');
-    await embedded?.stop();
-    process.exit(1);
+    await shutdown('startup-failure', 1);
+    return;
   }
   logger.info(
-    { url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`, embeddedDatabase: !!embedded, redis: !!config.REDIS_URL },
+    {
+      url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`,
+      embeddedDatabase: !!embedded,
+      redis: !!config.REDIS_URL,
+    },
     'Madang is listening',
   );
 }

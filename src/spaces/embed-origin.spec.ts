@@ -1,10 +1,12 @@
 import { isExactOrigin } from './embed-origin';
 
 describe('isExactOrigin', () => {
-  it.each(['https://city.example', 'http://localhost:8080', 'https://sub.city.example:8443', 'http://127.0.0.2:3001'])(
-    'accepts %s',
-    (origin) => expect(isExactOrigin(origin)).toBe(true),
-  );
+  it.each([
+    'https://city.example',
+    'http://localhost:8080',
+    'https://sub.city.example:8443',
+    'http://127.0.0.2:3001',
+  ])('accepts %s', (origin) => expect(isExactOrigin(origin)).toBe(true));
 
   it.each([
     'https://city.example/',

@@ -24,7 +24,8 @@ export function IsExactOrigin(options?: ValidationOptions): PropertyDecorator {
       target: target.constructor,
       propertyName: String(propertyName),
       options: {
-        message: 'each value must be an exact origin such as https://city.example or http://localhost:8080 (no path, no wildcard)',
+        message:
+          'each value must be an exact origin such as https://city.example or http://localhost:8080 (no path, no wildcard)',
         ...options,
       },
       validator: { validate: isExactOrigin },

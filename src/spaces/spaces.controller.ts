@@ -1,11 +1,28 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '../core/http/idempotency/idempotency.interceptor';
 import { type Page, PageQuery } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { CurrentUser, Public } from '../identity/auth/auth.decorators';
-import { CreateSpaceDto, type FacilitatorView, type SpaceView, UpdateSpaceDto } from './dto/space.dto';
+import {
+  CreateSpaceDto,
+  type FacilitatorView,
+  type SpaceView,
+  UpdateSpaceDto,
+} from './dto/space.dto';
 import { SpacesService } from './spaces.service';
 
 @ApiTags('spaces')
@@ -33,12 +50,19 @@ export class SpacesController {
   }
 
   @Patch(':id')
-  update(@CurrentUser() user: AuthUser, @UuidParam('id') id: string, @Body() dto: UpdateSpaceDto): Promise<SpaceView> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: UpdateSpaceDto,
+  ): Promise<SpaceView> {
     return this.spaces.update(user, id, dto);
   }
 
   @Get(':id/facilitators')
-  facilitators(@CurrentUser() user: AuthUser, @UuidParam('id') id: string): Promise<FacilitatorView[]> {
+  facilitators(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('id') id: string,
+  ): Promise<FacilitatorView[]> {
     return this.spaces.facilitators(user, id);
   }
 
@@ -53,7 +77,11 @@ export class SpacesController {
 
   @Delete(':id/facilitators/:userId')
   @HttpCode(HttpStatus.NO_CONTENT)
-  revoke(@CurrentUser() user: AuthUser, @UuidParam('id') id: string, @UuidParam('userId') userId: string): Promise<void> {
+  revoke(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('id') id: string,
+    @UuidParam('userId') userId: string,
+  ): Promise<void> {
     return this.spaces.revokeFacilitator(user, id, userId);
   }
 }

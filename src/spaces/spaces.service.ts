@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isForeignKeyViolation, isUniqueViolation } from '../core/database/errors';
-import { DEFAULT_LIMIT, decodeCursor, type Page, type PageQuery, toPage } from '../core/http/pagination';
+import {
+  DEFAULT_LIMIT,
+  decodeCursor,
+  type Page,
+  type PageQuery,
+  toPage,
+} from '../core/http/pagination';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { User } from '../identity/users/user.entity';
@@ -66,7 +72,8 @@ export class SpacesService {
       );
       return toSpaceView(space);
     } catch (error) {
-      if (isUniqueViolation(error)) throw Problem.conflict('slug_taken', `The slug "${dto.slug}" is taken.`);
+      if (isUniqueViolation(error))
+        throw Problem.conflict('slug_taken', `The slug "${dto.slug}" is taken.`);
       throw error;
     }
   }
@@ -107,7 +114,8 @@ export class SpacesService {
       await this.access.requireFacilitator(auth, id, tx);
       if (dto.name !== undefined) space.name = dto.name;
       if (dto.description !== undefined) space.description = dto.description;
-      if (dto.thresholds !== undefined) space.thresholds = mergeThresholds(space.thresholds, dto.thresholds);
+      if (dto.thresholds !== undefined)
+        space.thresholds = mergeThresholds(space.thresholds, dto.thresholds);
       if (dto.embedOrigins !== undefined) space.embedOrigins = dedupe(dto.embedOrigins);
       if (dto.reportsToHide !== undefined) space.reportsToHide = dto.reportsToHide;
       return toSpaceView(await spaces.save(space));
@@ -130,7 +138,11 @@ export class SpacesService {
   }
 
   /** Idempotent: granting twice leaves one role. */
-  async grantFacilitator(auth: AuthUser, spaceId: string, userId: string): Promise<FacilitatorView> {
+  async grantFacilitator(
+    auth: AuthUser,
+    spaceId: string,
+    userId: string,
+  ): Promise<FacilitatorView> {
     this.access.requireAdmin(auth);
     await this.find(spaceId);
     const user = await this.dataSource.getRepository(User).findOneBy({ id: userId });
@@ -148,7 +160,9 @@ export class SpacesService {
       if (isForeignKeyViolation(error)) throw Problem.notFound('Space or user');
       throw error;
     }
-    const row = await this.dataSource.getRepository(SpaceFacilitator).findOneByOrFail({ spaceId, userId });
+    const row = await this.dataSource
+      .getRepository(SpaceFacilitator)
+      .findOneByOrFail({ spaceId, userId });
     return {
       spaceId,
       userId,

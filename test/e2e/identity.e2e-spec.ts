@@ -8,7 +8,8 @@ import { expectFieldErrors, expectProblem } from '../utils/problem';
 describe('identity', () => {
   let t: TestApp;
   let db: DataSource;
-  const userCount = async (): Promise<number> => Number((await db.query('SELECT count(*) FROM users'))[0].count);
+  const userCount = async (): Promise<number> =>
+    Number((await db.query('SELECT count(*) FROM users'))[0].count);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -21,7 +22,11 @@ describe('identity', () => {
       const email = uniqueEmail();
       const res = await t.http
         .post('/api/v1/auth/register')
-        .send({ email: `  ${email.toUpperCase()} `, password: 'correct horse battery', displayName: ' 김시민 ' })
+        .send({
+          email: `  ${email.toUpperCase()} `,
+          password: 'correct horse battery',
+          displayName: ' 김시민 ',
+        })
         .expect(201);
       expect(res.body.user).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -34,7 +39,10 @@ describe('identity', () => {
       expect(res.body.expiresIn).toBeGreaterThan(0);
       expect(JSON.stringify(res.body)).not.toMatch(/password/i);
 
-      const me = await t.http.get('/api/v1/me').set('Authorization', `Bearer ${res.body.accessToken}`).expect(200);
+      const me = await t.http
+        .get('/api/v1/me')
+        .set('Authorization', `Bearer ${res.body.accessToken}`)
+        .expect(200);
       expect(me.body).toMatchObject({ id: res.body.user.id, email, role: 'citizen', spaces: [] });
     });
 
@@ -47,7 +55,7 @@ describe('identity', () => {
       );
       expect(rows).toHaveLength(2);
       for (const row of rows) expect(row.password_hash).toMatch(/^\$argon2id\$/);
-      expect(rows[0]!.password_hash).not.toBe(rows[1]!.password_hash);
+      expect(rows[0]?.password_hash).not.toBe(rows[1]?.password_hash);
     });
 
     it('logs in case-insensitively by email', async () => {
@@ -61,8 +69,12 @@ describe('identity', () => {
 
     it('answers a wrong password and an unknown email identically', async () => {
       const user = await registerUser(t);
-      const wrong = await t.http.post('/api/v1/auth/login').send({ email: user.email, password: 'not the password' });
-      const unknown = await t.http.post('/api/v1/auth/login').send({ email: uniqueEmail('nobody'), password: 'not the password' });
+      const wrong = await t.http
+        .post('/api/v1/auth/login')
+        .send({ email: user.email, password: 'not the password' });
+      const unknown = await t.http
+        .post('/api/v1/auth/login')
+        .send({ email: uniqueEmail('nobody'), password: 'not the password' });
       expectProblem(wrong, 401, 'invalid_credentials');
       expectProblem(unknown, 401, 'invalid_credentials');
       expect(wrong.body.detail).toBe(unknown.body.detail);
@@ -72,32 +84,54 @@ describe('identity', () => {
     it('refuses a duplicate email with 409 and writes nothing', async () => {
       const user = await registerUser(t);
       const before = await userCount();
-      const res = await t.http
-        .post('/api/v1/auth/register')
-        .send({ email: user.email.toUpperCase(), password: 'another password', displayName: '다른 사람' });
+      const res = await t.http.post('/api/v1/auth/register').send({
+        email: user.email.toUpperCase(),
+        password: 'another password',
+        displayName: '다른 사람',
+      });
       expectProblem(res, 409, 'email_taken');
       expect(await userCount()).toBe(before);
     });
 
     it('requires a token for /me and rejects bad ones', async () => {
       expectProblem(await t.http.get('/api/v1/me'), 401, 'unauthorized');
-      expectProblem(await t.http.get('/api/v1/me').set('Authorization', 'Bearer nope'), 401, 'unauthorized');
-      expectProblem(await t.http.get('/api/v1/me').set('Authorization', 'Basic abc'), 401, 'unauthorized');
+      expectProblem(
+        await t.http.get('/api/v1/me').set('Authorization', 'Bearer nope'),
+        401,
+        'unauthorized',
+      );
+      expectProblem(
+        await t.http.get('/api/v1/me').set('Authorization', 'Basic abc'),
+        401,
+        'unauthorized',
+      );
     });
 
     it('refuses alg:none, a wrong signature and an expired token', async () => {
       const user = await registerUser(t);
       const [header, payload] = user.token.split('.');
       const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
-      expectProblem(await t.http.get('/api/v1/me').set('Authorization', `Bearer ${none}`), 401, 'unauthorized');
+      expectProblem(
+        await t.http.get('/api/v1/me').set('Authorization', `Bearer ${none}`),
+        401,
+        'unauthorized',
+      );
       const forged = `${header}.${payload}.${Buffer.from('forged-signature').toString('base64url')}`;
-      expectProblem(await t.http.get('/api/v1/me').set('Authorization', `Bearer ${forged}`), 401, 'unauthorized');
+      expectProblem(
+        await t.http.get('/api/v1/me').set('Authorization', `Bearer ${forged}`),
+        401,
+        'unauthorized',
+      );
 
       const expired = new JwtService().sign(
         { sub: user.id, ver: 0, exp: Math.floor(Date.now() / 1000) - 10 },
         { secret: t.config.JWT_SECRET, algorithm: 'HS256' },
       );
-      expectProblem(await t.http.get('/api/v1/me').set('Authorization', `Bearer ${expired}`), 401, 'token_expired');
+      expectProblem(
+        await t.http.get('/api/v1/me').set('Authorization', `Bearer ${expired}`),
+        401,
+        'token_expired',
+      );
     });
 
     it('logout ends every session of the user', async () => {
@@ -117,12 +151,20 @@ describe('identity', () => {
   });
 
   describe('bad input writes nothing', () => {
-    const valid = { email: 'valid@test.madang', password: 'correct horse battery', displayName: '시민' };
+    const valid = {
+      email: 'valid@test.madang',
+      password: 'correct horse battery',
+      displayName: '시민',
+    };
     const cases: [string, unknown, string[]][] = [
       ['missing fields', {}, ['email', 'password', 'displayName']],
       ['unknown field', { ...valid, role: 'admin' }, ['role']],
       ['invalid email', { ...valid, email: 'not-an-email' }, ['email']],
-      ['wrong types', { email: 42, password: true, displayName: ['x'] }, ['email', 'password', 'displayName']],
+      [
+        'wrong types',
+        { email: 42, password: true, displayName: ['x'] },
+        ['email', 'password', 'displayName'],
+      ],
       ['too short password', { ...valid, password: 'short' }, ['password']],
       ['too long password', { ...valid, password: 'x'.repeat(129) }, ['password']],
       ['too long name', { ...valid, displayName: '가'.repeat(51) }, ['displayName']],
@@ -163,10 +205,15 @@ describe('identity', () => {
     it('login: missing, unknown and wrong-typed fields → 400', async () => {
       expectFieldErrors(await t.http.post('/api/v1/auth/login').send({}), ['email', 'password']);
       expectFieldErrors(
-        await t.http.post('/api/v1/auth/login').send({ email: 'a@b.co', password: 'x', remember: true }),
+        await t.http
+          .post('/api/v1/auth/login')
+          .send({ email: 'a@b.co', password: 'x', remember: true }),
         ['remember'],
       );
-      expectFieldErrors(await t.http.post('/api/v1/auth/login').send({ email: 'a@b.co', password: 5 }), ['password']);
+      expectFieldErrors(
+        await t.http.post('/api/v1/auth/login').send({ email: 'a@b.co', password: 5 }),
+        ['password'],
+      );
     });
   });
 
@@ -177,7 +224,10 @@ describe('identity', () => {
       const other = await registerUser(t);
 
       expectProblem(
-        await t.http.patch(`/api/v1/users/${other.id}/role`).set(citizen.auth).send({ role: 'admin' }),
+        await t.http
+          .patch(`/api/v1/users/${other.id}/role`)
+          .set(citizen.auth)
+          .send({ role: 'admin' }),
         403,
         'forbidden',
       );
@@ -199,7 +249,10 @@ describe('identity', () => {
       );
       const citizen = await registerUser(t);
       expectFieldErrors(
-        await t.http.patch(`/api/v1/users/${citizen.id}/role`).set(admin.auth).send({ role: 'king' }),
+        await t.http
+          .patch(`/api/v1/users/${citizen.id}/role`)
+          .set(admin.auth)
+          .send({ role: 'king' }),
         ['role'],
       );
       expectProblem(
@@ -219,7 +272,10 @@ describe('identity', () => {
       const email = uniqueEmail('boot');
       expect(await users.ensureAdmin(email, 'first password 1')).toBe('created');
       expect(await users.ensureAdmin(email, 'second password 2')).toBe('unchanged');
-      await t.http.post('/api/v1/auth/login').send({ email, password: 'first password 1' }).expect(200);
+      await t.http
+        .post('/api/v1/auth/login')
+        .send({ email, password: 'first password 1' })
+        .expect(200);
       expectProblem(
         await t.http.post('/api/v1/auth/login').send({ email, password: 'second password 2' }),
         401,

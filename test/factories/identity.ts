@@ -69,6 +69,11 @@ export async function createSpace(
   return res.body;
 }
 
-export async function makeFacilitator(t: TestApp, admin: TestUser, spaceId: string, user: TestUser): Promise<void> {
+export async function makeFacilitator(
+  t: TestApp,
+  admin: TestUser,
+  spaceId: string,
+  user: TestUser,
+): Promise<void> {
   await t.http.put(`/api/v1/spaces/${spaceId}/facilitators/${user.id}`).set(admin.auth).expect(200);
 }

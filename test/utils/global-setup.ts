@@ -10,7 +10,8 @@ import { readEnvFile } from './env-file';
  */
 export default async function globalSetup(): Promise<void> {
   const fileEnv = readEnvFile(join(__dirname, '..', '..', 'config', 'test.env'));
-  const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? fileEnv.TEST_DATABASE_ADMIN_URL!;
+  const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? fileEnv.TEST_DATABASE_ADMIN_URL;
+  if (!adminUrl) throw new Error('TEST_DATABASE_ADMIN_URL is not set (see config/test.env)');
   const name = `madang_test_${Date.now()}_${process.pid}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
@@ -20,7 +21,8 @@ export default async function globalSetup(): Promise<void> {
   );
   for (const { datname } of stale.rows) {
     const started = Number(datname.split('_')[2]);
-    if (Date.now() - started > 24 * 3600 * 1000) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    if (Date.now() - started > 24 * 3600 * 1000)
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   }
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();

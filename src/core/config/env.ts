@@ -36,83 +36,131 @@ export class Environment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   @IsString()
   HOST = '0.0.0.0';
 
   /** Absent: start an embedded PostgreSQL in EMBEDDED_PG_DIR. */
-  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
 
-  @Transform(toInt) @IsInt() @Min(1024) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
   EMBEDDED_PG_PORT = 54329;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE = 10;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   MIGRATIONS_RUN = true;
 
   /** Absent: a single node with in-memory rate limits and an in-process event bus. */
-  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
-  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
-  @Transform(toInt) @IsInt() @Min(60) @Max(60 * 60 * 24 * 30)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(60 * 60 * 24 * 30)
   JWT_TTL_SECONDS = 60 * 60;
 
-  @IsOptional() @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })
+  @IsOptional()
+  @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })
   ADMIN_EMAIL?: string;
 
-  @IsOptional() @IsString() @MinLength(10, { message: 'ADMIN_PASSWORD must be at least 10 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(10, { message: 'ADMIN_PASSWORD must be at least 10 characters' })
   ADMIN_PASSWORD?: string;
 
   /** argon2id memory cost in KiB (OWASP: 19 MiB with 2 passes). Tests lower it. */
-  @Transform(toInt) @IsInt() @Min(1024)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
   ARGON2_MEMORY_KIB = 19456;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
   ARGON2_PASSES = 2;
 
   /** Origins allowed by CORS (exact, comma-separated). Empty: CORS closed. */
-  @Transform(toList) @Matches(ORIGIN, { each: true, message: 'CORS_ORIGINS must hold exact origins' })
+  @Transform(toList)
+  @Matches(ORIGIN, { each: true, message: 'CORS_ORIGINS must hold exact origins' })
   CORS_ORIGINS: string[] = [];
 
   /** The server's own public origin, e.g. https://madang.seoul.go.kr. */
-  @IsOptional() @Matches(ORIGIN, { message: 'PUBLIC_ORIGIN must be an origin like https://host' })
+  @IsOptional()
+  @Matches(ORIGIN, { message: 'PUBLIC_ORIGIN must be an origin like https://host' })
   PUBLIC_ORIGIN?: string;
 
   /** Requests per window per user (or per address when anonymous). */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT = 300;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
   /** Sign-in and registration attempts per window per address. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   AUTH_RATE_LIMIT = 20;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 30)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
   IDEMPOTENCY_TTL_HOURS = 24;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 
-  /** When set, /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
-  @IsOptional() @IsString() @MinLength(16)
+  /** When set, /metrics requires the header `X-Metrics-Token: <METRICS_TOKEN>`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
   METRICS_TOKEN?: string;
 
   /** Hops of reverse proxies to trust for the client address (0 = none). */
-  @Transform(toInt) @IsInt() @Min(0) @Max(10)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
   TRUST_PROXY_HOPS = 0;
+
+  /** How often each node applies topic deadlines (expiry, closing); 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  SCHEDULER_INTERVAL_SECONDS = 30;
 
   /** JSON body limit, e.g. 100kb. */
   @Matches(/^\d+(kb|mb)$/)

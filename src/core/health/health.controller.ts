@@ -24,7 +24,9 @@ export class HealthController {
 
   /** The node can serve: its database (and Redis, when configured) answer. */
   @Get('ready')
-  async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: 'ok' | 'unavailable'; checks: Record<string, Check> }> {
+  async ready(
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ status: 'ok' | 'unavailable'; checks: Record<string, Check> }> {
     const [database, redis] = await Promise.all([this.database(), this.redisCheck()]);
     const ok = database === 'up' && redis !== 'down';
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);

@@ -42,7 +42,8 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 export function toProblem(error: unknown, logger: Logger): Problem {
   if (error instanceof Problem) return error;
   // Nest wraps the body parser's errors in an HttpException; the original says what failed.
-  const parserError = error instanceof HttpException && isBodyParserError(error.cause) ? error.cause : error;
+  const parserError =
+    error instanceof HttpException && isBodyParserError(error.cause) ? error.cause : error;
   if (isBodyParserError(parserError)) {
     switch (parserError.type) {
       case 'entity.parse.failed':
@@ -67,10 +68,9 @@ export function toProblem(error: unknown, logger: Logger): Problem {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
-    const message =
-      typeof response === 'string'
-        ? response
-        : String((response as { message?: unknown }).message ?? error.message);
+    const given =
+      typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const message = typeof given === 'string' ? given : error.message;
     if (status < 500) return new Problem(status, CODE_BY_STATUS[status] ?? 'conflict', message);
   }
   logger.error({ err: error }, 'unexpected error');

@@ -67,9 +67,15 @@ export class Problem extends Error {
   }
   static rateLimited(retryAfterSeconds: number): Problem {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-    return new Problem(429, 'rate_limited', `Too many requests; retry in ${seconds} s.`, undefined, {
-      'Retry-After': String(seconds),
-    });
+    return new Problem(
+      429,
+      'rate_limited',
+      `Too many requests; retry in ${seconds} s.`,
+      undefined,
+      {
+        'Retry-After': String(seconds),
+      },
+    );
   }
 }
 

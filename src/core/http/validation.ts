@@ -7,7 +7,9 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
     const field = prefix ? `${prefix}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({
       field,
-      message: message.startsWith(error.property) ? message.slice(error.property.length).trim() : message,
+      message: message.startsWith(error.property)
+        ? message.slice(error.property.length).trim()
+        : message,
     }));
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });

@@ -15,7 +15,10 @@ export type RedisClient = ReturnType<typeof createClient>;
 export class RedisService implements OnApplicationShutdown {
   readonly client: RedisClient | null;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(LOGGER) private readonly logger: Logger) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
     this.client = config.REDIS_URL
       ? createClient({
           url: config.REDIS_URL,

@@ -14,11 +14,13 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
 type WithUser = Request & { user?: AuthUser };
 
 /** The signed-in user; on a route that requires sign-in it is always present. */
-export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthUser => {
-  const user = ctx.switchToHttp().getRequest<WithUser>().user;
-  if (!user) throw Problem.unauthorized();
-  return user;
-});
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): AuthUser => {
+    const user = ctx.switchToHttp().getRequest<WithUser>().user;
+    if (!user) throw Problem.unauthorized();
+    return user;
+  },
+);
 
 /** The caller if signed in, otherwise undefined (public routes). */
 export const OptionalUser = createParamDecorator(

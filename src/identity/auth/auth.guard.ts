@@ -30,7 +30,8 @@ export class AuthGuard implements CanActivate {
       throw Problem.unauthorized();
     }
     const match = /^Bearer ([A-Za-z0-9\-_.]+)$/.exec(header);
-    if (!match?.[1]) throw Problem.unauthorized('The Authorization header must be "Bearer <token>".');
+    if (!match?.[1])
+      throw Problem.unauthorized('The Authorization header must be "Bearer <token>".');
     req.user = await this.tokens.verify(match[1]);
     return true;
   }

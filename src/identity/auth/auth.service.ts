@@ -26,7 +26,9 @@ export class AuthService {
     const passwordHash = await this.hasher.hash(dto.password);
     let user: User;
     try {
-      user = await users.save(users.create({ email: dto.email, passwordHash, displayName: dto.displayName }));
+      user = await users.save(
+        users.create({ email: dto.email, passwordHash, displayName: dto.displayName }),
+      );
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw Problem.conflict('email_taken', 'An account with this email already exists.');

@@ -50,9 +50,10 @@ export class TokenService {
     if (typeof claims.sub !== 'string' || typeof claims.ver !== 'number') {
       throw Problem.unauthorized('The access token is not valid.');
     }
-    const user = await this.dataSource
-      .getRepository(User)
-      .findOne({ where: { id: claims.sub }, select: { id: true, role: true, displayName: true, tokenVersion: true } });
+    const user = await this.dataSource.getRepository(User).findOne({
+      where: { id: claims.sub },
+      select: { id: true, role: true, displayName: true, tokenVersion: true },
+    });
     if (!user || user.tokenVersion !== claims.ver) {
       throw Problem.unauthorized('The access token is no longer valid; sign in again.');
     }

@@ -18,7 +18,11 @@ export class UsersController {
   }
 
   @Patch('users/:id/role')
-  setRole(@CurrentUser() user: AuthUser, @UuidParam('id') id: string, @Body() dto: SetRoleDto): Promise<UserView> {
+  setRole(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: SetRoleDto,
+  ): Promise<UserView> {
     return this.users.setRole(user, id, dto.role);
   }
 }

@@ -29,9 +29,12 @@ export class UsersService {
     );
     return {
       ...toUserView(user),
-      spaces: spaces.map(
-        (s): SpaceRoleView => ({ spaceId: s.space_id, slug: s.slug, name: s.name, role: 'facilitator' }),
-      ),
+      spaces: spaces.map((s): SpaceRoleView => ({
+        spaceId: s.space_id,
+        slug: s.slug,
+        name: s.name,
+        role: 'facilitator',
+      })),
     };
   }
 
@@ -64,7 +67,11 @@ export class UsersService {
    * Makes sure an administrator with this email exists: creates it, or promotes an existing
    * account. An existing account's password is left alone, so restarts never reset it.
    */
-  async ensureAdmin(email: string, password: string, tx: EntityManager = this.dataSource.manager): Promise<'created' | 'promoted' | 'unchanged'> {
+  async ensureAdmin(
+    email: string,
+    password: string,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<'created' | 'promoted' | 'unchanged'> {
     const normalised = email.trim().toLowerCase();
     const users = tx.getRepository(User);
     const existing = await users.findOneBy({ email: normalised });

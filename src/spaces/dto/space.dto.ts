@@ -14,23 +14,38 @@ import { IsExactOrigin } from '../embed-origin';
 
 export class ThresholdsDto {
   /** Agrees that oblige the department to answer (Seoul: 50). */
-  @IsOptional() @IsInt() @Min(1) @Max(10_000_000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
   review?: number;
 
   /** Agrees that open a public deliberation (Seoul: 100; earlier 500). */
-  @IsOptional() @IsInt() @Min(1) @Max(10_000_000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
   deliberation?: number;
 
   /** Participants in the deliberation that oblige the top official to answer (Seoul: 1,000). */
-  @IsOptional() @IsInt() @Min(1) @Max(100_000_000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
   response?: number;
 
   /** Days a proposal collects agrees before it expires (Seoul: 30). */
-  @IsOptional() @IsInt() @Min(1) @Max(365)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(365)
   proposalWindowDays?: number;
 
   /** Default length of a deliberation in days (Seoul: 30). */
-  @IsOptional() @IsInt() @Min(1) @Max(365)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(365)
   deliberationDays?: number;
 }
 

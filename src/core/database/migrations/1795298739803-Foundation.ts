@@ -1,10 +1,10 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class Foundation1795298739803 implements MigrationInterface {
-    name = 'Foundation1795298739803'
+  name = 'Foundation1795298739803';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
             CREATE TABLE "users" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "email" character varying(254) NOT NULL,
@@ -18,7 +18,7 @@ export class Foundation1795298739803 implements MigrationInterface {
                 CONSTRAINT "PK_a3ffb1c0c8416b9fc6f907b7433" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "spaces" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "slug" character varying(64) NOT NULL,
@@ -33,7 +33,7 @@ export class Foundation1795298739803 implements MigrationInterface {
                 CONSTRAINT "PK_dbe542974aca57afcb60709d4c8" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "space_facilitators" (
                 "space_id" uuid NOT NULL,
                 "user_id" uuid NOT NULL,
@@ -42,10 +42,10 @@ export class Foundation1795298739803 implements MigrationInterface {
                 CONSTRAINT "PK_a4531629008261e7d3e4561d28c" PRIMARY KEY ("space_id", "user_id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "space_facilitators_user_idx" ON "space_facilitators" ("user_id")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "idempotency_keys" (
                 "user_id" uuid NOT NULL,
                 "key" character varying(255) NOT NULL,
@@ -58,38 +58,37 @@ export class Foundation1795298739803 implements MigrationInterface {
                 CONSTRAINT "PK_392b1af86f210d98d3f0c764728" PRIMARY KEY ("user_id", "key")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "space_facilitators"
             ADD CONSTRAINT "FK_049c1c06de971415f2425ed5891" FOREIGN KEY ("space_id") REFERENCES "spaces"("id") ON DELETE CASCADE ON UPDATE NO ACTION
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "space_facilitators"
             ADD CONSTRAINT "FK_38ddfd6aebfb8c75dcc55968736" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION
         `);
-    }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
             ALTER TABLE "space_facilitators" DROP CONSTRAINT "FK_38ddfd6aebfb8c75dcc55968736"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "space_facilitators" DROP CONSTRAINT "FK_049c1c06de971415f2425ed5891"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "idempotency_keys"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."space_facilitators_user_idx"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "space_facilitators"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "spaces"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "users"
         `);
-    }
-
+  }
 }

@@ -21,10 +21,19 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a.localeCompare(b),
+    );
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/** What a key is bound to: the method, the route and the body (key order ignored). */
+export function requestHash(method: string, path: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonical(body)}`)
+    .digest('hex');
 }
 
 @Injectable()
@@ -43,9 +52,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const userId = req.user?.id;
     if (!userId) throw Problem.unauthorized();
 
-    const hash = createHash('sha256')
-      .update(`${req.method} ${req.baseUrl}${req.path}\n${canonical(req.body)}`)
-      .digest('hex');
+    const hash = requestHash(req.method, `${req.baseUrl}${req.path}`, req.body);
     const claim = await this.idempotency.claim(userId, key, hash);
     switch (claim.kind) {
       case 'mismatch':
@@ -69,7 +76,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ??
       (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
     return next.handle().pipe(
-      mergeMap((body) => from(this.idempotency.complete(userId, key, status, body).then(() => body))),
+      mergeMap((body: unknown) =>
+        from(this.idempotency.complete(userId, key, status, body).then(() => body)),
+      ),
       catchError((error: unknown) =>
         from(
           this.idempotency

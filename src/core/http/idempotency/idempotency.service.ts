@@ -42,12 +42,16 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     );
     if (claimed.length > 0) return { kind: 'claimed' };
 
-    const rows: { request_hash: string; state: string; response_status: number | null; response_body: unknown }[] =
-      await this.dataSource.query(
-        `SELECT request_hash, state, response_status, response_body
+    const rows: {
+      request_hash: string;
+      state: string;
+      response_status: number | null;
+      response_body: unknown;
+    }[] = await this.dataSource.query(
+      `SELECT request_hash, state, response_status, response_body
            FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-        [userId, key],
-      );
+      [userId, key],
+    );
     const row = rows[0];
     // Deleted by a failing first request between our two statements: the caller may retry.
     if (!row) return { kind: 'in_flight' };

@@ -37,7 +37,8 @@ export function throttlerOptions(config: AppConfig, redis: RedisService): Thrott
         limit: config.RATE_LIMIT,
         ttl: window,
         // Signed-in users are limited as themselves wherever they connect from.
-        getTracker: (req) => (req as AuthedRequest).user?.id ?? (req as AuthedRequest).ip ?? 'unknown',
+        getTracker: (req) =>
+          (req as AuthedRequest).user?.id ?? (req as AuthedRequest).ip ?? 'unknown',
       },
       {
         name: 'auth',

@@ -1,0 +1,73 @@
+import { type Stance } from '../topics/topic-participation.entity';
+import { type CommentStatus } from './comment.entity';
+
+/** A comment row as read by SQL, joined with its author's display name. */
+export interface CommentRow {
+  id: string;
+  topic_id: string;
+  parent_id: string | null;
+  depth: number;
+  author_id: string;
+  author_name: string;
+  body: string;
+  stance: Stance | null;
+  status: CommentStatus;
+  hidden_reason: string | null;
+  agree_count: number;
+  reply_count: number;
+  room_id: string | null;
+  created_at: Date;
+  edited_at: Date | null;
+  my_agree?: boolean | null;
+}
+
+export interface CommentView {
+  id: string;
+  topicId: string;
+  parentId: string | null;
+  depth: number;
+  author: { id: string; displayName: string };
+  /** null when deleted, and when hidden for anyone but the space's facilitators. */
+  body: string | null;
+  stance: Stance | null;
+  status: CommentStatus;
+  hiddenReason?: string;
+  agreeCount: number;
+  replyCount: number;
+  roomId: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  myAgree?: boolean;
+  replies?: CommentView[];
+  moreReplies?: number;
+}
+
+/** Columns for CommentRow; `c` is comments, `u` users. */
+export const COMMENT_COLUMNS = `c.id, c.topic_id, c.parent_id, c.depth, c.author_id, u.display_name AS author_name,
+  c.body, c.stance, c.status, c.hidden_reason, c.agree_count, c.reply_count, c.room_id, c.created_at, c.edited_at`;
+
+/**
+ * The one place that decides what a viewer may see of a comment: every read path (lists,
+ * replies, single reads, moderation queues, live pushes) goes through here.
+ */
+export function toCommentView(row: CommentRow, viewerIsFacilitator: boolean): CommentView {
+  const hiddenFromViewer = row.status === 'hidden' && !viewerIsFacilitator;
+  const view: CommentView = {
+    id: row.id,
+    topicId: row.topic_id,
+    parentId: row.parent_id,
+    depth: row.depth,
+    author: { id: row.author_id, displayName: row.author_name },
+    body: row.status === 'deleted' || hiddenFromViewer ? null : row.body,
+    stance: row.status === 'deleted' ? null : row.stance,
+    status: row.status,
+    agreeCount: row.agree_count,
+    replyCount: row.reply_count,
+    roomId: row.room_id,
+    createdAt: row.created_at.toISOString(),
+    editedAt: row.edited_at ? row.edited_at.toISOString() : null,
+  };
+  if (row.status === 'hidden') view.hiddenReason = row.hidden_reason ?? 'hidden by a facilitator';
+  if (row.my_agree !== undefined && row.my_agree !== null) view.myAgree = row.my_agree;
+  return view;
+}

@@ -1,0 +1,305 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { domainEvent } from '../core/events/domain-events';
+import { UnitOfWork } from '../core/events/unit-of-work';
+import { DEFAULT_LIMIT, decodeCursor, type Page, toPage } from '../core/http/pagination';
+import { Problem } from '../core/http/problem';
+import { type AuthUser } from '../identity/auth/auth-user';
+import { BanCheck } from '../moderation/bans.guard';
+import { SpaceAccessService } from '../spaces/space-access.service';
+import { LadderService } from '../topics/ladder.service';
+import { assertOpen } from '../topics/topic-lifecycle';
+import { appendTopicEvent } from '../topics/topic-events';
+import { COMMENT_COLUMNS, type CommentRow, type CommentView, toCommentView } from './comment.view';
+import {
+  type CommentSort,
+  type CreateCommentDto,
+  type ListCommentsQuery,
+  type ListRepliesQuery,
+  type UpdateCommentDto,
+} from './dto/comment.dto';
+
+/** ORDER BY and keyset comparison for each sort, on (key, id). */
+const ORDER: Record<
+  CommentSort,
+  { key: string; cursorKey: (r: KeyedRow) => string | number; dir: 'ASC' | 'DESC'; cast: string }
+> = {
+  oldest: { key: 'c.created_at', cursorKey: (r) => r.created_key, dir: 'ASC', cast: 'timestamptz' },
+  newest: {
+    key: 'c.created_at',
+    cursorKey: (r) => r.created_key,
+    dir: 'DESC',
+    cast: 'timestamptz',
+  },
+  agrees: { key: 'c.agree_count', cursorKey: (r) => r.agree_count, dir: 'DESC', cast: 'int' },
+};
+
+type KeyedRow = CommentRow & { created_key: string };
+
+const SELECT_KEYED = `SELECT ${COMMENT_COLUMNS}, c.created_at::text AS created_key`;
+
+@Injectable()
+export class CommentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly ladder: LadderService,
+    private readonly access: SpaceAccessService,
+    private readonly bans: BanCheck,
+  ) {}
+
+  async create(
+    auth: AuthUser,
+    topicId: string,
+    dto: CreateCommentDto,
+    roomId: string | null = null,
+  ): Promise<CommentView> {
+    const id = await this.uow.run(async (work) => {
+      // Lock order everywhere: comment before topic, so replies and comment agrees cannot deadlock.
+      let depth = 0;
+      if (dto.parentId) {
+        const parents: { topic_id: string; depth: number; status: string }[] = await work.tx.query(
+          `SELECT topic_id, depth, status FROM comments WHERE id = $1 FOR UPDATE`,
+          [dto.parentId],
+        );
+        const parent = parents[0];
+        if (!parent || parent.topic_id !== topicId)
+          throw Problem.field('parentId', 'is not a comment of this topic');
+        if (parent.status === 'deleted')
+          throw Problem.field('parentId', 'was deleted and takes no replies');
+        depth = parent.depth + 1;
+      }
+      const topic = await this.ladder.lock(work, topicId);
+      if (!topic) throw Problem.notFound('Topic');
+      assertOpen(topic.status);
+      await this.bans.assertNotBanned(work.tx, topic.space_id, auth.id);
+      const rows: { id: string }[] = await work.tx.query(
+        `INSERT INTO comments (topic_id, parent_id, depth, author_id, body, stance, room_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [topicId, dto.parentId ?? null, depth, auth.id, dto.body, dto.stance ?? null, roomId],
+      );
+      const commentId = rows[0]!.id;
+      if (dto.parentId)
+        await work.tx.query(`UPDATE comments SET reply_count = reply_count + 1 WHERE id = $1`, [
+          dto.parentId,
+        ]);
+      await work.tx.query(
+        `UPDATE topics SET comment_count = comment_count + 1, last_activity_at = now() WHERE id = $1`,
+        [topicId],
+      );
+      const seq = await appendTopicEvent(work.tx, topicId, 'comment_created', auth.id, {
+        commentId,
+        parentId: dto.parentId ?? null,
+      });
+      work.emit(
+        domainEvent('comment.created', {
+          commentId,
+          topicId,
+          spaceId: topic.space_id,
+          parentId: dto.parentId ?? null,
+          seq,
+        }),
+      );
+      await this.ladder.participate(work, topic, auth.id);
+      return commentId;
+    });
+    return this.getOne(id, auth);
+  }
+
+  async getOne(id: string, auth?: AuthUser): Promise<CommentView> {
+    const rows: (CommentRow & { space_id: string })[] = await this.dataSource.query(
+      `SELECT ${COMMENT_COLUMNS}, t.space_id,
+              CASE WHEN $2::uuid IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM comment_agrees a WHERE a.comment_id = c.id AND a.user_id = $2::uuid) END AS my_agree
+         FROM comments c JOIN users u ON u.id = c.author_id JOIN topics t ON t.id = c.topic_id WHERE c.id = $1`,
+      [id, auth?.id ?? null],
+    );
+    const row = rows[0];
+    if (!row) throw Problem.notFound('Comment');
+    return toCommentView(row, await this.access.isFacilitator(auth, row.space_id));
+  }
+
+  /** A page of top-level comments, each with its first `replies` replies and how many more. */
+  async list(
+    topicId: string,
+    query: ListCommentsQuery,
+    auth?: AuthUser,
+  ): Promise<Page<CommentView>> {
+    const topics: { space_id: string }[] = await this.dataSource.query(
+      `SELECT space_id FROM topics WHERE id = $1`,
+      [topicId],
+    );
+    const topic = topics[0];
+    if (!topic) throw Problem.notFound('Topic');
+    const facilitator = await this.access.isFacilitator(auth, topic.space_id);
+    const sort = query.sort ?? 'oldest';
+    const page = await this.page(
+      `c.topic_id = $1 AND c.parent_id IS NULL`,
+      [topicId],
+      sort,
+      query,
+      facilitator,
+      auth,
+    );
+
+    const perParent = query.replies ?? 3;
+    if (perParent > 0 && page.items.length > 0) {
+      // One query for every parent's first replies (a LATERAL join per parent on the index).
+      const replies: (CommentRow & { parent_key: string })[] = await this.dataSource.query(
+        `SELECT r.*, r.parent_id AS parent_key FROM unnest($1::uuid[]) AS p(id)
+           CROSS JOIN LATERAL (
+             SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+              WHERE c.parent_id = p.id ORDER BY c.created_at, c.id LIMIT $2) r`,
+        [page.items.map((c) => c.id), perParent],
+      );
+      const byParent = new Map<string, CommentView[]>();
+      for (const row of replies) {
+        const list = byParent.get(row.parent_key) ?? [];
+        list.push(toCommentView(row, facilitator));
+        byParent.set(row.parent_key, list);
+      }
+      for (const item of page.items) {
+        item.replies = byParent.get(item.id) ?? [];
+        item.moreReplies = Math.max(0, item.replyCount - item.replies.length);
+      }
+    } else {
+      for (const item of page.items) {
+        item.replies = [];
+        item.moreReplies = item.replyCount;
+      }
+    }
+    return page;
+  }
+
+  async replies(
+    commentId: string,
+    query: ListRepliesQuery,
+    auth?: AuthUser,
+  ): Promise<Page<CommentView>> {
+    const parents: { space_id: string }[] = await this.dataSource.query(
+      `SELECT t.space_id FROM comments c JOIN topics t ON t.id = c.topic_id WHERE c.id = $1`,
+      [commentId],
+    );
+    const parent = parents[0];
+    if (!parent) throw Problem.notFound('Comment');
+    const facilitator = await this.access.isFacilitator(auth, parent.space_id);
+    return this.page(
+      `c.parent_id = $1`,
+      [commentId],
+      query.sort ?? 'oldest',
+      query,
+      facilitator,
+      auth,
+    );
+  }
+
+  async edit(auth: AuthUser, id: string, dto: UpdateCommentDto): Promise<CommentView> {
+    await this.uow.run(async (work) => {
+      const rows: {
+        author_id: string;
+        status: string;
+        topic_id: string;
+        space_id: string;
+        topic_status: string;
+      }[] = await work.tx.query(
+        `SELECT c.author_id, c.status, c.topic_id, t.space_id, t.status AS topic_status
+           FROM comments c JOIN topics t ON t.id = c.topic_id WHERE c.id = $1 FOR UPDATE OF c`,
+        [id],
+      );
+      const comment = rows[0];
+      if (!comment) throw Problem.notFound('Comment');
+      if (comment.author_id !== auth.id)
+        throw Problem.forbidden('Only the author can edit a comment.');
+      if (comment.status !== 'visible')
+        throw Problem.conflict('conflict', `A ${comment.status} comment cannot be edited.`);
+      await this.bans.assertNotBanned(work.tx, comment.space_id, auth.id);
+      await work.tx.query(`UPDATE comments SET body = $2, edited_at = now() WHERE id = $1`, [
+        id,
+        dto.body,
+      ]);
+      const seq = await appendTopicEvent(work.tx, comment.topic_id, 'comment_edited', auth.id, {
+        commentId: id,
+      });
+      work.emit(
+        domainEvent('comment.edited', {
+          commentId: id,
+          topicId: comment.topic_id,
+          spaceId: comment.space_id,
+          seq,
+        }),
+      );
+    });
+    return this.getOne(id, auth);
+  }
+
+  /** The author's soft delete: the body goes, a placeholder keeps the thread's shape. */
+  async remove(auth: AuthUser, id: string): Promise<void> {
+    await this.uow.run(async (work) => {
+      const rows: { author_id: string; status: string; topic_id: string; space_id: string }[] =
+        await work.tx.query(
+          `SELECT c.author_id, c.status, c.topic_id, t.space_id
+           FROM comments c JOIN topics t ON t.id = c.topic_id WHERE c.id = $1 FOR UPDATE OF c`,
+          [id],
+        );
+      const comment = rows[0];
+      if (!comment) throw Problem.notFound('Comment');
+      if (comment.author_id !== auth.id)
+        throw Problem.forbidden('Only the author can delete a comment.');
+      if (comment.status === 'deleted') return;
+      await work.tx.query(
+        `UPDATE comments SET status = 'deleted', body = '', stance = NULL WHERE id = $1`,
+        [id],
+      );
+      const seq = await appendTopicEvent(work.tx, comment.topic_id, 'comment_deleted', auth.id, {
+        commentId: id,
+      });
+      work.emit(
+        domainEvent('comment.deleted', {
+          commentId: id,
+          topicId: comment.topic_id,
+          spaceId: comment.space_id,
+          seq,
+        }),
+      );
+    });
+  }
+
+  private async page(
+    where: string,
+    params: unknown[],
+    sort: CommentSort,
+    query: { limit?: number; cursor?: string },
+    facilitator: boolean,
+    auth?: AuthUser,
+  ): Promise<Page<CommentView>> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const order = ORDER[sort];
+    const args = [...params];
+    let keyset = '';
+    if (query.cursor) {
+      const [value, id] = decodeCursor(query.cursor, 2);
+      if (typeof id !== 'string' || value === null) throw Problem.field('cursor', 'is not valid');
+      args.push(value, id);
+      const cmp = order.dir === 'ASC' ? '>' : '<';
+      keyset = ` AND (${order.key}, c.id) ${cmp} ($${args.length - 1}::${order.cast}, $${args.length}::uuid)`;
+    }
+    args.push(auth?.id ?? null, limit + 1);
+    const viewer = `$${args.length - 1}::uuid`;
+    const rows: KeyedRow[] = await this.dataSource.query(
+      `${SELECT_KEYED},
+              CASE WHEN ${viewer} IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM comment_agrees a WHERE a.comment_id = c.id AND a.user_id = ${viewer}) END AS my_agree
+         FROM comments c JOIN users u ON u.id = c.author_id
+        WHERE ${where}${keyset}
+        ORDER BY ${order.key} ${order.dir}, c.id ${order.dir}
+        LIMIT $${args.length}`,
+      args,
+    );
+    return toPage(
+      rows,
+      limit,
+      (row) => {
+        return toCommentView(row, facilitator);
+      },
+      (row) => [order.cursorKey(row), row.id],
+    );
+  }
+}

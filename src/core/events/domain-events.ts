@@ -1,0 +1,87 @@
+/**
+ * Every domain event, by name, with its payload. Declared once so that publishers, the
+ * in-process bus, the Redis bridge and socket pushers all agree on the shapes.
+ */
+export interface DomainEventMap {
+  'topic.created': { topicId: string; spaceId: string; seq: number };
+  'topic.transitioned': {
+    topicId: string;
+    spaceId: string;
+    from: string;
+    to: string;
+    actorId: string | null;
+    reason: string | null;
+    seq: number;
+  };
+  'topic.ladder_crossed': {
+    topicId: string;
+    spaceId: string;
+    rung: 'review' | 'deliberation' | 'response';
+    count: number;
+    dueAt: string | null;
+    seq: number;
+  };
+  'topic.answered': { topicId: string; spaceId: string; responseId: string; seq: number };
+  'comment.created': {
+    commentId: string;
+    topicId: string;
+    spaceId: string;
+    parentId: string | null;
+    seq: number;
+  };
+  'comment.edited': { commentId: string; topicId: string; spaceId: string; seq: number };
+  'comment.deleted': { commentId: string; topicId: string; spaceId: string; seq: number };
+  'comment.hidden': {
+    commentId: string;
+    topicId: string;
+    spaceId: string;
+    reason: string;
+    actorId: string | null;
+    seq: number;
+  };
+  'comment.restored': {
+    commentId: string;
+    topicId: string;
+    spaceId: string;
+    actorId: string;
+    seq: number;
+  };
+  'agree.changed': {
+    targetType: 'topic' | 'comment';
+    targetId: string;
+    topicId: string;
+    spaceId: string;
+    userId: string;
+    agreed: boolean;
+    count: number;
+  };
+  'stance.changed': {
+    topicId: string;
+    spaceId: string;
+    counts: { for: number; against: number; neutral: number };
+  };
+  'report.created': {
+    reportId: string;
+    commentId: string;
+    spaceId: string;
+    topicId: string;
+    openReports: number;
+  };
+  'user.banned': { spaceId: string; userId: string; until: string | null; actorId: string };
+  'user.unbanned': { spaceId: string; userId: string; actorId: string };
+}
+
+export type DomainEventName = keyof DomainEventMap;
+
+export interface DomainEvent<K extends DomainEventName = DomainEventName> {
+  name: K;
+  payload: DomainEventMap[K];
+}
+
+export const domainEvent = <K extends DomainEventName>(
+  name: K,
+  payload: DomainEventMap[K],
+): DomainEvent<K> => ({
+  name,
+  payload,
+});

@@ -1,0 +1,40 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * Append-only record of every moderation and facilitation action, written in the same
+ * transaction as the action. A database trigger refuses UPDATE and DELETE.
+ */
+@Entity('audit_log')
+@Index('audit_log_space_id_idx', ['spaceId', 'id'])
+export class AuditEntry {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' })
+  id!: string;
+
+  @Column('uuid')
+  spaceId!: string;
+
+  /** Null when the system acted (auto-hide, scheduler). */
+  @Column('uuid', { nullable: true })
+  actorId!: string | null;
+
+  @Column('varchar', { length: 48 })
+  action!: string;
+
+  @Column('varchar', { length: 16 })
+  targetType!: 'comment' | 'topic' | 'user' | 'report' | 'space';
+
+  @Column('uuid')
+  targetId!: string;
+
+  @Column('text', { nullable: true })
+  reason!: string | null;
+
+  @Column('jsonb', { nullable: true })
+  before!: Record<string, unknown> | null;
+
+  @Column('jsonb', { nullable: true })
+  after!: Record<string, unknown> | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}

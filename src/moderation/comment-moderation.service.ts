@@ -1,0 +1,279 @@
+import { Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
+import { type CommentStatus } from '../comments/comment.entity';
+import {
+  COMMENT_COLUMNS,
+  type CommentRow,
+  type CommentView,
+  toCommentView,
+} from '../comments/comment.view';
+import { domainEvent } from '../core/events/domain-events';
+import { UnitOfWork, type Work } from '../core/events/unit-of-work';
+import { Problem } from '../core/http/problem';
+import { type AuthUser } from '../identity/auth/auth-user';
+import { SpaceAccessService } from '../spaces/space-access.service';
+import { appendTopicEvent } from '../topics/topic-events';
+import { AuditService } from './audit.service';
+import { type ReportResolution } from './dto/moderation.dto';
+
+/** The reason shown on a comment hidden by the report threshold until a facilitator reviews it. */
+export const AUTO_HIDE_REASON = 'reported: pending review';
+
+/** A comment under moderation, read with its space and locked for the rest of the transaction. */
+export interface ModeratedComment {
+  id: string;
+  topicId: string;
+  spaceId: string;
+  status: CommentStatus;
+  hiddenReason: string | null;
+  openReportCount: number;
+  reportsToHide: number;
+}
+
+/** What the audit log records before and after a change of a comment's visibility. */
+export type CommentState = {
+  status: CommentStatus;
+  hiddenReason: string | null;
+};
+
+export const stateOf = (comment: ModeratedComment): CommentState => ({
+  status: comment.status,
+  hiddenReason: comment.hiddenReason,
+});
+
+/**
+ * Hidden by the report threshold rather than by a person, so dismissing the reports brings it
+ * back. Compared exactly: a facilitator's free-text reason that happens to begin with
+ * "reported" is still a person's decision.
+ */
+export const isHiddenByReports = (comment: ModeratedComment): boolean =>
+  comment.status === 'hidden' && comment.hiddenReason === AUTO_HIDE_REASON;
+
+interface LockedRow {
+  id: string;
+  topic_id: string;
+  space_id: string;
+  status: CommentStatus;
+  hidden_reason: string | null;
+  open_report_count: number;
+  reports_to_hide: number;
+}
+
+/**
+ * Hiding and restoring comments. Every change happens on the locked comment row, writes its
+ * audit row and its topic event in the caller's transaction, and queues the domain event
+ * that is published after commit. Other features (live rooms) call `hide` and `restore`.
+ */
+@Injectable()
+export class CommentModerationService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly access: SpaceAccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** visible → hidden, by a facilitator of the comment's space. */
+  hide(auth: AuthUser, commentId: string, reason: string): Promise<CommentView> {
+    return this.uow.run(async (work) => {
+      const comment = await this.lock(work.tx, commentId);
+      await this.access.requireFacilitator(auth, comment.spaceId, work.tx);
+      if (comment.status !== 'visible') {
+        throw Problem.conflict(
+          'conflict',
+          `The comment is ${comment.status}; only a visible comment can be hidden.`,
+        );
+      }
+      const before = stateOf(comment);
+      await this.setHidden(work, comment, reason, auth.id, {
+        action: 'comment.hide',
+        targetType: 'comment',
+        targetId: comment.id,
+        reason,
+        before,
+      });
+      return this.view(work.tx, comment.id);
+    });
+  }
+
+  /**
+   * hidden → visible, by a facilitator. The comment's open reports are dismissed with it, so
+   * the next report does not hide it again at once.
+   */
+  restore(auth: AuthUser, commentId: string, reason: string): Promise<CommentView> {
+    return this.uow.run(async (work) => {
+      const comment = await this.lock(work.tx, commentId);
+      await this.access.requireFacilitator(auth, comment.spaceId, work.tx);
+      if (comment.status !== 'hidden') {
+        throw Problem.conflict(
+          'conflict',
+          `The comment is ${comment.status}; only a hidden comment can be restored.`,
+        );
+      }
+      const before = stateOf(comment);
+      const dismissed = await this.resolveOpenReports(work.tx, comment, 'dismiss', auth.id);
+      await this.setVisible(work, comment, auth.id, {
+        action: 'comment.restore',
+        targetType: 'comment',
+        targetId: comment.id,
+        reason,
+        before,
+        extraAfter: { dismissedReports: dismissed.length },
+      });
+      return this.view(work.tx, comment.id);
+    });
+  }
+
+  /**
+   * Reads a comment with its space's settings and locks the comment row (FOR UPDATE) until
+   * the transaction ends: reports, hides, restores and resolutions of one comment queue up
+   * on this lock, so counts are exact and each state change happens once.
+   */
+  async lock(tx: EntityManager, commentId: string): Promise<ModeratedComment> {
+    const rows: LockedRow[] = await tx.query(
+      `SELECT c.id, c.topic_id, t.space_id, c.status, c.hidden_reason, c.open_report_count,
+              s.reports_to_hide
+         FROM comments c
+         JOIN topics t ON t.id = c.topic_id
+         JOIN spaces s ON s.id = t.space_id
+        WHERE c.id = $1
+          FOR UPDATE OF c`,
+      [commentId],
+    );
+    const row = rows[0];
+    if (!row) throw Problem.notFound('Comment');
+    return {
+      id: row.id,
+      topicId: row.topic_id,
+      spaceId: row.space_id,
+      status: row.status,
+      hiddenReason: row.hidden_reason,
+      openReportCount: row.open_report_count,
+      reportsToHide: row.reports_to_hide,
+    };
+  }
+
+  /**
+   * Hides a locked comment (or replaces the reason of a hidden one): updates the row, writes
+   * the audit row, appends the topic's `comment_hidden` event and queues `comment.hidden`.
+   * `actorId` null means the system acted.
+   */
+  async setHidden(
+    work: Work,
+    comment: ModeratedComment,
+    reason: string,
+    actorId: string | null,
+    audit: AuditInput,
+  ): Promise<void> {
+    await work.tx.query(`UPDATE comments SET status = 'hidden', hidden_reason = $2 WHERE id = $1`, [
+      comment.id,
+      reason,
+    ]);
+    comment.status = 'hidden';
+    comment.hiddenReason = reason;
+    await this.recordAudit(work.tx, comment, actorId, audit);
+    const seq = await appendTopicEvent(work.tx, comment.topicId, 'comment_hidden', actorId, {
+      commentId: comment.id,
+      reason,
+    });
+    work.emit(
+      domainEvent('comment.hidden', {
+        commentId: comment.id,
+        topicId: comment.topicId,
+        spaceId: comment.spaceId,
+        reason,
+        actorId,
+        seq,
+      }),
+    );
+  }
+
+  /** Makes a locked hidden comment visible again; the counterpart of `setHidden`. */
+  async setVisible(
+    work: Work,
+    comment: ModeratedComment,
+    actorId: string,
+    audit: AuditInput,
+  ): Promise<void> {
+    await work.tx.query(
+      `UPDATE comments SET status = 'visible', hidden_reason = NULL WHERE id = $1`,
+      [comment.id],
+    );
+    comment.status = 'visible';
+    comment.hiddenReason = null;
+    await this.recordAudit(work.tx, comment, actorId, audit);
+    const seq = await appendTopicEvent(work.tx, comment.topicId, 'comment_restored', actorId, {
+      commentId: comment.id,
+    });
+    work.emit(
+      domainEvent('comment.restored', {
+        commentId: comment.id,
+        topicId: comment.topicId,
+        spaceId: comment.spaceId,
+        actorId,
+        seq,
+      }),
+    );
+  }
+
+  /**
+   * Resolves every open report of a locked comment with one resolution and sets its open
+   * report count to zero. Returns the ids of the reports it resolved.
+   */
+  async resolveOpenReports(
+    tx: EntityManager,
+    comment: ModeratedComment,
+    resolution: ReportResolution,
+    actorId: string,
+  ): Promise<string[]> {
+    const rows: { id: string }[] = await tx.query(
+      `UPDATE reports
+          SET status = 'resolved', resolution = $2, resolved_by = $3, resolved_at = now()
+        WHERE comment_id = $1 AND status = 'open'
+        RETURNING id`,
+      [comment.id, resolution, actorId],
+    );
+    await tx.query(`UPDATE comments SET open_report_count = 0 WHERE id = $1`, [comment.id]);
+    comment.openReportCount = 0;
+    return rows.map((row) => row.id);
+  }
+
+  /** The comment as a facilitator sees it. */
+  async view(tx: EntityManager, commentId: string): Promise<CommentView> {
+    const rows: CommentRow[] = await tx.query(
+      `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`,
+      [commentId],
+    );
+    const row = rows[0];
+    if (!row) throw Problem.notFound('Comment');
+    return toCommentView(row, true);
+  }
+
+  /** The audit row of a change (or a non-change) to a locked comment, with its state after. */
+  recordAudit(
+    tx: EntityManager,
+    comment: ModeratedComment,
+    actorId: string | null,
+    audit: AuditInput,
+  ): Promise<void> {
+    return this.audit.record(tx, {
+      spaceId: comment.spaceId,
+      actorId,
+      action: audit.action,
+      targetType: audit.targetType,
+      targetId: audit.targetId,
+      reason: audit.reason,
+      before: audit.before,
+      after: { ...stateOf(comment), ...audit.extraAfter },
+    });
+  }
+}
+
+/** The audit row of a visibility change; `after` is the comment's new state (plus extras). */
+export interface AuditInput {
+  action: string;
+  targetType: 'comment' | 'report';
+  targetId: string;
+  reason: string | null;
+  before: Record<string, unknown>;
+  extraAfter?: Record<string, unknown>;
+}

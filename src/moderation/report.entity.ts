@@ -1,0 +1,45 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+@Entity('reports')
+@Index('reports_comment_reporter_uq', ['commentId', 'reporterId'], { unique: true })
+@Index('reports_space_status_created_idx', ['spaceId', 'status', 'createdAt'])
+export class Report {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('uuid')
+  spaceId!: string;
+
+  @Column('uuid')
+  topicId!: string;
+
+  @Column('uuid')
+  commentId!: string;
+
+  @Column('uuid')
+  reporterId!: string;
+
+  @Column('varchar', { length: 16 })
+  reason!: ReportReason;
+
+  @Column('varchar', { length: 500, nullable: true })
+  detail!: string | null;
+
+  @Column('varchar', { length: 8, default: 'open' })
+  status!: 'open' | 'resolved';
+
+  @Column('varchar', { length: 8, nullable: true })
+  resolution!: 'hide' | 'dismiss' | null;
+
+  @Column('uuid', { nullable: true })
+  resolvedBy!: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  resolvedAt!: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,90 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { UnitOfWork } from '../core/events/unit-of-work';
+import { LOGGER } from '../core/logging/logging.module';
+import { type Logger } from '../core/logging/logger';
+import { APP_CONFIG } from '../core/config/config.module';
+import { type AppConfig } from '../core/config/env';
+import { type Thresholds } from '../spaces/space.entity';
+import { LadderService } from './ladder.service';
+
+const BATCH = 100;
+
+/**
+ * Expires proposals whose window ended below the first rung, and closes deliberations at
+ * `closesAt`. Every node runs it: rows are claimed with FOR UPDATE SKIP LOCKED and re-checked
+ * under the lock, so no transition happens twice and none is missed after a restart (the
+ * deadlines are in the rows, not in memory).
+ */
+@Injectable()
+export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly ladder: LadderService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.SCHEDULER_INTERVAL_SECONDS === 0) return;
+    this.timer = setInterval(() => void this.tick(), this.config.SCHEDULER_INTERVAL_SECONDS * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.runOnce();
+    try {
+      const moved = await this.running;
+      if (moved > 0) this.logger.info({ moved }, 'deadlines applied');
+    } catch (err) {
+      this.logger.error({ err }, 'deadline scheduler failed');
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** Applies every deadline that has passed; returns how many topics moved. */
+  async runOnce(): Promise<number> {
+    let moved = 0;
+    for (;;) {
+      const batch = await this.uow.run(async (work) => {
+        const due: {
+          id: string;
+          space_id: string;
+          status: 'proposed' | 'deliberating';
+          thresholds: Thresholds;
+        }[] = await work.tx.query(
+          `SELECT t.id, t.space_id, t.status, s.thresholds FROM topics t JOIN spaces s ON s.id = t.space_id
+            WHERE (t.status = 'proposed' AND t.proposal_expires_at <= now())
+               OR (t.status = 'deliberating' AND t.closes_at <= now())
+            ORDER BY t.id LIMIT ${BATCH}
+            FOR UPDATE OF t SKIP LOCKED`,
+        );
+        for (const topic of due) {
+          const to = topic.status === 'proposed' ? 'expired' : 'closed';
+          const reason =
+            to === 'expired'
+              ? 'the proposal window ended below the first threshold'
+              : 'the deliberation reached its closing time';
+          await this.ladder.move(work, topic, to, null, reason);
+        }
+        return due.length;
+      });
+      moved += batch;
+      if (batch < BATCH) return moved;
+    }
+  }
+}

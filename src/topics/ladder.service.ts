@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { type Work } from '../core/events/unit-of-work';
+import { domainEvent } from '../core/events/domain-events';
+import { type Thresholds } from '../spaces/space.entity';
+import { crossings } from './topic-lifecycle';
+import { appendTopicEvent } from './topic-events';
+import { type Rung, type TopicStatus } from './topic.entity';
+
+/** Days the institution has to answer once a rung obliges it to. */
+export const ANSWER_DUE_DAYS = 30;
+
+interface LockedTopic {
+  id: string;
+  space_id: string;
+  status: TopicStatus;
+  rung: Rung;
+  agree_count: number;
+  participant_count: number;
+  thresholds: Thresholds;
+}
+
+/**
+ * Climbs the threshold ladder inside the transaction of the agree or participation that
+ * moved a count. The topic row is locked (FOR UPDATE) before the counts are read, so under
+ * any concurrency exactly one transaction sees each crossing.
+ */
+@Injectable()
+export class LadderService {
+  async lock(work: Work, topicId: string): Promise<LockedTopic | undefined> {
+    const rows: LockedTopic[] = await work.tx.query(
+      `SELECT t.id, t.space_id, t.status, t.rung, t.agree_count, t.participant_count, s.thresholds
+         FROM topics t JOIN spaces s ON s.id = t.space_id
+        WHERE t.id = $1 FOR UPDATE OF t`,
+      [topicId],
+    );
+    return rows[0];
+  }
+
+  /** Checks the locked, up-to-date row and applies every rung it has just crossed. */
+  async climb(work: Work, topic: LockedTopic): Promise<void> {
+    const found = crossings(
+      {
+        status: topic.status,
+        rung: topic.rung,
+        agreeCount: topic.agree_count,
+        participantCount: topic.participant_count,
+      },
+      topic.thresholds,
+    );
+    for (const crossing of found) {
+      const owes = crossing.name === 'review' || crossing.name === 'response';
+      const dueAt = owes ? new Date(Date.now() + ANSWER_DUE_DAYS * 86_400_000) : null;
+      if (dueAt) {
+        await work.tx.query(
+          `INSERT INTO owed_answers (topic_id, rung, due_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          [topic.id, crossing.name, dueAt],
+        );
+      }
+      const seq = await appendTopicEvent(work.tx, topic.id, 'ladder_crossed', null, {
+        rung: crossing.name,
+        count: crossing.count,
+        dueAt: dueAt?.toISOString() ?? null,
+      });
+      await work.tx.query(`UPDATE topics SET rung = $2 WHERE id = $1`, [topic.id, crossing.rung]);
+      work.emit(
+        domainEvent('topic.ladder_crossed', {
+          topicId: topic.id,
+          spaceId: topic.space_id,
+          rung: crossing.name,
+          count: crossing.count,
+          dueAt: dueAt?.toISOString() ?? null,
+          seq,
+        }),
+      );
+      if (crossing.to && crossing.to !== topic.status) {
+        await this.move(
+          work,
+          topic,
+          crossing.to,
+          null,
+          `${crossing.name} threshold reached (${crossing.count})`,
+        );
+      }
+      topic.rung = crossing.rung;
+    }
+  }
+
+  /**
+   * Changes the status of a locked topic and records it on the timeline. Opening a
+   * deliberation sets its dates from the space's ladder unless `closesAt` is given.
+   */
+  async move(
+    work: Work,
+    topic: Pick<LockedTopic, 'id' | 'space_id' | 'status' | 'thresholds'>,
+    to: TopicStatus,
+    actorId: string | null,
+    reason: string | null,
+    closesAt?: Date,
+  ): Promise<void> {
+    const from = topic.status;
+    if (to === 'deliberating') {
+      const closes =
+        closesAt ?? new Date(Date.now() + topic.thresholds.deliberationDays * 86_400_000);
+      await work.tx.query(
+        `UPDATE topics SET status = $2, deliberation_opened_at = now(), closes_at = $3,
+                rung = GREATEST(rung, 2), last_activity_at = now() WHERE id = $1`,
+        [topic.id, to, closes],
+      );
+    } else {
+      await work.tx.query(
+        `UPDATE topics SET status = $2, rejected_reason = CASE WHEN $2 = 'rejected' THEN $3 ELSE rejected_reason END,
+                last_activity_at = now() WHERE id = $1`,
+        [topic.id, to, reason],
+      );
+    }
+    const seq = await appendTopicEvent(work.tx, topic.id, 'transitioned', actorId, {
+      from,
+      to,
+      reason,
+    });
+    topic.status = to;
+    work.emit(
+      domainEvent('topic.transitioned', {
+        topicId: topic.id,
+        spaceId: topic.space_id,
+        from,
+        to,
+        actorId,
+        reason,
+        seq,
+      }),
+    );
+  }
+
+  /**
+   * Counts `userId` as a participant of a deliberating topic (once per user, exactly: the
+   * primary key decides) and climbs the response rung when the count crosses it.
+   */
+  async participate(work: Work, topic: LockedTopic, userId: string): Promise<void> {
+    if (topic.status !== 'deliberating') return;
+    const inserted: unknown[] = await work.tx.query(
+      `INSERT INTO topic_participants (topic_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+      [topic.id, userId],
+    );
+    if (inserted.length === 0) return;
+    const rows: { participant_count: number }[] = await work.tx.query(
+      `UPDATE topics SET participant_count = participant_count + 1 WHERE id = $1 RETURNING participant_count`,
+      [topic.id],
+    );
+    topic.participant_count = rows[0]!.participant_count;
+    await this.climb(work, topic);
+  }
+}
+
+export type { LockedTopic };

@@ -1,0 +1,332 @@
+import { DataSource } from 'typeorm';
+import { IdempotencyService } from '../../src/core/http/idempotency/idempotency.service';
+import { requestHash } from '../../src/core/http/idempotency/idempotency.interceptor';
+import { createAdmin, registerUser, type TestUser, uniqueSlug } from '../factories/identity';
+import { startTestApp, type TestApp } from '../utils/app';
+import { expectFieldErrors, expectProblem } from '../utils/problem';
+
+describe('cross-cutting HTTP', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let admin: TestUser;
+  const spacesWithSlug = async (slug: string): Promise<number> =>
+    Number((await db.query('SELECT count(*) FROM spaces WHERE slug = $1', [slug]))[0].count);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    db = t.app.get(DataSource);
+    admin = await createAdmin(t);
+  });
+  afterAll(() => t.close());
+
+  describe('idempotency keys', () => {
+    it('the same key and body return the first result and write once', async () => {
+      const body = { slug: uniqueSlug('idem'), name: '멱등 공간' };
+      const first = await t.http
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .set('Idempotency-Key', 'key-1-' + body.slug)
+        .send(body)
+        .expect(201);
+      // Same body with keys in another order is the same request.
+      const again = await t.http
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .set('Idempotency-Key', 'key-1-' + body.slug)
+        .send({ name: body.name, slug: body.slug })
+        .expect(201);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      expect(await spacesWithSlug(body.slug)).toBe(1);
+    });
+
+    it('the same key with another body → 422 and nothing written', async () => {
+      const key = `key-2-${uniqueSlug()}`;
+      const slug = uniqueSlug('idem');
+      await t.http
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .set('Idempotency-Key', key)
+        .send({ slug, name: 'A' })
+        .expect(201);
+      const other = uniqueSlug('idem');
+      const res = await t.http
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .set('Idempotency-Key', key)
+        .send({ slug: other, name: 'B' });
+      expectProblem(res, 422, 'idempotency_key_reused');
+      expect(await spacesWithSlug(other)).toBe(0);
+    });
+
+    it('a key still in flight → 409', async () => {
+      const key = `key-3-${uniqueSlug()}`;
+      const body = { slug: uniqueSlug('idem'), name: '처리 중' };
+      const claim = await t.app
+        .get(IdempotencyService)
+        .claim(admin.id, key, requestHash('POST', '/api/v1/spaces', body));
+      expect(claim.kind).toBe('claimed');
+      const res = await t.http
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .set('Idempotency-Key', key)
+        .send(body);
+      expectProblem(res, 409, 'idempotency_in_flight');
+      expect(await spacesWithSlug(body.slug)).toBe(0);
+    });
+
+    it('concurrent retries with one key create exactly one row', async () => {
+      const key = `key-4-${uniqueSlug()}`;
+      const body = { slug: uniqueSlug('race'), name: '동시 요청' };
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          t.http.post('/api/v1/spaces').set(admin.auth).set('Idempotency-Key', key).send(body),
+        ),
+      );
+      const created = results.filter((r) => r.status === 201);
+      const inFlight = results.filter(
+        (r) => r.status === 409 && r.body.code === 'idempotency_in_flight',
+      );
+      expect(created.length + inFlight.length).toBe(results.length);
+      expect(created.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
+      expect(await spacesWithSlug(body.slug)).toBe(1);
+    });
+
+    it('a failed request frees its key for a corrected retry', async () => {
+      const key = `key-5-${uniqueSlug()}`;
+      const taken = uniqueSlug('taken');
+      await t.http
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .send({ slug: taken, name: 'x' })
+        .expect(201);
+      expectProblem(
+        await t.http
+          .post('/api/v1/spaces')
+          .set(admin.auth)
+          .set('Idempotency-Key', key)
+          .send({ slug: taken, name: 'y' }),
+        409,
+        'slug_taken',
+      );
+      const fixed = uniqueSlug('fixed');
+      await t.http
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .set('Idempotency-Key', key)
+        .send({ slug: fixed, name: 'y' })
+        .expect(201);
+      expect(await spacesWithSlug(fixed)).toBe(1);
+    });
+
+    it('keys are scoped per user', async () => {
+      const other = await createAdmin(t);
+      const key = `key-6-${uniqueSlug()}`;
+      const a = uniqueSlug('scope');
+      const b = uniqueSlug('scope');
+      await t.http
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .set('Idempotency-Key', key)
+        .send({ slug: a, name: 'a' })
+        .expect(201);
+      await t.http
+        .post('/api/v1/spaces')
+        .set(other.auth)
+        .set('Idempotency-Key', key)
+        .send({ slug: b, name: 'b' })
+        .expect(201);
+      expect(await spacesWithSlug(b)).toBe(1);
+    });
+
+    it('a malformed key → 400 naming the header', async () => {
+      const slug = uniqueSlug('badkey');
+      expectFieldErrors(
+        await t.http
+          .post('/api/v1/spaces')
+          .set(admin.auth)
+          .set('Idempotency-Key', 'x'.repeat(256))
+          .send({ slug, name: 'x' }),
+        ['Idempotency-Key'],
+      );
+      expectFieldErrors(
+        await t.http
+          .post('/api/v1/spaces')
+          .set(admin.auth)
+          .set('Idempotency-Key', 'has a space')
+          .send({ slug, name: 'x' }),
+        ['Idempotency-Key'],
+      );
+      expect(await spacesWithSlug(slug)).toBe(0);
+    });
+
+    it('expired keys are swept', async () => {
+      await db.query(
+        `INSERT INTO idempotency_keys (user_id, key, request_hash, state, expires_at)
+         VALUES ($1, 'old-key', $2, 'done', now() - interval '1 hour')`,
+        [admin.id, 'a'.repeat(64)],
+      );
+      expect(await t.app.get(IdempotencyService).sweep()).toBeGreaterThanOrEqual(1);
+      const rows = await db.query(
+        `SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND key = 'old-key'`,
+        [admin.id],
+      );
+      expect(rows).toHaveLength(0);
+    });
+  });
+
+  describe('headers, errors and operations', () => {
+    it('sends security headers and a request id', async () => {
+      const res = await t.http.get('/health/live').set('X-Request-Id', 'trace-abc.123').expect(200);
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+      expect(res.headers['x-request-id']).toBe('trace-abc.123');
+      const generated = await t.http.get('/health/live').set('X-Request-Id', 'bad id with spaces');
+      expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('keeps CORS closed by default', async () => {
+      const res = await t.http
+        .options('/api/v1/spaces')
+        .set('Origin', 'https://evil.example')
+        .set('Access-Control-Request-Method', 'POST');
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('answers unknown routes with a 404 problem', async () => {
+      expectProblem(await t.http.get('/api/v1/nowhere'), 404, 'not_found');
+    });
+
+    it('reports readiness of its database', async () => {
+      const res = await t.http.get('/health/ready').expect(200);
+      expect(res.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'disabled' } });
+    });
+
+    it('exposes Prometheus metrics', async () => {
+      await t.http.get('/api/v1/spaces').expect(200);
+      const res = await t.http.get('/metrics').expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain/);
+      expect(res.text).toMatch(
+        /madang_http_requests_total\{method="GET",route="\/api\/v1\/spaces",status="200"\} \d+/,
+      );
+      expect(res.text).toContain('nodejs_eventloop_lag_p99_seconds');
+      expect(res.text).toContain('madang_socket_connections');
+    });
+
+    it('publishes the OpenAPI document generated from the code', async () => {
+      const res = await t.http.get('/api/docs-json').expect(200);
+      expect(res.body.openapi).toMatch(/^3\./);
+      for (const path of [
+        '/api/v1/auth/register',
+        '/api/v1/auth/login',
+        '/api/v1/me',
+        '/api/v1/spaces',
+        '/api/v1/spaces/{id}/facilitators/{userId}',
+      ]) {
+        expect(Object.keys(res.body.paths)).toContain(path);
+      }
+      const ui = await t.http.get('/api/docs').expect(200);
+      expect(ui.text).toContain('swagger');
+    });
+  });
+});
+
+describe('configured CORS and metrics token', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      CORS_ORIGINS: 'https://committee.seoul.example',
+      METRICS_TOKEN: 'scrape-token-0123456789',
+    });
+  });
+  afterAll(() => t.close());
+
+  it('allows exactly the configured origins', async () => {
+    const ok = await t.http
+      .options('/api/v1/spaces')
+      .set('Origin', 'https://committee.seoul.example')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(ok.headers['access-control-allow-origin']).toBe('https://committee.seoul.example');
+    const lookalike = await t.http
+      .options('/api/v1/spaces')
+      .set('Origin', 'https://committee.seoul.example.evil.com')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(lookalike.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('guards /metrics with its token', async () => {
+    expectProblem(await t.http.get('/metrics'), 401, 'unauthorized');
+    expectProblem(
+      await t.http.get('/metrics').set('X-Metrics-Token', 'wrong'),
+      401,
+      'unauthorized',
+    );
+    await t.http.get('/metrics').set('X-Metrics-Token', 'scrape-token-0123456789').expect(200);
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 with Retry-After past the limit (single node)', async () => {
+    const t = await startTestApp({ RATE_LIMIT: '5', AUTH_RATE_LIMIT: '1000' });
+    try {
+      const user = await registerUser(t);
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++)
+        statuses.push((await t.http.get('/api/v1/me').set(user.auth)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200]);
+      const limited = await t.http.get('/api/v1/me').set(user.auth);
+      expectProblem(limited, 429, 'rate_limited');
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      // Another user keeps their own budget.
+      const other = await registerUser(t);
+      await t.http.get('/api/v1/me').set(other.auth).expect(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('limits sign-in attempts per address', async () => {
+    const t = await startTestApp({ AUTH_RATE_LIMIT: '3' });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        codes.push(
+          (
+            await t.http
+              .post('/api/v1/auth/login')
+              .send({ email: 'guess@test.madang', password: `guess-${i}` })
+          ).status,
+        );
+      }
+      expect(codes).toEqual([401, 401, 401, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('holds one limit across two nodes sharing Redis', async () => {
+    const overrides = {
+      RATE_LIMIT: '6',
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    };
+    const a = await startTestApp(overrides);
+    const b = await startTestApp(overrides);
+    try {
+      const ready = await a.http.get('/health/ready').expect(200);
+      expect(ready.body.checks.redis).toBe('up');
+      const user = await registerUser(a);
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++)
+        statuses.push((await (i % 2 ? b : a).http.get('/api/v1/me').set(user.auth)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+      expectProblem(await b.http.get('/api/v1/me').set(user.auth), 429, 'rate_limited');
+      expectProblem(await a.http.get('/api/v1/me').set(user.auth), 429, 'rate_limited');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
