@@ -1,14 +1,28 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { Topic } from '../topics/topic.entity';
+import { User } from '../identity/users/user.entity';
 import { type Stance } from '../topics/topic-participation.entity';
 
 export const COMMENT_STATUSES = ['visible', 'hidden', 'deleted'] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 
 @Entity('comments')
-// Pages of top-level comments and of one comment's replies, in every sort order.
-@Index('comments_topic_parent_created_idx', ['topicId', 'parentId', 'createdAt', 'id'])
-@Index('comments_topic_parent_agrees_idx', ['topicId', 'parentId', 'agreeCount', 'id'])
+// Pages of top-level comments and of one comment's replies, in every sort order. The
+// top-level ones are partial indexes: PostgreSQL cannot walk a (topic, parent, created)
+// index in created order for `parent_id IS NULL`, but can walk (topic, created) where it holds.
+@Index('comments_top_created_idx', ['topicId', 'createdAt', 'id'], { where: 'parent_id IS NULL' })
+@Index('comments_top_agrees_idx', ['topicId', 'agreeCount', 'id'], { where: 'parent_id IS NULL' })
 @Index('comments_parent_created_idx', ['parentId', 'createdAt', 'id'])
+@Index('comments_parent_agrees_idx', ['parentId', 'agreeCount', 'id'])
+@Index('comments_topic_idx', ['topicId'])
 export class Comment {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -16,14 +30,26 @@ export class Comment {
   @Column('uuid')
   topicId!: string;
 
+  @ManyToOne(() => Topic, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'topic_id', foreignKeyConstraintName: 'comments_topic_id_fk' })
+  topic?: Topic;
+
   @Column('uuid', { nullable: true })
   parentId!: string | null;
+
+  @ManyToOne(() => Comment, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'parent_id', foreignKeyConstraintName: 'comments_parent_id_fk' })
+  parent?: Comment;
 
   @Column('smallint', { default: 0 })
   depth!: number;
 
   @Column('uuid')
   authorId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'comments_author_id_fk' })
+  author?: User;
 
   @Column('text')
   body!: string;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, type Page, type PageQuery, toPage } from '../core/http/pagination';
@@ -122,7 +123,8 @@ export class BansService {
       await requireSpace(tx, spaceId);
       await this.access.requireFacilitator(auth, spaceId, tx);
       if (!(await this.lockUser(tx, userId))) return;
-      const removed: { reason: string; until: Date | null }[] = await tx.query(
+      const removed = await queryRows<{ reason: string; until: Date | null }>(
+        tx,
         `DELETE FROM space_bans WHERE space_id = $1 AND user_id = $2 RETURNING reason, until`,
         [spaceId, userId],
       );

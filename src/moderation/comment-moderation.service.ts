@@ -7,6 +7,7 @@ import {
   type CommentView,
   toCommentView,
 } from '../comments/comment.view';
+import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { Problem } from '../core/http/problem';
@@ -225,7 +226,8 @@ export class CommentModerationService {
     resolution: ReportResolution,
     actorId: string,
   ): Promise<string[]> {
-    const rows: { id: string }[] = await tx.query(
+    const rows = await queryRows<{ id: string }>(
+      tx,
       `UPDATE reports
           SET status = 'resolved', resolution = $2, resolved_by = $3, resolved_at = now()
         WHERE comment_id = $1 AND status = 'open'

@@ -1,4 +1,15 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { Comment } from '../comments/comment.entity';
+import { Space } from '../spaces/space.entity';
+import { User } from '../identity/users/user.entity';
 
 export const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
@@ -13,14 +24,26 @@ export class Report {
   @Column('uuid')
   spaceId!: string;
 
+  @ManyToOne(() => Space, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'space_id', foreignKeyConstraintName: 'reports_space_id_fk' })
+  space?: Space;
+
   @Column('uuid')
   topicId!: string;
 
   @Column('uuid')
   commentId!: string;
 
+  @ManyToOne(() => Comment, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'comment_id', foreignKeyConstraintName: 'reports_comment_id_fk' })
+  comment?: Comment;
+
   @Column('uuid')
   reporterId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'reporter_id', foreignKeyConstraintName: 'reports_reporter_id_fk' })
+  reporter?: User;
 
   @Column('varchar', { length: 16 })
   reason!: ReportReason;

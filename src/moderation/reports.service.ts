@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { COMMENT_COLUMNS, type CommentRow, toCommentView } from '../comments/comment.view';
 import { isUniqueViolation } from '../core/database/errors';
+import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, type Page, toPage } from '../core/http/pagination';
@@ -130,7 +131,8 @@ export class ReportsService {
         }
         throw error;
       }
-      const counted: { open_report_count: number }[] = await tx.query(
+      const counted = await queryRows<{ open_report_count: number }>(
+        tx,
         `UPDATE comments SET open_report_count = open_report_count + 1 WHERE id = $1
          RETURNING open_report_count`,
         [comment.id],
@@ -160,7 +162,11 @@ export class ReportsService {
   }
 
   /** The space's reports, newest first, for its facilitators. */
-  async list(auth: AuthUser, spaceId: string, query: ReportListQuery): Promise<Page<ReportQueueItem>> {
+  async list(
+    auth: AuthUser,
+    spaceId: string,
+    query: ReportListQuery,
+  ): Promise<Page<ReportQueueItem>> {
     const tx = this.dataSource.manager;
     await requireSpace(tx, spaceId);
     await this.access.requireFacilitator(auth, spaceId, tx);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { Problem } from '../core/http/problem';
@@ -34,18 +35,17 @@ export class AgreesService {
         assertOpen(topic.status);
         await this.bans.assertNotBanned(work.tx, topic.space_id, auth.id);
       }
-      const changed: unknown[] = agreed
-        ? await work.tx.query(
-            `INSERT INTO topic_agrees (topic_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-            [topicId, auth.id],
-          )
-        : await work.tx.query(
-            `DELETE FROM topic_agrees WHERE topic_id = $1 AND user_id = $2 RETURNING 1`,
-            [topicId, auth.id],
-          );
+      const changed = await queryRows(
+        work.tx,
+        agreed
+          ? `INSERT INTO topic_agrees (topic_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`
+          : `DELETE FROM topic_agrees WHERE topic_id = $1 AND user_id = $2 RETURNING 1`,
+        [topicId, auth.id],
+      );
       if (changed.length === 0) return { agreed, agreeCount: topic.agree_count };
 
-      const rows: { agree_count: number }[] = await work.tx.query(
+      const rows = await queryRows<{ agree_count: number }>(
+        work.tx,
         `UPDATE topics SET agree_count = agree_count + $2, last_activity_at = now() WHERE id = $1 RETURNING agree_count`,
         [topicId, agreed ? 1 : -1],
       );
@@ -62,8 +62,11 @@ export class AgreesService {
         }),
       );
       if (agreed) {
+        // An agree counts as taking part only in a deliberation already open: the agree that
+        // opens it belongs to the proposal stage.
+        const wasDeliberating = topic.status === 'deliberating';
         await this.ladder.climb(work, topic);
-        await this.ladder.participate(work, topic, auth.id);
+        if (wasDeliberating) await this.ladder.participate(work, topic, auth.id);
       }
       return { agreed, agreeCount: topic.agree_count };
     });
@@ -90,17 +93,16 @@ export class AgreesService {
           throw Problem.conflict('conflict', `A ${comment.status} comment cannot be agreed with.`);
         await this.bans.assertNotBanned(work.tx, comment.space_id, auth.id);
       }
-      const changed: unknown[] = agreed
-        ? await work.tx.query(
-            `INSERT INTO comment_agrees (comment_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-            [commentId, auth.id],
-          )
-        : await work.tx.query(
-            `DELETE FROM comment_agrees WHERE comment_id = $1 AND user_id = $2 RETURNING 1`,
-            [commentId, auth.id],
-          );
+      const changed = await queryRows(
+        work.tx,
+        agreed
+          ? `INSERT INTO comment_agrees (comment_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`
+          : `DELETE FROM comment_agrees WHERE comment_id = $1 AND user_id = $2 RETURNING 1`,
+        [commentId, auth.id],
+      );
       if (changed.length === 0) return { agreed, agreeCount: comment.agree_count };
-      const updated: { agree_count: number }[] = await work.tx.query(
+      const updated = await queryRows<{ agree_count: number }>(
+        work.tx,
         `UPDATE comments SET agree_count = agree_count + $2 WHERE id = $1 RETURNING agree_count`,
         [commentId, agreed ? 1 : -1],
       );

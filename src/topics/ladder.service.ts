@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { queryRows } from '../core/database/sql';
 import { type Work } from '../core/events/unit-of-work';
 import { domainEvent } from '../core/events/domain-events';
 import { type Thresholds } from '../spaces/space.entity';
@@ -108,7 +109,7 @@ export class LadderService {
       );
     } else {
       await work.tx.query(
-        `UPDATE topics SET status = $2, rejected_reason = CASE WHEN $2 = 'rejected' THEN $3 ELSE rejected_reason END,
+        `UPDATE topics SET status = $2::varchar, rejected_reason = CASE WHEN $2::varchar = 'rejected' THEN $3::text ELSE rejected_reason END,
                 last_activity_at = now() WHERE id = $1`,
         [topic.id, to, reason],
       );
@@ -143,7 +144,8 @@ export class LadderService {
       [topic.id, userId],
     );
     if (inserted.length === 0) return;
-    const rows: { participant_count: number }[] = await work.tx.query(
+    const rows = await queryRows<{ participant_count: number }>(
+      work.tx,
       `UPDATE topics SET participant_count = participant_count + 1 WHERE id = $1 RETURNING participant_count`,
       [topic.id],
     );

@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { Topic } from './topic.entity';
 
 /** An answer the institution owes because a rung was crossed, with its due date. */
 @Entity('owed_answers')
@@ -9,6 +18,10 @@ export class OwedAnswer {
 
   @Column('uuid')
   topicId!: string;
+
+  @ManyToOne(() => Topic, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'topic_id', foreignKeyConstraintName: 'owed_answers_topic_id_fk' })
+  topic?: Topic;
 
   /** `review`: the department answers; `response`: the top official answers. */
   @Column('varchar', { length: 16 })

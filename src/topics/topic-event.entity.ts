@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { Topic } from './topic.entity';
 
 export type TopicEventType =
   | 'created'
@@ -31,6 +40,10 @@ export class TopicEvent {
 
   @Column('uuid')
   topicId!: string;
+
+  @ManyToOne(() => Topic, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'topic_id', foreignKeyConstraintName: 'topic_events_topic_id_fk' })
+  topic?: Topic;
 
   @Column('integer')
   seq!: number;

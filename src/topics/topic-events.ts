@@ -1,4 +1,5 @@
 import { type EntityManager } from 'typeorm';
+import { queryRows } from '../core/database/sql';
 import { type TopicEventType } from './topic-event.entity';
 
 /**
@@ -14,7 +15,8 @@ export async function appendTopicEvent(
   actorId: string | null,
   data: Record<string, unknown> = {},
 ): Promise<number> {
-  const rows: { seq: number }[] = await tx.query(
+  const rows = await queryRows<{ seq: number }>(
+    tx,
     `UPDATE topics SET seq = seq + 1 WHERE id = $1 RETURNING seq`,
     [topicId],
   );

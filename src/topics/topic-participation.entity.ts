@@ -1,4 +1,6 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Topic } from './topic.entity';
+import { User } from '../identity/users/user.entity';
 
 export const STANCES = ['for', 'against', 'neutral'] as const;
 export type Stance = (typeof STANCES)[number];
@@ -9,8 +11,16 @@ export class TopicStance {
   @PrimaryColumn('uuid')
   topicId!: string;
 
+  @ManyToOne(() => Topic, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'topic_id', foreignKeyConstraintName: 'topic_stances_topic_id_fk' })
+  topic?: Topic;
+
   @PrimaryColumn('uuid')
   userId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'topic_stances_user_id_fk' })
+  user?: User;
 
   @Column('varchar', { length: 8 })
   stance!: Stance;
@@ -25,8 +35,16 @@ export class TopicParticipant {
   @PrimaryColumn('uuid')
   topicId!: string;
 
+  @ManyToOne(() => Topic, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'topic_id', foreignKeyConstraintName: 'topic_participants_topic_id_fk' })
+  topic?: Topic;
+
   @PrimaryColumn('uuid')
   userId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'topic_participants_user_id_fk' })
+  user?: User;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -1,4 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { Topic } from './topic.entity';
+import { User } from '../identity/users/user.entity';
 
 /** The official answer to a topic; never hidden. */
 @Entity('topic_responses')
@@ -10,8 +20,16 @@ export class TopicResponse {
   @Column('uuid')
   topicId!: string;
 
+  @ManyToOne(() => Topic, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'topic_id', foreignKeyConstraintName: 'topic_responses_topic_id_fk' })
+  topic?: Topic;
+
   @Column('uuid')
   authorId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'topic_responses_author_id_fk' })
+  author?: User;
 
   /** The answering office, e.g. "서울시 도시재생과" or "facilitator". */
   @Column('varchar', { length: 100 })

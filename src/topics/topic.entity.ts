@@ -3,9 +3,13 @@ import {
   CreateDateColumn,
   Entity,
   Index,
+  JoinColumn,
+  ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { Space } from '../spaces/space.entity';
+import { User } from '../identity/users/user.entity';
 
 export const TOPIC_STATUSES = [
   'proposed',
@@ -32,8 +36,16 @@ export class Topic {
   @Column('uuid')
   spaceId!: string;
 
+  @ManyToOne(() => Space, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'space_id', foreignKeyConstraintName: 'topics_space_id_fk' })
+  space?: Space;
+
   @Column('uuid')
   authorId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'topics_author_id_fk' })
+  author?: User;
 
   @Column('varchar', { length: 200 })
   title!: string;

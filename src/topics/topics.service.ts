@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, decodeCursor, type Page, toPage } from '../core/http/pagination';
@@ -330,13 +331,17 @@ export class TopicsService {
       );
       const column = (s: Stance): string =>
         ({ for: 'stance_for', against: 'stance_against', neutral: 'stance_neutral' })[s];
-      const counts: { stance_for: number; stance_against: number; stance_neutral: number }[] =
-        await work.tx.query(
-          `UPDATE topics SET ${column(dto.stance)} = ${column(dto.stance)} + 1
+      const counts = await queryRows<{
+        stance_for: number;
+        stance_against: number;
+        stance_neutral: number;
+      }>(
+        work.tx,
+        `UPDATE topics SET ${column(dto.stance)} = ${column(dto.stance)} + 1
            ${old ? `, ${column(old)} = ${column(old)} - 1` : ''}, last_activity_at = now()
          WHERE id = $1 RETURNING stance_for, stance_against, stance_neutral`,
-          [id],
-        );
+        [id],
+      );
       const c = counts[0]!;
       work.emit(
         domainEvent('stance.changed', {

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { queryRows } from '../../src/core/database/sql';
 import { type TestApp } from '../utils/app';
 
 /**
@@ -56,7 +57,8 @@ export async function createComment(
   return t.app.get(DataSource).transaction(async (tx) => {
     let depth = 0;
     if (parentId) {
-      const parents: { depth: number; topic_id: string }[] = await tx.query(
+      const parents = await queryRows<{ depth: number; topic_id: string }>(
+        tx,
         `UPDATE comments SET reply_count = reply_count + 1 WHERE id = $1 RETURNING depth, topic_id`,
         [parentId],
       );
