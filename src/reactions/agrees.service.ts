@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
 import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
@@ -12,6 +13,30 @@ import { type TopicStatus } from '../topics/topic.entity';
 export interface AgreeResult {
   agreed: boolean;
   agreeCount: number;
+}
+
+/**
+ * Adds or removes one user's agree row; true when a row really changed. The primary key
+ * makes a duplicate impossible, so this answer is exact under any concurrency.
+ */
+async function toggleAgree(
+  tx: EntityManager,
+  target: 'topic' | 'comment',
+  targetId: string,
+  userId: string,
+  agreed: boolean,
+): Promise<boolean> {
+  // Both names come from the closed union above, never from input.
+  const table = `${target}_agrees`;
+  const column = `${target}_id`;
+  const changed = await queryRows(
+    tx,
+    agreed
+      ? `INSERT INTO ${table} (${column}, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`
+      : `DELETE FROM ${table} WHERE ${column} = $1 AND user_id = $2 RETURNING 1`,
+    [targetId, userId],
+  );
+  return changed.length > 0;
 }
 
 /**
@@ -35,14 +60,9 @@ export class AgreesService {
         assertOpen(topic.status);
         await this.bans.assertNotBanned(work.tx, topic.space_id, auth.id);
       }
-      const changed = await queryRows(
-        work.tx,
-        agreed
-          ? `INSERT INTO topic_agrees (topic_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`
-          : `DELETE FROM topic_agrees WHERE topic_id = $1 AND user_id = $2 RETURNING 1`,
-        [topicId, auth.id],
-      );
-      if (changed.length === 0) return { agreed, agreeCount: topic.agree_count };
+      if (!(await toggleAgree(work.tx, 'topic', topicId, auth.id, agreed))) {
+        return { agreed, agreeCount: topic.agree_count };
+      }
 
       const rows = await queryRows<{ agree_count: number }>(
         work.tx,
@@ -93,14 +113,9 @@ export class AgreesService {
           throw Problem.conflict('conflict', `A ${comment.status} comment cannot be agreed with.`);
         await this.bans.assertNotBanned(work.tx, comment.space_id, auth.id);
       }
-      const changed = await queryRows(
-        work.tx,
-        agreed
-          ? `INSERT INTO comment_agrees (comment_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`
-          : `DELETE FROM comment_agrees WHERE comment_id = $1 AND user_id = $2 RETURNING 1`,
-        [commentId, auth.id],
-      );
-      if (changed.length === 0) return { agreed, agreeCount: comment.agree_count };
+      if (!(await toggleAgree(work.tx, 'comment', commentId, auth.id, agreed))) {
+        return { agreed, agreeCount: comment.agree_count };
+      }
       const updated = await queryRows<{ agree_count: number }>(
         work.tx,
         `UPDATE comments SET agree_count = agree_count + $2 WHERE id = $1 RETURNING agree_count`,

@@ -710,8 +710,11 @@ describe('topics', () => {
         'transitioned:deliberating',
         'transitioned:closed',
       ]);
-      // A second pass finds nothing left to do.
-      expect(await t.app.get(DeadlineScheduler).runOnce()).toBe(0);
+      // A second pass moves neither again. (Other test files share the database, so the
+      // pass itself may find their topics; only these two are checked.)
+      await t.app.get(DeadlineScheduler).runOnce();
+      expect(await timelineTypes(stale.id)).toEqual(['created', 'transitioned:expired']);
+      expect(await timelineTypes(due.id)).toEqual(['created', 'transitioned:deliberating', 'transitioned:closed']);
     });
   });
 
