@@ -714,7 +714,11 @@ describe('topics', () => {
       // pass itself may find their topics; only these two are checked.)
       await t.app.get(DeadlineScheduler).runOnce();
       expect(await timelineTypes(stale.id)).toEqual(['created', 'transitioned:expired']);
-      expect(await timelineTypes(due.id)).toEqual(['created', 'transitioned:deliberating', 'transitioned:closed']);
+      expect(await timelineTypes(due.id)).toEqual([
+        'created',
+        'transitioned:deliberating',
+        'transitioned:closed',
+      ]);
     });
   });
 
