@@ -8,8 +8,21 @@ import { expectFieldErrors, expectProblem } from '../utils/problem';
 describe('identity', () => {
   let t: TestApp;
   let db: DataSource;
-  const userCount = async (): Promise<number> =>
-    Number((await db.query('SELECT count(*) FROM users'))[0].count);
+  /**
+   * Users holding any email or display name that appears in `body`. Other test files write
+   * users concurrently, so "nothing written" is checked on the request's own values.
+   */
+  const usersLike = async (body: unknown): Promise<number> => {
+    const values =
+      JSON.stringify(body ?? null)
+        .match(/"[^"]*"/g)
+        ?.map((v) => JSON.parse(v) as string) ?? [];
+    const rows = await db.query(
+      'SELECT count(*)::int AS n FROM users WHERE email = ANY($1) OR lower(email) = ANY($1) OR display_name = ANY($1)',
+      [values.concat(values.map((v) => v.trim().toLowerCase()))],
+    );
+    return rows[0].n;
+  };
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -83,14 +96,15 @@ describe('identity', () => {
 
     it('refuses a duplicate email with 409 and writes nothing', async () => {
       const user = await registerUser(t);
-      const before = await userCount();
-      const res = await t.http.post('/api/v1/auth/register').send({
+      const body = {
         email: user.email.toUpperCase(),
         password: 'another password',
-        displayName: '다른 사람',
-      });
+        displayName: '다른 사람 409',
+      };
+      expect(await usersLike(body)).toBe(1);
+      const res = await t.http.post('/api/v1/auth/register').send(body);
       expectProblem(res, 409, 'email_taken');
-      expect(await userCount()).toBe(before);
+      expect(await usersLike(body)).toBe(1);
     });
 
     it('requires a token for /me and rejects bad ones', async () => {
@@ -177,22 +191,21 @@ describe('identity', () => {
     ];
 
     it.each(cases)('register: %s → 400 naming the fields', async (_name, body, fields) => {
-      const before = await userCount();
       const res = await t.http.post('/api/v1/auth/register').send(body as object);
       if (fields.length > 0) expectFieldErrors(res, fields);
       else expectProblem(res, 400, 'validation_failed');
-      expect(await userCount()).toBe(before);
+      expect(await usersLike(body)).toBe(0);
     });
 
     it('register: malformed JSON → 400 malformed_json naming the body', async () => {
-      const before = await userCount();
+      const email = `malformed-${Date.now()}@test.madang`;
       const res = await t.http
         .post('/api/v1/auth/register')
         .set('Content-Type', 'application/json')
-        .send('{"email": "a@b.c", "password": ');
+        .send(`{"email": "${email}", "password": `);
       expectFieldErrors(res, ['body']);
       expect(res.body.code).toBe('malformed_json');
-      expect(await userCount()).toBe(before);
+      expect(await usersLike({ email })).toBe(0);
     });
 
     it('register: an oversized body → 413', async () => {

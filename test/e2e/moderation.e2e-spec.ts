@@ -1279,7 +1279,7 @@ describe('moderation', () => {
       ]);
     });
 
-    it('the database refuses UPDATE and DELETE of audit rows', async () => {
+    it('the database refuses UPDATE, DELETE and TRUNCATE of audit rows', async () => {
       const comment = await newComment();
       await t.http
         .post(`${API}/comments/${comment.id}/hide`)
@@ -1293,6 +1293,7 @@ describe('moderation', () => {
       await expect(
         db.query(`DELETE FROM audit_log WHERE target_id = $1`, [comment.id]),
       ).rejects.toThrow(/append-only/);
+      await expect(db.query(`TRUNCATE audit_log`)).rejects.toThrow(/append-only/);
       expect(await auditRows(comment.id)).toEqual([row]);
     });
   });

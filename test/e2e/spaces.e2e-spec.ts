@@ -15,8 +15,9 @@ describe('spaces', () => {
   let db: DataSource;
   let admin: TestUser;
   let citizen: TestUser;
-  const spaceCount = async (): Promise<number> =>
-    Number((await db.query('SELECT count(*) FROM spaces'))[0].count);
+  /** Spaces with this slug: other test files create spaces concurrently, so counts are scoped. */
+  const withSlug = async (slug: unknown): Promise<number> =>
+    (await db.query('SELECT count(*)::int AS n FROM spaces WHERE slug = $1', [String(slug)]))[0].n;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -78,6 +79,9 @@ describe('spaces', () => {
 
   it('lists spaces with stable cursor pages', async () => {
     for (let i = 0; i < 3; i++) await createSpace(t, admin, { name: `목록 ${i}` });
+    const existing: string[] = (await db.query('SELECT id FROM spaces')).map(
+      (r: { id: string }) => r.id,
+    );
     const seen = new Set<string>();
     let cursor: string | null = null;
     let pages = 0;
@@ -94,7 +98,8 @@ describe('spaces', () => {
       cursor = res.body.nextCursor;
       pages++;
     } while (cursor && pages < 100);
-    expect(seen.size).toBe(await spaceCount());
+    // Every space that existed before paging began was seen exactly once.
+    for (const id of existing) expect(seen.has(id)).toBe(true);
   });
 
   it('rejects bad list parameters', async () => {
@@ -176,14 +181,12 @@ describe('spaces', () => {
       ],
     ];
     it.each(cases)('%s → 400 naming the field', async (_name, body, fields) => {
-      const before = await spaceCount();
       expectFieldErrors(await t.http.post('/api/v1/spaces').set(admin.auth).send(body), fields);
-      expect(await spaceCount()).toBe(before);
+      expect(await withSlug(body.slug)).toBe(0);
     });
 
     it('a taken slug → 409 slug_taken', async () => {
       const space = await createSpace(t, admin);
-      const before = await spaceCount();
       expectProblem(
         await t.http
           .post('/api/v1/spaces')
@@ -192,27 +195,29 @@ describe('spaces', () => {
         409,
         'slug_taken',
       );
-      expect(await spaceCount()).toBe(before);
+      expect(await withSlug(space.slug)).toBe(1);
+      const [row] = await db.query('SELECT name FROM spaces WHERE slug = $1', [space.slug]);
+      expect(row.name).toBe('서울시 시민참여예산');
     });
   });
 
   describe('authorization', () => {
     it('a citizen or anonymous caller cannot create a space', async () => {
-      const before = await spaceCount();
+      const slugs = [uniqueSlug(), uniqueSlug()];
       expectProblem(
         await t.http
           .post('/api/v1/spaces')
           .set(citizen.auth)
-          .send({ slug: uniqueSlug(), name: '몰래' }),
+          .send({ slug: slugs[0], name: '몰래' }),
         403,
         'forbidden',
       );
       expectProblem(
-        await t.http.post('/api/v1/spaces').send({ slug: uniqueSlug(), name: '몰래' }),
+        await t.http.post('/api/v1/spaces').send({ slug: slugs[1], name: '몰래' }),
         401,
         'unauthorized',
       );
-      expect(await spaceCount()).toBe(before);
+      for (const slug of slugs) expect(await withSlug(slug)).toBe(0);
     });
 
     it('a facilitator edits their own space but not another', async () => {

@@ -20,8 +20,9 @@ describe('topics', () => {
   let facilitator: TestUser;
   let citizen: TestUser;
   let space: { id: string; slug: string };
+  /** Topics in this file's space (other files write topics concurrently). */
   const topicCount = async (): Promise<number> =>
-    Number((await db.query('SELECT count(*) FROM topics'))[0].count);
+    (await db.query('SELECT count(*)::int AS n FROM topics WHERE space_id = $1', [space.id]))[0].n;
   const timelineTypes = async (id: string): Promise<string[]> =>
     (
       await t.http.get(`/api/v1/topics/${id}/timeline`).query({ limit: 100 }).expect(200)
