@@ -9,7 +9,7 @@ import { runMigrations } from './core/database/database.module';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './core/database/embedded-postgres';
 import { createLogger, type Logger } from './core/logging/logger';
 import { PasswordHasher } from './identity/auth/password-hasher';
-import { UsersService } from './identity/users/users.service';
+import { AdminAccounts } from './identity/users/admin-accounts';
 
 /**
  * Operator commands, run from the built output: `node dist/cli.js <command> [options]`.
@@ -97,8 +97,7 @@ async function createAdmin(args: string[]): Promise<void> {
 
   const outcome = await withDatabase(config, logger, async (dataSource) => {
     await runMigrations(dataSource, logger);
-    const users = new UsersService(dataSource, new PasswordHasher(config), logger);
-    return users.ensureAdmin(email, password);
+    return new AdminAccounts(dataSource, new PasswordHasher(config)).ensureAdmin(email, password);
   });
   process.stdout.write(`administrator ${email.toLowerCase()}: ${outcome}\n`);
 }

@@ -13,7 +13,7 @@ import { AuthService } from './identity/auth/auth.service';
 import { PasswordHasher } from './identity/auth/password-hasher';
 import { RegisterDto } from './identity/dto/auth.dto';
 import { User } from './identity/users/user.entity';
-import { UsersService } from './identity/users/users.service';
+import { AdminAccounts } from './identity/users/admin-accounts';
 import { BansService } from './moderation/bans.service';
 import { CommentModerationService } from './moderation/comment-moderation.service';
 import { BanDto, CreateReportDto } from './moderation/dto/moderation.dto';
@@ -168,7 +168,7 @@ class DemoBuilder {
   async accounts(): Promise<void> {
     const users = this.db.getRepository(User);
     const outcome = await this.app
-      .get(UsersService)
+      .get(AdminAccounts)
       .ensureAdmin(DEMO_EMAILS.admin, DEMO_PASSWORDS.admin);
     if (outcome !== 'created') {
       this.notes.push(`${DEMO_EMAILS.admin} already existed and keeps its own password.`);

@@ -7,11 +7,12 @@ import { PasswordHasher } from './auth/password-hasher';
 import { TokenService } from './auth/token.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
+import { AdminAccounts } from './users/admin-accounts';
 
 @Module({
   imports: [JwtModule.register({})],
   controllers: [AuthController, UsersController],
-  providers: [AuthService, TokenService, PasswordHasher, UsersService, AuthGuard],
-  exports: [TokenService, UsersService, AuthGuard, PasswordHasher],
+  providers: [AuthService, TokenService, PasswordHasher, UsersService, AdminAccounts, AuthGuard],
+  exports: [TokenService, UsersService, AdminAccounts, AuthGuard, PasswordHasher],
 })
 export class IdentityModule {}

@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
-import { UsersService } from '../../src/identity/users/users.service';
+import { AdminAccounts } from '../../src/identity/users/admin-accounts';
 import { createAdmin, registerUser, uniqueEmail } from '../factories/identity';
 import { startTestApp, type TestApp } from '../utils/app';
 import { expectFieldErrors, expectProblem } from '../utils/problem';
@@ -284,7 +284,7 @@ describe('identity', () => {
     });
 
     it('bootstraps the admin idempotently, never resetting its password', async () => {
-      const users = t.app.get(UsersService);
+      const users = t.app.get(AdminAccounts);
       const email = uniqueEmail('boot');
       expect(await users.ensureAdmin(email, 'first password 1')).toBe('created');
       expect(await users.ensureAdmin(email, 'second password 2')).toBe('unchanged');

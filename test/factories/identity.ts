@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UsersService } from '../../src/identity/users/users.service';
+import { AdminAccounts } from '../../src/identity/users/admin-accounts';
 import { type TestApp } from '../utils/app';
 
 export interface TestUser {
@@ -40,7 +40,7 @@ export async function registerUser(
 export async function createAdmin(t: TestApp): Promise<TestUser> {
   const email = uniqueEmail('admin');
   const password = 'admin password 123';
-  await t.app.get(UsersService).ensureAdmin(email, password);
+  await t.app.get(AdminAccounts).ensureAdmin(email, password);
   const res = await t.http.post('/api/v1/auth/login').send({ email, password }).expect(200);
   const token = res.body.accessToken as string;
   return {

@@ -69,6 +69,8 @@ export interface DomainEventMap {
   };
   'user.banned': { spaceId: string; userId: string; until: string | null; actorId: string };
   'user.unbanned': { spaceId: string; userId: string; actorId: string };
+  /** Every session of the user ended (logout, role change): their sockets must close. */
+  'user.sessions_revoked': { userId: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;

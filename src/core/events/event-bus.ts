@@ -1,34 +1,87 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { LOGGER } from '../logging/logging.module';
 import { type Logger } from '../logging/logger';
+import { type RedisClient, RedisService } from '../redis/redis.module';
 import { type DomainEvent, type DomainEventMap, type DomainEventName } from './domain-events';
 
-type Handler<K extends DomainEventName> = (payload: DomainEventMap[K]) => void | Promise<void>;
+/** Where an event was published: on this node, or on another node (received over Redis). */
+export interface EventMeta {
+  origin: 'local' | 'remote';
+}
+
+type Handler<K extends DomainEventName> = (
+  payload: DomainEventMap[K],
+  meta: EventMeta,
+) => void | Promise<void>;
+
+const CHANNEL = 'madang:domain-events';
+
+interface Envelope {
+  node: string;
+  events: DomainEvent[];
+}
 
 /**
  * Delivers domain events to subscribers. Publishers call it only after their transaction has
- * committed, so a subscriber never sees an event whose data was rolled back. This in-process
- * implementation serves a single node; the live-rooms work bridges it over Redis so that every
- * node's subscribers see every node's events.
+ * committed, so a subscriber never sees an event whose data was rolled back.
+ *
+ * With Redis configured the bus spans the cluster: every published batch also goes out on a
+ * Redis channel and every other node hands it to its own subscribers, marked `remote`.
+ * Subscribers that fan out through Socket.IO act on `local` events only (the Socket.IO
+ * adapter already carries their broadcasts to every node); node-local state (caches, timers)
+ * listens to both. Delivery over Redis is at-most-once, like Redis pub/sub itself: anything
+ * that must not be lost is in PostgreSQL and is caught up from there.
  */
 @Injectable()
-export class EventBus {
+export class EventBus implements OnModuleInit, OnApplicationShutdown {
+  readonly nodeId = randomUUID();
   private readonly emitter = new EventEmitter({ captureRejections: false });
+  private subscriber?: RedisClient;
 
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly redis: RedisService,
+  ) {
     this.emitter.setMaxListeners(100);
   }
 
+  async onModuleInit(): Promise<void> {
+    const client = this.redis.client;
+    if (!client) return;
+    this.subscriber = client.duplicate();
+    this.subscriber.on('error', (err: unknown) =>
+      this.logger.warn({ err }, 'redis event subscriber error'),
+    );
+    await this.subscriber.connect();
+    await this.subscriber.subscribe(CHANNEL, (message) => this.receive(message));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.subscriber?.isOpen) await this.subscriber.close();
+  }
+
   publish(events: readonly DomainEvent[]): void {
-    for (const event of events) this.emitter.emit(event.name, event.payload);
+    if (events.length === 0) return;
+    this.deliver(events, { origin: 'local' });
+    const client = this.redis.client;
+    if (client?.isReady) {
+      const envelope: Envelope = { node: this.nodeId, events: [...events] };
+      client.publish(CHANNEL, JSON.stringify(envelope)).catch((err: unknown) => {
+        this.logger.warn(
+          { err, events: events.map((e) => e.name) },
+          'domain events not bridged to other nodes',
+        );
+      });
+    }
   }
 
   subscribe<K extends DomainEventName>(name: K, handler: Handler<K>): () => void {
-    const listener = (payload: DomainEventMap[K]): void => {
+    const listener = (payload: DomainEventMap[K], meta: EventMeta): void => {
       // A failing subscriber must not break the publisher or the other subscribers.
       try {
-        const result = handler(payload);
+        const result = handler(payload, meta);
         if (result instanceof Promise) {
           result.catch((err: unknown) =>
             this.logger.error({ err, event: name }, 'event handler failed'),
@@ -40,5 +93,21 @@ export class EventBus {
     };
     this.emitter.on(name, listener);
     return () => this.emitter.off(name, listener);
+  }
+
+  private receive(message: string): void {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(message) as Envelope;
+    } catch {
+      this.logger.warn('malformed domain event message on redis');
+      return;
+    }
+    if (envelope.node === this.nodeId) return;
+    this.deliver(envelope.events, { origin: 'remote' });
+  }
+
+  private deliver(events: readonly DomainEvent[], meta: EventMeta): void {
+    for (const event of events) this.emitter.emit(event.name, event.payload, meta);
   }
 }

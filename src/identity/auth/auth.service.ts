@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../core/config/config.module';
 import { type AppConfig } from '../../core/config/env';
 import { isUniqueViolation } from '../../core/database/errors';
+import { domainEvent } from '../../core/events/domain-events';
+import { UnitOfWork } from '../../core/events/unit-of-work';
 import { Problem } from '../../core/http/problem';
 import { type LoginDto, type RegisterDto } from '../dto/auth.dto';
 import { type AuthResult } from '../dto/user.dto';
@@ -18,6 +20,7 @@ export class AuthService {
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
+    private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -55,7 +58,11 @@ export class AuthService {
 
   /** Ends every session of this user: all tokens issued so far stop working. */
   async logout(auth: AuthUser): Promise<void> {
-    await this.dataSource.getRepository(User).increment({ id: auth.id }, 'tokenVersion', 1);
+    await this.uow.run(async (work) => {
+      await work.tx.getRepository(User).increment({ id: auth.id }, 'tokenVersion', 1);
+      // Open sockets hold no token after the handshake; this closes them on every node.
+      work.emit(domainEvent('user.sessions_revoked', { userId: auth.id }));
+    });
   }
 
   private result(user: User): AuthResult {

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { LOGGER } from '../../core/logging/logging.module';
 import { type Logger } from '../../core/logging/logger';
 import { Problem } from '../../core/http/problem';
-import { isUniqueViolation } from '../../core/database/errors';
+import { domainEvent } from '../../core/events/domain-events';
+import { UnitOfWork } from '../../core/events/unit-of-work';
 import { type AuthUser, isAdmin } from '../auth/auth-user';
-import { PasswordHasher } from '../auth/password-hasher';
 import { type MeView, type SpaceRoleView, type UserView } from '../dto/user.dto';
 import { type GlobalRole, User } from './user.entity';
 import { toUserView } from './user.views';
@@ -14,7 +14,7 @@ import { toUserView } from './user.views';
 export class UsersService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly hasher: PasswordHasher,
+    private readonly uow: UnitOfWork,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -40,7 +40,8 @@ export class UsersService {
 
   async setRole(auth: AuthUser, userId: string, role: GlobalRole): Promise<UserView> {
     if (!isAdmin(auth)) throw Problem.forbidden('Only an administrator can change roles.');
-    return this.dataSource.transaction(async (tx) => {
+    return this.uow.run(async (work) => {
+      const { tx } = work;
       const users = tx.getRepository(User);
       // Lock the admins so two concurrent demotions cannot both pass the last-admin check.
       await tx.query(`SELECT id FROM users WHERE role = 'admin' FOR UPDATE`);
@@ -58,40 +59,9 @@ export class UsersService {
       // any cached session state, and is harmless for a promotion.
       user.tokenVersion += 1;
       await users.save(user);
+      work.emit(domainEvent('user.sessions_revoked', { userId }));
       this.logger.info({ actor: auth.id, userId, role }, 'role changed');
       return toUserView(user);
     });
-  }
-
-  /**
-   * Makes sure an administrator with this email exists: creates it, or promotes an existing
-   * account. An existing account's password is left alone, so restarts never reset it.
-   */
-  async ensureAdmin(
-    email: string,
-    password: string,
-    tx: EntityManager = this.dataSource.manager,
-  ): Promise<'created' | 'promoted' | 'unchanged'> {
-    const normalised = email.trim().toLowerCase();
-    const users = tx.getRepository(User);
-    const existing = await users.findOneBy({ email: normalised });
-    if (existing) {
-      if (existing.role === 'admin') return 'unchanged';
-      await users.update({ id: existing.id }, { role: 'admin' });
-      return 'promoted';
-    }
-    try {
-      await users.insert({
-        email: normalised,
-        passwordHash: await this.hasher.hash(password),
-        displayName: '관리자',
-        role: 'admin',
-      });
-      return 'created';
-    } catch (error) {
-      // Another node bootstrapping at the same moment won the race: same outcome.
-      if (isUniqueViolation(error)) return 'unchanged';
-      throw error;
-    }
   }
 }
