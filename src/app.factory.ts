@@ -9,6 +9,10 @@ import { requestLogging } from './core/http/request-logging';
 import { createValidationPipe } from './core/http/validation';
 import { type Logger, NestPinoLogger } from './core/logging/logger';
 import { MetricsService } from './core/metrics/metrics.service';
+import { OriginPolicy } from './core/realtime/origin-policy';
+import { MadangIoAdapter } from './core/realtime/socket-io.adapter';
+import { RedisService } from './core/redis/redis.module';
+import { TokenService } from './identity/auth/token.service';
 
 export const API_PREFIX = 'api/v1';
 
@@ -32,6 +36,16 @@ export async function createApp(
     },
   );
   configureApp(app, config, logger);
+  const sockets = new MadangIoAdapter(app, {
+    config,
+    logger,
+    metrics: app.get(MetricsService),
+    redis: app.get(RedisService),
+    tokens: app.get(TokenService),
+    origins: app.get(OriginPolicy),
+  });
+  await sockets.connect();
+  app.useWebSocketAdapter(sockets);
   return app;
 }
 

@@ -21,6 +21,8 @@ import { ModerationModule } from './moderation/moderation.module';
 import { CommentsModule } from './comments/comments.module';
 import { ReactionsModule } from './reactions/reactions.module';
 import { EventsModule } from './core/events/events.module';
+import { RealtimeModule } from './core/realtime/realtime.module';
+import { TopicStreamModule } from './topic-stream/topic-stream.module';
 
 @Module({})
 export class AppModule {
@@ -43,10 +45,12 @@ export class AppModule {
         IdentityModule,
         SpacesModule,
         EventsModule,
+        RealtimeModule,
         TopicsModule,
         CommentsModule,
         ReactionsModule,
         ModerationModule,
+        TopicStreamModule,
       ],
       providers: [
         // Order matters: authentication first, so rate limits can count per user.

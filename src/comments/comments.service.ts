@@ -118,6 +118,19 @@ export class CommentsService {
     return toCommentView(row, await this.access.isFacilitator(auth, row.space_id));
   }
 
+  /** Several comments by id, as a viewer with (or without) facilitator rights sees them. */
+  async viewsByIds(
+    ids: readonly string[],
+    facilitator: boolean,
+  ): Promise<Map<string, CommentView>> {
+    if (ids.length === 0) return new Map();
+    const rows: CommentRow[] = await this.dataSource.query(
+      `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ANY($1)`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, toCommentView(row, facilitator)]));
+  }
+
   /** A page of top-level comments, each with its first `replies` replies and how many more. */
   async list(
     topicId: string,

@@ -155,6 +155,28 @@ export class Environment {
   @Max(10)
   TRUST_PROXY_HOPS = 0;
 
+  /**
+   * How Socket.IO broadcasts cross nodes when REDIS_URL is set: `sharded` (Redis 7 SPUBLISH,
+   * one channel per room, so a node only receives rooms it has sockets in) or `classic`
+   * (one channel for everything).
+   */
+  @IsIn(['sharded', 'classic'])
+  SOCKET_ADAPTER: 'sharded' | 'classic' = 'sharded';
+
+  /**
+   * Accept socket handshakes without an Origin header (non-browser clients). Browsers always
+   * send one, so refusing its absence closes a door without hurting browser users.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  SOCKET_ALLOW_MISSING_ORIGIN = false;
+
+  /** Socket events per user (per connection when anonymous) per 10 seconds, across nodes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SOCKET_RATE_LIMIT = 100;
+
   /** How often each node applies topic deadlines (expiry, closing); 0 turns it off. */
   @Transform(toInt)
   @IsInt()

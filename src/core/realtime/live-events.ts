@@ -1,0 +1,32 @@
+import { type CommentView } from '../../comments/comment.view';
+
+/**
+ * Every server→client event of the live namespace with its payload. Events that carry `seq`
+ * are durable (stored with that number in PostgreSQL, replayed on catch-up); the others are
+ * snapshots of a current value (counts, presence) that the next snapshot supersedes.
+ */
+export interface LiveServerEvents {
+  'comment:new': { topicId: string; seq: number; comment: CommentView };
+  'comment:edited': { topicId: string; seq: number; comment: CommentView };
+  'comment:deleted': { topicId: string; seq: number; commentId: string };
+  'comment:hidden': { topicId: string; seq: number; commentId: string; hiddenReason: string };
+  'comment:restored': { topicId: string; seq: number; comment: CommentView };
+  'agree:count': {
+    topicId: string;
+    targetType: 'topic' | 'comment';
+    targetId: string;
+    count: number;
+  };
+  'topic:status': { topicId: string; seq: number; from: string; to: string; reason: string | null };
+  'topic:ladder': {
+    topicId: string;
+    seq: number;
+    rung: string;
+    count: number;
+    dueAt: string | null;
+  };
+  'topic:answered': { topicId: string; seq: number; responseId: string };
+  'stance:count': { topicId: string; counts: { for: number; against: number; neutral: number } };
+}
+
+export type LiveEventName = keyof LiveServerEvents;

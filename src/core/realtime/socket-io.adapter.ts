@@ -1,0 +1,102 @@
+import { type INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
+import { type Server, type ServerOptions } from 'socket.io';
+import { type AppConfig } from '../config/env';
+import { type Logger } from '../logging/logger';
+import { type MetricsService } from '../metrics/metrics.service';
+import { type RedisClient, type RedisService } from '../redis/redis.module';
+import { type TokenService } from '../../identity/auth/token.service';
+import { LIVE_NAMESPACE } from './live-socket';
+import { type OriginPolicy } from './origin-policy';
+import { socketAuth } from './socket-auth';
+
+/** Largest packet a client may send; Socket.IO's default is 1 MB. */
+export const MAX_PACKET_BYTES = 64 * 1024;
+
+export interface RealtimeDeps {
+  config: AppConfig;
+  logger: Logger;
+  metrics: MetricsService;
+  redis: RedisService;
+  tokens: TokenService;
+  origins: OriginPolicy;
+}
+
+/**
+ * The Socket.IO server on the application's HTTP server: Origin allowlist in `allowRequest`
+ * (WebSocket and polling alike, before any socket exists), small packets, authentication in
+ * the namespace middleware, and — with Redis — an adapter that carries room broadcasts to
+ * every node.
+ */
+export class MadangIoAdapter extends IoAdapter {
+  private pub?: RedisClient;
+  private sub?: RedisClient;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly deps: RealtimeDeps,
+  ) {
+    super(app);
+  }
+
+  /** Connects the adapter's own Redis clients (publishing and subscribing need their own). */
+  async connect(): Promise<void> {
+    const base = this.deps.redis.client;
+    if (!base) return;
+    this.pub = base.duplicate();
+    this.sub = base.duplicate();
+    for (const client of [this.pub, this.sub]) {
+      client.on('error', (err: unknown) =>
+        this.deps.logger.warn({ err }, 'socket adapter redis error'),
+      );
+    }
+    await Promise.all([this.pub.connect(), this.sub.connect()]);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const { config, origins, logger, metrics, tokens } = this.deps;
+    const settings: Partial<ServerOptions> = {
+      ...options,
+      path: '/socket.io',
+      serveClient: false,
+      maxHttpBufferSize: MAX_PACKET_BYTES,
+      transports: ['websocket', 'polling'],
+      // Refused origins never reach the CORS answer; allowed cross-origin embeds need it for
+      // the polling transport. No cookies are used, so no credentials.
+      cors: { origin: true, credentials: false },
+      allowRequest: (req, callback) => {
+        origins.allows(req).then(
+          (ok) => callback(ok ? null : 'origin not allowed', ok),
+          (err: unknown) => {
+            logger.error({ err }, 'origin check failed');
+            callback('origin check failed', false);
+          },
+        );
+      },
+    };
+    // Socket.IO's constructor takes partial options; Nest's signature names the full type.
+    const server = super.createIOServer(port, settings as ServerOptions);
+    if (this.pub && this.sub) {
+      server.adapter(
+        config.SOCKET_ADAPTER === 'sharded'
+          ? createShardedAdapter(this.pub, this.sub, { subscriptionMode: 'dynamic' })
+          : createAdapter(this.pub, this.sub),
+      );
+    }
+    const live = server.of(LIVE_NAMESPACE);
+    live.use(socketAuth(tokens));
+    live.on('connection', (socket) => {
+      metrics.socketConnections.inc();
+      socket.once('disconnect', () => metrics.socketConnections.dec());
+    });
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    for (const client of [this.pub, this.sub]) {
+      if (client?.isOpen) await client.close();
+    }
+  }
+}

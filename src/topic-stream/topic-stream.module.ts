@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CommentsModule } from '../comments/comments.module';
+import { SpacesModule } from '../spaces/spaces.module';
+import { TopicStreamGateway } from './topic-stream.gateway';
+import { TopicStreamPublisher } from './topic-stream.publisher';
+import { TopicStreamService } from './topic-stream.service';
+
+@Module({
+  imports: [CommentsModule, SpacesModule],
+  providers: [TopicStreamGateway, TopicStreamService, TopicStreamPublisher],
+})
+export class TopicStreamModule {}

@@ -1,0 +1,85 @@
+import { io, type Socket } from 'socket.io-client';
+
+export interface LiveOptions {
+  token?: string;
+  /** The Origin header to send; by default the server's own origin, as its pages would. */
+  origin?: string | null;
+  transports?: ('websocket' | 'polling')[];
+}
+
+export type Ack<T = unknown> =
+  { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+
+const open: Socket[] = [];
+
+/** A socket.io client for the live namespace, not yet connected. */
+export function liveClient(url: string, options: LiveOptions = {}): Socket {
+  const origin = options.origin === undefined ? url : options.origin;
+  const socket = io(`${url}/live`, {
+    autoConnect: false,
+    reconnection: false,
+    forceNew: true,
+    transports: options.transports ?? ['websocket'],
+    auth: options.token ? { token: options.token } : {},
+    extraHeaders: origin === null ? {} : { origin },
+  });
+  open.push(socket);
+  return socket;
+}
+
+/** Connects; resolves when connected, rejects with the connect_error. */
+export function connect(socket: Socket): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => reject(err));
+    socket.connect();
+  });
+}
+
+export async function connected(url: string, options: LiveOptions = {}): Promise<Socket> {
+  return connect(liveClient(url, options));
+}
+
+/** Emits and waits for the acknowledgement envelope. */
+export function request<T = unknown>(
+  socket: Socket,
+  event: string,
+  payload: unknown,
+): Promise<Ack<T>> {
+  return socket.timeout(5000).emitWithAck(event, payload) as Promise<Ack<T>>;
+}
+
+/** Resolves with the next `event` whose payload satisfies `match`. */
+export function nextEvent<T = Record<string, unknown>>(
+  socket: Socket,
+  event: string,
+  match: (payload: T) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener);
+      reject(new Error(`no ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (payload: T): void => {
+      if (!match(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, listener);
+      resolve(payload);
+    };
+    socket.on(event, listener);
+  });
+}
+
+/** Records every event a socket receives, in order. */
+export function record(socket: Socket): { event: string; payload: Record<string, unknown> }[] {
+  const seen: { event: string; payload: Record<string, unknown> }[] = [];
+  socket.onAny((event: string, payload: Record<string, unknown>) => seen.push({ event, payload }));
+  return seen;
+}
+
+export function closeAll(): void {
+  while (open.length) open.pop()?.disconnect();
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
