@@ -8,7 +8,7 @@ import { HealthModule } from './core/health/health.module';
 import { IdempotencyModule } from './core/http/idempotency/idempotency.module';
 import { ProblemDetailsFilter } from './core/http/problem-details.filter';
 import { RateLimitGuard, throttlerOptions } from './core/http/rate-limit/rate-limit';
-import { LoggingModule } from './core/logging/logging.module';
+import { LOGGER, LoggingModule } from './core/logging/logging.module';
 import { type Logger } from './core/logging/logger';
 import { MetricsModule } from './core/metrics/metrics.module';
 import { RedisModule, RedisService } from './core/redis/redis.module';
@@ -37,7 +37,7 @@ export class AppModule {
         RedisModule,
         DatabaseModule,
         ThrottlerModule.forRootAsync({
-          inject: [APP_CONFIG, RedisService],
+          inject: [APP_CONFIG, RedisService, LOGGER],
           useFactory: throttlerOptions,
         }),
         IdempotencyModule,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { LOGGER } from '../logging/logging.module';
 import { type Logger } from '../logging/logger';
-import { type RedisClient, RedisService } from '../redis/redis.module';
+import { closeRedis, type RedisClient, RedisService } from '../redis/redis.module';
 import { type DomainEvent, type DomainEventMap, type DomainEventName } from './domain-events';
 
 /** Where an event was published: on this node, or on another node (received over Redis). */
@@ -59,7 +59,7 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.subscriber?.isOpen) await this.subscriber.close();
+    await closeRedis(this.subscriber);
   }
 
   publish(events: readonly DomainEvent[]): void {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
+import { ThrottlerStorageService } from '@nestjs/throttler';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { APP_CONFIG } from '../config/config.module';
@@ -24,24 +24,21 @@ const WINDOW_MS = 10_000;
  */
 @Injectable()
 export class LiveHandler implements OnApplicationShutdown {
-  private readonly counter: ThrottlerStorage;
-  private readonly memory?: ThrottlerStorageService;
+  private readonly counter: RedisThrottlerStorage | ThrottlerStorageService;
 
   constructor(
     redis: RedisService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    if (redis.client) {
-      this.counter = new RedisThrottlerStorage(redis.client);
-    } else {
-      this.memory = new ThrottlerStorageService();
-      this.counter = this.memory;
-    }
+    this.counter = redis.client
+      ? new RedisThrottlerStorage(redis.client, logger)
+      : new ThrottlerStorageService();
   }
 
   onApplicationShutdown(): void {
-    this.memory?.onApplicationShutdown();
+    if (this.counter instanceof RedisThrottlerStorage) this.counter.close();
+    else this.counter.onApplicationShutdown();
   }
 
   async run<D extends object, T>(

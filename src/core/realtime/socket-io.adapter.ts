@@ -5,7 +5,7 @@ import { type Server, type ServerOptions } from 'socket.io';
 import { type AppConfig } from '../config/env';
 import { type Logger } from '../logging/logger';
 import { type MetricsService } from '../metrics/metrics.service';
-import { type RedisClient, type RedisService } from '../redis/redis.module';
+import { closeRedis, type RedisClient, type RedisService } from '../redis/redis.module';
 import { type TokenService } from '../../identity/auth/token.service';
 import { LIVE_NAMESPACE } from './live-socket';
 import { type OriginPolicy } from './origin-policy';
@@ -52,6 +52,25 @@ export class MadangIoAdapter extends IoAdapter {
       );
     }
     await Promise.all([this.pub.connect(), this.sub.connect()]);
+    if (this.deps.config.SOCKET_ADAPTER === 'classic') this.guardPublish(this.pub);
+  }
+
+  /**
+   * The classic adapter publishes without handling a failure; while Redis is down (the
+   * client refuses commands rather than queueing them) that would be an unhandled rejection.
+   * A lost broadcast is expected there — clients close the gap from PostgreSQL — so it is
+   * logged, not thrown. (The sharded adapter handles this itself.)
+   */
+  private guardPublish(client: RedisClient): void {
+    const publish = client.publish.bind(client);
+    const logger = this.deps.logger;
+    Object.defineProperty(client, 'publish', {
+      value: (...args: Parameters<typeof publish>) =>
+        publish(...args).catch((err: unknown) => {
+          logger.warn({ err }, 'broadcast not published to other nodes');
+          return 0;
+        }),
+    });
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -95,8 +114,7 @@ export class MadangIoAdapter extends IoAdapter {
 
   override async close(server: Server): Promise<void> {
     await super.close(server);
-    for (const client of [this.pub, this.sub]) {
-      if (client?.isOpen) await client.close();
-    }
+    await closeRedis(this.pub);
+    await closeRedis(this.sub);
   }
 }

@@ -8,6 +8,16 @@ import { type Logger } from '../logging/logger';
 export type RedisClient = ReturnType<typeof createClient>;
 
 /**
+ * Closes a client without hanging when Redis is down: a graceful close waits for the
+ * connection, so an unreachable one is destroyed instead.
+ */
+export async function closeRedis(client: RedisClient | null | undefined): Promise<void> {
+  if (!client?.isOpen) return;
+  if (client.isReady) await client.close();
+  else client.destroy();
+}
+
+/**
  * The shared Redis command connection, or null on a single node without REDIS_URL. Features
  * that can run either way (rate limits, the event bus) take this and pick their backend.
  */
@@ -48,7 +58,7 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.client?.isOpen) await this.client.close();
+    await closeRedis(this.client);
   }
 }
 

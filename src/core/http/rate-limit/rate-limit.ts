@@ -7,6 +7,7 @@ import {
 } from '@nestjs/throttler';
 import { type Request } from 'express';
 import { type AppConfig } from '../../config/env';
+import { type Logger } from '../../logging/logger';
 import { type RedisService } from '../../redis/redis.module';
 import { Problem } from '../problem';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
@@ -26,11 +27,17 @@ interface AuthedRequest extends Request {
   user?: { id: string };
 }
 
-export function throttlerOptions(config: AppConfig, redis: RedisService): ThrottlerModuleOptions {
+export function throttlerOptions(
+  config: AppConfig,
+  redis: RedisService,
+  logger: Logger,
+): ThrottlerModuleOptions {
   const window = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
   return {
     // Without Redis the limits are per node, which is right for a single node.
-    storage: redis.client ? new RedisThrottlerStorage(redis.client) : new ThrottlerStorageService(),
+    storage: redis.client
+      ? new RedisThrottlerStorage(redis.client, logger)
+      : new ThrottlerStorageService(),
     throttlers: [
       {
         name: 'default',

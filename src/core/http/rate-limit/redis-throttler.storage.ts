@@ -1,4 +1,5 @@
-import { type ThrottlerStorage } from '@nestjs/throttler';
+import { type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import { type Logger } from '../../logging/logger';
 import { type RedisClient } from '../../redis/redis.module';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
@@ -20,8 +21,18 @@ end
 return { hits, ttl, blockTtl }
 `;
 
+/**
+ * Counts in Redis; while Redis is unreachable it counts in this node's memory instead, so an
+ * outage loosens limits to per-node ones rather than failing every request.
+ */
 export class RedisThrottlerStorage implements ThrottlerStorage {
-  constructor(private readonly redis: RedisClient) {}
+  private readonly fallback = new ThrottlerStorageService();
+  private degraded = false;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly logger: Logger,
+  ) {}
 
   async increment(
     key: string,
@@ -30,17 +41,46 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
+    if (!this.redis.isReady) return this.local(key, ttl, limit, blockDuration, throttlerName);
     const base = `madang:rl:${throttlerName}:${key}`;
-    const [hits, ttlMs, blockMs] = (await this.redis.eval(SCRIPT, {
-      keys: [base, `${base}:blocked`],
-      arguments: [String(ttl), String(limit), String(blockDuration || ttl)],
-    })) as [number, number, number];
-    const isBlocked = blockMs > 0;
-    return {
-      totalHits: hits,
-      timeToExpire: Math.max(0, Math.ceil(ttlMs / 1000)),
-      isBlocked,
-      timeToBlockExpire: isBlocked ? Math.ceil(blockMs / 1000) : 0,
-    };
+    try {
+      const [hits, ttlMs, blockMs] = (await this.redis.eval(SCRIPT, {
+        keys: [base, `${base}:blocked`],
+        arguments: [String(ttl), String(limit), String(blockDuration || ttl)],
+      })) as [number, number, number];
+      if (this.degraded) {
+        this.degraded = false;
+        this.logger.info('rate limits are shared across nodes again');
+      }
+      const isBlocked = blockMs > 0;
+      return {
+        totalHits: hits,
+        timeToExpire: Math.max(0, Math.ceil(ttlMs / 1000)),
+        isBlocked,
+        timeToBlockExpire: isBlocked ? Math.ceil(blockMs / 1000) : 0,
+      };
+    } catch (err) {
+      this.logger.warn({ err }, 'rate limit store unreachable; counting on this node');
+      return this.local(key, ttl, limit, blockDuration, throttlerName);
+    }
+  }
+
+  /** Stops the in-memory fallback's timers. */
+  close(): void {
+    this.fallback.onApplicationShutdown();
+  }
+
+  private local(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    name: string,
+  ): Promise<ThrottlerStorageRecord> {
+    if (!this.degraded) {
+      this.degraded = true;
+      this.logger.warn('Redis is unavailable: rate limits are per node until it returns');
+    }
+    return this.fallback.increment(key, ttl, limit, blockDuration, name);
   }
 }

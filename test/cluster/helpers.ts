@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createClient } from 'redis';
+import { builtFile, childEnv, freePorts, NodeProcess, waitForOk } from '../utils/spawn-server';
+
+/**
+ * A private Redis for one test file (its own port, no persistence), so a test may stop and
+ * restart it without disturbing the rest of the suite.
+ */
+export class PrivateRedis {
+  private process?: ChildProcess;
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.process = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const client = createClient({ url: this.url, socket: { reconnectStrategy: false } });
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      try {
+        await client.connect();
+        await client.ping();
+        await client.close();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+export interface ClusterNode {
+  url: string;
+  process: NodeProcess;
+}
+
+/** Starts `count` built server processes sharing the run's PostgreSQL and `redisUrl`. */
+export async function startNodes(
+  count: number,
+  redisUrl: string,
+  extra: Record<string, string> = {},
+): Promise<ClusterNode[]> {
+  const ports = await freePorts(count);
+  const nodes = ports.map((port, i) => {
+    const env = childEnv({
+      NODE_ENV: 'test',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: process.env.DATABASE_URL ?? '',
+      REDIS_URL: redisUrl,
+      JWT_SECRET: process.env.JWT_SECRET ?? '',
+      MIGRATIONS_RUN: 'false',
+      ARGON2_MEMORY_KIB: '1024',
+      ARGON2_PASSES: '1',
+      LOG_LEVEL: 'warn',
+      SCHEDULER_INTERVAL_SECONDS: '0',
+      RATE_LIMIT: '100000',
+      AUTH_RATE_LIMIT: '100000',
+      ...extra,
+    });
+    return {
+      url: `http://127.0.0.1:${port}`,
+      process: new NodeProcess(`node-${i + 1}`, builtFile('main.js'), [], env),
+    };
+  });
+  await Promise.all(nodes.map((n) => waitForOk(`${n.url}/health/ready`, n.process, 30_000)));
+  return nodes;
+}
+
+export async function stopNodes(nodes: ClusterNode[]): Promise<void> {
+  await Promise.all(nodes.map((n) => n.process.stop('SIGTERM', 10_000)));
+  await Promise.all(nodes.map((n) => n.process.kill()));
+}

@@ -1,0 +1,202 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/core/database/data-source';
+import { AdminAccounts } from '../../src/identity/users/admin-accounts';
+import { PasswordHasher } from '../../src/identity/auth/password-hasher';
+import { freePorts } from '../utils/spawn-server';
+import {
+  closeAll,
+  connected,
+  nextEvent,
+  record,
+  request as ask,
+  sleep,
+} from '../utils/live-client';
+import { type ClusterNode, PrivateRedis, startNodes, stopNodes } from './helpers';
+
+interface User {
+  id: string;
+  token: string;
+  auth: { Authorization: string };
+}
+
+/**
+ * Two server processes sharing one PostgreSQL and one Redis, as deployed behind a load
+ * balancer: what happens on one node must reach the sockets of the other.
+ */
+describe.each(['sharded', 'classic'])('cluster: two nodes, one Redis, %s adapter', (adapter) => {
+  let redis: PrivateRedis;
+  let nodes: ClusterNode[];
+  let a: ClusterNode;
+  let b: ClusterNode;
+  let db: DataSource;
+  let admin: User;
+  let facilitator: User;
+  let citizen: User;
+  let spaceId: string;
+  let seq = 0;
+
+  const register = async (node: ClusterNode, name: string): Promise<User> => {
+    const res = await request(node.url)
+      .post('/api/v1/auth/register')
+      .send({
+        email: `${name}-${Date.now()}-${seq++}@cluster.test`,
+        password: 'cluster password',
+        displayName: name,
+      })
+      .expect(201);
+    return {
+      id: res.body.user.id,
+      token: res.body.accessToken,
+      auth: { Authorization: `Bearer ${res.body.accessToken}` },
+    };
+  };
+
+  const newTopic = async (node: ClusterNode): Promise<string> =>
+    (
+      await request(node.url)
+        .post(`/api/v1/spaces/${spaceId}/topics`)
+        .set(citizen.auth)
+        .send({ title: '클러스터 주제입니다', body: '본문' })
+        .expect(201)
+    ).body.id;
+
+  beforeAll(async () => {
+    const [port] = await freePorts(1);
+    redis = new PrivateRedis(port!);
+    await redis.start();
+    nodes = await startNodes(2, redis.url, { SOCKET_ADAPTER: adapter });
+    [a, b] = nodes as [ClusterNode, ClusterNode];
+
+    db = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, 2));
+    await db.initialize();
+    const email = `cluster-admin-${Date.now()}@cluster.test`;
+    await new AdminAccounts(
+      db,
+      new PasswordHasher({ ARGON2_MEMORY_KIB: 1024, ARGON2_PASSES: 1 }),
+    ).ensureAdmin(email, 'cluster admin password');
+    const login = await request(a.url)
+      .post('/api/v1/auth/login')
+      .send({ email, password: 'cluster admin password' })
+      .expect(200);
+    admin = {
+      id: login.body.user.id,
+      token: login.body.accessToken,
+      auth: { Authorization: `Bearer ${login.body.accessToken}` },
+    };
+    facilitator = await register(a, '진행자');
+    citizen = await register(b, '시민');
+    spaceId = (
+      await request(a.url)
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .send({ slug: `cluster-${Date.now()}`, name: '클러스터' })
+        .expect(201)
+    ).body.id;
+    await request(a.url)
+      .put(`/api/v1/spaces/${spaceId}/facilitators/${facilitator.id}`)
+      .set(admin.auth)
+      .expect(200);
+  }, 60_000);
+
+  afterEach(() => closeAll());
+
+  afterAll(async () => {
+    closeAll();
+    await stopNodes(nodes ?? []);
+    await redis?.stop();
+    await db?.destroy();
+  });
+
+  it('a comment posted over HTTP on node A reaches a socket on node B, and hides/agrees too', async () => {
+    const topicId = await newTopic(a);
+    const viewer = await connected(b.url);
+    await ask(viewer, 'topic:watch', { topicId });
+
+    const created = nextEvent<{ comment: { id: string; body: string } }>(viewer, 'comment:new');
+    const comment = (
+      await request(a.url)
+        .post(`/api/v1/topics/${topicId}/comments`)
+        .set(citizen.auth)
+        .send({ body: '노드 A에서 작성' })
+        .expect(201)
+    ).body;
+    expect((await created).comment).toMatchObject({ id: comment.id, body: '노드 A에서 작성' });
+
+    const counted = nextEvent<{ count: number }>(viewer, 'agree:count', (p) => p.count === 1);
+    await request(a.url)
+      .put(`/api/v1/comments/${comment.id}/agree`)
+      .set(facilitator.auth)
+      .expect(200);
+    expect(await counted).toMatchObject({ targetId: comment.id, count: 1 });
+
+    const hidden = nextEvent(viewer, 'comment:hidden');
+    await request(a.url)
+      .post(`/api/v1/comments/${comment.id}/hide`)
+      .set(facilitator.auth)
+      .send({ reason: '중복' })
+      .expect(200);
+    expect(await hidden).toMatchObject({ commentId: comment.id, hiddenReason: '중복' });
+  });
+
+  it("a logout on node B closes the same user's socket on node A within 5 s (A3)", async () => {
+    const user = await register(a, '로그아웃');
+    const socket = await connected(a.url, { token: user.token });
+    const closed = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+    const started = Date.now();
+    await request(b.url).post('/api/v1/auth/logout').set(user.auth).expect(204);
+    await closed;
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('survives a Redis restart: later broadcasts arrive within 5 s and the gap is closed from PostgreSQL (F1)', async () => {
+    const topicId = await newTopic(a);
+    const viewer = await connected(b.url);
+    const watched = await ask<{ seq: number }>(viewer, 'topic:watch', { topicId });
+    if (!watched.ok) throw new Error('watch failed');
+    const seen = record(viewer);
+
+    await redis.stop();
+    // Written while Redis is down: persisted, but its broadcast cannot cross nodes.
+    await request(a.url)
+      .post(`/api/v1/topics/${topicId}/comments`)
+      .set(citizen.auth)
+      .send({ body: 'Redis 없이 저장' })
+      .expect(201);
+    await redis.start();
+
+    // Keep posting until a broadcast crosses again (the clients reconnect with backoff).
+    const started = Date.now();
+    let arrived = false;
+    while (!arrived && Date.now() - started < 10_000) {
+      await request(a.url)
+        .post(`/api/v1/topics/${topicId}/comments`)
+        .set(citizen.auth)
+        .send({ body: `복구 확인 ${Date.now()}` })
+        .expect(201);
+      await sleep(250);
+      arrived = seen.some((e) => e.event === 'comment:new');
+    }
+    expect(arrived).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5000);
+
+    // The client sees a gap in seq and closes it from PostgreSQL.
+    const firstLive = seen.find((e) => e.event === 'comment:new')?.payload.seq as number;
+    expect(firstLive).toBeGreaterThan(watched.data.seq + 1);
+    const catchUp = await ask<{
+      missed: { event: string; payload: { seq: number; comment?: { body: string } } }[];
+    }>(viewer, 'topic:watch', {
+      topicId,
+      sinceSeq: watched.data.seq,
+    });
+    if (!catchUp.ok) throw new Error('catch-up failed');
+    const seqs = catchUp.data.missed.map((e) => e.payload.seq);
+    expect(seqs[0]).toBe(watched.data.seq + 1);
+    expect(seqs).toEqual(seqs.map((_, i) => watched.data.seq + 1 + i));
+    expect(catchUp.data.missed[0]?.payload.comment?.body).toBe('Redis 없이 저장');
+    const rows = await db.query(`SELECT count(*)::int AS n FROM comments WHERE topic_id = $1`, [
+      topicId,
+    ]);
+    expect(rows[0].n).toBe(seqs.length);
+  }, 30_000);
+});
