@@ -23,6 +23,7 @@ import { ReactionsModule } from './reactions/reactions.module';
 import { EventsModule } from './core/events/events.module';
 import { RealtimeModule } from './core/realtime/realtime.module';
 import { TopicStreamModule } from './topic-stream/topic-stream.module';
+import { RoomsModule } from './rooms/rooms.module';
 
 @Module({})
 export class AppModule {
@@ -51,6 +52,7 @@ export class AppModule {
         ReactionsModule,
         ModerationModule,
         TopicStreamModule,
+        RoomsModule,
       ],
       providers: [
         // Order matters: authentication first, so rate limits can count per user.

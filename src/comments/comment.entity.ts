@@ -7,6 +7,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
 } from 'typeorm';
+import { Room } from '../rooms/room.entity';
 import { Topic } from '../topics/topic.entity';
 import { User } from '../identity/users/user.entity';
 import { type Stance } from '../topics/topic-participation.entity';
@@ -23,6 +24,7 @@ export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 @Index('comments_parent_created_idx', ['parentId', 'createdAt', 'id'])
 @Index('comments_parent_agrees_idx', ['parentId', 'agreeCount', 'id'])
 @Index('comments_topic_idx', ['topicId'])
+@Index('comments_room_idx', ['roomId', 'createdAt'])
 export class Comment {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -75,6 +77,10 @@ export class Comment {
   /** Set when posted in a live room. */
   @Column('uuid', { nullable: true })
   roomId!: string | null;
+
+  @ManyToOne(() => Room, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'room_id', foreignKeyConstraintName: 'comments_room_id_fk' })
+  room?: Room;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -21,7 +21,7 @@ export class AuditEntry {
   action!: string;
 
   @Column('varchar', { length: 16 })
-  targetType!: 'comment' | 'topic' | 'user' | 'report' | 'space';
+  targetType!: 'comment' | 'topic' | 'user' | 'report' | 'space' | 'room' | 'question';
 
   @Column('uuid')
   targetId!: string;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { stripUndefined } from '../core/objects';
 import { DataSource } from 'typeorm';
 import { isForeignKeyViolation, isUniqueViolation } from '../core/database/errors';
 import {
@@ -43,10 +44,6 @@ export function mergeThresholds(base: Thresholds, patch: ThresholdsDto | undefin
     throw Problem.field('thresholds.deliberation', 'must be at least thresholds.review');
   }
   return merged;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 @Injectable()

@@ -69,6 +69,19 @@ export interface DomainEventMap {
   };
   'user.banned': { spaceId: string; userId: string; until: string | null; actorId: string };
   'user.unbanned': { spaceId: string; userId: string; actorId: string };
+  /** A durable room event (see rooms/room-events.ts); broadcast to the room after commit. */
+  'room.event': {
+    roomId: string;
+    spaceId: string;
+    seq: number;
+    type: string;
+    audience: 'all' | 'mod';
+    data: Record<string, unknown>;
+  };
+  /** A room ended: unanswered questions move to the topic, presence is dropped. */
+  'room.ended': { roomId: string; spaceId: string; topicId: string };
+  /** A user was muted or banned in a room: every node updates what it holds for them. */
+  'room.sanction': { roomId: string; userId: string; kind: 'mute' | 'ban'; until: string | null };
   /** Every session of the user ended (logout, role change): their sockets must close. */
   'user.sessions_revoked': { userId: string };
 }

@@ -25,7 +25,14 @@ export type ErrorCode =
   | 'illegal_transition'
   | 'topic_not_open'
   | 'banned'
-  | 'already_reported';
+  | 'already_reported'
+  // Live rooms.
+  | 'room_not_live'
+  | 'muted'
+  | 'chat_locked'
+  | 'chat_closed'
+  | 'slow_mode'
+  | 'questions_closed';
 
 export interface FieldError {
   field: string;

@@ -27,6 +27,22 @@ export interface LiveServerEvents {
   };
   'topic:answered': { topicId: string; seq: number; responseId: string };
   'stance:count': { topicId: string; counts: { for: number; against: number; neutral: number } };
+  // Room snapshots (not numbered; the next one supersedes them).
+  presence: { roomId: string; count: number };
+  'presence:detail': {
+    roomId: string;
+    count: number;
+    users: { id: string; displayName: string; sockets: number }[];
+    anonymous: number;
+  };
+  reactions: { roomId: string; counts: Record<string, number> };
+  'room:agree': { roomId: string; commentId: string; count: number };
+  // To one user only.
+  'you:muted': { roomId: string; until: string; reason: string };
+  'you:banned': { roomId: string; reason: string };
 }
+
+/** A durable room event as clients receive it: the stored data plus its room and number. */
+export type RoomEventPayload = { roomId: string; seq: number } & Record<string, unknown>;
 
 export type LiveEventName = keyof LiveServerEvents;

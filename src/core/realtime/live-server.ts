@@ -1,7 +1,7 @@
 import { WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { type Namespace } from 'socket.io';
 import { MetricsService } from '../metrics/metrics.service';
-import { type LiveEventName, type LiveServerEvents } from './live-events';
+import { type LiveEventName, type LiveServerEvents, type RoomEventPayload } from './live-events';
 import { LIVE_NAMESPACE } from './live-socket';
 
 /**
@@ -23,6 +23,26 @@ export class LiveServer {
   ): void {
     this.metrics.broadcasts.inc({ event });
     this.nsp.to(room).emit(event, payload);
+  }
+
+  /** A durable room event (rooms/room-events.ts), already numbered. */
+  emitRoomEvent(room: string, type: string, payload: RoomEventPayload): void {
+    this.metrics.broadcasts.inc({ event: type });
+    this.nsp.to(room).emit(type, payload);
+  }
+
+  /** Makes every socket in `room` (on every node) also join or leave `target`. */
+  join(room: string, target: string): void {
+    this.nsp.in(room).socketsJoin(target);
+  }
+
+  leave(room: string, target: string): void {
+    this.nsp.in(room).socketsLeave(target);
+  }
+
+  /** The sockets in `room` across every node (through the adapter). */
+  fetchSockets(room: string): ReturnType<Namespace['fetchSockets']> {
+    return this.nsp.in(room).fetchSockets();
   }
 
   /** Closes every socket in `room` on every node (the adapter carries it). */

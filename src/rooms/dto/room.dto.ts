@@ -1,0 +1,83 @@
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsUUID,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '../../core/http/pagination';
+import { IsSingleLine } from '../../core/http/text-validators';
+import { ROOM_STATUSES, type RoomStatus } from '../room.entity';
+
+export class RoomSettingsDto {
+  @IsOptional()
+  @IsBoolean()
+  chat?: boolean;
+
+  /** One message per person per this many seconds; 0 turns slow mode off. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  slowModeSeconds?: number;
+
+  @IsOptional()
+  @IsBoolean()
+  questions?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  approveQuestions?: boolean;
+
+  /** Each speaker's time on the floor, 10 s – 1 h. */
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(3600)
+  speakerSeconds?: number;
+}
+
+export class CreateRoomDto {
+  @IsSingleLine(1, 200)
+  title!: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'must be an ISO-8601 date-time' })
+  startsAt?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RoomSettingsDto)
+  settings?: RoomSettingsDto;
+}
+
+export class ListRoomsQuery extends PageQuery {
+  @IsOptional()
+  @IsIn(ROOM_STATUSES)
+  status?: RoomStatus;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  topicId?: string;
+}
+
+export class JoinRoomDto {
+  @IsUUID('all', { message: 'must be a UUID' })
+  roomId!: string;
+
+  /** The last room `seq` the client saw: later events are replayed in order. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  sinceSeq?: number;
+}
+
+export class RoomRefDto {
+  @IsUUID('all', { message: 'must be a UUID' })
+  roomId!: string;
+}

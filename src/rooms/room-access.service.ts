@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Problem } from '../core/http/problem';
+import { type AuthUser } from '../identity/auth/auth-user';
+import { BanCheck } from '../moderation/bans.guard';
+import { SpaceAccessService } from '../spaces/space-access.service';
+import { Room } from './room.entity';
+
+/**
+ * Loading rooms and answering who may do what in them: facilitators of the room's space (or
+ * an admin) run it; users banned from the room or its space cannot take part; muted users
+ * cannot write until their mute ends.
+ */
+@Injectable()
+export class RoomAccess {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly spaces: SpaceAccessService,
+    private readonly bans: BanCheck,
+  ) {}
+
+  /** The room, locked FOR UPDATE when `lock` (inside a transaction). */
+  async load(id: string, tx: EntityManager = this.dataSource.manager, lock = false): Promise<Room> {
+    const room = await tx.getRepository(Room).findOne({
+      where: { id },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!room) throw Problem.notFound('Room');
+    return room;
+  }
+
+  isFacilitator(
+    auth: AuthUser | undefined,
+    room: Pick<Room, 'spaceId'>,
+    tx?: EntityManager,
+  ): Promise<boolean> {
+    return this.spaces.isFacilitator(auth, room.spaceId, tx);
+  }
+
+  async requireFacilitator(
+    auth: AuthUser | undefined,
+    room: Pick<Room, 'spaceId'>,
+    tx?: EntityManager,
+  ): Promise<AuthUser> {
+    if (!auth) throw Problem.unauthorized();
+    await this.spaces.requireFacilitator(auth, room.spaceId, tx);
+    return auth;
+  }
+
+  /** Refuses users banned from this room or from its space. */
+  async assertNotBanned(
+    userId: string,
+    room: Pick<Room, 'id' | 'spaceId'>,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    const rows: unknown[] = await tx.query(
+      `SELECT 1 FROM room_sanctions WHERE room_id = $1 AND user_id = $2 AND banned`,
+      [room.id, userId],
+    );
+    if (rows.length > 0) throw new Problem(403, 'banned', 'You were removed from this room.');
+    await this.bans.assertNotBanned(tx, room.spaceId, userId);
+  }
+
+  /** Refuses a muted user; returns nothing when they may speak. */
+  async assertNotMuted(
+    userId: string,
+    room: Pick<Room, 'id'>,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    const rows: { muted_until: Date }[] = await tx.query(
+      `SELECT muted_until FROM room_sanctions WHERE room_id = $1 AND user_id = $2 AND muted_until > now()`,
+      [room.id, userId],
+    );
+    const muted = rows[0];
+    if (muted)
+      throw new Problem(
+        403,
+        'muted',
+        `You are muted in this room until ${muted.muted_until.toISOString()}.`,
+      );
+  }
+
+  /** A participant's action needs the room to be live (facilitators may prepare earlier). */
+  assertLive(room: Pick<Room, 'status'>): void {
+    if (room.status !== 'live')
+      throw Problem.conflict('room_not_live', `This room is ${room.status}.`);
+  }
+}

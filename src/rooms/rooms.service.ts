@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { stripUndefined } from '../core/objects';
+import { DataSource } from 'typeorm';
+import { domainEvent } from '../core/events/domain-events';
+import { UnitOfWork } from '../core/events/unit-of-work';
+import { DEFAULT_LIMIT, decodeCursor, type Page, toPage } from '../core/http/pagination';
+import { Problem } from '../core/http/problem';
+import { type AuthUser } from '../identity/auth/auth-user';
+import { AuditService } from '../moderation/audit.service';
+import { assertOpen } from '../topics/topic-lifecycle';
+import { type TopicStatus } from '../topics/topic.entity';
+import { type CreateRoomDto, type ListRoomsQuery } from './dto/room.dto';
+import { RoomAccess } from './room-access.service';
+import { appendRoomEvent } from './room-events';
+import { DEFAULT_ROOM_SETTINGS, Room, type RoomStatus } from './room.entity';
+import { toRoomView, type RoomView } from './room.view';
+
+/** Rooms over HTTP: create, read, list, and the scheduled → live → ended lifecycle. */
+@Injectable()
+export class RoomsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly access: RoomAccess,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(auth: AuthUser, topicId: string, dto: CreateRoomDto): Promise<RoomView> {
+    const id = await this.uow.run(async (work) => {
+      const topics: { space_id: string; status: TopicStatus }[] = await work.tx.query(
+        `SELECT space_id, status FROM topics WHERE id = $1`,
+        [topicId],
+      );
+      const topic = topics[0];
+      if (!topic) throw Problem.notFound('Topic');
+      await this.access.requireFacilitator(auth, { spaceId: topic.space_id }, work.tx);
+      assertOpen(topic.status);
+      const settings = { ...DEFAULT_ROOM_SETTINGS, ...stripUndefined(dto.settings ?? {}) };
+      const rows: { id: string }[] = await work.tx.query(
+        `INSERT INTO rooms (topic_id, space_id, title, settings, starts_at, created_by)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $6) RETURNING id`,
+        [
+          topicId,
+          topic.space_id,
+          dto.title,
+          JSON.stringify(settings),
+          dto.startsAt ?? null,
+          auth.id,
+        ],
+      );
+      const roomId = rows[0]!.id;
+      await this.audit.record(work.tx, {
+        spaceId: topic.space_id,
+        actorId: auth.id,
+        action: 'room.create',
+        targetType: 'room',
+        targetId: roomId,
+        after: { title: dto.title, settings },
+      });
+      return roomId;
+    });
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<RoomView> {
+    return toRoomView(await this.access.load(id));
+  }
+
+  async list(query: ListRoomsQuery): Promise<Page<RoomView>> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const qb = this.dataSource
+      .getRepository(Room)
+      .createQueryBuilder('r')
+      .orderBy('r.created_at', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .take(limit + 1);
+    if (query.status) qb.andWhere('r.status = :status', { status: query.status });
+    if (query.topicId) qb.andWhere('r.topic_id = :topicId', { topicId: query.topicId });
+    if (query.cursor) {
+      const [createdAt, id] = decodeCursor(query.cursor, 2);
+      qb.andWhere('(r.created_at, r.id) < (:createdAt::timestamptz, :id::uuid)', { createdAt, id });
+    }
+    const rows = await qb.addSelect('r.created_at::text', 'created_key').getRawAndEntities();
+    const keys = new Map(
+      rows.raw.map((raw: { r_id: string; created_key: string }) => [raw.r_id, raw.created_key]),
+    );
+    return toPage(rows.entities, limit, toRoomView, (room) => [
+      keys.get(room.id) ?? room.createdAt.toISOString(),
+      room.id,
+    ]);
+  }
+
+  start(auth: AuthUser, id: string): Promise<RoomView> {
+    return this.move(auth, id, 'scheduled', 'live');
+  }
+
+  end(auth: AuthUser, id: string): Promise<RoomView> {
+    return this.move(auth, id, 'live', 'ended');
+  }
+
+  private async move(
+    auth: AuthUser,
+    id: string,
+    from: RoomStatus,
+    to: RoomStatus,
+  ): Promise<RoomView> {
+    await this.uow.run(async (work) => {
+      const room = await this.access.load(id, work.tx, true);
+      await this.access.requireFacilitator(auth, room, work.tx);
+      if (room.status !== from) {
+        throw Problem.conflict('illegal_transition', `A ${room.status} room cannot become ${to}.`);
+      }
+      await work.tx.query(
+        `UPDATE rooms SET status = $2::varchar, ${to === 'live' ? 'started_at' : 'ended_at'} = now(),
+                speaker_id = CASE WHEN $2::varchar = 'ended' THEN NULL ELSE speaker_id END,
+                speaker_until = CASE WHEN $2::varchar = 'ended' THEN NULL ELSE speaker_until END
+          WHERE id = $1`,
+        [id, to],
+      );
+      const ref = { id, spaceId: room.spaceId };
+      await appendRoomEvent(work, ref, to === 'ended' ? 'room:ended' : 'room:state', {
+        status: to,
+        by: auth.id,
+      });
+      await this.audit.record(work.tx, {
+        spaceId: room.spaceId,
+        actorId: auth.id,
+        action: to === 'live' ? 'room.start' : 'room.end',
+        targetType: 'room',
+        targetId: id,
+        before: { status: from },
+        after: { status: to },
+      });
+      if (to === 'ended')
+        work.emit(
+          domainEvent('room.ended', { roomId: id, spaceId: room.spaceId, topicId: room.topicId }),
+        );
+    });
+    return this.get(id);
+  }
+}

@@ -1,0 +1,272 @@
+import { DataSource } from 'typeorm';
+import {
+  createAdmin,
+  createSpace,
+  makeFacilitator,
+  registerUser,
+  type TestUser,
+} from '../factories/identity';
+import { createRoom, liveRoom } from '../factories/rooms';
+import { createTopic } from '../factories/topics';
+import { startTestApp, type TestApp } from '../utils/app';
+import { closeAll, connected, nextEvent, request } from '../utils/live-client';
+import { expectFieldErrors, expectProblem } from '../utils/problem';
+
+interface JoinData {
+  room: { id: string; status: string };
+  seq: number;
+  presence: { count: number };
+  recent: unknown[];
+  questions: unknown[];
+  queue: { speaker: unknown; waiting: unknown[] };
+  missed: { event: string; payload: { seq: number } }[];
+  reset: boolean;
+  moderator: boolean;
+}
+
+describe('rooms: HTTP lifecycle, join, replay and presence', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let admin: TestUser;
+  let facilitator: TestUser;
+  let otherFacilitator: TestUser;
+  let citizen: TestUser;
+  let space: { id: string };
+  let topicId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    db = t.app.get(DataSource);
+    admin = await createAdmin(t);
+    facilitator = await registerUser(t, { displayName: '진행자' });
+    otherFacilitator = await registerUser(t, { displayName: '다른 진행자' });
+    citizen = await registerUser(t, { displayName: '시민' });
+    space = await createSpace(t, admin);
+    const other = await createSpace(t, admin);
+    await makeFacilitator(t, admin, space.id, facilitator);
+    await makeFacilitator(t, admin, other.id, otherFacilitator);
+    topicId = (await createTopic(t, citizen, space.id)).id;
+  });
+  afterEach(() => closeAll());
+  afterAll(() => t.close());
+
+  it('a facilitator creates a room with default settings; it goes live and ends once each', async () => {
+    const room = await createRoom(t, facilitator, topicId, { settings: { slowModeSeconds: 5 } });
+    expect(room).toMatchObject({
+      topicId,
+      spaceId: space.id,
+      status: 'scheduled',
+      settings: {
+        chat: true,
+        slowModeSeconds: 5,
+        questions: true,
+        approveQuestions: false,
+        speakerSeconds: 120,
+      },
+      locked: false,
+      seq: 0,
+    });
+    expectProblem(
+      await t.http.post(`/api/v1/rooms/${room.id}/end`).set(facilitator.auth),
+      409,
+      'illegal_transition',
+    );
+    const live = await t.http
+      .post(`/api/v1/rooms/${room.id}/start`)
+      .set(facilitator.auth)
+      .expect(200);
+    expect(live.body).toMatchObject({ status: 'live', seq: 1 });
+    expectProblem(
+      await t.http.post(`/api/v1/rooms/${room.id}/start`).set(facilitator.auth),
+      409,
+      'illegal_transition',
+    );
+    const listed = await t.http.get('/api/v1/rooms').query({ status: 'live', topicId }).expect(200);
+    expect(listed.body.items.map((r: { id: string }) => r.id)).toContain(room.id);
+    const ended = await t.http
+      .post(`/api/v1/rooms/${room.id}/end`)
+      .set(facilitator.auth)
+      .expect(200);
+    expect(ended.body).toMatchObject({ status: 'ended', seq: 2 });
+    const audit = await db.query(`SELECT action FROM audit_log WHERE target_id = $1 ORDER BY id`, [
+      room.id,
+    ]);
+    expect(audit.map((a: { action: string }) => a.action)).toEqual([
+      'room.create',
+      'room.start',
+      'room.end',
+    ]);
+  });
+
+  it("refuses citizens, anonymous callers and other spaces' facilitators, changing nothing", async () => {
+    for (const [user, status] of [
+      [citizen, 403],
+      [otherFacilitator, 403],
+      [undefined, 401],
+    ] as const) {
+      const res = await t.http
+        .post(`/api/v1/topics/${topicId}/rooms`)
+        .set(user ? user.auth : {})
+        .send({ title: '몰래 만든 방' });
+      expect(res.status).toBe(status);
+    }
+    const room = await createRoom(t, facilitator, topicId);
+    for (const user of [citizen, otherFacilitator]) {
+      expectProblem(
+        await t.http.post(`/api/v1/rooms/${room.id}/start`).set(user.auth),
+        403,
+        'forbidden',
+      );
+    }
+    expect((await t.http.get(`/api/v1/rooms/${room.id}`).expect(200)).body.status).toBe(
+      'scheduled',
+    );
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM rooms WHERE title = '몰래 만든 방'`,
+    );
+    expect(n).toBe(0);
+  });
+
+  it('validates room input', async () => {
+    const url = `/api/v1/topics/${topicId}/rooms`;
+    expectFieldErrors(await t.http.post(url).set(facilitator.auth).send({}), ['title']);
+    expectFieldErrors(
+      await t.http.post(url).set(facilitator.auth).send({ title: '방', extra: 1 }),
+      ['extra'],
+    );
+    expectFieldErrors(
+      await t.http.post(url).set(facilitator.auth).send({ title: '방', startsAt: 'soon' }),
+      ['startsAt'],
+    );
+    expectFieldErrors(
+      await t.http
+        .post(url)
+        .set(facilitator.auth)
+        .send({ title: '방', settings: { slowModeSeconds: -1 } }),
+      ['settings.slowModeSeconds'],
+    );
+    expectFieldErrors(
+      await t.http
+        .post(url)
+        .set(facilitator.auth)
+        .send({ title: '방', settings: { speakerSeconds: 5 } }),
+      ['settings.speakerSeconds'],
+    );
+    expectFieldErrors(
+      await t.http
+        .post(url)
+        .set(facilitator.auth)
+        .send({ title: '방', settings: { chat: 'yes' } }),
+      ['settings.chat'],
+    );
+    expectFieldErrors(
+      await t.http
+        .post(url)
+        .set(facilitator.auth)
+        .send({ title: '방', settings: { video: true } }),
+      ['settings.video'],
+    );
+    expectFieldErrors(
+      await t.http.post('/api/v1/topics/x/rooms').set(facilitator.auth).send({ title: '방' }),
+      ['id'],
+    );
+    expectFieldErrors(await t.http.get('/api/v1/rooms').query({ status: 'open' }), ['status']);
+    expectFieldErrors(await t.http.get('/api/v1/rooms/nope'), ['id']);
+    expectProblem(
+      await t.http.get('/api/v1/rooms/00000000-0000-4000-8000-000000000000'),
+      404,
+      'not_found',
+    );
+  });
+
+  it('room:join answers the room, its state and presence; facilitators get the moderators channel', async () => {
+    const room = await liveRoom(t, facilitator, topicId);
+    const viewer = await connected(t.url);
+    const joined = await request<JoinData>(viewer, 'room:join', { roomId: room.id });
+    if (!joined.ok) throw new Error(joined.error.message);
+    expect(joined.data).toMatchObject({
+      room: { id: room.id, status: 'live' },
+      seq: 1,
+      presence: { count: 1 },
+      recent: [],
+      questions: [],
+      queue: { speaker: null, waiting: [] },
+      missed: [],
+      reset: false,
+      moderator: false,
+    });
+    const mod = await connected(t.url, { token: facilitator.token });
+    const modJoin = await request<JoinData>(mod, 'room:join', { roomId: room.id });
+    expect(modJoin.ok && modJoin.data.moderator).toBe(true);
+    expect(modJoin.ok && modJoin.data.presence.count).toBe(2);
+
+    // Presence is broadcast (throttled) to everyone, with names to facilitators only.
+    const count = nextEvent<{ count: number }>(viewer, 'presence', (p) => p.count === 3);
+    const detail = nextEvent<{ users: { displayName: string }[]; anonymous: number }>(
+      mod,
+      'presence:detail',
+      (p) => p.users.length === 2,
+    );
+    const third = await connected(t.url, { token: citizen.token });
+    await request(third, 'room:join', { roomId: room.id });
+    expect(await count).toEqual({ roomId: room.id, count: 3 });
+    expect((await detail).users.map((u) => u.displayName).sort()).toEqual(['시민', '진행자']);
+    // Citizens never get the names (waiting past two presence intervals).
+    const notForCitizens = await nextEvent(viewer, 'presence:detail', () => true, 4500).then(
+      () => 'received',
+      () => 'none',
+    );
+    expect(notForCitizens).toBe('none');
+  });
+
+  it('replays missed room events in order; a banned user cannot join', async () => {
+    const room = await createRoom(t, facilitator, topicId);
+    const viewer = await connected(t.url, { token: citizen.token });
+    const joined = await request<JoinData>(viewer, 'room:join', { roomId: room.id });
+    if (!joined.ok) throw new Error('join failed');
+    expect(joined.data.seq).toBe(0);
+    const state = nextEvent<{ seq: number; status: string }>(viewer, 'room:state');
+    await t.http.post(`/api/v1/rooms/${room.id}/start`).set(facilitator.auth).expect(200);
+    expect(await state).toMatchObject({ roomId: room.id, seq: 1, status: 'live' });
+    viewer.disconnect();
+    await t.http.post(`/api/v1/rooms/${room.id}/end`).set(facilitator.auth).expect(200);
+
+    const back = await connected(t.url, { token: citizen.token });
+    const rejoined = await request<JoinData>(back, 'room:join', { roomId: room.id, sinceSeq: 1 });
+    if (!rejoined.ok) throw new Error('rejoin failed');
+    expect(rejoined.data.missed).toEqual([
+      {
+        event: 'room:ended',
+        payload: expect.objectContaining({ roomId: room.id, seq: 2, status: 'ended' }),
+      },
+    ]);
+
+    const banned = await registerUser(t);
+    await t.http
+      .put(`/api/v1/spaces/${space.id}/bans/${banned.id}`)
+      .set(facilitator.auth)
+      .send({ reason: '도배' })
+      .expect(200);
+    const socket = await connected(t.url, { token: banned.token });
+    expect(await request(socket, 'room:join', { roomId: room.id })).toMatchObject({
+      ok: false,
+      error: { code: 'banned' },
+    });
+  });
+
+  it('room:join validates its payload', async () => {
+    const socket = await connected(t.url);
+    for (const [payload, code] of [
+      [{}, 'validation_failed'],
+      [{ roomId: 'x' }, 'validation_failed'],
+      [{ roomId: '00000000-0000-4000-8000-000000000000', sinceSeq: 'a' }, 'validation_failed'],
+      [{ roomId: '00000000-0000-4000-8000-000000000000', admin: true }, 'validation_failed'],
+      [{ roomId: '00000000-0000-4000-8000-000000000000' }, 'not_found'],
+    ] as const) {
+      expect(await request(socket, 'room:join', payload)).toMatchObject({
+        ok: false,
+        error: { code },
+      });
+    }
+  });
+});
