@@ -156,6 +156,11 @@ describe.each(['sharded', 'classic'])('cluster: two nodes, one Redis, %s adapter
     if (!watched.ok) throw new Error('watch failed');
     const seen = record(viewer);
 
+    // A socket on node A itself keeps getting node A's broadcasts while Redis is down (F2).
+    const local = await connected(a.url);
+    await ask(local, 'topic:watch', { topicId });
+    const localDelivery = nextEvent<{ comment: { body: string } }>(local, 'comment:new');
+
     await redis.stop();
     // Written while Redis is down: persisted, but its broadcast cannot cross nodes.
     await request(a.url)
@@ -163,6 +168,7 @@ describe.each(['sharded', 'classic'])('cluster: two nodes, one Redis, %s adapter
       .set(citizen.auth)
       .send({ body: 'Redis 없이 저장' })
       .expect(201);
+    expect((await localDelivery).comment.body).toBe('Redis 없이 저장');
     await redis.start();
 
     // Keep posting until a broadcast crosses again (the clients reconnect with backoff).

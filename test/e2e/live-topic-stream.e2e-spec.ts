@@ -1,4 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
+import WebSocket from 'ws';
 import { type Socket } from 'socket.io-client';
 import {
   createAdmin,
@@ -246,6 +247,31 @@ describe('live: handshake and topic stream', () => {
         expect(ack).toMatchObject({ ok: false, error: { code } });
       }
       expect(socket.connected).toBe(true);
+    });
+
+    it('closes only the connection that sends a malformed packet (B1)', async () => {
+      const topic = await createTopic(t, citizen, space.id);
+      const bystander = await connected(t.url);
+      await request(bystander, 'topic:watch', { topicId: topic.id });
+      const raw = new WebSocket(
+        `${t.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`,
+        {
+          headers: { origin: t.url },
+        },
+      );
+      const frames: string[] = [];
+      raw.on('message', (data: Buffer) => frames.push(data.toString()));
+      await new Promise((resolve) => raw.once('open', resolve));
+      raw.send('40/live,');
+      for (let i = 0; i < 50 && !frames.some((f) => f.startsWith('40/live,')); i++) await sleep(20);
+      expect(frames.some((f) => f.startsWith('40/live,'))).toBe(true);
+      const closed = new Promise((resolve) => raw.once('close', resolve));
+      raw.send('42/live,["topic:watch",{"topicId":'); // cut-off JSON
+      await closed;
+      const comment = nextEvent(bystander, 'comment:new');
+      await postComment(t, citizen, topic.id, { body: '여전히 동작' });
+      expect(await comment).toMatchObject({ comment: { body: '여전히 동작' } });
+      await t.http.get('/health/live').expect(200);
     });
 
     it('closes only the socket that sends an oversized packet (B1)', async () => {
