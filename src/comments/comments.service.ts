@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { domainEvent } from '../core/events/domain-events';
-import { UnitOfWork } from '../core/events/unit-of-work';
+import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, decodeCursor, type Page, toPage } from '../core/http/pagination';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
@@ -48,13 +48,19 @@ export class CommentsService {
     private readonly bans: BanCheck,
   ) {}
 
+  /**
+   * Posts a comment. With `outer`, it is written inside the caller's transaction (a live room
+   * appends its numbered room event in the same commit) and read back through it; otherwise in
+   * a transaction of its own.
+   */
   async create(
     auth: AuthUser,
     topicId: string,
     dto: CreateCommentDto,
     roomId: string | null = null,
+    outer?: Work,
   ): Promise<CommentView> {
-    const id = await this.uow.run(async (work) => {
+    const insert = async (work: Work): Promise<string> => {
       // Lock order everywhere: comment before topic, so replies and comment agrees cannot deadlock.
       let depth = 0;
       if (dto.parentId) {
@@ -102,12 +108,17 @@ export class CommentsService {
       );
       await this.ladder.participate(work, topic, auth.id);
       return commentId;
-    });
-    return this.getOne(id, auth);
+    };
+    if (outer) return this.getOne(await insert(outer), auth, outer.tx);
+    return this.getOne(await this.uow.run(insert), auth);
   }
 
-  async getOne(id: string, auth?: AuthUser): Promise<CommentView> {
-    const rows: (CommentRow & { space_id: string })[] = await this.dataSource.query(
+  async getOne(
+    id: string,
+    auth?: AuthUser,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<CommentView> {
+    const rows: (CommentRow & { space_id: string })[] = await tx.query(
       `SELECT ${COMMENT_COLUMNS}, t.space_id,
               CASE WHEN $2::uuid IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM comment_agrees a WHERE a.comment_id = c.id AND a.user_id = $2::uuid) END AS my_agree
          FROM comments c JOIN users u ON u.id = c.author_id JOIN topics t ON t.id = c.topic_id WHERE c.id = $1`,
@@ -115,7 +126,7 @@ export class CommentsService {
     );
     const row = rows[0];
     if (!row) throw Problem.notFound('Comment');
-    return toCommentView(row, await this.access.isFacilitator(auth, row.space_id));
+    return toCommentView(row, await this.access.isFacilitator(auth, row.space_id, tx));
   }
 
   /** Several comments by id, as a viewer with (or without) facilitator rights sees them. */

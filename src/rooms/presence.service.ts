@@ -39,9 +39,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** How many sockets are in the room across every node, and who (for facilitators). */
-  async count(
-    roomId: string,
-  ): Promise<{
+  async count(roomId: string): Promise<{
     count: number;
     users: { id: string; displayName: string; sockets: number }[];
     anonymous: number;

@@ -1,10 +1,15 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { type Response } from 'express';
 import { type Page } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { CurrentUser, Public } from '../identity/auth/auth.decorators';
 import { CreateRoomDto, ListRoomsQuery } from './dto/room.dto';
+import { MinutesQuery } from './minutes/dto/minutes.dto';
+import { renderMinutesMarkdown } from './minutes/minutes.markdown';
+import { MinutesService } from './minutes/minutes.service';
+import { type MinutesView } from './minutes/minutes.view';
 import { RoomsService } from './rooms.service';
 import { type RoomView } from './room.view';
 
@@ -12,7 +17,10 @@ import { type RoomView } from './room.view';
 @ApiBearerAuth()
 @Controller()
 export class RoomsController {
-  constructor(private readonly rooms: RoomsService) {}
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly minutes: MinutesService,
+  ) {}
 
   @Post('topics/:id/rooms')
   create(
@@ -45,5 +53,20 @@ export class RoomsController {
   @HttpCode(HttpStatus.OK)
   end(@CurrentUser() user: AuthUser, @UuidParam('id') id: string): Promise<RoomView> {
     return this.rooms.end(user, id);
+  }
+
+  /** The minutes (회의록) of an ended room: JSON, or Korean Markdown with `format=md`. */
+  @Public()
+  @Get('rooms/:id/minutes')
+  @ApiProduces('application/json', 'text/markdown')
+  async minutesOf(
+    @UuidParam('id') id: string,
+    @Query() query: MinutesQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MinutesView | string> {
+    const minutes = await this.minutes.build(id);
+    if (query.format !== 'md') return minutes;
+    res.setHeader('Content-Type', 'text/markdown; charset=utf-8');
+    return renderMinutesMarkdown(minutes);
   }
 }

@@ -11,9 +11,29 @@ import { RoomPublisher } from './room.publisher';
 import { RoomsController } from './rooms.controller';
 import { RoomsGateway } from './rooms.gateway';
 import { RoomsService } from './rooms.service';
+import { ReactionsModule } from '../reactions/reactions.module';
+import { RoomChatGateway } from './chat/room-chat.gateway';
+import { RoomChatService } from './chat/room-chat.service';
+import { RoomModActions } from './moderation/room-mod-actions';
+import { RoomModFeed } from './moderation/room-mod-feed';
+import { RoomModerationGateway } from './moderation/room-moderation.gateway';
+import { RoomModerationService } from './moderation/room-moderation.service';
+import { RoomSanctionsService } from './moderation/room-sanctions.service';
+import { ReactionAggregator } from './reactions/reaction-aggregator';
+import { RoomAgreeCoalescer } from './reactions/room-agree-coalescer';
+import { RoomReactionsGateway } from './reactions/room-reactions.gateway';
+import { RoomReactionsService } from './reactions/room-reactions.service';
+
+import { MinutesService } from './minutes/minutes.service';
+import { QuestionVotesBroadcaster } from './qa/question-votes.broadcaster';
+import { QuestionsGateway } from './qa/questions.gateway';
+import { QuestionsService } from './qa/questions.service';
+import { QueueGateway } from './queue/queue.gateway';
+import { QueueService } from './queue/queue.service';
+import { RoomEndService } from './room-end.service';
 
 @Module({
-  imports: [SpacesModule, ModerationModule, CommentsModule],
+  imports: [SpacesModule, ModerationModule, CommentsModule, ReactionsModule],
   controllers: [RoomsController],
   providers: [
     RoomsService,
@@ -24,6 +44,24 @@ import { RoomsService } from './rooms.service';
     PresenceService,
     QuestionsReader,
     QueueReader,
+    RoomChatService,
+    RoomChatGateway,
+    RoomReactionsService,
+    RoomReactionsGateway,
+    ReactionAggregator,
+    RoomAgreeCoalescer,
+    RoomModActions,
+    RoomModerationService,
+    RoomSanctionsService,
+    RoomModerationGateway,
+    RoomModFeed,
+    QuestionsService,
+    QuestionsGateway,
+    QuestionVotesBroadcaster,
+    QueueService,
+    QueueGateway,
+    RoomEndService,
+    MinutesService,
   ],
   exports: [RoomsService, RoomAccess, PresenceService, QuestionsReader, QueueReader],
 })

@@ -22,15 +22,19 @@ export class PrivateRedis {
         stdio: 'ignore',
       },
     );
-    const client = createClient({ url: this.url, socket: { reconnectStrategy: false } });
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 10_000;
     for (;;) {
+      // A fresh client per attempt, with an error listener: a client without one throws its
+      // connection errors (ECONNREFUSED/ECONNRESET while the server is starting) as exceptions.
+      const client = createClient({ url: this.url, socket: { reconnectStrategy: false } });
+      client.on('error', () => undefined);
       try {
         await client.connect();
         await client.ping();
         await client.close();
         return;
       } catch (error) {
+        if (client.isOpen) client.destroy();
         if (Date.now() > deadline) throw error;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -39,7 +43,8 @@ export class PrivateRedis {
 
   async stop(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return;
+    // Killed by a signal, a process has no exit code but a signal code: both mean it is gone.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
@@ -85,6 +90,12 @@ export async function startNodes(
 }
 
 export async function stopNodes(nodes: ClusterNode[]): Promise<void> {
+  // A node that died on its own is a failure worth seeing in the test output.
+  for (const node of nodes) {
+    if (!node.process.running && node.process.exit?.signal !== 'SIGTERM') {
+      console.error(node.process.report());
+    }
+  }
   await Promise.all(nodes.map((n) => n.process.stop('SIGTERM', 10_000)));
   await Promise.all(nodes.map((n) => n.process.kill()));
 }

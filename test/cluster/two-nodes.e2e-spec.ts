@@ -139,6 +139,38 @@ describe.each(['sharded', 'classic'])('cluster: two nodes, one Redis, %s adapter
     expect(await hidden).toMatchObject({ commentId: comment.id, hiddenReason: '중복' });
   });
 
+  it('presence counts the sockets of both nodes, with names for facilitators', async () => {
+    const topicId = await newTopic(a);
+    const room = (
+      await request(a.url)
+        .post(`/api/v1/topics/${topicId}/rooms`)
+        .set(facilitator.auth)
+        .send({ title: '두 노드 타운홀' })
+        .expect(201)
+    ).body as { id: string };
+    await request(b.url).post(`/api/v1/rooms/${room.id}/start`).set(facilitator.auth).expect(200);
+    const mod = await connected(a.url, { token: facilitator.token });
+    await ask(mod, 'room:join', { roomId: room.id });
+    const detail = nextEvent<{
+      count: number;
+      users: { displayName: string }[];
+      anonymous: number;
+    }>(mod, 'presence:detail', (p) => p.count === 3, 8000);
+    const citizenSocket = await connected(b.url, { token: citizen.token });
+    const anonymous = await connected(b.url);
+    const joined = await ask<{ presence: { count: number } }>(citizenSocket, 'room:join', {
+      roomId: room.id,
+    });
+    await ask(anonymous, 'room:join', { roomId: room.id });
+    expect(joined.ok && joined.data.presence.count).toBeGreaterThanOrEqual(2);
+    const seen = await detail;
+    expect(seen.users.map((u) => u.displayName).sort()).toEqual(['시민', '진행자']);
+    expect(seen.anonymous).toBe(1);
+    const count = nextEvent<{ count: number }>(anonymous, 'presence', (p) => p.count === 2, 8000);
+    citizenSocket.disconnect();
+    expect(await count).toEqual({ roomId: room.id, count: 2 });
+  });
+
   it("a logout on node B closes the same user's socket on node A within 5 s (A3)", async () => {
     const user = await register(a, '로그아웃');
     const socket = await connected(a.url, { token: user.token });

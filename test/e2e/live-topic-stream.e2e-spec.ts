@@ -240,6 +240,8 @@ describe('live: handshake and topic stream', () => {
         [{ topicId: '00000000-0000-4000-8000-000000000000', sinceSeq: -1 }, 'validation_failed'],
         ['a string', 'validation_failed'],
         [[1, 2], 'validation_failed'],
+        [null, 'validation_failed'],
+        [undefined, 'validation_failed'],
         [{ topicId: '00000000-0000-4000-8000-000000000000' }, 'not_found'],
       ];
       for (const [payload, code] of cases) {

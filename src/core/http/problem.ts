@@ -32,7 +32,8 @@ export type ErrorCode =
   | 'chat_locked'
   | 'chat_closed'
   | 'slow_mode'
-  | 'questions_closed';
+  | 'questions_closed'
+  | 'room_not_ended';
 
 export interface FieldError {
   field: string;

@@ -37,6 +37,8 @@ export interface LiveServerEvents {
   };
   reactions: { roomId: string; counts: Record<string, number> };
   'room:agree': { roomId: string; commentId: string; count: number };
+  /** A question's upvote count (coalesced; `room:join` answers the current counts). */
+  'question:votes': { roomId: string; questionId: string; upvotes: number };
   // To one user only.
   'you:muted': { roomId: string; until: string; reason: string };
   'you:banned': { roomId: string; reason: string };

@@ -112,6 +112,16 @@ export class MadangIoAdapter extends IoAdapter {
     return server;
   }
 
+  /**
+   * An event sent with a null or missing payload never reached its handler (the framework
+   * drops it before the handler runs), so the client waited for an ack that never came. It is
+   * handed on as an empty object instead, and validation answers it like any missing field.
+   */
+  override mapPayload(payload: unknown): ReturnType<IoAdapter['mapPayload']> {
+    const mapped = super.mapPayload(payload);
+    return { ...mapped, data: (mapped.data as unknown) ?? {} };
+  }
+
   override async close(server: Server): Promise<void> {
     await super.close(server);
     await closeRedis(this.pub);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   QUESTION_COLUMNS,
   type QuestionRow,
@@ -24,5 +24,20 @@ export class QuestionsReader {
       [roomId, facilitator ? ['pending', 'visible', 'answered'] : ['visible', 'answered']],
     );
     return rows.map(toQuestionView);
+  }
+
+  /** One question of a room as it stands (inside `tx` when given), or undefined. */
+  async get(
+    roomId: string,
+    questionId: string,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<QuestionView | undefined> {
+    const rows: QuestionRow[] = await tx.query(
+      `SELECT ${QUESTION_COLUMNS} FROM room_questions q JOIN users u ON u.id = q.author_id
+        WHERE q.id = $1 AND q.room_id = $2`,
+      [questionId, roomId],
+    );
+    const row = rows[0];
+    return row ? toQuestionView(row) : undefined;
   }
 }

@@ -4,3 +4,15 @@ export interface QueueState {
   /** Raised hands in the order they will be called (first-time speakers first). */
   waiting: { userId: string; displayName: string; raisedAt: string; firstTime: boolean }[];
 }
+
+/** The `queue:update` event and the queue acks: the state, with `until` repeated on top. */
+export interface QueueUpdate extends QueueState {
+  /** When the current speaker's time ends (null when nobody has the floor). */
+  until: string | null;
+}
+
+export const toQueueUpdate = (state: QueueState): QueueUpdate => ({
+  speaker: state.speaker,
+  until: state.speaker?.until ?? null,
+  waiting: state.waiting,
+});

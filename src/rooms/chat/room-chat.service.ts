@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
+import { type CommentView } from '../../comments/comment.view';
+import { CommentsService } from '../../comments/comments.service';
+import { UnitOfWork } from '../../core/events/unit-of-work';
+import { Problem } from '../../core/http/problem';
+import { type AuthUser } from '../../identity/auth/auth-user';
+import { RoomAccess } from '../room-access.service';
+import { appendRoomEvent } from '../room-events';
+import { type Room } from '../room.entity';
+import { type ChatSendDto } from './dto/chat.dto';
+
+export interface ChatSendResult {
+  comment: CommentView;
+}
+
+/**
+ * Chat in a live room. A message is a comment of the room's topic (same validation, bans,
+ * counts and topic events), tagged with the room, and its numbered `comment:new` room event
+ * is written in the same transaction: a message is never in the thread without being in the
+ * room's history, nor the other way round.
+ */
+@Injectable()
+export class RoomChatService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly access: RoomAccess,
+    private readonly comments: CommentsService,
+  ) {}
+
+  async send(auth: AuthUser | undefined, dto: ChatSendDto): Promise<ChatSendResult> {
+    if (!auth) throw Problem.unauthorized('Sign in to chat.');
+    const comment = await this.uow.run(async (work) => {
+      // Slow mode must hold when one user sends many messages at once (several tabs, a
+      // script): their messages to this room queue on this lock, so each one sees the one
+      // before it committed. Other users and other rooms are not held up by it.
+      await work.tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `room-chat:${dto.roomId}:${auth.id}`,
+      ]);
+      // Room first, then (in CommentsService) the parent comment and the topic: the lock
+      // order of every room transaction. It also orders messages exactly against
+      // mod:lock / mod:slowmode and the end of the room.
+      const room = await this.access.load(dto.roomId, work.tx, true);
+      this.access.assertLive(room);
+      if (!room.settings.chat)
+        throw Problem.conflict('chat_closed', 'Chat is not open in this room.');
+      const facilitator = await this.access.isFacilitator(auth, room, work.tx);
+      if (room.locked && !facilitator)
+        throw Problem.conflict('chat_locked', 'A facilitator has locked the chat.');
+      await this.access.assertNotBanned(auth.id, room, work.tx);
+      await this.access.assertNotMuted(auth.id, room, work.tx);
+      if (!facilitator) await this.assertSlowMode(work.tx, room, auth.id);
+
+      const created = await this.comments.create(
+        auth,
+        room.topicId,
+        { body: dto.body, ...(dto.parentId ? { parentId: dto.parentId } : {}) },
+        room.id,
+        work,
+      );
+      // The author's own `myAgree` is not for everyone.
+      const shared: CommentView = { ...created };
+      delete shared.myAgree;
+      await appendRoomEvent(work, room, 'comment:new', { comment: shared });
+      return created;
+    });
+    return { comment };
+  }
+
+  /** One message per `slowModeSeconds` per person; the wait left is in the message. */
+  private async assertSlowMode(tx: EntityManager, room: Room, userId: string): Promise<void> {
+    const seconds = room.settings.slowModeSeconds;
+    if (!seconds || seconds <= 0) return;
+    // Bounded to the last `seconds` of this room on the (room_id, created_at) index.
+    const rows: { wait: number }[] = await tx.query(
+      `SELECT CEIL(EXTRACT(EPOCH FROM (max(created_at) + make_interval(secs => $3) - clock_timestamp())))::int AS wait
+         FROM comments
+        WHERE room_id = $1 AND author_id = $2
+          AND created_at > clock_timestamp() - make_interval(secs => $3)
+       HAVING count(*) > 0`,
+      [room.id, userId, seconds],
+    );
+    const wait = rows[0]?.wait;
+    if (wait !== undefined) {
+      throw new Problem(
+        429,
+        'slow_mode',
+        `Slow mode is on: one message every ${seconds} s; write again in ${Math.max(1, wait)} s.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { type Work } from '../../core/events/unit-of-work';
+import { Problem } from '../../core/http/problem';
+import { type AuthUser } from '../../identity/auth/auth-user';
+import { RoomAccess } from '../room-access.service';
+import { appendRoomEvent } from '../room-events';
+import { type Room } from '../room.entity';
+
+export type RoomModAction =
+  'hide' | 'restore' | 'pin' | 'announce' | 'mute' | 'ban' | 'slowmode' | 'lock';
+
+export interface ModActionTarget {
+  type: 'comment' | 'user' | 'room';
+  id: string;
+  displayName?: string;
+}
+
+/** The facilitators-only `mod:action` event: one shared record of who did what. */
+export interface ModActionEvent {
+  action: RoomModAction;
+  actor: { id: string; displayName: string };
+  target: ModActionTarget;
+  reason: string | null;
+  /** What the action set (e.g. `{until}` of a mute, `{locked}`), when it set something. */
+  details?: Record<string, unknown>;
+}
+
+/** A room locked for a facilitator's action, and who acts. */
+export interface ModScope {
+  room: Room;
+  actor: AuthUser;
+}
+
+/**
+ * What every facilitator action in a room starts and ends with. It starts by locking the
+ * room row (the lock order of room transactions: room, then comment, then topic) and
+ * checking that the caller facilitates the room's space — before anything else is read or
+ * written, so a refused caller changes nothing. It ends with the `mod:action` event on the
+ * facilitators' channel, numbered with the room's other events, in the action's transaction.
+ */
+@Injectable()
+export class RoomModActions {
+  constructor(private readonly access: RoomAccess) {}
+
+  async begin(work: Work, auth: AuthUser | undefined, roomId: string): Promise<ModScope> {
+    if (!auth) throw Problem.unauthorized();
+    const room = await this.access.load(roomId, work.tx, true);
+    const actor = await this.access.requireFacilitator(auth, room, work.tx);
+    if (room.status === 'ended') throw Problem.conflict('room_not_live', 'This room has ended.');
+    return { room, actor };
+  }
+
+  async record(
+    work: Work,
+    { room, actor }: ModScope,
+    action: RoomModAction,
+    target: ModActionTarget,
+    reason: string | null,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    const event: ModActionEvent = {
+      action,
+      actor: { id: actor.id, displayName: actor.displayName },
+      target,
+      reason,
+      ...(details ? { details } : {}),
+    };
+    await appendRoomEvent(work, room, 'mod:action', { ...event }, 'mod');
+  }
+}

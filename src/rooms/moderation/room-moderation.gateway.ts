@@ -1,0 +1,114 @@
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { type CommentView } from '../../comments/comment.view';
+import { LiveHandler } from '../../core/realtime/live-handler';
+import { type Ack, LIVE_NAMESPACE, type LiveSocket } from '../../core/realtime/live-socket';
+import {
+  ModAnnounceDto,
+  ModBanDto,
+  ModCommentDto,
+  ModLockDto,
+  ModMuteDto,
+  ModPinDto,
+  ModSlowModeDto,
+} from './dto/room-moderation.dto';
+import {
+  type AnnounceResult,
+  RoomModerationService,
+  type RoomStateResult,
+} from './room-moderation.service';
+import { RoomSanctionsService } from './room-sanctions.service';
+
+/** The facilitator's `mod:*` events; who may send them is decided in the services. */
+@WebSocketGateway({ namespace: LIVE_NAMESPACE })
+export class RoomModerationGateway {
+  constructor(
+    private readonly handler: LiveHandler,
+    private readonly moderation: RoomModerationService,
+    private readonly sanctions: RoomSanctionsService,
+  ) {}
+
+  @SubscribeMessage('mod:hide')
+  hide(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack<{ comment: CommentView }>> {
+    return this.handler.run(socket, 'mod:hide', ModCommentDto, body, (dto) =>
+      this.moderation.hide(socket.data.user, dto),
+    );
+  }
+
+  @SubscribeMessage('mod:restore')
+  restore(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack<{ comment: CommentView }>> {
+    return this.handler.run(socket, 'mod:restore', ModCommentDto, body, (dto) =>
+      this.moderation.restore(socket.data.user, dto),
+    );
+  }
+
+  @SubscribeMessage('mod:pin')
+  pin(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack<{ comment: CommentView }>> {
+    return this.handler.run(socket, 'mod:pin', ModPinDto, body, (dto) =>
+      this.moderation.pin(socket.data.user, dto),
+    );
+  }
+
+  @SubscribeMessage('mod:announce')
+  announce(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack<AnnounceResult>> {
+    return this.handler.run(socket, 'mod:announce', ModAnnounceDto, body, (dto) =>
+      this.moderation.announce(socket.data.user, dto),
+    );
+  }
+
+  @SubscribeMessage('mod:mute')
+  mute(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack<{ userId: string; mutedUntil: string }>> {
+    return this.handler.run(socket, 'mod:mute', ModMuteDto, body, (dto) =>
+      this.sanctions.mute(socket.data.user, dto),
+    );
+  }
+
+  @SubscribeMessage('mod:ban')
+  ban(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack<{ userId: string; banned: true }>> {
+    return this.handler.run(socket, 'mod:ban', ModBanDto, body, (dto) =>
+      this.sanctions.ban(socket.data.user, dto),
+    );
+  }
+
+  @SubscribeMessage('mod:slowmode')
+  slowMode(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack<RoomStateResult>> {
+    return this.handler.run(socket, 'mod:slowmode', ModSlowModeDto, body, (dto) =>
+      this.moderation.slowMode(socket.data.user, dto),
+    );
+  }
+
+  @SubscribeMessage('mod:lock')
+  lock(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack<RoomStateResult>> {
+    return this.handler.run(socket, 'mod:lock', ModLockDto, body, (dto) =>
+      this.moderation.lock(socket.data.user, dto),
+    );
+  }
+}

@@ -1,0 +1,204 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { queryRows } from '../../core/database/sql';
+import { domainEvent } from '../../core/events/domain-events';
+import { UnitOfWork, type Work } from '../../core/events/unit-of-work';
+import { Problem } from '../../core/http/problem';
+import { LOGGER } from '../../core/logging/logging.module';
+import { type Logger } from '../../core/logging/logger';
+import { LiveServer } from '../../core/realtime/live-server';
+import { Rooms } from '../../core/realtime/live-socket';
+import { type AuthUser } from '../../identity/auth/auth-user';
+import { type GlobalRole } from '../../identity/users/user.entity';
+import { AuditService } from '../../moderation/audit.service';
+import { RoomAccess } from '../room-access.service';
+import { MUTE_MINUTES_DEFAULT, type ModBanDto, type ModMuteDto } from './dto/room-moderation.dto';
+import { RoomModActions, type ModScope } from './room-mod-actions';
+
+/**
+ * The banned user is told (`you:banned`) before their sockets close; this pause lets the
+ * notice through the adapter first. Well inside the 5 s in which every socket must be closed.
+ */
+export const BAN_DISCONNECT_DELAY_MS = 300;
+
+interface Target {
+  id: string;
+  displayName: string;
+  role: GlobalRole;
+}
+
+interface SanctionState {
+  mutedUntil: string | null;
+  banned: boolean;
+}
+
+/**
+ * Mutes and bans in a room. The sanction row is the rule — chat refuses a muted user and
+ * `room:join` a banned one by reading it on every node, so both hold everywhere and after a
+ * reconnect. The live side comes after the commit: the user's own sockets (on every node,
+ * through their `user:<id>` room) are told, and a ban closes them.
+ */
+@Injectable()
+export class RoomSanctionsService implements OnModuleDestroy {
+  private readonly pendingDisconnects = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly actions: RoomModActions,
+    private readonly access: RoomAccess,
+    private readonly audit: AuditService,
+    private readonly live: LiveServer,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleDestroy(): void {
+    // Closing the server closes those sockets anyway.
+    for (const timer of this.pendingDisconnects) clearTimeout(timer);
+    this.pendingDisconnects.clear();
+  }
+
+  async mute(
+    auth: AuthUser | undefined,
+    dto: ModMuteDto,
+  ): Promise<{ userId: string; mutedUntil: string }> {
+    const minutes = dto.minutes ?? MUTE_MINUTES_DEFAULT;
+    const { roomId, until } = await this.uow.run(async (work) => {
+      const scope = await this.actions.begin(work, auth, dto.roomId);
+      const target = await this.sanctionable(work, scope, dto.userId, 'mute');
+      const before = await this.state(work, scope.room.id, target.id);
+      const rows = await queryRows<{ muted_until: Date }>(
+        work.tx,
+        `INSERT INTO room_sanctions (room_id, user_id, muted_until, reason, by_id)
+         VALUES ($1, $2, now() + make_interval(mins => $3), $4, $5)
+         ON CONFLICT (room_id, user_id) DO UPDATE
+           SET muted_until = EXCLUDED.muted_until, reason = EXCLUDED.reason, by_id = EXCLUDED.by_id
+         RETURNING muted_until`,
+        [scope.room.id, target.id, minutes, dto.reason, scope.actor.id],
+      );
+      const mutedUntil = rows[0]!.muted_until.toISOString();
+      await this.recordSanction(work, scope, target, 'mute', dto.reason, before, {
+        mutedUntil,
+        banned: before.banned,
+      });
+      await this.actions.record(work, scope, 'mute', userTarget(target), dto.reason, {
+        until: mutedUntil,
+        minutes,
+      });
+      work.emit(
+        domainEvent('room.sanction', {
+          roomId: scope.room.id,
+          userId: target.id,
+          kind: 'mute',
+          until: mutedUntil,
+        }),
+      );
+      return { roomId: scope.room.id, until: mutedUntil };
+    });
+    this.live.emit(Rooms.user(dto.userId), 'you:muted', { roomId, until, reason: dto.reason });
+    return { userId: dto.userId, mutedUntil: until };
+  }
+
+  async ban(auth: AuthUser | undefined, dto: ModBanDto): Promise<{ userId: string; banned: true }> {
+    const roomId = await this.uow.run(async (work) => {
+      const scope = await this.actions.begin(work, auth, dto.roomId);
+      const target = await this.sanctionable(work, scope, dto.userId, 'ban');
+      const before = await this.state(work, scope.room.id, target.id);
+      await work.tx.query(
+        `INSERT INTO room_sanctions (room_id, user_id, banned, reason, by_id)
+         VALUES ($1, $2, true, $3, $4)
+         ON CONFLICT (room_id, user_id) DO UPDATE
+           SET banned = true, reason = EXCLUDED.reason, by_id = EXCLUDED.by_id`,
+        [scope.room.id, target.id, dto.reason, scope.actor.id],
+      );
+      await this.recordSanction(work, scope, target, 'ban', dto.reason, before, {
+        mutedUntil: before.mutedUntil,
+        banned: true,
+      });
+      await this.actions.record(work, scope, 'ban', userTarget(target), dto.reason);
+      work.emit(
+        domainEvent('room.sanction', {
+          roomId: scope.room.id,
+          userId: target.id,
+          kind: 'ban',
+          until: null,
+        }),
+      );
+      return scope.room.id;
+    });
+    this.live.emit(Rooms.user(dto.userId), 'you:banned', { roomId, reason: dto.reason });
+    // The adapter closes the user's sockets on every node; a new socket can connect, but
+    // `room:join` (and every write in the room) refuses them from the sanction row.
+    const timer = setTimeout(() => {
+      this.pendingDisconnects.delete(timer);
+      try {
+        this.live.disconnect(Rooms.user(dto.userId));
+      } catch (err) {
+        this.logger.error({ err, roomId, userId: dto.userId }, 'banned user not disconnected');
+      }
+    }, BAN_DISCONNECT_DELAY_MS);
+    this.pendingDisconnects.add(timer);
+    return { userId: dto.userId, banned: true };
+  }
+
+  /**
+   * The user to sanction: they exist, and are neither the facilitator themself nor anyone
+   * who runs the room (a facilitator of its space, or an admin).
+   */
+  private async sanctionable(
+    work: Work,
+    { room, actor }: ModScope,
+    userId: string,
+    kind: 'mute' | 'ban',
+  ): Promise<Target> {
+    const rows: { id: string; display_name: string; role: GlobalRole }[] = await work.tx.query(
+      `SELECT id, display_name, role FROM users WHERE id = $1`,
+      [userId],
+    );
+    const row = rows[0];
+    if (!row) throw Problem.notFound('User');
+    if (row.id === actor.id) throw Problem.conflict('conflict', `You cannot ${kind} yourself.`);
+    const target: Target = { id: row.id, displayName: row.display_name, role: row.role };
+    if (await this.access.isFacilitator(target, room, work.tx)) {
+      throw Problem.conflict('conflict', `A facilitator or an administrator cannot be ${kind}d.`);
+    }
+    return target;
+  }
+
+  private async state(work: Work, roomId: string, userId: string): Promise<SanctionState> {
+    const rows: { muted_until: Date | null; banned: boolean }[] = await work.tx.query(
+      `SELECT muted_until, banned FROM room_sanctions WHERE room_id = $1 AND user_id = $2 FOR UPDATE`,
+      [roomId, userId],
+    );
+    const row = rows[0];
+    return {
+      mutedUntil: row?.muted_until ? row.muted_until.toISOString() : null,
+      banned: row?.banned ?? false,
+    };
+  }
+
+  private recordSanction(
+    work: Work,
+    { room, actor }: ModScope,
+    target: Target,
+    kind: 'mute' | 'ban',
+    reason: string,
+    before: SanctionState,
+    after: SanctionState,
+  ): Promise<void> {
+    return this.audit.record(work.tx, {
+      spaceId: room.spaceId,
+      actorId: actor.id,
+      action: kind === 'mute' ? 'room.mute' : 'room.ban',
+      targetType: 'user',
+      targetId: target.id,
+      reason,
+      before: { roomId: room.id, ...before },
+      after: { roomId: room.id, ...after },
+    });
+  }
+}
+
+const userTarget = (target: Target): { type: 'user'; id: string; displayName: string } => ({
+  type: 'user',
+  id: target.id,
+  displayName: target.displayName,
+});

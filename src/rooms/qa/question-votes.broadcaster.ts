@@ -1,0 +1,64 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { LOGGER } from '../../core/logging/logging.module';
+import { type Logger } from '../../core/logging/logger';
+import { LiveServer } from '../../core/realtime/live-server';
+import { Rooms } from '../../core/realtime/live-socket';
+
+/** Upvote counts are sent at most this often per question: a burst of votes is one message. */
+export const VOTES_COALESCE_MS = 250;
+
+/**
+ * Upvote counts as live snapshots (`question:votes`), not numbered room events: a count is
+ * superseded by the next one, and a client that reconnects gets every current count from
+ * `room:join` (`questions`). A busy Q&A therefore costs one small message per question per
+ * interval rather than one stored event per vote, and votes do not queue on the room row.
+ * Counts are read from PostgreSQL when sent, so the last message always carries the
+ * committed total whatever order the votes committed in.
+ */
+@Injectable()
+export class QuestionVotesBroadcaster implements OnApplicationShutdown {
+  private readonly pending = new Map<string, string>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly live: LiveServer,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Call after the vote committed. */
+  changed(roomId: string, questionId: string): void {
+    this.pending.set(questionId, roomId);
+    this.timer ??= setTimeout(() => void this.flush(), VOTES_COALESCE_MS);
+  }
+
+  onApplicationShutdown(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending.clear();
+  }
+
+  async flush(): Promise<void> {
+    this.timer = undefined;
+    const ids = [...this.pending.keys()];
+    this.pending.clear();
+    if (ids.length === 0) return;
+    try {
+      const rows: { id: string; room_id: string; upvotes: number }[] = await this.dataSource.query(
+        `SELECT id, room_id, upvotes FROM room_questions WHERE id = ANY($1)`,
+        [ids],
+      );
+      for (const row of rows) {
+        this.live.emit(Rooms.room(row.room_id), 'question:votes', {
+          roomId: row.room_id,
+          questionId: row.id,
+          upvotes: row.upvotes,
+        });
+      }
+    } catch (err) {
+      // Only the live snapshot is lost; the counts are in PostgreSQL and on the next join.
+      this.logger.warn({ err, questions: ids.length }, 'question vote counts not broadcast');
+    }
+  }
+}

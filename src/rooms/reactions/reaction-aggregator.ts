@@ -1,0 +1,91 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { LOGGER } from '../../core/logging/logging.module';
+import { type Logger } from '../../core/logging/logger';
+import { LiveServer } from '../../core/realtime/live-server';
+import { Rooms } from '../../core/realtime/live-socket';
+import { type ReactionEmoji } from './dto/room-reactions.dto';
+
+/** Reactions are broadcast at most this often per room from each node. */
+export const REACTION_FLUSH_MS = 250;
+/** After a failed write of the totals, the next attempt comes this much later. */
+const SAVE_RETRY_MS = 2000;
+
+type Counts = Partial<Record<ReactionEmoji, number>>;
+
+/**
+ * Ephemeral reactions (👏 👍 ❤️ 🤔). A click only bumps a counter in this node's memory; every
+ * REACTION_FLUSH_MS the counts gathered since the last flush go out as one `reactions`
+ * broadcast per room and are added to `rooms.reaction_totals` (for the minutes) by a single
+ * UPDATE for every room at once. A burst of thousands of clicks is therefore four messages a
+ * second per node, and memory holds at most one small map per room with recent clicks.
+ */
+@Injectable()
+export class ReactionAggregator implements OnModuleDestroy {
+  /** Counted since the last broadcast. */
+  private window = new Map<string, Counts>();
+  /** Counted but not yet in PostgreSQL (kept across a failed write, for the next flush). */
+  private unsaved = new Map<string, Counts>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly live: LiveServer,
+    private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  add(roomId: string, emoji: ReactionEmoji): void {
+    bump(this.window, roomId, emoji, 1);
+    bump(this.unsaved, roomId, emoji, 1);
+    // One timer for the node: the next flush is at least REACTION_FLUSH_MS after the last.
+    this.timer ??= setTimeout(() => void this.flush(), REACTION_FLUSH_MS);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    this.timer = undefined;
+    const window = this.window;
+    this.window = new Map();
+    for (const [roomId, counts] of window) {
+      this.live.emit(Rooms.room(roomId), 'reactions', { roomId, counts });
+    }
+    await this.save();
+  }
+
+  private async save(): Promise<void> {
+    if (this.unsaved.size === 0) return;
+    const batch = this.unsaved;
+    this.unsaved = new Map();
+    try {
+      // Adds each room's counts key by key to its totals.
+      await this.dataSource.query(
+        `UPDATE rooms r
+            SET reaction_totals = (
+              SELECT COALESCE(jsonb_object_agg(k.key, COALESCE((r.reaction_totals ->> k.key)::int, 0)
+                                                     + COALESCE((d.delta ->> k.key)::int, 0)), '{}'::jsonb)
+                FROM (SELECT jsonb_object_keys(r.reaction_totals) AS key
+                      UNION SELECT jsonb_object_keys(d.delta)) k)
+           FROM jsonb_each($1::jsonb) AS d(room_id, delta)
+          WHERE r.id = d.room_id::uuid`,
+        [JSON.stringify(Object.fromEntries(batch))],
+      );
+    } catch (err) {
+      this.logger.warn({ err }, 'reaction totals not saved; retrying with the next flush');
+      for (const [roomId, counts] of batch) {
+        for (const [emoji, n] of Object.entries(counts) as [ReactionEmoji, number][])
+          bump(this.unsaved, roomId, emoji, n);
+      }
+      this.timer ??= setTimeout(() => void this.flush(), SAVE_RETRY_MS);
+    }
+  }
+}
+
+function bump(map: Map<string, Counts>, roomId: string, emoji: ReactionEmoji, n: number): void {
+  const counts = map.get(roomId) ?? {};
+  counts[emoji] = (counts[emoji] ?? 0) + n;
+  map.set(roomId, counts);
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EventBus } from '../../core/events/event-bus';
+import { LOGGER } from '../../core/logging/logging.module';
+import { type Logger } from '../../core/logging/logger';
+import { LiveServer } from '../../core/realtime/live-server';
+import { Rooms } from '../../core/realtime/live-socket';
+
+/** A comment's agree count is sent to a room at most this often (per node). */
+export const ROOM_AGREE_COALESCE_MS = 200;
+
+/**
+ * Live agree counts of comments in rooms. Every committed comment agree on this node (from
+ * `agree:set` in a room, or over HTTP from a page or embed) marks its comment; every
+ * ROOM_AGREE_COALESCE_MS the marked comments' counts are read in one query and sent as
+ * `room:agree` snapshots. Reading the count at flush time (rather than keeping the last one
+ * an event carried) means a late event from a slower transaction can never show an older
+ * count after a newer one.
+ */
+@Injectable()
+export class RoomAgreeCoalescer implements OnModuleInit, OnModuleDestroy {
+  /** Comment id → the room it was agreed in, when known (else the room it was posted in). */
+  private pending = new Map<string, string | null>();
+  private timer?: NodeJS.Timeout;
+  private off?: () => void;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly live: LiveServer,
+    private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.off = this.bus.subscribe('agree.changed', (e, meta) => {
+      if (meta.origin === 'local' && e.targetType === 'comment') this.changed(e.targetId);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.off?.();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending.clear();
+  }
+
+  /** Marks a comment whose count may have changed; `roomId` when it was agreed in a room. */
+  changed(commentId: string, roomId?: string): void {
+    if (roomId !== undefined || !this.pending.has(commentId))
+      this.pending.set(commentId, roomId ?? this.pending.get(commentId) ?? null);
+    this.timer ??= setTimeout(() => void this.flush(), ROOM_AGREE_COALESCE_MS);
+  }
+
+  async flush(): Promise<void> {
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = new Map();
+    if (batch.size === 0) return;
+    try {
+      const rows: { id: string; room_id: string | null; agree_count: number }[] =
+        await this.dataSource.query(
+          `SELECT id, room_id, agree_count FROM comments WHERE id = ANY($1::uuid[])`,
+          [[...batch.keys()]],
+        );
+      for (const row of rows) {
+        const roomId = batch.get(row.id) ?? row.room_id;
+        if (!roomId) continue;
+        this.live.emit(Rooms.room(roomId), 'room:agree', {
+          roomId,
+          commentId: row.id,
+          count: row.agree_count,
+        });
+      }
+    } catch (err) {
+      // A snapshot: the next change of the same comment sends the right count again.
+      this.logger.warn({ err }, 'room agree counts not sent');
+    }
+  }
+}

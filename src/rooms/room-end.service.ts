@@ -1,0 +1,221 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CommentsService } from '../comments/comments.service';
+import { domainEvent } from '../core/events/domain-events';
+import { EventBus } from '../core/events/event-bus';
+import { UnitOfWork, type Work } from '../core/events/unit-of-work';
+import { Problem } from '../core/http/problem';
+import { LOGGER } from '../core/logging/logging.module';
+import { type Logger } from '../core/logging/logger';
+import { type GlobalRole } from '../identity/users/user.entity';
+import { BanCheck } from '../moderation/bans.guard';
+import { appendTopicEvent } from '../topics/topic-events';
+
+/** What an unanswered question's comment starts with on the topic. */
+export const CARRIED_QUESTION_PREFIX = '[타운홀 질문] ';
+
+interface OpenQuestion {
+  id: string;
+  room_id: string;
+  author_id: string;
+  body: string;
+  topic_id: string;
+  space_id: string;
+  display_name: string;
+  role: GlobalRole;
+}
+
+export interface CarryOverResult {
+  /** Questions that became comments in this run. */
+  carried: number;
+  /** Questions left as they are (their author is banned from the space). */
+  skipped: number;
+}
+
+/**
+ * What happens when a room ends (PRODUCT: "Unanswered questions stay on the topic as comments
+ * awaiting an answer"): each question still `visible` or `pending` becomes a comment on the
+ * room's topic by its author, tagged with the room, and the question keeps the comment's id.
+ *
+ * Exactly once: each question is handled in its own transaction that first locks its row on
+ * `comment_id IS NULL`, and writes the comment and the link in that same transaction. A second
+ * run (the event delivered twice, the startup sweep, two nodes) waits on the lock and then
+ * finds the link set. Runs on this node are chained one after another, so a burst of ended
+ * rooms does not take many pool connections at once.
+ */
+@Injectable()
+export class RoomEndService
+  implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
+{
+  private off?: () => void;
+  private chain: Promise<unknown> = Promise.resolve();
+  private stopping = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly bus: EventBus,
+    private readonly comments: CommentsService,
+    private readonly bans: BanCheck,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    // Local events only: the node that ended the room does the work (once, not once per node).
+    this.off = this.bus.subscribe('room.ended', (e, meta) => {
+      if (meta.origin === 'local') void this.enqueue(e.roomId);
+    });
+  }
+
+  /**
+   * Domain events are delivered at most once: a node stopped between the end's commit and
+   * this handler would leave questions behind. Each start picks those rooms up again.
+   */
+  onApplicationBootstrap(): void {
+    void this.enqueueLeftovers();
+  }
+
+  onModuleDestroy(): void {
+    this.off?.();
+    this.stopping = true;
+  }
+
+  /**
+   * Lets the question being carried over finish before the database closes; the rest wait
+   * for the next start's sweep.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.chain;
+  }
+
+  /** Waits for every carry-over queued so far on this node (tests, shutdown). */
+  async idle(): Promise<void> {
+    await this.chain;
+  }
+
+  private enqueue(roomId: string): Promise<unknown> {
+    this.chain = this.chain.then(() =>
+      this.carryOver(roomId).catch((err: unknown) =>
+        this.logger.error({ err, roomId }, 'carrying questions over to the topic failed'),
+      ),
+    );
+    return this.chain;
+  }
+
+  private async enqueueLeftovers(): Promise<void> {
+    try {
+      const rooms: { room_id: string }[] = await this.dataSource.query(
+        `SELECT DISTINCT q.room_id FROM room_questions q JOIN rooms r ON r.id = q.room_id
+          WHERE r.status = 'ended' AND q.comment_id IS NULL AND q.status IN ('visible', 'pending')`,
+      );
+      for (const { room_id } of rooms) void this.enqueue(room_id);
+    } catch (err) {
+      this.logger.warn({ err }, 'could not look for questions left behind by ended rooms');
+    }
+  }
+
+  /** Carries every open question of an ended room over to its topic. Safe to run again. */
+  async carryOver(roomId: string): Promise<CarryOverResult> {
+    const candidates: { id: string }[] = await this.dataSource.query(
+      `SELECT q.id FROM room_questions q JOIN rooms r ON r.id = q.room_id
+        WHERE q.room_id = $1 AND r.status = 'ended' AND q.comment_id IS NULL
+          AND q.status IN ('visible', 'pending')
+        ORDER BY q.created_at, q.id`,
+      [roomId],
+    );
+    const result: CarryOverResult = { carried: 0, skipped: 0 };
+    for (const { id } of candidates) {
+      if (this.stopping) break;
+      const outcome = await this.uow.run((work) => this.carryOne(work, id));
+      if (outcome === 'carried') result.carried++;
+      if (outcome === 'skipped') result.skipped++;
+    }
+    return result;
+  }
+
+  private async carryOne(work: Work, questionId: string): Promise<'carried' | 'skipped' | 'done'> {
+    // The guard: re-checked on the newest row version once the lock is ours.
+    const rows: OpenQuestion[] = await work.tx.query(
+      `SELECT q.id, q.room_id, q.author_id, q.body, r.topic_id, r.space_id, u.display_name, u.role
+         FROM room_questions q JOIN rooms r ON r.id = q.room_id JOIN users u ON u.id = q.author_id
+        WHERE q.id = $1 AND q.comment_id IS NULL AND q.status IN ('visible', 'pending')
+        FOR UPDATE OF q`,
+      [questionId],
+    );
+    const question = rows[0];
+    if (!question) return 'done';
+    let commentId: string;
+    try {
+      commentId = await this.post(work, question);
+    } catch (err) {
+      // A person banned from the space posts nothing there, this way either; the question
+      // stays in the room's record (and in the minutes' unanswered questions).
+      if (err instanceof Problem && err.code === 'banned') return 'skipped';
+      throw err;
+    }
+    await work.tx.query(`UPDATE room_questions SET comment_id = $2 WHERE id = $1`, [
+      question.id,
+      commentId,
+    ]);
+    return 'carried';
+  }
+
+  /**
+   * Posts the comment in the caller's transaction (so the link and the comment commit
+   * together). CommentsService.create is the normal way: it keeps every counter, the topic's
+   * numbered event, the live push and participation. It refuses topics that are no longer
+   * open (`topic_not_open`) — and a room may well outlive its topic's deliberation, or end
+   * after the topic was closed. Dropping the question then would lose exactly what the
+   * product promises to keep ("unanswered questions stay on the topic"), and reopening the
+   * topic is not ours to do; so the comment is written directly, with what create() would
+   * have updated (comment count and activity, the topic event, the live `comment:new`) —
+   * but no participation, which counts only while a topic is deliberating. The refusal is
+   * thrown before create() writes anything, so the transaction is intact.
+   */
+  private async post(work: Work, q: OpenQuestion): Promise<string> {
+    const body = `${CARRIED_QUESTION_PREFIX}${q.body}`;
+    try {
+      const comment = await this.comments.create(
+        { id: q.author_id, role: q.role, displayName: q.display_name },
+        q.topic_id,
+        { body },
+        q.room_id,
+        work,
+      );
+      return comment.id;
+    } catch (err) {
+      if (!(err instanceof Problem && err.code === 'topic_not_open')) throw err;
+    }
+    await this.bans.assertNotBanned(work.tx, q.space_id, q.author_id);
+    const rows: { id: string }[] = await work.tx.query(
+      `INSERT INTO comments (topic_id, author_id, body, room_id) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [q.topic_id, q.author_id, body, q.room_id],
+    );
+    const commentId = rows[0]!.id;
+    await work.tx.query(
+      `UPDATE topics SET comment_count = comment_count + 1, last_activity_at = now() WHERE id = $1`,
+      [q.topic_id],
+    );
+    const seq = await appendTopicEvent(work.tx, q.topic_id, 'comment_created', q.author_id, {
+      commentId,
+      parentId: null,
+    });
+    work.emit(
+      domainEvent('comment.created', {
+        commentId,
+        topicId: q.topic_id,
+        spaceId: q.space_id,
+        parentId: null,
+        seq,
+      }),
+    );
+    return commentId;
+  }
+}
