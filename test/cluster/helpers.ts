@@ -1,5 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createClient } from 'redis';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/core/database/data-source';
+import { PasswordHasher } from '../../src/identity/auth/password-hasher';
+import { AdminAccounts } from '../../src/identity/users/admin-accounts';
 import { builtFile, childEnv, freePorts, NodeProcess, waitForOk } from '../utils/spawn-server';
 
 /**
@@ -98,4 +103,91 @@ export async function stopNodes(nodes: ClusterNode[]): Promise<void> {
   }
   await Promise.all(nodes.map((n) => n.process.stop('SIGTERM', 10_000)));
   await Promise.all(nodes.map((n) => n.process.kill()));
+}
+
+export interface ClusterUser {
+  id: string;
+  token: string;
+  auth: { Authorization: string };
+}
+
+let registered = 0;
+
+/** Registers through node's public API. */
+export async function registerOn(node: ClusterNode, displayName: string): Promise<ClusterUser> {
+  const res = await request(node.url)
+    .post('/api/v1/auth/register')
+    .send({
+      email: `cluster-${Date.now()}-${registered++}@cluster.test`,
+      password: 'cluster password',
+      displayName,
+    })
+    .expect(201);
+  const token = (res.body as { accessToken: string }).accessToken;
+  return {
+    id: (res.body as { user: { id: string } }).user.id,
+    token,
+    auth: { Authorization: `Bearer ${token}` },
+  };
+}
+
+/**
+ * Two server processes on a private Redis (the run's PostgreSQL), with an administrator, a
+ * space, its facilitator (registered on node A) and a citizen (registered on node B).
+ */
+export interface Cluster {
+  redis: PrivateRedis;
+  nodes: ClusterNode[];
+  a: ClusterNode;
+  b: ClusterNode;
+  db: DataSource;
+  admin: ClusterUser;
+  facilitator: ClusterUser;
+  citizen: ClusterUser;
+  spaceId: string;
+}
+
+export async function startCluster(extra: Record<string, string> = {}): Promise<Cluster> {
+  const [port] = await freePorts(1);
+  const redis = new PrivateRedis(port!);
+  await redis.start();
+  const nodes = await startNodes(2, redis.url, extra);
+  const [a, b] = nodes as [ClusterNode, ClusterNode];
+  const db = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, 2));
+  await db.initialize();
+  const email = `cluster-admin-${Date.now()}-${registered++}@cluster.test`;
+  await new AdminAccounts(
+    db,
+    new PasswordHasher({ ARGON2_MEMORY_KIB: 1024, ARGON2_PASSES: 1 }),
+  ).ensureAdmin(email, 'cluster admin password');
+  const login = await request(a.url)
+    .post('/api/v1/auth/login')
+    .send({ email, password: 'cluster admin password' })
+    .expect(200);
+  const token = (login.body as { accessToken: string }).accessToken;
+  const admin = {
+    id: (login.body as { user: { id: string } }).user.id,
+    token,
+    auth: { Authorization: `Bearer ${token}` },
+  };
+  const facilitator = await registerOn(a, '진행자');
+  const citizen = await registerOn(b, '시민');
+  const space = await request(a.url)
+    .post('/api/v1/spaces')
+    .set(admin.auth)
+    .send({ slug: `cluster-${Date.now()}-${registered++}`, name: '클러스터' })
+    .expect(201);
+  const spaceId = (space.body as { id: string }).id;
+  await request(a.url)
+    .put(`/api/v1/spaces/${spaceId}/facilitators/${facilitator.id}`)
+    .set(admin.auth)
+    .expect(200);
+  return { redis, nodes, a, b, db, admin, facilitator, citizen, spaceId };
+}
+
+export async function stopCluster(cluster: Cluster | undefined): Promise<void> {
+  if (!cluster) return;
+  await stopNodes(cluster.nodes);
+  await cluster.redis.stop();
+  await cluster.db.destroy();
 }

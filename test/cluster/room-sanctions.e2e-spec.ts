@@ -1,59 +1,29 @@
 import request from 'supertest';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/core/database/data-source';
-import { AdminAccounts } from '../../src/identity/users/admin-accounts';
-import { PasswordHasher } from '../../src/identity/auth/password-hasher';
-import { freePorts } from '../utils/spawn-server';
+import { type DataSource } from 'typeorm';
+import { closeAll, data, connected, nextEvent, request as ask, sleep } from '../utils/live-client';
 import {
-  type Ack,
-  closeAll,
-  connected,
-  nextEvent,
-  request as ask,
-  sleep,
-} from '../utils/live-client';
-import { type ClusterNode, PrivateRedis, startNodes, stopNodes } from './helpers';
-
-interface User {
-  id: string;
-  token: string;
-  auth: { Authorization: string };
-}
-
-function data<T>(ack: Ack<T>): T {
-  if (!ack.ok) throw new Error(`refused: ${ack.error.code} ${ack.error.message}`);
-  return ack.data;
-}
+  type Cluster,
+  type ClusterNode,
+  type ClusterUser,
+  registerOn,
+  startCluster,
+  stopCluster,
+} from './helpers';
 
 /**
  * Live rooms on two server processes sharing one PostgreSQL and one Redis: chat crosses
  * nodes, and a mute or ban given on one node holds on the other (A3, A6).
  */
 describe.each(['sharded', 'classic'])('cluster: room chat and sanctions, %s adapter', (adapter) => {
-  let redis: PrivateRedis;
-  let nodes: ClusterNode[];
+  let cluster: Cluster;
   let a: ClusterNode;
   let b: ClusterNode;
   let db: DataSource;
-  let facilitator: User;
+  let facilitator: ClusterUser;
   let topicId: string;
-  let seq = 0;
 
-  const register = async (node: ClusterNode, name: string): Promise<User> => {
-    const res = await request(node.url)
-      .post('/api/v1/auth/register')
-      .send({
-        email: `room-user-${Date.now()}-${seq++}@rooms.cluster.test`,
-        password: 'cluster password',
-        displayName: name,
-      })
-      .expect(201);
-    return {
-      id: res.body.user.id,
-      token: res.body.accessToken,
-      auth: { Authorization: `Bearer ${res.body.accessToken}` },
-    };
-  };
+  const register = (node: ClusterNode, name: string): Promise<ClusterUser> =>
+    registerOn(node, name);
 
   const liveRoom = async (): Promise<string> => {
     const room = await request(a.url)
@@ -69,41 +39,12 @@ describe.each(['sharded', 'classic'])('cluster: room chat and sanctions, %s adap
   };
 
   beforeAll(async () => {
-    const [port] = await freePorts(1);
-    redis = new PrivateRedis(port!);
-    await redis.start();
-    nodes = await startNodes(2, redis.url, { SOCKET_ADAPTER: adapter });
-    [a, b] = nodes as [ClusterNode, ClusterNode];
-
-    db = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, 2));
-    await db.initialize();
-    const email = `rooms-cluster-admin-${Date.now()}@rooms.cluster.test`;
-    await new AdminAccounts(
-      db,
-      new PasswordHasher({ ARGON2_MEMORY_KIB: 1024, ARGON2_PASSES: 1 }),
-    ).ensureAdmin(email, 'cluster admin password');
-    const login = await request(a.url)
-      .post('/api/v1/auth/login')
-      .send({ email, password: 'cluster admin password' })
-      .expect(200);
-    const adminAuth = { Authorization: `Bearer ${login.body.accessToken}` };
-    facilitator = await register(a, '진행자');
-    const citizen = await register(b, '시민');
-    const spaceId = (
-      await request(a.url)
-        .post('/api/v1/spaces')
-        .set(adminAuth)
-        .send({ slug: `rooms-cluster-${Date.now()}-${adapter}`, name: '클러스터 타운홀' })
-        .expect(201)
-    ).body.id;
-    await request(a.url)
-      .put(`/api/v1/spaces/${spaceId}/facilitators/${facilitator.id}`)
-      .set(adminAuth)
-      .expect(200);
+    cluster = await startCluster({ SOCKET_ADAPTER: adapter });
+    ({ a, b, db, facilitator } = cluster);
     topicId = (
       await request(b.url)
-        .post(`/api/v1/spaces/${spaceId}/topics`)
-        .set(citizen.auth)
+        .post(`/api/v1/spaces/${cluster.spaceId}/topics`)
+        .set(cluster.citizen.auth)
         .send({ title: '클러스터 타운홀 주제', body: '본문' })
         .expect(201)
     ).body.id;
@@ -113,9 +54,7 @@ describe.each(['sharded', 'classic'])('cluster: room chat and sanctions, %s adap
 
   afterAll(async () => {
     closeAll();
-    await stopNodes(nodes ?? []);
-    await redis?.stop();
-    await db?.destroy();
+    await stopCluster(cluster);
   });
 
   it('a chat message sent on node A reaches a socket on node B, numbered', async () => {

@@ -1,9 +1,5 @@
 import request from 'supertest';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/core/database/data-source';
-import { AdminAccounts } from '../../src/identity/users/admin-accounts';
-import { PasswordHasher } from '../../src/identity/auth/password-hasher';
-import { freePorts } from '../utils/spawn-server';
+import { type DataSource } from 'typeorm';
 import {
   closeAll,
   connected,
@@ -12,45 +8,30 @@ import {
   request as ask,
   sleep,
 } from '../utils/live-client';
-import { type ClusterNode, PrivateRedis, startNodes, stopNodes } from './helpers';
-
-interface User {
-  id: string;
-  token: string;
-  auth: { Authorization: string };
-}
+import {
+  type Cluster,
+  type ClusterNode,
+  type ClusterUser,
+  registerOn,
+  startCluster,
+  stopCluster,
+} from './helpers';
 
 /**
  * Two server processes sharing one PostgreSQL and one Redis, as deployed behind a load
  * balancer: what happens on one node must reach the sockets of the other.
  */
 describe.each(['sharded', 'classic'])('cluster: two nodes, one Redis, %s adapter', (adapter) => {
-  let redis: PrivateRedis;
-  let nodes: ClusterNode[];
+  let cluster: Cluster;
   let a: ClusterNode;
   let b: ClusterNode;
   let db: DataSource;
-  let admin: User;
-  let facilitator: User;
-  let citizen: User;
+  let facilitator: ClusterUser;
+  let citizen: ClusterUser;
   let spaceId: string;
-  let seq = 0;
 
-  const register = async (node: ClusterNode, name: string): Promise<User> => {
-    const res = await request(node.url)
-      .post('/api/v1/auth/register')
-      .send({
-        email: `${name}-${Date.now()}-${seq++}@cluster.test`,
-        password: 'cluster password',
-        displayName: name,
-      })
-      .expect(201);
-    return {
-      id: res.body.user.id,
-      token: res.body.accessToken,
-      auth: { Authorization: `Bearer ${res.body.accessToken}` },
-    };
-  };
+  const register = (node: ClusterNode, name: string): Promise<ClusterUser> =>
+    registerOn(node, name);
 
   const newTopic = async (node: ClusterNode): Promise<string> =>
     (
@@ -62,50 +43,15 @@ describe.each(['sharded', 'classic'])('cluster: two nodes, one Redis, %s adapter
     ).body.id;
 
   beforeAll(async () => {
-    const [port] = await freePorts(1);
-    redis = new PrivateRedis(port!);
-    await redis.start();
-    nodes = await startNodes(2, redis.url, { SOCKET_ADAPTER: adapter });
-    [a, b] = nodes as [ClusterNode, ClusterNode];
-
-    db = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, 2));
-    await db.initialize();
-    const email = `cluster-admin-${Date.now()}@cluster.test`;
-    await new AdminAccounts(
-      db,
-      new PasswordHasher({ ARGON2_MEMORY_KIB: 1024, ARGON2_PASSES: 1 }),
-    ).ensureAdmin(email, 'cluster admin password');
-    const login = await request(a.url)
-      .post('/api/v1/auth/login')
-      .send({ email, password: 'cluster admin password' })
-      .expect(200);
-    admin = {
-      id: login.body.user.id,
-      token: login.body.accessToken,
-      auth: { Authorization: `Bearer ${login.body.accessToken}` },
-    };
-    facilitator = await register(a, '진행자');
-    citizen = await register(b, '시민');
-    spaceId = (
-      await request(a.url)
-        .post('/api/v1/spaces')
-        .set(admin.auth)
-        .send({ slug: `cluster-${Date.now()}`, name: '클러스터' })
-        .expect(201)
-    ).body.id;
-    await request(a.url)
-      .put(`/api/v1/spaces/${spaceId}/facilitators/${facilitator.id}`)
-      .set(admin.auth)
-      .expect(200);
+    cluster = await startCluster({ SOCKET_ADAPTER: adapter });
+    ({ a, b, db, facilitator, citizen, spaceId } = cluster);
   }, 60_000);
 
   afterEach(() => closeAll());
 
   afterAll(async () => {
     closeAll();
-    await stopNodes(nodes ?? []);
-    await redis?.stop();
-    await db?.destroy();
+    await stopCluster(cluster);
   });
 
   it('a comment posted over HTTP on node A reaches a socket on node B, and hides/agrees too', async () => {
@@ -193,7 +139,7 @@ describe.each(['sharded', 'classic'])('cluster: two nodes, one Redis, %s adapter
     await ask(local, 'topic:watch', { topicId });
     const localDelivery = nextEvent<{ comment: { body: string } }>(local, 'comment:new');
 
-    await redis.stop();
+    await cluster.redis.stop();
     // Written while Redis is down: persisted, but its broadcast cannot cross nodes.
     await request(a.url)
       .post(`/api/v1/topics/${topicId}/comments`)
@@ -201,7 +147,7 @@ describe.each(['sharded', 'classic'])('cluster: two nodes, one Redis, %s adapter
       .send({ body: 'Redis 없이 저장' })
       .expect(201);
     expect((await localDelivery).comment.body).toBe('Redis 없이 저장');
-    await redis.start();
+    await cluster.redis.start();
 
     // Keep posting until a broadcast crosses again (the clients reconnect with backoff).
     const started = Date.now();

@@ -18,6 +18,8 @@ import {
   record,
   request,
   sleep,
+  data,
+  expectRefused,
 } from '../utils/live-client';
 
 interface CommentData {
@@ -32,15 +34,6 @@ interface CommentData {
 }
 
 const NO_ROOM = '00000000-0000-4000-8000-000000000000';
-
-function data<T>(ack: Ack<T>): T {
-  if (!ack.ok) throw new Error(`refused: ${ack.error.code} ${ack.error.message}`);
-  return ack.data;
-}
-
-function expectRefused(ack: Ack, code: string): void {
-  expect(ack).toMatchObject({ ok: false, error: { code, message: expect.any(String) } });
-}
 
 describe('rooms: chat, agrees and reactions', () => {
   let t: TestApp;

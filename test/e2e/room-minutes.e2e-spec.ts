@@ -11,7 +11,7 @@ import {
 import { createRoom, liveRoom } from '../factories/rooms';
 import { bulkUsers, createTopic, openDeliberation } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
-import { closeAll, connected, request } from '../utils/live-client';
+import { closeAll, connected, ok } from '../utils/live-client';
 import { expectFieldErrors, expectProblem } from '../utils/problem';
 
 interface Question {
@@ -22,12 +22,6 @@ interface Question {
 }
 
 const PREFIX = '[타운홀 질문] ';
-
-async function ok<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
-  const ack = await request<T>(socket, event, payload);
-  if (!ack.ok) throw new Error(`${event} refused: ${ack.error.code} ${ack.error.message}`);
-  return ack.data;
-}
 
 describe('rooms: end of room (questions carried to the topic) and minutes', () => {
   let t: TestApp;

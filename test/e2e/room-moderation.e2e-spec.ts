@@ -13,13 +13,14 @@ import { liveRoom, type RoomBody } from '../factories/rooms';
 import { bulkUsers, createTopic, postComment } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
 import {
-  type Ack,
   closeAll,
   connected,
   nextEvent,
   record,
   request,
   sleep,
+  data,
+  expectRefused,
 } from '../utils/live-client';
 
 interface CommentData {
@@ -37,15 +38,6 @@ interface JoinData {
 type Seen = { event: string; payload: Record<string, unknown> }[];
 
 const NO_USER = '00000000-0000-4000-8000-000000000000';
-
-function data<T>(ack: Ack<T>): T {
-  if (!ack.ok) throw new Error(`refused: ${ack.error.code} ${ack.error.message}`);
-  return ack.data;
-}
-
-function expectRefused(ack: Ack, code: string): void {
-  expect(ack).toMatchObject({ ok: false, error: { code, message: expect.any(String) } });
-}
 
 const modEvents = (seen: Seen): string[] =>
   seen

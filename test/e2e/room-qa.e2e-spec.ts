@@ -10,7 +10,7 @@ import {
 import { liveRoom, type RoomBody } from '../factories/rooms';
 import { bulkUsers, createTopic } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
-import { closeAll, connected, nextEvent, record, request, sleep } from '../utils/live-client';
+import { closeAll, connected, nextEvent, record, request, sleep, ok } from '../utils/live-client';
 
 interface Question {
   id: string;
@@ -36,12 +36,6 @@ const FACILITATOR_EVENTS = [
   'question:dismiss',
   'question:approve',
 ] as const;
-
-async function ok<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
-  const ack = await request<T>(socket, event, payload);
-  if (!ack.ok) throw new Error(`${event} refused: ${ack.error.code} ${ack.error.message}`);
-  return ack.data;
-}
 
 describe('rooms: Q&A (question:ask, upvote, facilitator actions)', () => {
   let t: TestApp;

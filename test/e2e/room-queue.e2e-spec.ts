@@ -10,18 +10,12 @@ import {
 import { createRoom, liveRoom } from '../factories/rooms';
 import { bulkUsers, createTopic } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
-import { closeAll, connected, nextEvent, request } from '../utils/live-client';
+import { closeAll, connected, nextEvent, request, ok } from '../utils/live-client';
 
 interface Queue {
   speaker: { userId: string; displayName: string; until: string } | null;
   until: string | null;
   waiting: { userId: string; displayName: string; raisedAt: string; firstTime: boolean }[];
-}
-
-async function ok<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
-  const ack = await request<T>(socket, event, payload);
-  if (!ack.ok) throw new Error(`${event} refused: ${ack.error.code} ${ack.error.message}`);
-  return ack.data;
 }
 
 describe('rooms: speaking queue (hand:raise / hand:lower / queue:next / queue:remove)', () => {

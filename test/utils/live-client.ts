@@ -83,3 +83,21 @@ export function closeAll(): void {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The data of an accepted ack; a refusal fails the test with its code. */
+export function data<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`refused: ${ack.error.code} ${ack.error.message}`);
+  return ack.data;
+}
+
+/** Emits, expects acceptance, and returns the ack's data. */
+export async function ok<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
+  const ack = await request<T>(socket, event, payload);
+  if (!ack.ok) throw new Error(`${event} refused: ${ack.error.code} ${ack.error.message}`);
+  return ack.data;
+}
+
+/** A refusal with this code (and a message). */
+export function expectRefused(ack: Ack, code: string): void {
+  expect(ack).toMatchObject({ ok: false, error: { code, message: expect.any(String) } });
+}
