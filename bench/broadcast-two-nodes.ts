@@ -18,9 +18,8 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/core/database/data-source';
 import { PasswordHasher } from '../src/identity/auth/password-hasher';
 import { AdminAccounts } from '../src/identity/users/admin-accounts';
-import { PrivateRedis, startNodes, stopNodes } from '../test/cluster/helpers';
+import { PrivateRedis, stablePort, startNodes, stopNodes } from '../test/cluster/helpers';
 import { closeAll, connected, request as ask } from '../test/utils/live-client';
-import { freePorts } from '../test/utils/spawn-server';
 
 const SOCKETS = Number(process.env.SOCKETS ?? 500);
 const MESSAGES = Number(process.env.MESSAGES ?? 40);
@@ -34,8 +33,7 @@ async function round(
   adapter: 'sharded' | 'classic',
   databaseUrl: string,
 ): Promise<{ p50: number; p99: number; max: number; delivered: number; expected: number }> {
-  const [port] = await freePorts(1);
-  const redis = new PrivateRedis(port!);
+  const redis = new PrivateRedis(await stablePort());
   await redis.start();
   const secret = 'bench-secret-0123456789abcdef0123456789abcdef';
   process.env.DATABASE_URL = databaseUrl;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createClient } from 'redis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -56,6 +57,25 @@ export class PrivateRedis {
   }
 }
 
+/**
+ * A free port below the kernel's ephemeral range (32768+ on Linux). A test that restarts its
+ * Redis must get the same port back; an ephemeral port can meanwhile be handed to some
+ * outgoing connection (even a reconnecting client's own, connecting to itself), and the
+ * restarted server could not bind it.
+ */
+export async function stablePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 10000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port in 20000–29999');
+}
+
 export interface ClusterNode {
   url: string;
   process: NodeProcess;
@@ -92,6 +112,16 @@ export async function startNodes(
   });
   await Promise.all(nodes.map((n) => waitForOk(`${n.url}/health/ready`, n.process, 30_000)));
   return nodes;
+}
+
+/** Runs a test body; on failure prints what the server processes said, then fails. */
+export async function reportingNodes<T>(nodes: ClusterNode[], body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    for (const node of nodes) console.error(node.process.report(80));
+    throw error;
+  }
 }
 
 export async function stopNodes(nodes: ClusterNode[]): Promise<void> {
@@ -148,8 +178,7 @@ export interface Cluster {
 }
 
 export async function startCluster(extra: Record<string, string> = {}): Promise<Cluster> {
-  const [port] = await freePorts(1);
-  const redis = new PrivateRedis(port!);
+  const redis = new PrivateRedis(await stablePort());
   await redis.start();
   const nodes = await startNodes(2, redis.url, extra);
   const [a, b] = nodes as [ClusterNode, ClusterNode];

@@ -13,6 +13,7 @@ import {
   type ClusterNode,
   type ClusterUser,
   registerOn,
+  reportingNodes,
   startCluster,
   stopCluster,
 } from './helpers';
@@ -128,59 +129,61 @@ describe.each(['sharded', 'classic'])('cluster: two nodes, one Redis, %s adapter
   });
 
   it('survives a Redis restart: later broadcasts arrive within 5 s and the gap is closed from PostgreSQL (F1)', async () => {
-    const topicId = await newTopic(a);
-    const viewer = await connected(b.url);
-    const watched = await ask<{ seq: number }>(viewer, 'topic:watch', { topicId });
-    if (!watched.ok) throw new Error('watch failed');
-    const seen = record(viewer);
+    await reportingNodes(cluster.nodes, async () => {
+      const topicId = await newTopic(a);
+      const viewer = await connected(b.url);
+      const watched = await ask<{ seq: number }>(viewer, 'topic:watch', { topicId });
+      if (!watched.ok) throw new Error('watch failed');
+      const seen = record(viewer);
 
-    // A socket on node A itself keeps getting node A's broadcasts while Redis is down (F2).
-    const local = await connected(a.url);
-    await ask(local, 'topic:watch', { topicId });
-    const localDelivery = nextEvent<{ comment: { body: string } }>(local, 'comment:new');
+      // A socket on node A itself keeps getting node A's broadcasts while Redis is down (F2).
+      const local = await connected(a.url);
+      await ask(local, 'topic:watch', { topicId });
+      const localDelivery = nextEvent<{ comment: { body: string } }>(local, 'comment:new');
 
-    await cluster.redis.stop();
-    // Written while Redis is down: persisted, but its broadcast cannot cross nodes.
-    await request(a.url)
-      .post(`/api/v1/topics/${topicId}/comments`)
-      .set(citizen.auth)
-      .send({ body: 'Redis 없이 저장' })
-      .expect(201);
-    expect((await localDelivery).comment.body).toBe('Redis 없이 저장');
-    await cluster.redis.start();
-
-    // Keep posting until a broadcast crosses again (the clients reconnect with backoff).
-    const started = Date.now();
-    let arrived = false;
-    while (!arrived && Date.now() - started < 10_000) {
+      await cluster.redis.stop();
+      // Written while Redis is down: persisted, but its broadcast cannot cross nodes.
       await request(a.url)
         .post(`/api/v1/topics/${topicId}/comments`)
         .set(citizen.auth)
-        .send({ body: `복구 확인 ${Date.now()}` })
+        .send({ body: 'Redis 없이 저장' })
         .expect(201);
-      await sleep(250);
-      arrived = seen.some((e) => e.event === 'comment:new');
-    }
-    expect(arrived).toBe(true);
-    expect(Date.now() - started).toBeLessThan(5000);
+      expect((await localDelivery).comment.body).toBe('Redis 없이 저장');
+      await cluster.redis.start();
 
-    // The client sees a gap in seq and closes it from PostgreSQL.
-    const firstLive = seen.find((e) => e.event === 'comment:new')?.payload.seq as number;
-    expect(firstLive).toBeGreaterThan(watched.data.seq + 1);
-    const catchUp = await ask<{
-      missed: { event: string; payload: { seq: number; comment?: { body: string } } }[];
-    }>(viewer, 'topic:watch', {
-      topicId,
-      sinceSeq: watched.data.seq,
+      // Keep posting until a broadcast crosses again (the clients reconnect with backoff).
+      const started = Date.now();
+      let arrived = false;
+      while (!arrived && Date.now() - started < 10_000) {
+        await request(a.url)
+          .post(`/api/v1/topics/${topicId}/comments`)
+          .set(citizen.auth)
+          .send({ body: `복구 확인 ${Date.now()}` })
+          .expect(201);
+        await sleep(250);
+        arrived = seen.some((e) => e.event === 'comment:new');
+      }
+      expect(arrived).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5000);
+
+      // The client sees a gap in seq and closes it from PostgreSQL.
+      const firstLive = seen.find((e) => e.event === 'comment:new')?.payload.seq as number;
+      expect(firstLive).toBeGreaterThan(watched.data.seq + 1);
+      const catchUp = await ask<{
+        missed: { event: string; payload: { seq: number; comment?: { body: string } } }[];
+      }>(viewer, 'topic:watch', {
+        topicId,
+        sinceSeq: watched.data.seq,
+      });
+      if (!catchUp.ok) throw new Error('catch-up failed');
+      const seqs = catchUp.data.missed.map((e) => e.payload.seq);
+      expect(seqs[0]).toBe(watched.data.seq + 1);
+      expect(seqs).toEqual(seqs.map((_, i) => watched.data.seq + 1 + i));
+      expect(catchUp.data.missed[0]?.payload.comment?.body).toBe('Redis 없이 저장');
+      const rows = await db.query(`SELECT count(*)::int AS n FROM comments WHERE topic_id = $1`, [
+        topicId,
+      ]);
+      expect(rows[0].n).toBe(seqs.length);
     });
-    if (!catchUp.ok) throw new Error('catch-up failed');
-    const seqs = catchUp.data.missed.map((e) => e.payload.seq);
-    expect(seqs[0]).toBe(watched.data.seq + 1);
-    expect(seqs).toEqual(seqs.map((_, i) => watched.data.seq + 1 + i));
-    expect(catchUp.data.missed[0]?.payload.comment?.body).toBe('Redis 없이 저장');
-    const rows = await db.query(`SELECT count(*)::int AS n FROM comments WHERE topic_id = $1`, [
-      topicId,
-    ]);
-    expect(rows[0].n).toBe(seqs.length);
   }, 30_000);
 });

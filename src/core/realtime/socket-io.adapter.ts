@@ -52,25 +52,43 @@ export class MadangIoAdapter extends IoAdapter {
       );
     }
     await Promise.all([this.pub.connect(), this.sub.connect()]);
-    if (this.deps.config.SOCKET_ADAPTER === 'classic') this.guardPublish(this.pub);
+    this.guard(this.pub, ['publish', 'sPublish']);
+    this.guard(this.sub, [
+      'subscribe',
+      'unsubscribe',
+      'pSubscribe',
+      'pUnsubscribe',
+      'sSubscribe',
+      'sUnsubscribe',
+    ]);
   }
 
   /**
-   * The classic adapter publishes without handling a failure; while Redis is down (the
-   * client refuses commands rather than queueing them) that would be an unhandled rejection.
-   * A lost broadcast is expected there — clients close the gap from PostgreSQL — so it is
-   * logged, not thrown. (The sharded adapter handles this itself.)
+   * The adapters issue some commands without handling their failure: the classic one its
+   * PUBLISH, the sharded one the SSUBSCRIBE/SUNSUBSCRIBE it sends as sockets join and leave
+   * rooms. While Redis is down the client refuses commands (no offline queue), and an
+   * unhandled rejection would bring the whole node down with every socket on it. A lost
+   * broadcast or subscription is expected during an outage — the client resubscribes what it
+   * knows on reconnect, and clients close their gaps from PostgreSQL — so it is logged.
    */
-  private guardPublish(client: RedisClient): void {
-    const publish = client.publish.bind(client);
+  private guard(client: RedisClient, commands: string[]): void {
     const logger = this.deps.logger;
-    Object.defineProperty(client, 'publish', {
-      value: (...args: Parameters<typeof publish>) =>
-        publish(...args).catch((err: unknown) => {
-          logger.warn({ err }, 'broadcast not published to other nodes');
-          return 0;
-        }),
-    });
+    const target = client as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const command of commands) {
+      const original = target[command];
+      if (typeof original !== 'function') continue;
+      Object.defineProperty(client, command, {
+        value: (...args: unknown[]) => {
+          const result = original.apply(client, args);
+          return result instanceof Promise
+            ? result.catch((err: unknown) => {
+                logger.warn({ err, command }, 'socket adapter redis command failed');
+                return undefined;
+              })
+            : result;
+        },
+      });
+    }
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
