@@ -13,6 +13,7 @@ import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { SpaceAccessService } from '../spaces/space-access.service';
+import { appendRoomEvent } from '../rooms/room-events';
 import { appendTopicEvent } from '../topics/topic-events';
 import { AuditService } from './audit.service';
 import { type ReportResolution } from './dto/moderation.dto';
@@ -29,6 +30,8 @@ export interface ModeratedComment {
   hiddenReason: string | null;
   openReportCount: number;
   reportsToHide: number;
+  /** Set when the comment was posted in a live room: the room hears of its hiding too. */
+  roomId: string | null;
 }
 
 /** What the audit log records before and after a change of a comment's visibility. */
@@ -58,6 +61,7 @@ interface LockedRow {
   hidden_reason: string | null;
   open_report_count: number;
   reports_to_hide: number;
+  room_id: string | null;
 }
 
 /**
@@ -130,9 +134,17 @@ export class CommentModerationService {
    * on this lock, so counts are exact and each state change happens once.
    */
   async lock(tx: EntityManager, commentId: string): Promise<ModeratedComment> {
+    // A message of a live room: its room row is locked first, the order every room
+    // transaction takes (room → comment → topic), so a hide and a chat reply cannot deadlock.
+    const owners: { room_id: string | null }[] = await tx.query(
+      `SELECT room_id FROM comments WHERE id = $1`,
+      [commentId],
+    );
+    const roomId = owners[0]?.room_id ?? null;
+    if (roomId) await tx.query(`SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE`, [roomId]);
     const rows: LockedRow[] = await tx.query(
       `SELECT c.id, c.topic_id, t.space_id, c.status, c.hidden_reason, c.open_report_count,
-              s.reports_to_hide
+              s.reports_to_hide, c.room_id
          FROM comments c
          JOIN topics t ON t.id = c.topic_id
          JOIN spaces s ON s.id = t.space_id
@@ -150,6 +162,7 @@ export class CommentModerationService {
       hiddenReason: row.hidden_reason,
       openReportCount: row.open_report_count,
       reportsToHide: row.reports_to_hide,
+      roomId: row.room_id,
     };
   }
 
@@ -176,6 +189,19 @@ export class CommentModerationService {
       commentId: comment.id,
       reason,
     });
+    // However it was hidden (HTTP, report threshold, room action), the room is told in the
+    // same commit, once.
+    if (comment.roomId) {
+      await appendRoomEvent(
+        work,
+        { id: comment.roomId, spaceId: comment.spaceId },
+        'comment:hidden',
+        {
+          commentId: comment.id,
+          hiddenReason: reason,
+        },
+      );
+    }
     work.emit(
       domainEvent('comment.hidden', {
         commentId: comment.id,
@@ -205,6 +231,17 @@ export class CommentModerationService {
     const seq = await appendTopicEvent(work.tx, comment.topicId, 'comment_restored', actorId, {
       commentId: comment.id,
     });
+    if (comment.roomId) {
+      // Under `comment`, so a replay re-reads it as the viewer may see it then.
+      await appendRoomEvent(
+        work,
+        { id: comment.roomId, spaceId: comment.spaceId },
+        'comment:restored',
+        {
+          comment: await this.view(work.tx, comment.id),
+        },
+      );
+    }
     work.emit(
       domainEvent('comment.restored', {
         commentId: comment.id,

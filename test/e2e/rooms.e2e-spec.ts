@@ -9,7 +9,7 @@ import {
 import { createRoom, liveRoom } from '../factories/rooms';
 import { createTopic } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
-import { closeAll, connected, nextEvent, request } from '../utils/live-client';
+import { closeAll, connected, nextEvent, record, request, sleep } from '../utils/live-client';
 import { expectFieldErrors, expectProblem } from '../utils/problem';
 
 interface JoinData {
@@ -252,6 +252,45 @@ describe('rooms: HTTP lifecycle, join, replay and presence', () => {
       ok: false,
       error: { code: 'banned' },
     });
+  });
+
+  it('a room message hidden over HTTP is hidden in the room too, once, and restored the same way', async () => {
+    const room = await liveRoom(t, facilitator, topicId);
+    const writer = await connected(t.url, { token: citizen.token });
+    await request(writer, 'room:join', { roomId: room.id });
+    const sent = await request<{ comment: { id: string } }>(writer, 'chat:send', {
+      roomId: room.id,
+      body: '지울 메시지',
+    });
+    if (!sent.ok) throw new Error(sent.error.message);
+    const commentId = sent.data.comment.id;
+    const viewer = await connected(t.url);
+    await request(viewer, 'room:join', { roomId: room.id });
+    const events = record(viewer);
+    await t.http
+      .post(`/api/v1/comments/${commentId}/hide`)
+      .set(facilitator.auth)
+      .send({ reason: '개인정보 노출' })
+      .expect(200);
+    await t.http
+      .post(`/api/v1/comments/${commentId}/restore`)
+      .set(facilitator.auth)
+      .send({ reason: '검토 완료' })
+      .expect(200);
+    await sleep(300);
+    const roomEvents = events.filter(
+      (e) => e.event === 'comment:hidden' || e.event === 'comment:restored',
+    );
+    expect(roomEvents.map((e) => [e.event, e.payload.roomId])).toEqual([
+      ['comment:hidden', room.id],
+      ['comment:restored', room.id],
+    ]);
+    expect(roomEvents[0]?.payload).toMatchObject({ commentId, hiddenReason: '개인정보 노출' });
+    expect(roomEvents[1]?.payload).toMatchObject({
+      comment: { id: commentId, body: '지울 메시지' },
+    });
+    const seqs = roomEvents.map((e) => e.payload.seq as number);
+    expect(seqs[1]).toBe(seqs[0]! + 1);
   });
 
   it('room:join validates its payload', async () => {

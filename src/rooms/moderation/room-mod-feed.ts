@@ -9,7 +9,7 @@ import { appendRoomEvent } from '../room-events';
 /**
  * Brings what citizens flag into the facilitators' shared queue of a room: a report on one of
  * the room's messages becomes `mod:report`, and a message hidden by the report threshold
- * becomes `mod:flag` (and `comment:hidden` for everyone, so its text leaves every screen).
+ * becomes `mod:flag` (everyone already got `comment:hidden` from the hide itself).
  * Runs after the report's own commit, on the node that took it (local events only), so each
  * report is queued once in the room.
  */
@@ -85,7 +85,6 @@ export class RoomModFeed implements OnModuleInit, OnModuleDestroy {
     await this.uow.run(async (work) => {
       const room = await this.access.load(roomId, work.tx, true);
       if (room.status === 'ended') return;
-      await appendRoomEvent(work, room, 'comment:hidden', { commentId, hiddenReason: reason });
       await appendRoomEvent(work, room, 'mod:flag', { commentId, reason, comment }, 'mod');
     });
   }

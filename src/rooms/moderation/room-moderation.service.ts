@@ -68,10 +68,7 @@ export class RoomModerationService {
         before,
         extraAfter: { roomId: scope.room.id },
       });
-      await appendRoomEvent(work, scope.room, 'comment:hidden', {
-        commentId: comment.id,
-        hiddenReason: dto.reason,
-      });
+      // The room's `comment:hidden` is appended by setHidden, as for every hide.
       await this.actions.record(work, scope, 'hide', commentTarget(comment), dto.reason);
       return { comment: await this.comments.view(work.tx, comment.id) };
     });
@@ -103,9 +100,8 @@ export class RoomModerationService {
         before,
         extraAfter: { dismissedReports: dismissed.length, roomId: scope.room.id },
       });
+      // The room's `comment:restored` is appended by setVisible, as for every restore.
       const view = await this.comments.view(work.tx, comment.id);
-      // Under `comment`, so a replay re-reads it as the viewer may see it then.
-      await appendRoomEvent(work, scope.room, 'comment:restored', { comment: view });
       await this.actions.record(work, scope, 'restore', commentTarget(comment), dto.reason);
       return { comment: view };
     });
