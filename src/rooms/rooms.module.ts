@@ -5,6 +5,7 @@ import { SpacesModule } from '../spaces/spaces.module';
 import { PresenceService } from './presence.service';
 import { QuestionsReader } from './qa/questions.read';
 import { QueueReader } from './queue/queue.read';
+import { SpeakerTimer } from './queue/speaker-timer';
 import { RoomAccess } from './room-access.service';
 import { RoomJoinService } from './room-join.service';
 import { RoomPublisher } from './room.publisher';
@@ -36,6 +37,7 @@ import { RoomEndService } from './room-end.service';
   imports: [SpacesModule, ModerationModule, CommentsModule, ReactionsModule],
   controllers: [RoomsController],
   providers: [
+    SpeakerTimer,
     RoomsService,
     RoomAccess,
     RoomJoinService,

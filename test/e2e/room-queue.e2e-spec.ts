@@ -9,6 +9,7 @@ import {
 } from '../factories/identity';
 import { createRoom, liveRoom } from '../factories/rooms';
 import { bulkUsers, createTopic } from '../factories/topics';
+import { SpeakerTimer } from '../../src/rooms/queue/speaker-timer';
 import { startTestApp, type TestApp } from '../utils/app';
 import { closeAll, connected, nextEvent, request, ok } from '../utils/live-client';
 
@@ -183,6 +184,40 @@ describe('rooms: speaking queue (hand:raise / hand:lower / queue:next / queue:re
     // Withdrawing is allowed while muted.
     await ok(await socketOf(muted), 'hand:lower', { roomId: room.id });
     expect(await hands(room.id)).toEqual([]);
+  });
+
+  it("takes the floor back when the speaker's time is up, once, even with several checks at once", async () => {
+    const room = await liveRoom(t, facilitator, topicId, { speakerSeconds: 30 });
+    const viewer = await inRoom(room.id);
+    const mod = await socketOf(facilitator);
+    await raise(citizen, room.id);
+    await ok(mod, 'queue:next', { roomId: room.id });
+    const timer = t.app.get(SpeakerTimer);
+    // Not yet due: nothing happens.
+    await timer.runOnce();
+    expect((await roomRow(room.id)).speaker_id).toBe(citizen.id);
+
+    await db.query(`UPDATE rooms SET speaker_until = now() - interval '1 second' WHERE id = $1`, [
+      room.id,
+    ]);
+    const seqBefore = (await roomRow(room.id)).seq;
+    const update = nextEvent<Queue & { reason?: string }>(
+      viewer,
+      'queue:update',
+      (q) => q.speaker === null,
+    );
+    await Promise.all([timer.runOnce(), timer.runOnce(), timer.runOnce()]);
+    expect(await update).toMatchObject({
+      roomId: room.id,
+      speaker: null,
+      until: null,
+      reason: 'time_up',
+    });
+    expect(await roomRow(room.id)).toEqual({
+      seq: seqBefore + 1,
+      speaker_id: null,
+      speaker_until: null,
+    });
   });
 
   it('queue:next gives the floor for speakerSeconds, records the speech and clears the floor when nobody waits', async () => {
