@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { stripUndefined } from '../core/objects';
 import { DataSource } from 'typeorm';
+import { UnitOfWork } from '../core/events/unit-of-work';
 import { isForeignKeyViolation, isUniqueViolation } from '../core/database/errors';
 import {
   DEFAULT_LIMIT,
@@ -51,22 +52,26 @@ export class SpacesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly access: SpaceAccessService,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async create(auth: AuthUser, dto: CreateSpaceDto): Promise<SpaceView> {
     this.access.requireAdmin(auth);
-    const spaces = this.dataSource.getRepository(Space);
     try {
-      const space = await spaces.save(
-        spaces.create({
-          slug: dto.slug,
-          name: dto.name,
-          description: dto.description ?? '',
-          thresholds: mergeThresholds(SEOUL_THRESHOLDS, dto.thresholds),
-          embedOrigins: dedupe(dto.embedOrigins ?? []),
-          reportsToHide: dto.reportsToHide ?? 3,
-        }),
-      );
+      // In a unit of work, so an Idempotency-Key is marked in the same commit as the space.
+      const space = await this.uow.run(({ tx }) => {
+        const spaces = tx.getRepository(Space);
+        return spaces.save(
+          spaces.create({
+            slug: dto.slug,
+            name: dto.name,
+            description: dto.description ?? '',
+            thresholds: mergeThresholds(SEOUL_THRESHOLDS, dto.thresholds),
+            embedOrigins: dedupe(dto.embedOrigins ?? []),
+            reportsToHide: dto.reportsToHide ?? 3,
+          }),
+        );
+      });
       return toSpaceView(space);
     } catch (error) {
       if (isUniqueViolation(error))

@@ -141,6 +141,45 @@ describe('cross-cutting HTTP', () => {
       expect(await spacesWithSlug(b)).toBe(1);
     });
 
+    it('a node that dies after the commit but before storing the response: the retry writes nothing', async () => {
+      const idempotency = t.app.get(IdempotencyService);
+      // Storing the response fails as it would if the node died right after the commit.
+      const complete = jest
+        .spyOn(idempotency, 'complete')
+        .mockRejectedValueOnce(new Error('node died'));
+      const key = `key-lost-${uniqueSlug()}`;
+      const body = { slug: uniqueSlug('lost'), name: '응답 유실' };
+      try {
+        await t.http
+          .post('/api/v1/spaces')
+          .set(admin.auth)
+          .set('Idempotency-Key', key)
+          .send(body)
+          .expect(500);
+      } finally {
+        complete.mockRestore();
+      }
+      expect(await spacesWithSlug(body.slug)).toBe(1);
+      // While the first request could still be finishing, a retry is told to wait…
+      expectProblem(
+        await t.http.post('/api/v1/spaces').set(admin.auth).set('Idempotency-Key', key).send(body),
+        409,
+        'idempotency_in_flight',
+      );
+      // …and once its lease is long over, that the result was lost — never a second write.
+      await db.query(
+        `UPDATE idempotency_keys SET created_at = now() - interval '10 minutes' WHERE key = $1`,
+        [key],
+      );
+      const retry = await t.http
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .set('Idempotency-Key', key)
+        .send(body);
+      expectProblem(retry, 409, 'idempotency_result_lost');
+      expect(await spacesWithSlug(body.slug)).toBe(1);
+    });
+
     it('a malformed key → 400 naming the header', async () => {
       const slug = uniqueSlug('badkey');
       expectFieldErrors(

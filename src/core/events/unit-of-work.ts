@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import { type AppConfig } from '../config/env';
 import { DataSource, type EntityManager } from 'typeorm';
+import { idempotencyScope } from '../http/idempotency/idempotency-scope';
 import { type DomainEvent } from './domain-events';
 import { EventBus } from './event-bus';
 
@@ -9,19 +12,39 @@ export interface Work {
   emit(event: DomainEvent): void;
 }
 
+/**
+ * When the request runs under an Idempotency-Key, its key is marked `committed` in the same
+ * transaction as the work: if the node dies after this commit but before the response is
+ * stored, a retry is told the result was lost instead of doing the work a second time.
+ */
+async function markIdempotencyKey(tx: EntityManager, ttlHours: number): Promise<void> {
+  const scope = idempotencyScope.getStore();
+  if (!scope || scope.marked) return;
+  // Kept as long as a stored response would be, so the key is never reused within its lifetime.
+  await tx.query(
+    `UPDATE idempotency_keys SET state = 'committed', expires_at = now() + make_interval(hours => $3)
+      WHERE user_id = $1 AND key = $2 AND state = 'in_flight'`,
+    [scope.userId, scope.key, ttlHours],
+  );
+  scope.marked = true;
+}
+
 /** A database transaction whose domain events are published after it commits. */
 @Injectable()
 export class UnitOfWork {
   constructor(
     private readonly dataSource: DataSource,
     private readonly bus: EventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async run<T>(fn: (work: Work) => Promise<T>): Promise<T> {
     const events: DomainEvent[] = [];
-    const result = await this.dataSource.transaction((tx) =>
-      fn({ tx, emit: (e) => events.push(e) }),
-    );
+    const result = await this.dataSource.transaction(async (tx) => {
+      const value = await fn({ tx, emit: (e) => events.push(e) });
+      await markIdempotencyKey(tx, this.config.IDEMPOTENCY_TTL_HOURS);
+      return value;
+    });
     this.bus.publish(events);
     return result;
   }

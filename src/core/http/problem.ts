@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'idempotency_key_reused'
   | 'idempotency_in_flight'
+  | 'idempotency_result_lost'
   | 'unprocessable'
   | 'service_unavailable'
   | 'internal_error'

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-export type IdempotencyState = 'in_flight' | 'done';
+export type IdempotencyState = 'in_flight' | 'committed' | 'done';
 
 /**
  * A client's retry key, scoped to the user who sent it. While the first request runs the row

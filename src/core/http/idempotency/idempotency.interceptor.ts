@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { type Request, type Response } from 'express';
 import { type Observable, catchError, from, mergeMap, of } from 'rxjs';
 import { Problem } from '../problem';
+import { idempotencyScope } from './idempotency-scope';
 import { IdempotencyService } from './idempotency.service';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -65,6 +66,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
           'idempotency_in_flight',
           'A request with this Idempotency-Key is still being processed; retry shortly.',
         );
+      case 'lost':
+        throw Problem.conflict(
+          'idempotency_result_lost',
+          'The first request with this Idempotency-Key succeeded, but its response was lost; read the resource instead of retrying.',
+        );
       case 'replay':
         res.setHeader('Idempotent-Replayed', 'true');
         return of(claim.body);
@@ -75,19 +81,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const status =
       (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ??
       (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
-    return next.handle().pipe(
-      mergeMap((body: unknown) =>
-        from(this.idempotency.complete(userId, key, status, body).then(() => body)),
-      ),
-      catchError((error: unknown) =>
-        from(
-          this.idempotency
-            .release(userId, key)
-            // The original error matters more than a failed release (the lease expires anyway).
-            .catch(() => undefined)
-            .then(() => {
-              throw error;
-            }),
+    // The handler runs inside this scope, so its transaction marks the key (unit-of-work.ts).
+    return idempotencyScope.run({ userId, key, marked: false }, () =>
+      next.handle().pipe(
+        mergeMap((body: unknown) =>
+          from(this.idempotency.complete(userId, key, status, body).then(() => body)),
+        ),
+        catchError((error: unknown) =>
+          from(
+            this.idempotency
+              .release(userId, key)
+              // The original error matters more than a failed release (the lease expires anyway).
+              .catch(() => undefined)
+              .then(() => {
+                throw error;
+              }),
+          ),
         ),
       ),
     );

@@ -9,7 +9,9 @@ export type Claim =
   | { kind: 'claimed' }
   | { kind: 'replay'; status: number; body: unknown }
   | { kind: 'mismatch' }
-  | { kind: 'in_flight' };
+  | { kind: 'in_flight' }
+  /** The first request's work committed but its response was not stored (its node died). */
+  | { kind: 'lost' };
 
 /** How long a request may hold its key before a retry may take it over (a crashed node). */
 const IN_FLIGHT_LEASE_SECONDS = 120;
@@ -36,7 +38,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
        ON CONFLICT (user_id, key) DO UPDATE
          SET request_hash = EXCLUDED.request_hash, state = 'in_flight', response_status = NULL,
              response_body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
-         WHERE idempotency_keys.expires_at < now()
+         WHERE idempotency_keys.expires_at < now() AND idempotency_keys.state <> 'committed'
        RETURNING 1`,
       [userId, key, requestHash, IN_FLIGHT_LEASE_SECONDS],
     );
@@ -47,15 +49,19 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
       state: string;
       response_status: number | null;
       response_body: unknown;
+      lost: boolean;
     }[] = await this.dataSource.query(
-      `SELECT request_hash, state, response_status, response_body
+      `SELECT request_hash, state, response_status, response_body,
+              -- Committed but still without a response after a whole lease: its node is gone.
+              (state = 'committed' AND created_at < now() - make_interval(secs => $3)) AS lost
            FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-      [userId, key],
+      [userId, key, IN_FLIGHT_LEASE_SECONDS],
     );
     const row = rows[0];
     // Deleted by a failing first request between our two statements: the caller may retry.
     if (!row) return { kind: 'in_flight' };
     if (row.request_hash !== requestHash) return { kind: 'mismatch' };
+    if (row.lost) return { kind: 'lost' };
     if (row.state !== 'done' || row.response_status === null) return { kind: 'in_flight' };
     return { kind: 'replay', status: row.response_status, body: row.response_body };
   }
