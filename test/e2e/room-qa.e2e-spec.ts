@@ -1,14 +1,8 @@
 import { type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
-import {
-  createAdmin,
-  createSpace,
-  makeFacilitator,
-  registerUser,
-  type TestUser,
-} from '../factories/identity';
-import { liveRoom, type RoomBody } from '../factories/rooms';
-import { bulkUsers, createTopic } from '../factories/topics';
+import { registerUser, type TestUser } from '../factories/identity';
+import { createRoomWorld, liveRoom, type RoomBody } from '../factories/rooms';
+import { bulkUsers } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
 import { closeAll, connected, nextEvent, record, request, sleep, ok } from '../utils/live-client';
 
@@ -40,14 +34,12 @@ const FACILITATOR_EVENTS = [
 describe('rooms: Q&A (question:ask, upvote, facilitator actions)', () => {
   let t: TestApp;
   let db: DataSource;
-  let admin: TestUser;
   let facilitator: TestUser;
   let otherFacilitator: TestUser;
   let citizen: TestUser;
   let neighbour: TestUser;
   let banned: TestUser;
   let muted: TestUser;
-  let space: { id: string };
   let topicId: string;
 
   /** A socket of `user` (anonymous without one) that joined the room. */
@@ -97,24 +89,10 @@ describe('rooms: Q&A (question:ask, upvote, facilitator actions)', () => {
   beforeAll(async () => {
     t = await startTestApp({ SOCKET_RATE_LIMIT: '100000' });
     db = t.app.get(DataSource);
-    admin = await createAdmin(t);
-    facilitator = await registerUser(t, { displayName: '진행자' });
-    otherFacilitator = await registerUser(t, { displayName: '다른 공간 진행자' });
-    citizen = await registerUser(t, { displayName: '질문하는 시민' });
-    neighbour = await registerUser(t, { displayName: '이웃 시민' });
-    banned = await registerUser(t, { displayName: '차단된 시민' });
-    muted = await registerUser(t, { displayName: '발언 제한 시민' });
-    space = await createSpace(t, admin);
-    const other = await createSpace(t, admin);
-    await makeFacilitator(t, admin, space.id, facilitator);
-    await makeFacilitator(t, admin, other.id, otherFacilitator);
-    topicId = (await createTopic(t, citizen, space.id)).id;
-    await t.http
-      .put(`/api/v1/spaces/${space.id}/bans/${banned.id}`)
-      .set(facilitator.auth)
-      .send({ reason: '욕설' })
-      .expect(200);
+    ({ facilitator, otherFacilitator, citizen, neighbour, banned, muted, topicId } =
+      await createRoomWorld(t));
   });
+
   afterEach(() => closeAll());
   afterAll(() => t.close());
 
@@ -127,7 +105,7 @@ describe('rooms: Q&A (question:ask, upvote, facilitator actions)', () => {
     const question = await ask(asker, room.id, '  텃밭 예산은\r\n얼마인가요?  ');
     expect(question).toMatchObject({
       roomId: room.id,
-      author: { id: citizen.id, displayName: '질문하는 시민' },
+      author: { id: citizen.id, displayName: '시민' },
       body: '텃밭 예산은\n얼마인가요?',
       status: 'visible',
       highlighted: false,

@@ -1,14 +1,8 @@
 import { type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
-import {
-  createAdmin,
-  createSpace,
-  makeFacilitator,
-  registerUser,
-  type TestUser,
-} from '../factories/identity';
-import { createRoom, liveRoom } from '../factories/rooms';
-import { bulkUsers, createTopic } from '../factories/topics';
+import { type TestUser } from '../factories/identity';
+import { createRoom, createRoomWorld, liveRoom } from '../factories/rooms';
+import { bulkUsers } from '../factories/topics';
 import { SpeakerTimer } from '../../src/rooms/queue/speaker-timer';
 import { startTestApp, type TestApp } from '../utils/app';
 import { closeAll, connected, nextEvent, request, ok } from '../utils/live-client';
@@ -22,14 +16,12 @@ interface Queue {
 describe('rooms: speaking queue (hand:raise / hand:lower / queue:next / queue:remove)', () => {
   let t: TestApp;
   let db: DataSource;
-  let admin: TestUser;
   let facilitator: TestUser;
   let coFacilitator: TestUser;
   let otherFacilitator: TestUser;
   let citizen: TestUser;
   let banned: TestUser;
   let muted: TestUser;
-  let space: { id: string };
   let topicId: string;
 
   const socketOf = (user?: TestUser): Promise<Socket> =>
@@ -89,25 +81,10 @@ describe('rooms: speaking queue (hand:raise / hand:lower / queue:next / queue:re
   beforeAll(async () => {
     t = await startTestApp({ SOCKET_RATE_LIMIT: '100000' });
     db = t.app.get(DataSource);
-    admin = await createAdmin(t);
-    facilitator = await registerUser(t, { displayName: '진행자' });
-    coFacilitator = await registerUser(t, { displayName: '공동 진행자' });
-    otherFacilitator = await registerUser(t, { displayName: '다른 공간 진행자' });
-    citizen = await registerUser(t, { displayName: '시민' });
-    banned = await registerUser(t, { displayName: '차단된 시민' });
-    muted = await registerUser(t, { displayName: '발언 제한 시민' });
-    space = await createSpace(t, admin);
-    const other = await createSpace(t, admin);
-    await makeFacilitator(t, admin, space.id, facilitator);
-    await makeFacilitator(t, admin, space.id, coFacilitator);
-    await makeFacilitator(t, admin, other.id, otherFacilitator);
-    topicId = (await createTopic(t, citizen, space.id)).id;
-    await t.http
-      .put(`/api/v1/spaces/${space.id}/bans/${banned.id}`)
-      .set(facilitator.auth)
-      .send({ reason: '욕설' })
-      .expect(200);
+    ({ facilitator, coFacilitator, otherFacilitator, citizen, banned, muted, topicId } =
+      await createRoomWorld(t));
   });
+
   afterEach(() => closeAll());
   afterAll(() => t.close());
 

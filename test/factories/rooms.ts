@@ -1,5 +1,8 @@
+import { type Socket } from 'socket.io-client';
 import { type TestApp } from '../utils/app';
-import { type TestUser } from './identity';
+import { connected, ok } from '../utils/live-client';
+import { createAdmin, createSpace, makeFacilitator, registerUser, type TestUser } from './identity';
+import { createTopic } from './topics';
 
 export interface RoomBody {
   id: string;
@@ -34,4 +37,65 @@ export async function liveRoom(
   const room = await createRoom(t, facilitator, topicId, { settings });
   const res = await t.http.post(`/api/v1/rooms/${room.id}/start`).set(facilitator.auth).expect(200);
   return res.body;
+}
+
+/**
+ * The people and places most room tests need: a space with two facilitators, a facilitator of
+ * another space, citizens (one banned from the space; `muted` is only a name until a test mutes
+ * them in a room), and an open topic.
+ */
+export interface RoomWorld {
+  admin: TestUser;
+  facilitator: TestUser;
+  coFacilitator: TestUser;
+  otherFacilitator: TestUser;
+  citizen: TestUser;
+  neighbour: TestUser;
+  banned: TestUser;
+  muted: TestUser;
+  space: { id: string };
+  topicId: string;
+}
+
+export async function createRoomWorld(t: TestApp): Promise<RoomWorld> {
+  const admin = await createAdmin(t);
+  const [facilitator, coFacilitator, otherFacilitator, citizen, neighbour, banned, muted] = [
+    await registerUser(t, { displayName: '진행자' }),
+    await registerUser(t, { displayName: '공동 진행자' }),
+    await registerUser(t, { displayName: '다른 공간 진행자' }),
+    await registerUser(t, { displayName: '시민' }),
+    await registerUser(t, { displayName: '이웃 시민' }),
+    await registerUser(t, { displayName: '차단된 시민' }),
+    await registerUser(t, { displayName: '발언 제한 시민' }),
+  ];
+  const space = await createSpace(t, admin);
+  const other = await createSpace(t, admin);
+  await makeFacilitator(t, admin, space.id, facilitator);
+  await makeFacilitator(t, admin, space.id, coFacilitator);
+  await makeFacilitator(t, admin, other.id, otherFacilitator);
+  const topicId = (await createTopic(t, citizen, space.id)).id;
+  await t.http
+    .put(`/api/v1/spaces/${space.id}/bans/${banned.id}`)
+    .set(facilitator.auth)
+    .send({ reason: '욕설' })
+    .expect(200);
+  return {
+    admin,
+    facilitator,
+    coFacilitator,
+    otherFacilitator,
+    citizen,
+    neighbour,
+    banned,
+    muted,
+    space,
+    topicId,
+  };
+}
+
+/** A socket of `user` (anonymous without one) that has joined the room. */
+export async function joinedSocket(t: TestApp, roomId: string, user?: TestUser): Promise<Socket> {
+  const socket = await connected(t.url, user ? { token: user.token } : {});
+  await ok(socket, 'room:join', { roomId });
+  return socket;
 }
