@@ -40,6 +40,8 @@ export const DEFAULT_ROOM_SETTINGS: Readonly<RoomSettings> = Object.freeze({
 @Entity('rooms')
 @Index('rooms_status_idx', ['status', 'startsAt'])
 @Index('rooms_topic_idx', ['topicId'])
+// The speaker timer's question every second, answered from the few rooms with a speaker.
+@Index('rooms_speaker_due_idx', ['speakerUntil'], { where: 'speaker_id IS NOT NULL' })
 export class Room {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -29,6 +29,9 @@ export type Rung = 0 | 1 | 2 | 3;
 @Index('topics_space_status_created_idx', ['spaceId', 'status', 'createdAt'])
 @Index('topics_space_agrees_idx', ['spaceId', 'agreeCount'])
 @Index('topics_space_activity_idx', ['spaceId', 'lastActivityAt'])
+// The deadline scheduler's two questions, answered without scanning every topic.
+@Index('topics_proposal_due_idx', ['proposalExpiresAt'], { where: `status = 'proposed'` })
+@Index('topics_deliberation_due_idx', ['closesAt'], { where: `status = 'deliberating'` })
 export class Topic {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
