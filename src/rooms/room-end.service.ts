@@ -69,8 +69,8 @@ export class RoomEndService
 
   onModuleInit(): void {
     // Local events only: the node that ended the room does the work (once, not once per node).
-    this.off = this.bus.subscribe('room.ended', (e, meta) => {
-      if (meta.origin === 'local') void this.enqueue(e.roomId);
+    this.off = this.bus.subscribeLocal('room.ended', (e) => {
+      void this.enqueue(e.roomId);
     });
   }
 

@@ -66,7 +66,9 @@ export class RoomJoinService {
     );
     this.presence.changed(roomId);
 
-    const [missed, recent, questions, queue, current] = await Promise.all([
+    // Everything below is read after the join, so nothing falls between it and live delivery;
+    // the room itself is read again for the same reason (its seq after the join).
+    const [missed, recent, questions, queue, current, presence] = await Promise.all([
       sinceSeq === undefined
         ? Promise.resolve({ events: [], reset: false })
         : this.replay(roomId, sinceSeq, moderator),
@@ -74,12 +76,12 @@ export class RoomJoinService {
       this.questions.list(roomId, moderator),
       this.queue.state(roomId),
       this.access.load(roomId),
+      this.presence.count(roomId),
     ]);
-    const { count } = await this.presence.count(roomId);
     return {
       room: toRoomView(current),
       seq: current.seq,
-      presence: { count },
+      presence: { count: presence.count },
       recent,
       questions,
       queue,

@@ -17,8 +17,7 @@ export class RoomPublisher implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.off = this.bus.subscribe('room.event', (e, meta) => {
-      if (meta.origin !== 'local') return;
+    this.off = this.bus.subscribeLocal('room.event', (e) => {
       const target = e.audience === 'mod' ? Rooms.roomModerators(e.roomId) : Rooms.room(e.roomId);
       this.live.emitRoomEvent(target, e.type, { ...e.data, roomId: e.roomId, seq: e.seq });
     });

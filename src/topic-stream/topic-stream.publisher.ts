@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CommentsService } from '../comments/comments.service';
 import { type DomainEventMap } from '../core/events/domain-events';
-import { EventBus, type EventMeta } from '../core/events/event-bus';
+import { EventBus } from '../core/events/event-bus';
 import { type LiveServerEvents } from '../core/realtime/live-events';
 import { LiveServer } from '../core/realtime/live-server';
 import { Rooms } from '../core/realtime/live-socket';
@@ -95,11 +95,7 @@ export class TopicStreamPublisher implements OnModuleInit, OnModuleDestroy {
     name: K,
     handler: (payload: DomainEventMap[K]) => Promise<void> | void,
   ): void {
-    this.offs.push(
-      this.bus.subscribe(name, (payload: DomainEventMap[K], meta: EventMeta) =>
-        meta.origin === 'local' ? handler(payload) : undefined,
-      ),
-    );
+    this.offs.push(this.bus.subscribeLocal(name, handler));
   }
 
   onModuleDestroy(): void {

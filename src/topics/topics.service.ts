@@ -22,12 +22,7 @@ import {
   type UpdateTopicDto,
 } from './dto/topic.dto';
 import { LadderService } from './ladder.service';
-import {
-  ANSWERABLE_STATUSES,
-  assertManualTransition,
-  assertOpen,
-  ladderProgress,
-} from './topic-lifecycle';
+import { ANSWERABLE_STATUSES, assertManualTransition, ladderProgress } from './topic-lifecycle';
 import { appendTopicEvent } from './topic-events';
 import { TIMELINE_TYPES } from './topic-event.entity';
 import { type Stance } from './topic-participation.entity';
@@ -388,11 +383,6 @@ export class TopicsService {
       }),
       (r) => [r.seq],
     );
-  }
-
-  /** Throws topic_not_open unless the topic still takes agrees, comments and reports. */
-  assertOpen(status: TopicStatus): void {
-    assertOpen(status);
   }
 
   private async responses(ids: string[]): Promise<Map<string, TopicView['response']>> {

@@ -95,6 +95,19 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
     return () => this.emitter.off(name, listener);
   }
 
+  /**
+   * Subscribes to events published on this node only: what fans out through Socket.IO (the
+   * adapter already reaches the other nodes) or must happen once in the cluster.
+   */
+  subscribeLocal<K extends DomainEventName>(
+    name: K,
+    handler: (payload: DomainEventMap[K]) => void | Promise<void>,
+  ): () => void {
+    return this.subscribe(name, (payload, meta) =>
+      meta.origin === 'local' ? handler(payload) : undefined,
+    );
+  }
+
   private receive(message: string): void {
     let envelope: Envelope;
     try {

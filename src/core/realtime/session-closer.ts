@@ -17,8 +17,8 @@ export class SessionCloser implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.off = this.bus.subscribe('user.sessions_revoked', ({ userId }, meta) => {
-      if (meta.origin === 'local') this.live.disconnect(Rooms.user(userId));
+    this.off = this.bus.subscribeLocal('user.sessions_revoked', ({ userId }) => {
+      this.live.disconnect(Rooms.user(userId));
     });
   }
 

@@ -28,15 +28,11 @@ export class RoomModFeed implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.offs.push(
-      this.bus.subscribe('report.created', (e, meta) =>
-        meta.origin === 'local'
-          ? this.inOrder(() => this.report(e.reportId, e.commentId, e.openReports))
-          : undefined,
+      this.bus.subscribeLocal('report.created', (e) =>
+        this.inOrder(() => this.report(e.reportId, e.commentId, e.openReports)),
       ),
-      this.bus.subscribe('comment.hidden', (e, meta) =>
-        meta.origin === 'local' && e.actorId === null
-          ? this.inOrder(() => this.flag(e.commentId, e.reason))
-          : undefined,
+      this.bus.subscribeLocal('comment.hidden', (e) =>
+        e.actorId === null ? this.inOrder(() => this.flag(e.commentId, e.reason)) : undefined,
       ),
     );
   }

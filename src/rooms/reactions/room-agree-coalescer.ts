@@ -32,8 +32,8 @@ export class RoomAgreeCoalescer implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.off = this.bus.subscribe('agree.changed', (e, meta) => {
-      if (meta.origin === 'local' && e.targetType === 'comment') this.changed(e.targetId);
+    this.off = this.bus.subscribeLocal('agree.changed', (e) => {
+      if (e.targetType === 'comment') this.changed(e.targetId);
     });
   }
 
