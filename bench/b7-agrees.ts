@@ -1,0 +1,178 @@
+/**
+ * B7 — exact agrees under load. 1,000 users agree with one topic at once over HTTP
+ * (`PUT /topics/:id/agree`), each sending its agree several times (a client retrying after a
+ * timeout), in shuffled order, many in flight. Every run must end with the count equal to the
+ * distinct users, in the topic row and in the agree rows. Baseline: the bare `pg` insert of
+ * the same rows (insert-only, ON CONFLICT DO NOTHING), same pool size, same callers.
+ *
+ *   npm run bench:b7    (B7_USERS=1000 B7_ATTEMPTS=3 B7_CONCURRENCY=64 B7_ROUNDS=3)
+ */
+import 'reflect-metadata';
+import { Pool } from 'pg';
+import { collect, Worker } from './lib/clients';
+import { api, createDatabase, createUsers, createWorld } from './lib/database';
+import { startSubject } from './lib/fanout';
+import { cpuSeconds, runMain } from './lib/processes';
+import { envNumber, log, machine, median, type Row, save, summary } from './lib/report';
+
+const USERS = envNumber('B7_USERS', 1000);
+const ATTEMPTS = envNumber('B7_ATTEMPTS', 3);
+const CONCURRENCY = envNumber('B7_CONCURRENCY', 64);
+const ROUNDS = envNumber('B7_ROUNDS', 3);
+const POOL = 10;
+
+/** A fixed shuffle, so both sides of a round see the same order. */
+function shuffled<T>(items: T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const db = await createDatabase('b7');
+  const server = await startSubject('madang', db.url);
+  const load = new Worker();
+  const pool = new Pool({ connectionString: db.url, max: 2 });
+  const rounds: Record<string, unknown>[] = [];
+  try {
+    const world = await createWorld(server.url, db.url);
+    const users = await createUsers(db.url, USERS);
+    const order = shuffled(
+      users.flatMap((u) => Array.from({ length: ATTEMPTS }, () => u)),
+      42,
+    );
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const kind of ['madang', 'raw pg'] as const) {
+        const topic = await api<{ id: string }>(
+          server.url,
+          'POST',
+          `/spaces/${world.spaceId}/topics`,
+          world.admin.token,
+          { title: `공감 측정 ${round} ${kind}`, body: '측정용 주제입니다.' },
+        );
+        await load.ask({ type: 'reset' });
+        const cpu0 = cpuSeconds(server.pid);
+        const t0 = performance.now();
+        if (kind === 'madang') {
+          await load.ask({
+            type: 'http',
+            base: server.url,
+            requests: order.map((u) => ({
+              method: 'PUT',
+              path: `/api/v1/topics/${topic.id}/agree`,
+              token: u.token,
+            })),
+            concurrency: CONCURRENCY,
+            durationMs: 600_000,
+            limit: order.length,
+          });
+        } else {
+          await load.ask({
+            type: 'pg',
+            databaseUrl: db.url,
+            poolSize: POOL,
+            concurrency: CONCURRENCY,
+            durationMs: 600_000,
+            limit: order.length,
+            sql: 'INSERT INTO topic_agrees (topic_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+            params: order.map((u) => [topic.id, u.id]),
+          });
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        const serverCpu = cpuSeconds(server.pid) - cpu0;
+        const stats = await collect([load]);
+        const counted = await pool.query<{ rows: string; count: number }>(
+          `SELECT (SELECT count(*) FROM topic_agrees WHERE topic_id = $1) AS rows, agree_count AS count FROM topics WHERE id = $1`,
+          [topic.id],
+        );
+        const rowsInDb = Number(counted.rows[0]?.rows);
+        const countInDb = counted.rows[0]?.count ?? -1;
+        const errors = Object.fromEntries(
+          Object.entries(stats.httpStatus).filter(([k]) => k !== '200'),
+        );
+        const exact =
+          rowsInDb === USERS &&
+          (kind === 'raw pg' || (countInDb === USERS && Object.keys(errors).length === 0));
+        const r = {
+          kind,
+          round: round + 1,
+          requests: order.length,
+          seconds,
+          perSecond: order.length / seconds,
+          distinctPerSecond: USERS / seconds,
+          latency: summary(stats.latency),
+          serverCpu,
+          rowsInDb,
+          countInDb,
+          errors,
+          exact,
+        };
+        rounds.push(r);
+        log(
+          `B7 ${kind} round ${round + 1}: ${order.length} agrees in ${seconds.toFixed(2)} s = ${r.perSecond.toFixed(0)}/s (distinct ${r.distinctPerSecond.toFixed(0)}/s), p50 ${r.latency.p50.toFixed(1)} p99 ${r.latency.p99.toFixed(1)} ms; rows ${rowsInDb}, count ${countInDb}, errors ${JSON.stringify(errors)}`,
+        );
+      }
+    }
+  } finally {
+    load.stop();
+    await pool.end();
+    await server.stop();
+    await db.drop();
+  }
+  type R = {
+    kind: string;
+    perSecond: number;
+    distinctPerSecond: number;
+    latency: { p50: number; p99: number; max: number };
+    serverCpu: number;
+    requests: number;
+    exact: boolean;
+  };
+  const list = rounds as unknown as R[];
+  const subject = list.filter((r) => r.kind === 'madang');
+  const raw = list.filter((r) => r.kind === 'raw pg');
+  const value = median(subject.map((r) => r.perSecond));
+  const base = median(raw.map((r) => r.perSecond));
+  const exact = list.every((r) => r.exact);
+  const row: Row = {
+    id: 'B7',
+    case: `${USERS.toLocaleString('en-US')} users agree with one topic at once, each ${ATTEMPTS}× (retries), ${CONCURRENCY} in flight`,
+    rate: 'closed loop',
+    p50: median(subject.map((r) => r.latency.p50)),
+    p99: median(subject.map((r) => r.latency.p99)),
+    max: median(subject.map((r) => r.latency.max)),
+    perCpuSecond: median(subject.map((r) => r.requests / r.serverCpu)),
+    metric: 'agree requests/s',
+    value,
+    baseline: base,
+    ratio: value / base,
+    target: 'count exact every run; ≥ 2,000 agrees/s',
+    met: exact && value >= 2000,
+    correctness: exact
+      ? `every run: ${USERS} rows = topic count = distinct users, no error`
+      : `FAILED: ${JSON.stringify(list.map((r) => r as unknown as { rowsInDb: number; countInDb: number }))}`,
+    notes: `distinct agrees/s ${median(subject.map((r) => r.distinctPerSecond)).toFixed(0)}; every agree takes the topic row's lock (the count and the ladder move in the same transaction), so agrees on one topic are serial by design`,
+  };
+  save({
+    id: 'B7',
+    title: 'exact agrees under load',
+    machine: machine(),
+    settings: {
+      users: USERS,
+      attempts: ATTEMPTS,
+      concurrency: CONCURRENCY,
+      rounds: ROUNDS,
+      pool: POOL,
+    },
+    rows: [row],
+    rounds,
+    findings: [],
+  });
+}
+
+runMain(main);
