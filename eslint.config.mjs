@@ -12,6 +12,7 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       '.data/**',
+      'bench/results/**',
       'eslint.config.mjs',
     ],
   },

@@ -51,7 +51,8 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // Browser specs drive headless Chromium against the built pages (npm test builds them).
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/browser/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/test/utils/global-setup.ts',
       globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
       setupFiles: ['reflect-metadata', '<rootDir>/test/utils/load-test-env.ts'],

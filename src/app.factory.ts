@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { type AppConfig } from './core/config/env';
 import { requestLogging } from './core/http/request-logging';
+import { WebClient } from './core/http/web-client';
 import { createValidationPipe } from './core/http/validation';
 import { type Logger, NestPinoLogger } from './core/logging/logger';
 import { MetricsService } from './core/metrics/metrics.service';
@@ -73,12 +74,18 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
     exposedHeaders: ['Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
     maxAge: 600,
   });
+  // The browser client: its assets and its page paths; everything else falls through to Nest.
+  app.use(...app.get(WebClient).middleware());
   app.useBodyParser('json', { limit: config.BODY_LIMIT, strict: true });
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      { path: 'embed.js', method: RequestMethod.GET },
+      { path: 'embed/topics/:id', method: RequestMethod.GET },
+      { path: 'embed/rooms/:id', method: RequestMethod.GET },
+      { path: 'embed/signin', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

@@ -24,6 +24,7 @@ import { EventsModule } from './core/events/events.module';
 import { RealtimeModule } from './core/realtime/realtime.module';
 import { TopicStreamModule } from './topic-stream/topic-stream.module';
 import { RoomsModule } from './rooms/rooms.module';
+import { EmbedModule } from './embed/embed.module';
 
 @Module({})
 export class AppModule {
@@ -53,6 +54,7 @@ export class AppModule {
         ModerationModule,
         TopicStreamModule,
         RoomsModule,
+        EmbedModule,
       ],
       providers: [
         // Order matters: authentication first, so rate limits can count per user.

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
-import { DEFAULT_LIMIT, decodeCursor, type Page, toPage } from '../core/http/pagination';
+import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { BanCheck } from '../moderation/bans.guard';
@@ -126,7 +126,10 @@ export class CommentsService {
     );
     const row = rows[0];
     if (!row) throw Problem.notFound('Comment');
-    return toCommentView(row, await this.access.isFacilitator(auth, row.space_id, tx));
+    // Facilitator rights change only what a hidden comment shows: ask only then.
+    const facilitator =
+      row.status === 'hidden' && (await this.access.isFacilitator(auth, row.space_id, tx));
+    return toCommentView(row, facilitator);
   }
 
   /** Several comments by id, as a viewer with (or without) facilitator rights sees them. */
@@ -223,9 +226,8 @@ export class CommentsService {
         status: string;
         topic_id: string;
         space_id: string;
-        topic_status: string;
       }[] = await work.tx.query(
-        `SELECT c.author_id, c.status, c.topic_id, t.space_id, t.status AS topic_status
+        `SELECT c.author_id, c.status, c.topic_id, t.space_id
            FROM comments c JOIN topics t ON t.id = c.topic_id WHERE c.id = $1 FOR UPDATE OF c`,
         [id],
       );
@@ -300,8 +302,10 @@ export class CommentsService {
     const args = [...params];
     let keyset = '';
     if (query.cursor) {
-      const [value, id] = decodeCursor(query.cursor, 2);
-      if (typeof id !== 'string' || value === null) throw Problem.field('cursor', 'is not valid');
+      const [value, id] = decodeKeyset(query.cursor, [
+        order.cast === 'int' ? 'int' : 'time',
+        'uuid',
+      ]);
       args.push(value, id);
       const cmp = order.dir === 'ASC' ? '>' : '<';
       keyset = ` AND (${order.key}, c.id) ${cmp} ($${args.length - 1}::${order.cast}, $${args.length}::uuid)`;

@@ -11,14 +11,17 @@ export class BanCheck {
       [spaceId, userId],
     );
     const ban = rows[0];
-    if (ban) {
-      throw new Problem(
-        403,
-        'banned',
-        ban.until
-          ? `You are banned from this space until ${ban.until.toISOString()}.`
-          : 'You are banned from this space.',
-      );
-    }
+    if (ban) throw bannedFromSpace(ban.until);
   }
+}
+
+/** The refusal of a user banned from a space (until `until`, or for good). */
+export function bannedFromSpace(until: Date | null): Problem {
+  return new Problem(
+    403,
+    'banned',
+    until
+      ? `You are banned from this space until ${until.toISOString()}.`
+      : 'You are banned from this space.',
+  );
 }

@@ -91,8 +91,8 @@ export class RoomEndService
    * Lets the question being carried over finish before the database closes; the rest wait
    * for the next start's sweep.
    */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.chain;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.idle();
   }
 
   /** Waits for every carry-over queued so far on this node (tests, shutdown). */

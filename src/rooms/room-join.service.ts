@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type CommentView } from '../comments/comment.view';
+import {
+  COMMENT_COLUMNS,
+  type CommentRow,
+  type CommentView,
+  toCommentView,
+} from '../comments/comment.view';
 import { CommentsService } from '../comments/comments.service';
+import { EmbedService } from '../embed/embed.service';
 import { type LiveSocket, Rooms } from '../core/realtime/live-socket';
 import { PresenceService } from './presence.service';
 import { QuestionsReader } from './qa/questions.read';
@@ -53,11 +59,14 @@ export class RoomJoinService {
     private readonly questions: QuestionsReader,
     private readonly queue: QueueReader,
     private readonly presence: PresenceService,
+    private readonly embed: EmbedService,
   ) {}
 
   async join(socket: LiveSocket, roomId: string, sinceSeq?: number): Promise<JoinResult> {
     const room = await this.access.load(roomId);
     const user = socket.data.user;
+    if (socket.data.embedOrigin)
+      await this.embed.assertSocketMayShow(socket.data.embedOrigin, { roomId });
     if (user) await this.access.assertNotBanned(user.id, room);
     const moderator = await this.access.isFacilitator(user, room);
 
@@ -76,12 +85,12 @@ export class RoomJoinService {
       this.questions.list(roomId, moderator),
       this.queue.state(roomId),
       this.access.load(roomId),
-      this.presence.count(roomId),
+      this.presence.joinCount(roomId),
     ]);
     return {
       room: toRoomView(current),
       seq: current.seq,
-      presence: { count: presence.count },
+      presence: { count: presence },
       recent,
       questions,
       queue,
@@ -98,19 +107,14 @@ export class RoomJoinService {
     return { roomId };
   }
 
+  /** The latest messages, oldest first, in one query (every join and reconnect runs it). */
   private async recent(roomId: string, moderator: boolean): Promise<CommentView[]> {
-    const ids: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM comments WHERE room_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+    const rows: CommentRow[] = await this.dataSource.query(
+      `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+        WHERE c.room_id = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT $2`,
       [roomId, RECENT_MESSAGES],
     );
-    const views = await this.comments.viewsByIds(
-      ids.map((r) => r.id),
-      moderator,
-    );
-    return ids
-      .map((r) => views.get(r.id))
-      .filter((v): v is CommentView => v !== undefined)
-      .reverse();
+    return rows.map((row) => toCommentView(row, moderator)).reverse();
   }
 
   private async replay(

@@ -1,3 +1,4 @@
+import { EmbedModule } from '../embed/embed.module';
 import { Module } from '@nestjs/common';
 import { CommentsModule } from '../comments/comments.module';
 import { ModerationModule } from '../moderation/moderation.module';
@@ -34,7 +35,7 @@ import { QueueService } from './queue/queue.service';
 import { RoomEndService } from './room-end.service';
 
 @Module({
-  imports: [SpacesModule, ModerationModule, CommentsModule, ReactionsModule],
+  imports: [SpacesModule, ModerationModule, CommentsModule, ReactionsModule, EmbedModule],
   controllers: [RoomsController],
   providers: [
     SpeakerTimer,

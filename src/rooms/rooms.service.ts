@@ -3,7 +3,7 @@ import { stripUndefined } from '../core/objects';
 import { DataSource } from 'typeorm';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
-import { DEFAULT_LIMIT, decodeCursor, type Page, toPage } from '../core/http/pagination';
+import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { AuditService } from '../moderation/audit.service';
@@ -77,7 +77,7 @@ export class RoomsService {
     if (query.status) qb.andWhere('r.status = :status', { status: query.status });
     if (query.topicId) qb.andWhere('r.topic_id = :topicId', { topicId: query.topicId });
     if (query.cursor) {
-      const [createdAt, id] = decodeCursor(query.cursor, 2);
+      const [createdAt, id] = decodeKeyset(query.cursor, ['time', 'uuid']);
       qb.andWhere('(r.created_at, r.id) < (:createdAt::timestamptz, :id::uuid)', { createdAt, id });
     }
     const rows = await qb.addSelect('r.created_at::text', 'created_key').getRawAndEntities();
@@ -134,6 +134,15 @@ export class RoomsService {
       if (to === 'ended')
         work.emit(
           domainEvent('room.ended', { roomId: id, spaceId: room.spaceId, topicId: room.topicId }),
+        );
+      else
+        work.emit(
+          domainEvent('room.started', {
+            roomId: id,
+            spaceId: room.spaceId,
+            topicId: room.topicId,
+            title: room.title,
+          }),
         );
     });
     return this.get(id);

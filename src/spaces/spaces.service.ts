@@ -5,7 +5,7 @@ import { UnitOfWork } from '../core/events/unit-of-work';
 import { isForeignKeyViolation, isUniqueViolation } from '../core/database/errors';
 import {
   DEFAULT_LIMIT,
-  decodeCursor,
+  decodeKeyset,
   type Page,
   type PageQuery,
   toPage,
@@ -89,7 +89,7 @@ export class SpacesService {
       .addOrderBy('s.id', 'ASC')
       .take(limit + 1);
     if (query.cursor) {
-      const [name, id] = decodeCursor(query.cursor, 2);
+      const [name, id] = decodeKeyset(query.cursor, ['text', 'uuid']);
       qb.where('(s.name, s.id) > (:name, :id)', { name, id });
     }
     return toPage(await qb.getMany(), limit, toSpaceView, (s) => [s.name, s.id]);

@@ -1,3 +1,4 @@
+import { EmbedModule } from '../embed/embed.module';
 import { Module } from '@nestjs/common';
 import { CommentsModule } from '../comments/comments.module';
 import { SpacesModule } from '../spaces/spaces.module';
@@ -6,7 +7,7 @@ import { TopicStreamPublisher } from './topic-stream.publisher';
 import { TopicStreamService } from './topic-stream.service';
 
 @Module({
-  imports: [CommentsModule, SpacesModule],
+  imports: [CommentsModule, SpacesModule, EmbedModule],
   providers: [TopicStreamGateway, TopicStreamService, TopicStreamPublisher],
 })
 export class TopicStreamModule {}

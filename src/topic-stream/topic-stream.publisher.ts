@@ -5,13 +5,22 @@ import { EventBus } from '../core/events/event-bus';
 import { type LiveServerEvents } from '../core/realtime/live-events';
 import { LiveServer } from '../core/realtime/live-server';
 import { Rooms } from '../core/realtime/live-socket';
+import { SeqOrder } from '../core/realtime/seq-order';
+
+/** A numbered topic event ready to go out (`send` null: nothing to broadcast for it). */
+interface Numbered {
+  topicId: string;
+  seq: number;
+  send: (() => void) | null;
+}
 
 /** Agree counts are sent at most this often per target: a burst of agrees is one message. */
 export const AGREE_COALESCE_MS = 200;
 
 /**
- * Turns committed domain events into topic-stream broadcasts. Only events published on this
- * node are broadcast here; the Socket.IO adapter carries them to the sockets of every node.
+ * Turns committed domain events into topic-stream broadcasts, numbered ones in seq order. Only
+ * events published on this node are broadcast here; the Socket.IO adapter carries them to the
+ * sockets of every node.
  * Payloads are what the public may see (new comments are visible; hidden ones carry no text).
  */
 @Injectable()
@@ -19,6 +28,7 @@ export class TopicStreamPublisher implements OnModuleInit, OnModuleDestroy {
   private readonly offs: (() => void)[] = [];
   private readonly pendingCounts = new Map<string, LiveServerEvents['agree:count']>();
   private flushTimer?: NodeJS.Timeout;
+  private readonly order = new SeqOrder();
 
   constructor(
     private readonly bus: EventBus,
@@ -28,53 +38,85 @@ export class TopicStreamPublisher implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     const topic = (id: string): string => Rooms.topic(id);
-    this.onLocal('comment.created', (e) =>
-      this.pushComment('comment:new', e.topicId, e.seq, e.commentId),
+    // Numbered events go out in seq order (see SeqOrder); other nodes' only move the count on.
+    this.onNumbered('topic.created', (e) => ({ topicId: e.topicId, seq: e.seq, send: null }));
+    this.onNumbered('comment.created', (e) =>
+      this.comment('comment:new', e.topicId, e.seq, e.commentId),
     );
-    this.onLocal('comment.edited', (e) =>
-      this.pushComment('comment:edited', e.topicId, e.seq, e.commentId),
+    this.onNumbered('comment.edited', (e) =>
+      this.comment('comment:edited', e.topicId, e.seq, e.commentId),
     );
-    this.onLocal('comment.restored', (e) =>
-      this.pushComment('comment:restored', e.topicId, e.seq, e.commentId),
+    this.onNumbered('comment.restored', (e) =>
+      this.comment('comment:restored', e.topicId, e.seq, e.commentId),
     );
-    this.onLocal('comment.deleted', (e) =>
-      this.live.emit(topic(e.topicId), 'comment:deleted', {
+    this.onNumbered('comment.deleted', (e) => ({
+      topicId: e.topicId,
+      seq: e.seq,
+      send: () =>
+        this.live.emit(topic(e.topicId), 'comment:deleted', {
+          topicId: e.topicId,
+          seq: e.seq,
+          commentId: e.commentId,
+        }),
+    }));
+    this.onNumbered('comment.hidden', (e) => ({
+      topicId: e.topicId,
+      seq: e.seq,
+      send: () =>
+        this.live.emit(topic(e.topicId), 'comment:hidden', {
+          topicId: e.topicId,
+          seq: e.seq,
+          commentId: e.commentId,
+          hiddenReason: e.reason,
+        }),
+    }));
+    this.onNumbered('topic.transitioned', (e) => ({
+      topicId: e.topicId,
+      seq: e.seq,
+      send: () =>
+        this.live.emit(topic(e.topicId), 'topic:status', {
+          topicId: e.topicId,
+          seq: e.seq,
+          from: e.from,
+          to: e.to,
+          reason: e.reason,
+        }),
+    }));
+    this.onNumbered('topic.ladder_crossed', (e) => ({
+      topicId: e.topicId,
+      seq: e.seq,
+      send: () =>
+        this.live.emit(topic(e.topicId), 'topic:ladder', {
+          topicId: e.topicId,
+          seq: e.seq,
+          rung: e.rung,
+          count: e.count,
+          dueAt: e.dueAt,
+        }),
+    }));
+    this.onNumbered('topic.answered', (e) => ({
+      topicId: e.topicId,
+      seq: e.seq,
+      send: () =>
+        this.live.emit(topic(e.topicId), 'topic:answered', {
+          topicId: e.topicId,
+          seq: e.seq,
+          responseId: e.responseId,
+        }),
+    }));
+    this.onLocal('room.started', (e) =>
+      this.live.emit(topic(e.topicId), 'topic:room', {
         topicId: e.topicId,
-        seq: e.seq,
-        commentId: e.commentId,
+        roomId: e.roomId,
+        status: 'live',
+        title: e.title,
       }),
     );
-    this.onLocal('comment.hidden', (e) =>
-      this.live.emit(topic(e.topicId), 'comment:hidden', {
+    this.onLocal('room.ended', (e) =>
+      this.live.emit(topic(e.topicId), 'topic:room', {
         topicId: e.topicId,
-        seq: e.seq,
-        commentId: e.commentId,
-        hiddenReason: e.reason,
-      }),
-    );
-    this.onLocal('topic.transitioned', (e) =>
-      this.live.emit(topic(e.topicId), 'topic:status', {
-        topicId: e.topicId,
-        seq: e.seq,
-        from: e.from,
-        to: e.to,
-        reason: e.reason,
-      }),
-    );
-    this.onLocal('topic.ladder_crossed', (e) =>
-      this.live.emit(topic(e.topicId), 'topic:ladder', {
-        topicId: e.topicId,
-        seq: e.seq,
-        rung: e.rung,
-        count: e.count,
-        dueAt: e.dueAt,
-      }),
-    );
-    this.onLocal('topic.answered', (e) =>
-      this.live.emit(topic(e.topicId), 'topic:answered', {
-        topicId: e.topicId,
-        seq: e.seq,
-        responseId: e.responseId,
+        roomId: e.roomId,
+        status: 'ended',
       }),
     );
     this.onLocal('stance.changed', (e) =>
@@ -98,21 +140,56 @@ export class TopicStreamPublisher implements OnModuleInit, OnModuleDestroy {
     this.offs.push(this.bus.subscribeLocal(name, handler));
   }
 
+  /**
+   * A numbered topic event: on this node, `prepare` builds its broadcast (reading what it
+   * needs first) and it is sent in seq order; from another node, it only moves the count on.
+   */
+  private onNumbered<K extends keyof DomainEventMap>(
+    name: K,
+    prepare: (payload: DomainEventMap[K]) => Numbered | Promise<Numbered>,
+  ): void {
+    this.offs.push(
+      this.bus.subscribe(name, async (payload, meta) => {
+        const { topicId, seq } = payload as { topicId: string; seq: number };
+        if (meta.origin === 'remote') {
+          this.order.arrived(topicId, seq, null);
+          return;
+        }
+        let numbered: Numbered;
+        try {
+          numbered = await prepare(payload);
+        } catch (err) {
+          // Not sent: the seq is passed over so later events do not wait; clients close the gap.
+          this.order.arrived(topicId, seq, null);
+          throw err;
+        }
+        this.order.arrived(numbered.topicId, numbered.seq, numbered.send);
+      }),
+    );
+  }
+
   onModuleDestroy(): void {
     this.offs.forEach((off) => off());
     clearTimeout(this.flushTimer);
     this.flush();
+    this.order.flush();
   }
 
-  private async pushComment(
+  /** A comment event as the public may see it; gone already (topic deleted): nothing to send. */
+  private async comment(
     event: 'comment:new' | 'comment:edited' | 'comment:restored',
     topicId: string,
     seq: number,
     commentId: string,
-  ): Promise<void> {
+  ): Promise<Numbered> {
     const comment = (await this.comments.viewsByIds([commentId], false)).get(commentId);
-    // Gone already (its topic was deleted): the seq is still closed by catch-up.
-    if (comment) this.live.emit(Rooms.topic(topicId), event, { topicId, seq, comment });
+    return {
+      topicId,
+      seq,
+      send: comment
+        ? () => this.live.emit(Rooms.topic(topicId), event, { topicId, seq, comment })
+        : null,
+    };
   }
 
   /** Keeps only the latest count per target until the next flush. */

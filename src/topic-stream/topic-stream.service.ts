@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CommentsService } from '../comments/comments.service';
+import { EmbedService } from '../embed/embed.service';
 import { Problem } from '../core/http/problem';
 import { type LiveEventName, type LiveServerEvents } from '../core/realtime/live-events';
 import { type LiveSocket, Rooms } from '../core/realtime/live-socket';
@@ -46,6 +47,7 @@ export class TopicStreamService {
     private readonly dataSource: DataSource,
     private readonly comments: CommentsService,
     private readonly access: SpaceAccessService,
+    private readonly embed: EmbedService,
   ) {}
 
   async watch(socket: LiveSocket, topicId: string, sinceSeq?: number): Promise<WatchResult> {
@@ -55,6 +57,8 @@ export class TopicStreamService {
     );
     const topic = topics[0];
     if (!topic) throw Problem.notFound('Topic');
+    if (socket.data.embedOrigin)
+      await this.embed.assertSocketMayShow(socket.data.embedOrigin, { topicId });
     await socket.join(Rooms.topic(topicId));
     if (sinceSeq === undefined) return { topicId, seq: topic.seq, missed: [], reset: false };
 

@@ -36,11 +36,6 @@ export function assertOpen(status: TopicStatus): void {
 }
 
 export type RungName = 'review' | 'deliberation' | 'response';
-export const RUNG_NAMES: Record<1 | 2 | 3, RungName> = {
-  1: 'review',
-  2: 'deliberation',
-  3: 'response',
-};
 
 export interface LadderState {
   status: TopicStatus;

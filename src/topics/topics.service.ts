@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
-import { DEFAULT_LIMIT, decodeCursor, type Page, toPage } from '../core/http/pagination';
+import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { BanCheck } from '../moderation/bans.guard';
@@ -137,8 +137,7 @@ export class TopicsService {
       sort
     ];
     if (query.cursor) {
-      const [value, id] = decodeCursor(query.cursor, 2);
-      if (typeof id !== 'string' || value === null) throw Problem.field('cursor', 'is not valid');
+      const [value, id] = decodeKeyset(query.cursor, [sort === 'agrees' ? 'int' : 'time', 'uuid']);
       add(
         `(${key}, t.id) < (?${sort === 'agrees' ? '::int' : '::timestamptz'}, ?::uuid)`,
         value,
@@ -356,7 +355,7 @@ export class TopicsService {
     ]);
     if (exists.length === 0) throw Problem.notFound('Topic');
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const after = query.cursor ? Number(decodeCursor(query.cursor, 1)[0]) : 0;
+    const after = query.cursor ? Number(decodeKeyset(query.cursor, ['int'])[0]) : 0;
     const rows: {
       seq: number;
       type: string;

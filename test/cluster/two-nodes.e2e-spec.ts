@@ -17,6 +17,7 @@ import {
   startCluster,
   stopCluster,
 } from './helpers';
+import { USER_CACHE_MS } from '../../src/identity/auth/token.service';
 
 /**
  * Two server processes sharing one PostgreSQL and one Redis, as deployed behind a load
@@ -126,6 +127,26 @@ describe.each(['sharded', 'classic'])('cluster: two nodes, one Redis, %s adapter
     await request(b.url).post('/api/v1/auth/logout').set(user.auth).expect(204);
     await closed;
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a logout on node B stops the token on node A at once, though node A had just checked it', async () => {
+    const user = await register(a, '캐시 확인');
+    // Node A has just read the user to check this token (and keeps the row for a while).
+    await request(a.url).get('/api/v1/me').set(user.auth).expect(200);
+    const loggedOut = Date.now();
+    await request(b.url).post('/api/v1/auth/logout').set(user.auth).expect(204);
+    // The revocation crosses to node A over Redis; polled so that a few milliseconds of
+    // bridge delay do not fail the test, but well inside the cache lifetime.
+    let status = 200;
+    while (status !== 401 && Date.now() - loggedOut < USER_CACHE_MS / 2) {
+      status = (await request(a.url).get('/api/v1/me').set(user.auth)).status;
+      if (status !== 401) await sleep(20);
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - loggedOut).toBeLessThan(USER_CACHE_MS / 2);
+    await expect(connected(a.url, { token: user.token })).rejects.toMatchObject({
+      data: { code: 'unauthorized' },
+    });
   });
 
   it('survives a Redis restart: later broadcasts arrive within 5 s and the gap is closed from PostgreSQL (F1)', async () => {

@@ -201,6 +201,13 @@ describe('embedded PostgreSQL by default (built server)', () => {
       expect(server.stdout).toContain('initialising embedded PostgreSQL (first start)');
       recordPostgres();
 
+      // `npm start` serves the pages too, from the build beside the server.
+      const home = await fetch(`${baseUrl}/`);
+      expect(home.status).toBe(200);
+      expect(await home.text()).toMatch(/<div id="app">/);
+      const loader = await fetch(`${baseUrl}/embed.js`);
+      expect(loader.status).toBe(200);
+
       const registered = await api('POST', '/auth/register', { body: citizen });
       expect(registered.status).toBe(201);
       citizenId = registered.body.user!.id;

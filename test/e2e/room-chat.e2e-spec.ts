@@ -438,11 +438,24 @@ describe('rooms: chat, agrees and reactions', () => {
     it('refuses anonymous viewers, rooms that are not live and banned users', async () => {
       const room = await liveRoom(t, facilitator, topicId);
       const scheduled = await createRoom(t, facilitator, topicId);
-      const [user, banned] = await bulkUsers(t, 2, 'react-refused');
+      const [user, banned, spaceBanned] = await bulkUsers(t, 3, 'react-refused');
       await db.query(
         `INSERT INTO room_sanctions (room_id, user_id, banned, reason, by_id) VALUES ($1, $2, true, '도배', $3)`,
         [room.id, banned!.id, facilitator.id],
       );
+      // Banned from the room's whole space.
+      await db.query(
+        `INSERT INTO space_bans (space_id, user_id, reason, until, banned_by) VALUES ($1, $2, '도배', NULL, $3)`,
+        [room.spaceId, spaceBanned!.id, facilitator.id],
+      );
+      expectRefused(
+        await request(await connected(t.url, { token: spaceBanned!.token }), 'react', {
+          roomId: room.id,
+          emoji: '👏',
+        }),
+        'banned',
+      );
+
       const viewer = await joined(room);
       const seen = record(viewer);
       const anonymous = await connected(t.url);

@@ -219,6 +219,24 @@ describe('rooms: HTTP lifecycle, join, replay and presence', () => {
     expect(notForCitizens).toBe('none');
   });
 
+  it('a join counts who is in the room now: one user in two tabs once, a socket that left not at all', async () => {
+    const room = await liveRoom(t, facilitator, topicId);
+    const presenceOf = async (socket: Awaited<ReturnType<typeof connected>>): Promise<number> => {
+      const joined = await request<JoinData>(socket, 'room:join', { roomId: room.id });
+      if (!joined.ok) throw new Error(joined.error.message);
+      return joined.data.presence.count;
+    };
+    expect(await presenceOf(await connected(t.url))).toBe(1);
+    expect(await presenceOf(await connected(t.url, { token: citizen.token }))).toBe(2);
+    // The same user in a second tab is still one person.
+    expect(await presenceOf(await connected(t.url, { token: citizen.token }))).toBe(2);
+    const leaving = await connected(t.url);
+    expect(await presenceOf(leaving)).toBe(3);
+    leaving.disconnect();
+    await sleep(100);
+    expect(await presenceOf(await connected(t.url))).toBe(3);
+  });
+
   it('replays missed room events in order; a banned user cannot join', async () => {
     const room = await createRoom(t, facilitator, topicId);
     const viewer = await connected(t.url, { token: citizen.token });

@@ -247,6 +247,20 @@ describe('topics', () => {
           .query({ cursor: Buffer.from('["x"]').toString('base64url') }),
         ['cursor'],
       );
+      // Well-formed cursors with values of the wrong kind are refused too, not left to SQL.
+      const id = '00000000-0000-4000-8000-000000000000';
+      for (const [sort, position] of [
+        ['recent', ['garbage', id]],
+        ['agrees', ['2026-11-21 00:00:00+00', id]],
+        ['recent', [42, id]],
+        ['active', ['2026-11-21 00:00:00+00', 'not-a-uuid']],
+      ] as const)
+        expectFieldErrors(
+          await t.http
+            .get('/api/v1/topics')
+            .query({ sort, cursor: Buffer.from(JSON.stringify(position)).toString('base64url') }),
+          ['cursor'],
+        );
       expectFieldErrors(await t.http.get('/api/v1/topics/not-a-uuid'), ['id']);
       expectProblem(
         await t.http.get('/api/v1/topics/00000000-0000-4000-8000-000000000000'),

@@ -5,6 +5,8 @@ export interface LiveOptions {
   /** The Origin header to send; by default the server's own origin, as its pages would. */
   origin?: string | null;
   transports?: ('websocket' | 'polling')[];
+  /** `auth.embed`: the origin of the page embedding a widget (any value, to test refusals). */
+  embed?: unknown;
 }
 
 export type Ack<T = unknown> =
@@ -20,7 +22,10 @@ export function liveClient(url: string, options: LiveOptions = {}): Socket {
     reconnection: false,
     forceNew: true,
     transports: options.transports ?? ['websocket'],
-    auth: options.token ? { token: options.token } : {},
+    auth: {
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.embed !== undefined ? { embed: options.embed } : {}),
+    },
     extraHeaders: origin === null ? {} : { origin },
   });
   open.push(socket);

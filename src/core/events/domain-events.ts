@@ -78,6 +78,8 @@ export interface DomainEventMap {
     audience: 'all' | 'mod';
     data: Record<string, unknown>;
   };
+  /** A room went live: pages and widgets of its topic show the "live now" banner. */
+  'room.started': { roomId: string; spaceId: string; topicId: string; title: string };
   /** A room ended: unanswered questions move to the topic, presence is dropped. */
   'room.ended': { roomId: string; spaceId: string; topicId: string };
   /** A user was muted or banned in a room: every node updates what it holds for them. */

@@ -51,6 +51,35 @@ export function decodeCursor(cursor: string, arity: number): (string | number | 
   throw Problem.field('cursor', 'is not valid');
 }
 
+/** What one element of a keyset position must be before it reaches SQL. */
+export type CursorField = 'time' | 'uuid' | 'int' | 'bigint' | 'text';
+
+const FIELD_CHECKS: Record<CursorField, (v: unknown) => boolean> = {
+  // A timestamp as PostgreSQL's `::text` or an ISO string writes it (microseconds allowed).
+  time: (v) =>
+    typeof v === 'string' &&
+    /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/.test(v) &&
+    !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'))),
+  uuid: (v) =>
+    typeof v === 'string' &&
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  int: (v) => typeof v === 'number' && Number.isSafeInteger(v),
+  bigint: (v) => typeof v === 'string' && /^[1-9]\d{0,17}$/.test(v), // below the bigint maximum
+  text: (v) => typeof v === 'string',
+};
+
+/**
+ * A cursor decoded and every element checked against the keyset it is for, so a cursor that
+ * was altered, or kept across a change of sort, is a 400 naming `cursor` and never reaches a
+ * SQL cast (where it would be a 500).
+ */
+export function decodeKeyset(cursor: string, fields: readonly CursorField[]): (string | number)[] {
+  const values = decodeCursor(cursor, fields.length);
+  if (!fields.every((field, i) => FIELD_CHECKS[field](values[i])))
+    throw Problem.field('cursor', 'is not valid');
+  return values as (string | number)[];
+}
+
 /** Builds a page from `limit + 1` fetched rows: the extra row only says there is more. */
 export function toPage<Row, Item>(
   rows: Row[],

@@ -27,6 +27,8 @@ export interface LiveServerEvents {
   };
   'topic:answered': { topicId: string; seq: number; responseId: string };
   'stance:count': { topicId: string; counts: { for: number; against: number; neutral: number } };
+  /** A town hall of the topic went live or ended (a snapshot; pages re-read `/rooms`). */
+  'topic:room': { topicId: string; roomId: string; status: 'live' | 'ended'; title?: string };
   // Room snapshots (not numbered; the next one supersedes them).
   presence: { roomId: string; count: number };
   'presence:detail': {

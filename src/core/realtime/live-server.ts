@@ -1,8 +1,8 @@
-import { WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { type Namespace } from 'socket.io';
 import { MetricsService } from '../metrics/metrics.service';
 import { type LiveEventName, type LiveServerEvents, type RoomEventPayload } from './live-events';
-import { LIVE_NAMESPACE } from './live-socket';
+import { LIVE_NAMESPACE, type LiveSocketData } from './live-socket';
 
 /**
  * The one door to the live namespace for services: typed broadcasts to rooms and
@@ -10,39 +10,67 @@ import { LIVE_NAMESPACE } from './live-socket';
  * shapes are checked by the compiler and every broadcast is counted.
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
-export class LiveServer {
+export class LiveServer implements OnGatewayInit {
   @WebSocketServer()
   private readonly nsp!: Namespace;
+  /**
+   * Who is in each live room on this node, kept as sockets join and leave: signed-in users by
+   * id (several tabs count once) and anonymous viewers by socket. Counting a room is then a
+   * lookup, where walking its sockets on every join made a reconnect storm quadratic.
+   */
+  private readonly members = new Map<string, Map<string, number>>();
 
   constructor(private readonly metrics: MetricsService) {}
+
+  afterInit(nsp: Namespace): void {
+    // The adapter reports this node's own sockets only, and fires before a leaving socket is
+    // removed from the namespace, so its handshake data can still be read.
+    nsp.adapter.on('join-room', (room: string, id: string) => this.track(room, id, 1));
+    nsp.adapter.on('leave-room', (room: string, id: string) => this.track(room, id, -1));
+  }
+
+  private track(room: string, socketId: string, delta: 1 | -1): void {
+    if (!room.startsWith('room:')) return;
+    const data = this.nsp.sockets.get(socketId)?.data as LiveSocketData | undefined;
+    const key = data?.user ? `user:${data.user.id}` : `socket:${socketId}`;
+    let members = this.members.get(room);
+    if (!members) {
+      if (delta < 0) return;
+      members = new Map();
+      this.members.set(room, members);
+    }
+    const n = (members.get(key) ?? 0) + delta;
+    if (n > 0) members.set(key, n);
+    else members.delete(key);
+    if (members.size === 0) this.members.delete(room);
+  }
 
   emit<K extends LiveEventName>(
     room: string | string[],
     event: K,
     payload: LiveServerEvents[K],
   ): void {
-    this.metrics.broadcasts.inc({ event });
-    this.nsp.to(room).emit(event, payload);
+    this.send(room, event, payload);
   }
 
   /** A durable room event (rooms/room-events.ts), already numbered. */
   emitRoomEvent(room: string, type: string, payload: RoomEventPayload): void {
-    this.metrics.broadcasts.inc({ event: type });
-    this.nsp.to(room).emit(type, payload);
+    this.send(room, type, payload);
   }
 
-  /** Makes every socket in `room` (on every node) also join or leave `target`. */
-  join(room: string, target: string): void {
-    this.nsp.in(room).socketsJoin(target);
-  }
-
-  leave(room: string, target: string): void {
-    this.nsp.in(room).socketsLeave(target);
+  private send(room: string | string[], event: string, payload: object): void {
+    this.metrics.broadcasts.inc({ event });
+    this.nsp.to(room).emit(event, payload);
   }
 
   /** The sockets in `room` across every node (through the adapter). */
   fetchSockets(room: string): ReturnType<Namespace['fetchSockets']> {
     return this.nsp.in(room).fetchSockets();
+  }
+
+  /** Distinct users plus anonymous viewers in a live room on this node (no cross-node call). */
+  localPresence(room: string): number {
+    return this.members.get(room)?.size ?? 0;
   }
 
   /** Closes every socket in `room` on every node (the adapter carries it). */

@@ -5,6 +5,8 @@ import { type AuthUser } from '../../identity/auth/auth-user';
 export interface LiveSocketData {
   /** Absent for an anonymous, read-only viewer. */
   user?: AuthUser;
+  /** For an embedded widget, the origin of the page that frames it (checked per topic/room). */
+  embedOrigin?: string;
 }
 
 export type LiveSocket = Socket<

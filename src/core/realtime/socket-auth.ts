@@ -1,6 +1,7 @@
 import { type ExtendedError, type Socket } from 'socket.io';
 import { Problem } from '../http/problem';
 import { type TokenService } from '../../identity/auth/token.service';
+import { isExactOrigin } from '../../spaces/embed-origin';
 import { type LiveSocketData, Rooms } from './live-socket';
 
 type HandshakeError = ExtendedError & { data: { code: string } };
@@ -16,9 +17,16 @@ const refuse = (code: string, message: string): HandshakeError =>
  */
 export function socketAuth(tokens: TokenService) {
   return (socket: Socket, next: (err?: ExtendedError) => void): void => {
-    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const auth = socket.handshake.auth as { token?: unknown; embed?: unknown } | undefined;
     const token = auth?.token;
     const data = socket.data as LiveSocketData;
+    if (auth?.embed !== undefined) {
+      if (!isExactOrigin(auth.embed)) {
+        next(refuse('invalid_embed', 'auth.embed must be the exact origin of the embedding page.'));
+        return;
+      }
+      data.embedOrigin = auth.embed as string;
+    }
     if (token === undefined || token === null || token === '') {
       next();
       return;

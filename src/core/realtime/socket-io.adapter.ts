@@ -1,7 +1,9 @@
 import { type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
-import { type Server, type ServerOptions } from 'socket.io';
+import { type MessageMappingProperties } from '@nestjs/websockets';
+import { type Observable } from 'rxjs';
+import { type Server, type ServerOptions, type Socket } from 'socket.io';
 import { type AppConfig } from '../config/env';
 import { type Logger } from '../logging/logger';
 import { type MetricsService } from '../metrics/metrics.service';
@@ -128,6 +130,45 @@ export class MadangIoAdapter extends IoAdapter {
       socket.once('disconnect', () => metrics.socketConnections.dec());
     });
     return server;
+  }
+
+  /**
+   * One plain listener per event instead of the framework's reactive pipeline per event per
+   * socket (fromEvent, mergeMap, takeUntil and their subscribers, for each of the 25 events of
+   * eight gateways): that pipeline was most of an idle socket's memory. Behaviour is the same:
+   * the handler's answer goes to the acknowledgement (or is emitted when it names an event),
+   * and a failing handler is logged without silencing that event for the client.
+   */
+  override bindMessageHandlers(
+    socket: Socket,
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    const { logger } = this.deps;
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(String(message), (...args: unknown[]) => {
+        const mapped = this.mapPayload(args.length === 1 ? args[0] : args);
+        const data: unknown = mapped.data;
+        const ack = mapped.ack;
+        let answer: Observable<unknown>;
+        try {
+          answer = transform(callback(data, ack));
+        } catch (err) {
+          logger.error({ err, event: message }, 'live handler failed');
+          return;
+        }
+        answer.subscribe({
+          next: (response) => {
+            if (response === null || response === undefined) return;
+            const named = response as { event?: string; data?: unknown };
+            if (named.event) socket.emit(named.event, named.data);
+            else if (!isAckHandledManually && typeof ack === 'function')
+              (ack as (value: unknown) => void)(response);
+          },
+          error: (err: unknown) => logger.error({ err, event: message }, 'live handler failed'),
+        });
+      });
+    }
   }
 
   /**

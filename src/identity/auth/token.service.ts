@@ -1,8 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../core/config/config.module';
 import { type AppConfig } from '../../core/config/env';
+import { EventBus } from '../../core/events/event-bus';
 import { Problem } from '../../core/http/problem';
 import { type AuthUser } from './auth-user';
 import { User } from '../users/user.entity';
@@ -12,23 +14,67 @@ interface AccessClaims {
   ver: number;
 }
 
+/** How long a user row read to check a token is reused (when no revocation says otherwise). */
+export const USER_CACHE_MS = 2_000;
+const USER_CACHE_MAX = 50_000;
+
+type CheckedUser = Pick<User, 'id' | 'role' | 'displayName' | 'tokenVersion'>;
+
 /**
  * Signs and checks access tokens. HS256 only: a token that names another algorithm (including
- * `none`) is refused. Each check also reads the user, so a role change, logout or deletion
- * takes effect on the next request rather than when the token expires.
+ * `none`) is refused. Each check also compares the token's version with the user's, so a role
+ * change, logout or deletion takes effect on the next request rather than when the token
+ * expires.
+ *
+ * The user row is reused for USER_CACHE_MS: reading it on every request and every socket
+ * handshake was one database round trip per request, and a reconnect storm of thousands of
+ * sockets queued on the pool. A revocation (`user.sessions_revoked`, published after the
+ * commit and bridged to every node) drops the entry at once on every node; the short lifetime
+ * bounds what a lost bridge message (Redis down) could leave behind.
  */
 @Injectable()
-export class TokenService {
+export class TokenService implements OnModuleInit, OnModuleDestroy {
+  private readonly users = new Map<string, { user: CheckedUser; at: number }>();
+  /** Bumped by every revocation: a read that overlapped one is not kept. */
+  private generation = 0;
+  private off?: () => void;
+  private secretKey?: KeyObject;
+
   constructor(
     private readonly jwt: JwtService,
     private readonly dataSource: DataSource,
+    private readonly bus: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    // Local and remote alike: every node holds its own cache.
+    this.off = this.bus.subscribe('user.sessions_revoked', ({ userId }) => {
+      this.generation++;
+      this.users.delete(userId);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.off?.();
+  }
+
+  /**
+   * The secret as a key object, made once. Given a string, the JWT library first tries to
+   * parse it as a PEM public key and only falls back to a secret key when that throws: a
+   * failed parse and an exception on every check, the largest single cost of a socket
+   * handshake in a reconnect storm. The framework types the option as string or Buffer but
+   * hands it to the library unchanged, which takes a key object.
+   */
+  private get key(): Buffer {
+    this.secretKey ??= createSecretKey(Buffer.from(this.config.JWT_SECRET, 'utf8'));
+    return this.secretKey as unknown as Buffer;
+  }
 
   sign(user: Pick<User, 'id' | 'tokenVersion'>): string {
     const claims: AccessClaims = { sub: user.id, ver: user.tokenVersion };
     return this.jwt.sign(claims, {
-      secret: this.config.JWT_SECRET,
+      secret: this.key,
       algorithm: 'HS256',
       expiresIn: this.config.JWT_TTL_SECONDS,
     });
@@ -38,7 +84,7 @@ export class TokenService {
     let claims: AccessClaims;
     try {
       claims = this.jwt.verify<AccessClaims>(token, {
-        secret: this.config.JWT_SECRET,
+        secret: this.key,
         algorithms: ['HS256'],
       });
     } catch (error) {
@@ -50,13 +96,31 @@ export class TokenService {
     if (typeof claims.sub !== 'string' || typeof claims.ver !== 'number') {
       throw Problem.unauthorized('The access token is not valid.');
     }
-    const user = await this.dataSource.getRepository(User).findOne({
-      where: { id: claims.sub },
-      select: { id: true, role: true, displayName: true, tokenVersion: true },
-    });
+    const user = await this.user(claims.sub);
     if (!user || user.tokenVersion !== claims.ver) {
       throw Problem.unauthorized('The access token is no longer valid; sign in again.');
     }
     return { id: user.id, role: user.role, displayName: user.displayName };
+  }
+
+  private async user(id: string): Promise<CheckedUser | null> {
+    const cached = this.users.get(id);
+    if (cached && performance.now() - cached.at < USER_CACHE_MS) return cached.user;
+    const generation = this.generation;
+    const user = await this.dataSource.getRepository(User).findOne({
+      where: { id },
+      select: { id: true, role: true, displayName: true, tokenVersion: true },
+    });
+    if (!user) {
+      this.users.delete(id);
+      return null;
+    }
+    if (generation === this.generation) {
+      // Oldest first out: a Map iterates in insertion order.
+      if (this.users.size >= USER_CACHE_MAX) this.users.delete(this.users.keys().next().value!);
+      this.users.delete(id);
+      this.users.set(id, { user, at: performance.now() });
+    }
+    return user;
   }
 }

@@ -44,13 +44,14 @@ export class UsersService {
       const { tx } = work;
       const users = tx.getRepository(User);
       // Lock the admins so two concurrent demotions cannot both pass the last-admin check.
-      await tx.query(`SELECT id FROM users WHERE role = 'admin' FOR UPDATE`);
+      const admins: unknown[] = await tx.query(
+        `SELECT id FROM users WHERE role = 'admin' FOR UPDATE`,
+      );
       const user = await users.findOneBy({ id: userId });
       if (!user) throw Problem.notFound('User');
       if (user.role === role) return toUserView(user);
       if (user.role === 'admin') {
-        const admins = await users.countBy({ role: 'admin' });
-        if (admins <= 1) {
+        if (admins.length <= 1) {
           throw Problem.conflict('conflict', 'The last administrator cannot be demoted.');
         }
       }

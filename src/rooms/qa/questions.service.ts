@@ -59,11 +59,6 @@ const AUDIT_ACTION: Record<QuestionAction, string> = {
   highlight: 'question.highlight',
 };
 
-function requireUser(auth: AuthUser | undefined): AuthUser {
-  if (!auth) throw Problem.unauthorized();
-  return auth;
-}
-
 /**
  * The room's Q&A. Citizens ask and upvote; facilitators approve, highlight, mark answered and
  * dismiss. Every change is a numbered room event in the transaction that makes it, so clients
@@ -80,7 +75,7 @@ export class QuestionsService {
   ) {}
 
   async ask(auth: AuthUser | undefined, dto: AskQuestionDto): Promise<{ question: QuestionView }> {
-    const user = requireUser(auth);
+    const user = this.access.requireUser(auth);
     return this.uow.run(async (work) => {
       const room = await this.access.load(dto.roomId, work.tx, true);
       this.access.assertLive(room);
@@ -115,7 +110,7 @@ export class QuestionsService {
     auth: AuthUser | undefined,
     dto: QuestionRefDto,
   ): Promise<{ question: QuestionView }> {
-    const user = requireUser(auth);
+    const user = this.access.requireUser(auth);
     const { question, counted } = await this.uow.run(async (work) => {
       const room = await this.access.load(dto.roomId, work.tx);
       this.access.assertLive(room);

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { queryRows } from '../../core/database/sql';
 import { UnitOfWork, type Work } from '../../core/events/unit-of-work';
-import { Problem } from '../../core/http/problem';
 import { type AuthUser } from '../../identity/auth/auth-user';
 import { AuditService } from '../../moderation/audit.service';
 import { RoomAccess } from '../room-access.service';
@@ -9,11 +8,6 @@ import { appendRoomEvent } from '../room-events';
 import { DEFAULT_ROOM_SETTINGS, type Room } from '../room.entity';
 import { QueueReader } from './queue.read';
 import { toQueueUpdate, type QueueUpdate } from './queue.view';
-
-function requireUser(auth: AuthUser | undefined): AuthUser {
-  if (!auth) throw Problem.unauthorized();
-  return auth;
-}
 
 /**
  * The speaking queue (발언 신청). Every change locks the room row first, so changes to one
@@ -32,7 +26,7 @@ export class QueueService {
 
   /** Raises the caller's hand; raising it again changes nothing (and keeps their place). */
   async raise(auth: AuthUser | undefined, roomId: string): Promise<{ queue: QueueUpdate }> {
-    const user = requireUser(auth);
+    const user = this.access.requireUser(auth);
     return this.uow.run(async (work) => {
       const room = await this.access.load(roomId, work.tx, true);
       this.access.assertLive(room);
@@ -54,7 +48,7 @@ export class QueueService {
    * still withdraw (it only takes them out of the queue); a banned one may not act at all.
    */
   async lower(auth: AuthUser | undefined, roomId: string): Promise<{ queue: QueueUpdate }> {
-    const user = requireUser(auth);
+    const user = this.access.requireUser(auth);
     return this.uow.run(async (work) => {
       const room = await this.access.load(roomId, work.tx, true);
       this.access.assertLive(room);

@@ -42,9 +42,7 @@ export class RoomReactionsService {
   /** `react`: counted in memory and broadcast in aggregate (see ReactionAggregator). */
   async react(auth: AuthUser | undefined, dto: ReactDto): Promise<Record<string, never>> {
     if (!auth) throw Problem.unauthorized('Sign in to react.');
-    const room = await this.access.load(dto.roomId);
-    this.access.assertLive(room);
-    await this.access.assertNotBanned(auth.id, room);
+    const room = await this.access.assertMayReact(dto.roomId, auth.id);
     this.aggregator.add(room.id, dto.emoji);
     return {};
   }

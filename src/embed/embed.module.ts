@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { WebClient } from '../core/http/web-client';
+import { EmbedController } from './embed.controller';
+import { EmbedService } from './embed.service';
+
+@Module({
+  controllers: [EmbedController],
+  providers: [EmbedService, { provide: WebClient, useValue: new WebClient() }],
+  exports: [EmbedService, WebClient],
+})
+export class EmbedModule {}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { queryRows } from '../core/database/sql';
+import { Problem } from '../core/http/problem';
+
+type EmbedTarget = { topicId: string } | { roomId: string };
+
+/**
+ * What an embed may show and who may frame it. Unknown ids and rejected topics (and rooms of
+ * rejected topics) are not embeddable, whatever the API says, so a committee page never shows
+ * what the city turned down (RELIABILITY E5).
+ */
+@Injectable()
+export class EmbedService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The origins that may frame the widget of a topic; 404 when it is not embeddable. */
+  async topicOrigins(topicId: string): Promise<string[]> {
+    const origins = await this.originsOf({ topicId });
+    if (!origins) throw Problem.notFound('Topic');
+    return origins;
+  }
+
+  /** The origins that may frame the widget of a room; 404 when it is not embeddable. */
+  async roomOrigins(roomId: string): Promise<string[]> {
+    const origins = await this.originsOf({ roomId });
+    if (!origins) throw Problem.notFound('Room');
+    return origins;
+  }
+
+  /**
+   * A widget's socket says which page embeds it (`auth.embed`). It may watch a topic or join
+   * a room only when that origin is on the space's list (exact match) and the topic may be
+   * embedded at all; otherwise `forbidden`, checked here on the server (RELIABILITY E2).
+   */
+  async assertSocketMayShow(origin: string, target: EmbedTarget): Promise<void> {
+    const origins = await this.originsOf(target);
+    if (!origins?.includes(origin))
+      throw Problem.forbidden('This page may not embed this discussion.');
+  }
+
+  /** The space's embed origins for an embeddable topic or room; undefined when it is not. */
+  private async originsOf(target: EmbedTarget): Promise<string[] | undefined> {
+    const byTopic = 'topicId' in target;
+    const rows = await queryRows<{ embed_origins: string[] }>(
+      this.dataSource.manager,
+      `SELECT s.embed_origins FROM topics t JOIN spaces s ON s.id = t.space_id
+        ${byTopic ? '' : 'JOIN rooms r ON r.topic_id = t.id'}
+        WHERE ${byTopic ? 't.id' : 'r.id'} = $1 AND t.status <> 'rejected'`,
+      [byTopic ? target.topicId : target.roomId],
+    );
+    return rows[0]?.embed_origins;
+  }
+}

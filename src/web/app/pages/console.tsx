@@ -1,0 +1,206 @@
+import { useState } from 'preact/hooks';
+import { useT } from '../../shared/i18n';
+import { ErrorNote, LineForm } from '../../shared/ui';
+import { api } from '../context';
+import { type ModItem, type RoomState } from '../../shared/room-state';
+import { RoomPage } from './room';
+
+export function ConsolePage({ id }: { id: string }) {
+  return <RoomPage id={id} console />;
+}
+
+type Ask = (event: string, payload?: Record<string, unknown>) => Promise<unknown>;
+
+/**
+ * The facilitator's controls. The moderation queue is the room's facilitators-only feed, so
+ * every facilitator's console shows the same reports and the same record of who acted.
+ */
+export function ModerationPanels({
+  id,
+  state,
+  ask,
+  reason,
+  onReason,
+}: {
+  id: string;
+  state: RoomState;
+  ask: Ask;
+  reason: string;
+  onReason: (reason: string) => void;
+}) {
+  const t = useT();
+  const [error, setError] = useState<unknown>(null);
+  const { room } = state;
+  const run = (p: Promise<unknown>) => void p.catch(setError);
+  // A report or flag leaves the queue once any facilitator acted on its comment (every
+  // console sees the same mod:action) or the comment is hidden.
+  const handled = new Set(
+    state.modFeed
+      .filter((m) => m.kind === 'action')
+      .map((m) => (m.payload.target as { id?: string } | undefined)?.id),
+  );
+  for (const message of state.messages) if (message.status === 'hidden') handled.add(message.id);
+  const openReports = state.modFeed.filter(
+    (m) => m.kind !== 'action' && !handled.has(m.payload.commentId as string),
+  );
+  const actions = state.modFeed
+    .filter((m) => m.kind === 'action')
+    .slice(-20)
+    .reverse();
+  return (
+    <section class="mod-panels" aria-label={t('console')}>
+      <ErrorNote error={error} />
+      <div class="toolbar">
+        {room.status === 'scheduled' && (
+          <button type="button" class="primary" onClick={() => run(api.post(`/rooms/${id}/start`))}>
+            {t('start')}
+          </button>
+        )}
+        {room.status === 'live' && (
+          <button type="button" class="danger" onClick={() => run(api.post(`/rooms/${id}/end`))}>
+            {t('end')}
+          </button>
+        )}
+        {room.status === 'ended' && (
+          <a href={`/api/v1/rooms/${id}/minutes?format=md`} target="_blank" rel="noopener">
+            {t('minutes')}
+          </a>
+        )}
+        <button
+          type="button"
+          aria-pressed={room.locked}
+          onClick={() => run(ask('mod:lock', { locked: !room.locked }))}
+        >
+          {room.locked ? t('unlock') : t('lock')}
+        </button>
+        <label>
+          {t('slowMode')}{' '}
+          <input
+            type="number"
+            min={0}
+            max={3600}
+            value={room.settings.slowModeSeconds}
+            onChange={(e) => run(ask('mod:slowmode', { seconds: Number(e.currentTarget.value) }))}
+          />
+        </label>
+        <label>
+          {t('reason')}{' '}
+          <input
+            id="mod-reason"
+            value={reason}
+            maxLength={500}
+            onInput={(e) => onReason(e.currentTarget.value)}
+          />
+        </label>
+      </div>
+      <LineForm
+        id="announce-body"
+        class="inline"
+        label={t('announce')}
+        button={t('announce')}
+        maxLength={500}
+        onSend={(body) => ask('mod:announce', { body })}
+      />
+      <div class="room-grid">
+        <section aria-labelledby="modq-h" class="mod-queue">
+          <h2 id="modq-h">
+            {t('modQueue')} ({openReports.length})
+          </h2>
+          {openReports.length === 0 && <p class="muted">{t('noReports')}</p>}
+          <ol>
+            {openReports.map((item) => (
+              <ReportItem key={item.seq} item={item} run={run} />
+            ))}
+          </ol>
+          <h3>{t('actions')}</h3>
+          <ol class="mod-actions" data-testid="mod-actions">
+            {actions.map((a) => {
+              const p = a.payload as {
+                action: string;
+                actor: { displayName: string };
+                target: { type: string; id: string; displayName?: string };
+              };
+              return (
+                <li key={a.seq} data-action={p.action} data-target={p.target.id}>
+                  {p.actor.displayName} → {p.action} ({p.target.displayName ?? p.target.type})
+                </li>
+              );
+            })}
+          </ol>
+        </section>
+        <section aria-labelledby="queue-h">
+          <h2 id="queue-h">{t('waiting')}</h2>
+          <button type="button" class="primary" onClick={() => run(ask('queue:next'))}>
+            {t('next')}
+          </button>
+          <ol>
+            {state.queue.waiting.map((w) => (
+              <li key={w.userId}>
+                {w.displayName}{' '}
+                <button
+                  type="button"
+                  onClick={() => run(ask('queue:remove', { userId: w.userId }))}
+                >
+                  {t('remove')}
+                </button>
+              </li>
+            ))}
+          </ol>
+          {state.presenceDetail && (
+            <>
+              <h3>
+                {t('presence')} ({state.presence})
+              </h3>
+              <ul class="people">
+                {state.presenceDetail.users.map((u) => (
+                  <li key={u.id}>{u.displayName}</li>
+                ))}
+                {state.presenceDetail.anonymous > 0 && (
+                  <li>
+                    {t('viewers')} {state.presenceDetail.anonymous}
+                  </li>
+                )}
+              </ul>
+            </>
+          )}
+        </section>
+      </div>
+    </section>
+  );
+}
+
+function ReportItem({ item, run }: { item: ModItem; run: (p: Promise<unknown>) => void }) {
+  const t = useT();
+  const p = item.payload as {
+    reportId?: string;
+    commentId: string;
+    reason: string;
+    comment?: { body: string | null; author: { displayName: string } };
+  };
+  return (
+    <li class={`report kind-${item.kind}`} data-comment-id={p.commentId}>
+      <span class="badge">{item.kind === 'flag' ? t('flag') : t('reports')}</span> {p.reason}
+      {p.comment && (
+        <blockquote>
+          {p.comment.author.displayName}: {p.comment.body}
+        </blockquote>
+      )}
+      {p.reportId && (
+        <span>
+          <button
+            type="button"
+            onClick={() => run(api.post(`/reports/${p.reportId}/resolve`, { action: 'hide' }))}
+          >
+            {t('hide')}
+          </button>
+          <button
+            type="button"
+            onClick={() => run(api.post(`/reports/${p.reportId}/resolve`, { action: 'dismiss' }))}
+          >
+            {t('dismissReport')}
+          </button>
+        </span>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,388 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from '../../shared/api';
+import { useT } from '../../shared/i18n';
+import { useStore } from '../../shared/store';
+import { CommentBody } from '../../shared/thread';
+import { type Comment, type Question, REACTIONS } from '../../shared/types';
+import { ErrorNote, LineForm, Time } from '../../shared/ui';
+import { Link } from '../app';
+import { announce, announcements, live, session } from '../context';
+import { roomEvent, type RoomState, useRoomStream } from '../../shared/room-state';
+import { ModerationPanels } from './console';
+
+/** The live room: chat, reactions, Q&A, the speaking queue and presence, kept live. */
+export function RoomPage({ id, console: asConsole = false }: { id: string; console?: boolean }) {
+  const t = useT();
+  const me = useStore(session);
+  const conn = useStore(live);
+  const { state, setState, error } = useRoomStream(conn, id, (event, payload) => {
+    if (event === 'comment:new') {
+      const c = payload.comment as Comment;
+      announce(`${t('newMessage')} — ${c.author.displayName}: ${c.body ?? ''}`);
+    } else if (event === 'room:announce') announce(`${t('announcement')}: ${String(payload.body)}`);
+    // A hidden message must not linger in the screen-reader log either.
+    else if (event === 'comment:hidden') announcements.set('');
+  });
+  const [actionError, setActionError] = useState<unknown>(null);
+  // The console's reason field, given with every hide, mute and ban.
+  const [reason, setReason] = useState(DEFAULT_REASON);
+
+  if (error && !state) return <ErrorNote error={error} />;
+  if (!state) return <p>{t('loading')}</p>;
+  const { room } = state;
+  const ask = (event: string, payload: Record<string, unknown> = {}) =>
+    conn.request(event, { roomId: id, ...payload }).catch((e: unknown) => {
+      setActionError(e);
+      throw e;
+    });
+  const myId = me?.user.id;
+  const inQueue = !!state.queue.waiting.some((w) => w.userId === myId);
+  return (
+    <div class={`room${asConsole ? ' console' : ''}`} data-room-id={id} data-status={room.status}>
+      <header class="room-head">
+        <h1>
+          {asConsole ? `${t('console')} — ` : ''}
+          {room.title}
+        </h1>
+        <p class="meta">
+          {room.status === 'live' ? (
+            <span class="badge live-badge">{t('liveNow')}</span>
+          ) : room.status === 'ended' ? (
+            t('roomEnded')
+          ) : (
+            t('roomScheduled')
+          )}{' '}
+          · <span data-testid="presence">{state.presence}</span> {t('presence')} ·{' '}
+          <Link href={`/topics/${room.topicId}`}>{t('discussion')}</Link>
+          {state.moderator && !asConsole && (
+            <>
+              {' '}
+              · <Link href={`/rooms/${id}/console`}>{t('console')}</Link>
+            </>
+          )}
+          {asConsole && (
+            <>
+              {' '}
+              · <Link href={`/rooms/${id}`}>{t('room')}</Link>
+            </>
+          )}
+        </p>
+      </header>
+      <ErrorNote error={actionError ?? error} />
+      {state.banned && (
+        <p class="error" role="alert">
+          {t('banned')}
+        </p>
+      )}
+      {state.mutedUntil && new Date(state.mutedUntil) > new Date() && (
+        <p class="notice" role="status">
+          {t('mutedUntil')} (<Time iso={state.mutedUntil} />)
+        </p>
+      )}
+      {state.announcements.map((a) => (
+        <p class="banner announce" role="status" key={a.at}>
+          {t('announcement')}: {a.body}
+        </p>
+      ))}
+      {state.pinned && (
+        <p class="banner pinned">
+          📌 {state.pinned.author.displayName}: {state.pinned.body}
+        </p>
+      )}
+      {asConsole && state.moderator && (
+        <ModerationPanels id={id} state={state} ask={ask} reason={reason} onReason={setReason} />
+      )}
+      <div class="room-grid">
+        <section class="chat" aria-labelledby="chat-h">
+          <h2 id="chat-h">{t('chat')}</h2>
+          <ol class="messages" aria-label={t('chat')}>
+            {state.messages
+              // Hidden messages leave the room for participants; facilitators see them marked.
+              .filter((m) => asConsole || m.status !== 'hidden')
+              .map((m) => (
+                <Message
+                  key={m.id}
+                  message={m}
+                  console={asConsole}
+                  ask={ask}
+                  facilitator={state.moderator}
+                  reason={reason || t('hidden')}
+                />
+              ))}
+          </ol>
+          {me && room.status === 'live' && (
+            <LineForm
+              id="chat-body"
+              label={t('message')}
+              button={t('send')}
+              maxLength={2000}
+              onSend={(body) =>
+                conn
+                  .request<{ comment: Comment }>('chat:send', { roomId: id, body })
+                  .then(({ comment }) =>
+                    setState((s) => s && roomEvent(s, 'comment:new', { comment })),
+                  )
+              }
+            />
+          )}
+          {!me && (
+            <p>
+              <Link href={`/signin?next=/rooms/${id}`}>{t('signInToTake')}</Link>
+            </p>
+          )}
+        </section>
+        <aside class="side">
+          <section aria-labelledby="reactions-h">
+            <h2 id="reactions-h">{t('reactions')}</h2>
+            <div class="reactions">
+              {REACTIONS.map((emoji) => (
+                <button
+                  key={emoji}
+                  type="button"
+                  class="reaction"
+                  disabled={!me || room.status !== 'live'}
+                  aria-label={`${emoji} ${state.reactions[emoji] ?? 0}`}
+                  onClick={() => void ask('react', { emoji }).catch(() => undefined)}
+                >
+                  {emoji}{' '}
+                  <span class="count" data-emoji={emoji}>
+                    {state.reactions[emoji] ?? 0}
+                  </span>
+                </button>
+              ))}
+            </div>
+          </section>
+          <Speaker state={state} />
+          {me && room.status === 'live' && (
+            <button
+              type="button"
+              class="hand"
+              aria-pressed={inQueue}
+              onClick={() => void ask(inQueue ? 'hand:lower' : 'hand:raise').catch(() => undefined)}
+            >
+              ✋ {inQueue ? t('lowerHand') : t('raiseHand')}
+            </button>
+          )}
+          <Questions state={state} ask={ask} console={asConsole} />
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+const DEFAULT_REASON = '운영 원칙 위반';
+
+type Ask = (event: string, payload?: Record<string, unknown>) => Promise<unknown>;
+
+function Message({
+  message,
+  console: asConsole,
+  facilitator,
+  ask,
+  reason,
+}: {
+  message: Comment;
+  console: boolean;
+  facilitator: boolean;
+  ask: Ask;
+  reason: string;
+}) {
+  const t = useT();
+  const me = useStore(session);
+  const hidden = message.status === 'hidden';
+  return (
+    <li
+      class={`message${hidden ? ' is-hidden' : ''}`}
+      data-comment-id={message.id}
+      data-status={message.status}
+    >
+      <strong class="author">{message.author.displayName}</strong>{' '}
+      {hidden && asConsole && <span class="badge hidden-mark">{t('hidden')}</span>}
+      <CommentBody comment={message} facilitator={facilitator} />
+      <span class="message-actions">
+        <button
+          type="button"
+          class="agree-comment"
+          disabled={!me}
+          onClick={() =>
+            void ask('agree:set', { commentId: message.id, agreed: true }).catch(() => undefined)
+          }
+        >
+          {t('agree')} <span class="count">{message.agreeCount}</span>
+        </button>
+        {asConsole && facilitator && (
+          <>
+            <button
+              type="button"
+              class="mod-toggle"
+              onClick={() =>
+                void ask(hidden ? 'mod:restore' : 'mod:hide', {
+                  commentId: message.id,
+                  reason,
+                }).catch(() => undefined)
+              }
+            >
+              {hidden ? t('restore') : t('hide')}
+            </button>
+            <button
+              type="button"
+              onClick={() => void ask('mod:pin', { commentId: message.id }).catch(() => undefined)}
+            >
+              {t('pin')}
+            </button>
+            {message.author.id !== me?.user.id && (
+              <>
+                <button
+                  type="button"
+                  onClick={() =>
+                    void ask('mod:mute', {
+                      userId: message.author.id,
+                      minutes: 10,
+                      reason,
+                    }).catch(() => undefined)
+                  }
+                >
+                  {t('mute')}
+                </button>
+                <button
+                  type="button"
+                  class="danger"
+                  onClick={() =>
+                    void ask('mod:ban', { userId: message.author.id, reason }).catch(
+                      () => undefined,
+                    )
+                  }
+                >
+                  {t('ban')}
+                </button>
+              </>
+            )}
+          </>
+        )}
+      </span>
+    </li>
+  );
+}
+
+function Speaker({ state }: { state: RoomState }) {
+  const t = useT();
+  const [, tick] = useState(0);
+  const speaker = state.queue.speaker;
+  useEffect(() => {
+    if (!speaker) return;
+    const timer = window.setInterval(() => tick((n) => n + 1), 1000);
+    return () => window.clearInterval(timer);
+  }, [speaker?.until]);
+  const left = speaker
+    ? Math.max(0, Math.ceil((new Date(speaker.until).getTime() - Date.now()) / 1000))
+    : 0;
+  return (
+    <section aria-labelledby="speaker-h" class="speaker">
+      <h2 id="speaker-h">{t('speaker')}</h2>
+      {speaker ? (
+        <p data-testid="speaker">
+          🎤 <strong>{speaker.displayName}</strong>{' '}
+          <span class="countdown" role="timer" aria-live="off">
+            {left}
+            {t('secondsLeft')}
+          </span>
+        </p>
+      ) : (
+        <p class="muted">{t('noSpeaker')}</p>
+      )}
+      <h3>
+        {t('waiting')} ({state.queue.waiting.length})
+      </h3>
+      <ol class="queue" data-testid="queue">
+        {state.queue.waiting.map((w) => (
+          <li key={w.userId} data-user-id={w.userId}>
+            {w.displayName}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function Questions({
+  state,
+  ask,
+  console: asConsole,
+}: {
+  state: RoomState;
+  ask: Ask;
+  console: boolean;
+}) {
+  const t = useT();
+  const me = useStore(session);
+  const [error, setError] = useState<unknown>(null);
+  const shown = state.questions
+    .filter((q) => q.status !== 'dismissed' && (asConsole || q.status !== 'pending'))
+    .sort((a, b) => Number(b.highlighted) - Number(a.highlighted) || b.upvotes - a.upvotes);
+  const act = (event: string, q: Question) => void ask(event, { questionId: q.id }).catch(setError);
+  if (!state.room.settings.questions) return null;
+  return (
+    <section aria-labelledby="qa-h" class="qa">
+      <h2 id="qa-h">{t('questions')}</h2>
+      <ErrorNote error={error instanceof ApiError ? error : null} />
+      <ol class="questions">
+        {shown.map((q) => (
+          <li
+            key={q.id}
+            class={`question${q.highlighted ? ' highlighted' : ''}`}
+            data-question-id={q.id}
+            data-status={q.status}
+          >
+            <p>
+              <strong>{q.author.displayName}</strong>: {q.body}
+            </p>
+            <span class="badge">
+              {q.status === 'pending' ? t('pending') : q.status === 'answered' ? t('answered') : ''}
+            </span>
+            <button
+              type="button"
+              disabled={!me || q.author.id === me.user.id}
+              onClick={() => act('question:upvote', q)}
+              aria-label={`${t('upvote')} ${q.upvotes}`}
+            >
+              ▲ <span class="count">{q.upvotes}</span>
+            </button>
+            {asConsole && state.moderator && (
+              <span class="mod-buttons">
+                {q.status === 'pending' && (
+                  <button type="button" onClick={() => act('question:approve', q)}>
+                    {t('approve')}
+                  </button>
+                )}
+                {q.status === 'visible' && (
+                  <>
+                    <button type="button" onClick={() => act('question:highlight', q)}>
+                      {t('highlight')}
+                    </button>
+                    <button type="button" onClick={() => act('question:answered', q)}>
+                      {t('answered')}
+                    </button>
+                  </>
+                )}
+                {(q.status === 'pending' || q.status === 'visible') && (
+                  <button type="button" onClick={() => act('question:dismiss', q)}>
+                    {t('dismiss')}
+                  </button>
+                )}
+              </span>
+            )}
+          </li>
+        ))}
+      </ol>
+      {me && state.room.status === 'live' && (
+        <LineForm
+          id="question-body"
+          label={t('ask')}
+          button={t('ask')}
+          maxLength={500}
+          onSend={(body) => ask('question:ask', { body })}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+import { Store } from '../shared/store';
+
+/** The current path; the server answers every page path with index.html. */
+export const location = new Store<string>(window.location.pathname + window.location.search);
+
+export function navigate(to: string): void {
+  if (to === location.get()) return;
+  window.history.pushState(null, '', to);
+  location.set(to);
+  window.scrollTo(0, 0);
+}
+
+window.addEventListener('popstate', () =>
+  location.set(window.location.pathname + window.location.search),
+);
+
+export type Route =
+  | { page: 'home' }
+  | { page: 'space'; slug: string }
+  | { page: 'topic'; id: string }
+  | { page: 'room'; id: string }
+  | { page: 'console'; id: string }
+  | { page: 'signin' }
+  | { page: 'register' }
+  | { page: 'missing' };
+
+const UUID = '[0-9a-fA-F-]{36}';
+
+export function route(path: string): Route {
+  const p = path.split('?')[0] ?? '/';
+  let m: RegExpMatchArray | null;
+  if (p === '/' || p === '') return { page: 'home' };
+  if ((m = p.match(/^\/spaces\/([^/]+)$/)))
+    return { page: 'space', slug: decodeURIComponent(m[1]!) };
+  if ((m = p.match(new RegExp(`^/topics/(${UUID})$`)))) return { page: 'topic', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/rooms/(${UUID})$`)))) return { page: 'room', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/rooms/(${UUID})/console$`))))
+    return { page: 'console', id: m[1]! };
+  if (p === '/signin') return { page: 'signin' };
+  if (p === '/register') return { page: 'register' };
+  return { page: 'missing' };
+}
+
+/** The `next` query parameter, only when it is a path on this site. */
+export function nextPath(): string {
+  const next = new URLSearchParams(window.location.search).get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}

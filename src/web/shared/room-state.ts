@@ -1,0 +1,164 @@
+import { type Dispatch, type StateUpdater, useEffect, useRef, useState } from 'preact/hooks';
+import { Feed, type LiveConnection } from './live';
+import { addComment, threadEvent } from './thread';
+import { type Comment, type Question, type Queue, type Room, type RoomJoin } from './types';
+
+export interface ModItem {
+  seq: number;
+  kind: 'report' | 'flag' | 'action';
+  payload: Record<string, unknown>;
+}
+
+export interface RoomState {
+  room: Room;
+  presence: number;
+  messages: Comment[];
+  questions: Question[];
+  queue: Queue;
+  reactions: Record<string, number>;
+  announcements: { body: string; at: number }[];
+  pinned: Comment | null;
+  moderator: boolean;
+  /** The facilitators' shared feed: reports and flags to act on, and who did what. */
+  modFeed: ModItem[];
+  presenceDetail: { users: { id: string; displayName: string }[]; anonymous: number } | null;
+  mutedUntil: string | null;
+  banned: boolean;
+}
+
+export function fromJoin(join: RoomJoin, previous?: RoomState): RoomState {
+  return {
+    room: join.room,
+    presence: join.presence.count,
+    messages: join.recent,
+    questions: join.questions,
+    queue: join.queue,
+    reactions: previous?.reactions ?? {},
+    announcements: previous?.announcements ?? [],
+    pinned: join.recent.find((c) => c.id === join.room.pinnedCommentId) ?? previous?.pinned ?? null,
+    moderator: join.moderator,
+    modFeed: previous?.modFeed ?? [],
+    presenceDetail: previous?.presenceDetail ?? null,
+    mutedUntil: previous?.mutedUntil ?? null,
+    banned: false,
+  };
+}
+
+const upsertQuestion = (list: Question[], q: Question): Question[] =>
+  list.some((x) => x.id === q.id) ? list.map((x) => (x.id === q.id ? q : x)) : [...list, q];
+
+/** One live or replayed room event applied to the page's state. */
+export function roomEvent(s: RoomState, event: string, p: Record<string, unknown>): RoomState {
+  switch (event) {
+    case 'comment:new':
+      return { ...s, messages: addComment(s.messages, p.comment as Comment) };
+    case 'comment:hidden':
+    case 'comment:restored':
+    case 'room:agree':
+      return { ...s, messages: threadEvent(s.messages, event, p) };
+    case 'comment:pinned':
+      return { ...s, pinned: p.comment as Comment };
+    case 'presence':
+      return { ...s, presence: p.count as number };
+    case 'presence:detail':
+      return {
+        ...s,
+        presence: p.count as number,
+        presenceDetail: {
+          users: p.users as { id: string; displayName: string }[],
+          anonymous: p.anonymous as number,
+        },
+      };
+    case 'reactions': {
+      const reactions = { ...s.reactions };
+      for (const [emoji, n] of Object.entries(p.counts as Record<string, number>))
+        reactions[emoji] = (reactions[emoji] ?? 0) + n;
+      return { ...s, reactions };
+    }
+    case 'question:new':
+    case 'question:update':
+      return { ...s, questions: upsertQuestion(s.questions, p.question as Question) };
+    case 'question:votes':
+      return {
+        ...s,
+        questions: s.questions.map((q) =>
+          q.id === p.questionId ? { ...q, upvotes: p.upvotes as number } : q,
+        ),
+      };
+    case 'queue:update':
+      return {
+        ...s,
+        queue: { speaker: p.speaker as Queue['speaker'], waiting: p.waiting as Queue['waiting'] },
+      };
+    case 'room:announce':
+      return {
+        ...s,
+        announcements: [...s.announcements, { body: p.body as string, at: Date.now() }].slice(-5),
+      };
+    case 'room:state':
+      return {
+        ...s,
+        room: {
+          ...s.room,
+          status: (p.status as Room['status'] | undefined) ?? s.room.status,
+          settings: (p.settings as Room['settings'] | undefined) ?? s.room.settings,
+          locked: (p.locked as boolean | undefined) ?? s.room.locked,
+        },
+      };
+    case 'room:ended':
+      return { ...s, room: { ...s.room, status: 'ended' } };
+    case 'you:muted':
+      return { ...s, mutedUntil: p.until as string };
+    case 'you:banned':
+      return { ...s, banned: true };
+    case 'mod:report':
+    case 'mod:flag':
+    case 'mod:action':
+      return {
+        ...s,
+        modFeed: [
+          ...s.modFeed,
+          {
+            seq: (p.seq as number | undefined) ?? 0,
+            kind: event.slice(4) as ModItem['kind'],
+            payload: p,
+          },
+        ],
+      };
+    default:
+      return s;
+  }
+}
+
+/**
+ * One room kept live, for the room page, the console and the embed widget: `room:join`, then
+ * every live or replayed event through `roomEvent`. After a reconnect the join replays what
+ * was missed from the last applied seq; a reset join (too much missed) starts over from it.
+ */
+export function useRoomStream(
+  conn: LiveConnection,
+  id: string,
+  onEvent?: (event: string, payload: Record<string, unknown>) => void,
+): { state: RoomState | null; setState: Dispatch<StateUpdater<RoomState | null>>; error: unknown } {
+  const [state, setState] = useState<RoomState | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const onEventRef = useRef(onEvent);
+  onEventRef.current = onEvent;
+  useEffect(() => {
+    setState(null);
+    const feed = new Feed<RoomJoin>(conn, {
+      join: 'room:join',
+      key: 'roomId',
+      id,
+      onJoin: (join) =>
+        setState((prev) => (join.reset || !prev ? fromJoin(join, prev ?? undefined) : prev)),
+      onEvent: (event, payload) => {
+        setState((prev) => (prev ? roomEvent(prev, event, payload) : prev));
+        onEventRef.current?.(event, payload);
+      },
+      onError: setError,
+    });
+    return () => feed.close();
+  }, [conn, id]);
+  return { state, setState, error };
+}

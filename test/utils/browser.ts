@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Debian's Chromium; CI installs it (see .ci/run). */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
+
+export interface TestBrowser {
+  browser: Browser;
+  /** A fresh, isolated browser profile (like a separate person's browser). */
+  context(options?: { viewport?: { width: number; height: number } }): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+/**
+ * Headless Chromium with the flags this machine needs (no background networking: the
+ * network is closed). Playwright gives every launch a fresh, empty user-data-dir of its own.
+ */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    browser,
+    context: (options) =>
+      browser.newContext({ viewport: options?.viewport ?? { width: 1100, height: 900 } }),
+    close: () => browser.close(),
+  };
+}
+
+/** Keeps a screenshot as a test artifact (test-artifacts/ is not committed). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Fails the test on any uncaught page error or console error (an XSS alert would be a dialog). */
+export function watchPage(page: Page): { errors: string[]; dialogs: string[] } {
+  const seen = { errors: [] as string[], dialogs: [] as string[] };
+  page.on('pageerror', (error) => seen.errors.push(error.message));
+  page.on('dialog', (dialog) => {
+    seen.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return seen;
+}
+
+/** A committee's own web page on another local origin, embedding the widget. */
+export async function hostPage(
+  html: (origin: string) => string,
+): Promise<{ origin: string; close(): Promise<void> }> {
+  let origin = '';
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(html(origin));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Signs a browser context in by going through the sign-in page, as a person would. */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${baseUrl}/signin`);
+  await page.getByLabel(/이메일|Email/).fill(email);
+  await page.getByLabel(/비밀번호|Password/).fill(password);
+  await page
+    .getByRole('button', { name: /^(로그인|Sign in)$/ })
+    .last()
+    .click();
+  await page.getByTestId('whoami').waitFor();
+}
+
+/** Polls `read` until `accept` holds (or fails with the last value after `timeoutMs`). */
+export async function eventually<T>(
+  read: () => Promise<T> | T,
+  accept: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!accept(value)) {
+    if (Date.now() > deadline)
+      throw new Error(`condition not met; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}
