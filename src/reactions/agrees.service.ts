@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { refusedWith } from '../core/database/errors';
 import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
+import { EventBus } from '../core/events/event-bus';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
-import { BanCheck } from '../moderation/bans.guard';
+import { BanCheck, bannedFromSpace } from '../moderation/bans.guard';
+import { type Thresholds } from '../spaces/space.entity';
 import { LadderService } from '../topics/ladder.service';
-import { assertOpen } from '../topics/topic-lifecycle';
-import { type TopicStatus } from '../topics/topic.entity';
+import { assertOpen, crossings, OPEN_STATUSES } from '../topics/topic-lifecycle';
+import { type Rung, type TopicStatus } from '../topics/topic.entity';
 
 export interface AgreeResult {
   agreed: boolean;
@@ -39,6 +42,85 @@ async function toggleAgree(
   return changed.length > 0;
 }
 
+/** What the one-statement topic agree below answers: the topic as its lock left it. */
+interface TopicAgreeRow {
+  space_id: string;
+  status: TopicStatus;
+  rung: Rung;
+  agree_count: number;
+  participant_count: number;
+  thresholds: Thresholds;
+  changed: boolean;
+  /** Whether the user's agree row was there in the statement's snapshot. */
+  had: boolean;
+  banned: boolean;
+  banned_until: Date | null;
+}
+
+/**
+ * A topic agree is one statement in its own transaction: add the agree row (the primary key
+ * decides whether it is new) and, only if it is new, move the counter — the agree of a
+ * deliberating topic also counts its author as a participant. The topic row is locked only by
+ * that counter update, the statement's last step, and the commit follows at once inside
+ * PostgreSQL: the lock is never held across a round trip to this process, and a repeated
+ * agree (a retry) takes no lock and writes nothing. The status is checked on the statement's
+ * snapshot and again on the locked row; a topic that stopped taking part in between makes the
+ * whole statement refuse (`madang_refuse`), so nothing of it stays.
+ */
+const AGREE_TOPIC = `
+  WITH t AS (
+    SELECT t.id, t.space_id, t.status, t.rung, t.agree_count, t.participant_count, s.thresholds
+      FROM topics t JOIN spaces s ON s.id = t.space_id WHERE t.id = $1
+  ), ban AS (
+    SELECT b.until FROM space_bans b JOIN t ON b.space_id = t.space_id
+     WHERE b.user_id = $2 AND (b.until IS NULL OR b.until > now())
+  ), mine AS (
+    SELECT 1 FROM topic_agrees WHERE topic_id = $1 AND user_id = $2
+  ), ins AS (
+    INSERT INTO topic_agrees (topic_id, user_id)
+    SELECT t.id, $2 FROM t WHERE t.status = ANY($3::varchar[]) AND NOT EXISTS (SELECT 1 FROM ban)
+    ON CONFLICT DO NOTHING RETURNING 1
+  ), part AS (
+    INSERT INTO topic_participants (topic_id, user_id)
+    SELECT t.id, $2 FROM t WHERE t.status = 'deliberating' AND EXISTS (SELECT 1 FROM ins)
+    ON CONFLICT DO NOTHING RETURNING 1
+  ), upd AS (
+    UPDATE topics SET agree_count = agree_count + 1,
+           participant_count = participant_count + (SELECT count(*) FROM part)::int,
+           last_activity_at = now()
+     WHERE id = $1 AND EXISTS (SELECT 1 FROM ins)
+    RETURNING status, rung, agree_count, participant_count
+  )
+  SELECT t.space_id, t.thresholds,
+         COALESCE(upd.status, t.status) AS status, COALESCE(upd.rung, t.rung) AS rung,
+         COALESCE(upd.agree_count, t.agree_count) AS agree_count,
+         COALESCE(upd.participant_count, t.participant_count) AS participant_count,
+         upd.status IS NOT NULL AS changed, EXISTS (SELECT 1 FROM mine) AS had,
+         EXISTS (SELECT 1 FROM ban) AS banned, (SELECT until FROM ban LIMIT 1) AS banned_until,
+         CASE WHEN upd.status <> ALL($3::varchar[]) THEN madang_refuse('topic_not_open') END
+    FROM t LEFT JOIN upd ON true`;
+
+/** Withdrawing a topic agree: the same shape; withdrawn agrees never undo a crossing. */
+const WITHDRAW_TOPIC = `
+  WITH t AS (
+    SELECT t.id, t.space_id, t.status, t.rung, t.agree_count, t.participant_count, s.thresholds
+      FROM topics t JOIN spaces s ON s.id = t.space_id WHERE t.id = $1
+  ), mine AS (
+    SELECT 1 FROM topic_agrees WHERE topic_id = $1 AND user_id = $2
+  ), del AS (
+    DELETE FROM topic_agrees WHERE topic_id = (SELECT id FROM t) AND user_id = $2 RETURNING 1
+  ), upd AS (
+    UPDATE topics SET agree_count = agree_count - 1, last_activity_at = now()
+     WHERE id = $1 AND EXISTS (SELECT 1 FROM del)
+    RETURNING status, rung, agree_count, participant_count
+  )
+  SELECT t.space_id, t.thresholds,
+         COALESCE(upd.status, t.status) AS status, COALESCE(upd.rung, t.rung) AS rung,
+         COALESCE(upd.agree_count, t.agree_count) AS agree_count,
+         COALESCE(upd.participant_count, t.participant_count) AS participant_count,
+         upd.status IS NOT NULL AS changed, EXISTS (SELECT 1 FROM mine) AS had, false AS banned, NULL AS banned_until
+    FROM t LEFT JOIN upd ON true`;
+
 /**
  * Agrees (공감) with exact counts. The unique primary key decides whether a row is new;
  * only then is the counter moved, in the same transaction and on the locked target row, so
@@ -47,49 +129,65 @@ async function toggleAgree(
 @Injectable()
 export class AgreesService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
+    private readonly bus: EventBus,
     private readonly ladder: LadderService,
     private readonly bans: BanCheck,
   ) {}
 
   async setTopicAgree(auth: AuthUser, topicId: string, agreed: boolean): Promise<AgreeResult> {
-    return this.uow.run(async (work) => {
-      const topic = await this.ladder.lock(work, topicId);
-      if (!topic) throw Problem.notFound('Topic');
-      if (agreed) {
-        assertOpen(topic.status);
-        await this.bans.assertNotBanned(work.tx, topic.space_id, auth.id);
-      }
-      if (!(await toggleAgree(work.tx, 'topic', topicId, auth.id, agreed))) {
-        return { agreed, agreeCount: topic.agree_count };
-      }
-
-      const rows = await queryRows<{ agree_count: number }>(
-        work.tx,
-        `UPDATE topics SET agree_count = agree_count + $2, last_activity_at = now() WHERE id = $1 RETURNING agree_count`,
-        [topicId, agreed ? 1 : -1],
-      );
-      topic.agree_count = rows[0]!.agree_count;
-      work.emit(
-        domainEvent('agree.changed', {
-          targetType: 'topic',
-          targetId: topicId,
-          topicId,
-          spaceId: topic.space_id,
-          userId: auth.id,
-          agreed,
-          count: topic.agree_count,
-        }),
-      );
-      if (agreed) {
-        // An agree counts as taking part only in a deliberation already open: the agree that
-        // opens it belongs to the proposal stage.
-        const wasDeliberating = topic.status === 'deliberating';
-        await this.ladder.climb(work, topic);
-        if (wasDeliberating) await this.ladder.participate(work, topic, auth.id);
-      }
-      return { agreed, agreeCount: topic.agree_count };
+    const rows = await queryRows<TopicAgreeRow>(
+      this.dataSource.manager,
+      agreed ? AGREE_TOPIC : WITHDRAW_TOPIC,
+      agreed ? [topicId, auth.id, OPEN_STATUSES] : [topicId, auth.id],
+    ).catch((error: unknown) => {
+      // The topic stopped taking part between the statement's snapshot and its lock.
+      if (refusedWith(error) === 'topic_not_open')
+        throw Problem.conflict('topic_not_open', 'This topic no longer takes part.');
+      throw error;
     });
+    const topic = rows[0];
+    if (!topic) throw Problem.notFound('Topic');
+    if (agreed) {
+      assertOpen(topic.status);
+      if (topic.banned) throw bannedFromSpace(topic.banned_until);
+    }
+    if (!topic.changed) {
+      // Nothing to do — but if the row appeared (or went) after the snapshot, a concurrent
+      // request of the same user did it and its count is newer than the snapshot's.
+      if (topic.had !== agreed) topic.agree_count = await this.currentCount(topicId);
+      return { agreed, agreeCount: topic.agree_count };
+    }
+    this.bus.publish([
+      domainEvent('agree.changed', {
+        targetType: 'topic',
+        targetId: topicId,
+        topicId,
+        spaceId: topic.space_id,
+        userId: auth.id,
+        agreed,
+        count: topic.agree_count,
+      }),
+    ]);
+    // The counts this agree left may owe a rung: it is climbed at once, under the lock again.
+    const state = {
+      status: topic.status,
+      rung: topic.rung,
+      agreeCount: topic.agree_count,
+      participantCount: topic.participant_count,
+    };
+    if (crossings(state, topic.thresholds).length > 0) await this.ladder.settle(topicId);
+    return { agreed, agreeCount: topic.agree_count };
+  }
+
+  private async currentCount(topicId: string): Promise<number> {
+    const rows = await queryRows<{ agree_count: number }>(
+      this.dataSource.manager,
+      `SELECT agree_count FROM topics WHERE id = $1`,
+      [topicId],
+    );
+    return rows[0]?.agree_count ?? 0;
   }
 
   async setCommentAgree(auth: AuthUser, commentId: string, agreed: boolean): Promise<AgreeResult> {

@@ -59,6 +59,10 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
   /** Applies every deadline that has passed; returns how many topics moved. */
   async runOnce(): Promise<number> {
     let moved = 0;
+    // First the rungs a crash left owed (an agree commits before its climb), so a proposal
+    // that reached the first rung is lifted, not expired.
+    const owed = await this.uow.run((work) => this.ladder.owedRungs(work, BATCH));
+    for (const id of owed) await this.ladder.settle(id);
     for (;;) {
       const batch = await this.uow.run(async (work) => {
         const due: {
@@ -68,7 +72,8 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
           thresholds: Thresholds;
         }[] = await work.tx.query(
           `SELECT t.id, t.space_id, t.status, s.thresholds FROM topics t JOIN spaces s ON s.id = t.space_id
-            WHERE (t.status = 'proposed' AND t.proposal_expires_at <= now())
+            WHERE (t.status = 'proposed' AND t.proposal_expires_at <= now()
+                   AND t.agree_count < (s.thresholds->>'review')::int)
                OR (t.status = 'deliberating' AND t.closes_at <= now())
             ORDER BY t.id LIMIT ${BATCH}
             FOR UPDATE OF t SKIP LOCKED`,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { queryRows } from '../core/database/sql';
-import { type Work } from '../core/events/unit-of-work';
+import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { domainEvent } from '../core/events/domain-events';
 import { type Thresholds } from '../spaces/space.entity';
 import { crossings } from './topic-lifecycle';
@@ -21,20 +21,52 @@ interface LockedTopic {
 }
 
 /**
- * Climbs the threshold ladder inside the transaction of the agree or participation that
- * moved a count. The topic row is locked (FOR UPDATE) before the counts are read, so under
- * any concurrency exactly one transaction sees each crossing.
+ * Climbs the threshold ladder. The topic row is locked (FOR NO KEY UPDATE: rows that merely
+ * reference the topic may still be inserted) before the counts are read, and the rung is
+ * written under that lock, so under any concurrency exactly one transaction sees each
+ * crossing. Comments climb inside their own transaction; topic agrees, which move the count
+ * in one statement, climb right after it (`settle`), and the scheduler settles any topic a
+ * crash left owed a rung (`owedRungs`).
  */
 @Injectable()
 export class LadderService {
+  constructor(private readonly uow: UnitOfWork) {}
+
   async lock(work: Work, topicId: string): Promise<LockedTopic | undefined> {
     const rows: LockedTopic[] = await work.tx.query(
       `SELECT t.id, t.space_id, t.status, t.rung, t.agree_count, t.participant_count, s.thresholds
          FROM topics t JOIN spaces s ON s.id = t.space_id
-        WHERE t.id = $1 FOR UPDATE OF t`,
+        WHERE t.id = $1 FOR NO KEY UPDATE OF t`,
       [topicId],
     );
     return rows[0];
+  }
+
+  /**
+   * Applies, in a transaction of its own, every rung the topic's counts have reached. Called
+   * right after a count moved outside the ladder's lock (a topic agree); `climb` re-reads the
+   * counts under the lock, so a rung is still crossed exactly once however many call this.
+   */
+  async settle(topicId: string): Promise<void> {
+    await this.uow.run(async (work) => {
+      const topic = await this.lock(work, topicId);
+      if (topic) await this.climb(work, topic);
+    });
+  }
+
+  /** Topics whose counts have reached a rung not yet applied (a crash between an agree and its climb). */
+  async owedRungs(work: Work, limit: number): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      work.tx,
+      `SELECT t.id FROM topics t JOIN spaces s ON s.id = t.space_id
+        WHERE (t.status IN ('proposed', 'under_review')
+               AND ((t.rung < 1 AND t.agree_count >= (s.thresholds->>'review')::int)
+                 OR (t.rung < 2 AND t.agree_count >= (s.thresholds->>'deliberation')::int)))
+           OR (t.status = 'deliberating' AND t.rung < 3
+               AND t.participant_count >= (s.thresholds->>'response')::int)
+        ORDER BY t.id LIMIT ${limit}`,
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Checks the locked, up-to-date row and applies every rung it has just crossed. */

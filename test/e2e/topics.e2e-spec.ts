@@ -11,6 +11,7 @@ import {
 } from '../factories/identity';
 import { bulkUsers, createTopic, openDeliberation, postComment } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
+import { eventually } from '../utils/eventually';
 import { expectFieldErrors, expectProblem } from '../utils/problem';
 
 describe('topics', () => {
@@ -674,6 +675,42 @@ describe('topics', () => {
       expect(read.body).toMatchObject({ counts: { agrees: 0 }, myAgree: false });
     });
 
+    it('an agree that meets the topic being rejected under it is refused whole: no row, no count', async () => {
+      const topic = await createTopic(t, citizen, space.id);
+      const [user] = await bulkUsers(t, 1);
+      const rejecting = db.createQueryRunner();
+      await rejecting.connect();
+      try {
+        await rejecting.startTransaction();
+        await rejecting.query(`UPDATE topics SET status = 'rejected' WHERE id = $1`, [topic.id]);
+        // The agree reads the topic as still open, adds its row, then waits for the row lock.
+        const answer = t.http
+          .put(`/api/v1/topics/${topic.id}/agree`)
+          .set(user!.auth)
+          .then((r) => r);
+        await eventually(
+          async () =>
+            (
+              await db.query(
+                `SELECT count(*)::int AS n FROM pg_stat_activity
+                  WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO topic_agrees%'`,
+              )
+            )[0].n,
+          (n) => n === 1,
+        );
+        await rejecting.commitTransaction();
+        expectProblem(await answer, 409, 'topic_not_open');
+      } finally {
+        await rejecting.release();
+      }
+      const [row] = await db.query(
+        `SELECT agree_count, (SELECT count(*)::int FROM topic_agrees WHERE topic_id = $1) AS rows
+           FROM topics WHERE id = $1`,
+        [topic.id],
+      );
+      expect(row).toEqual({ agree_count: 0, rows: 0 });
+    });
+
     it('agree routes validate and authorize', async () => {
       const topic = await createTopic(t, citizen, space.id);
       expectProblem(await t.http.put(`/api/v1/topics/${topic.id}/agree`), 401, 'unauthorized');
@@ -734,6 +771,37 @@ describe('topics', () => {
         'transitioned:deliberating',
         'transitioned:closed',
       ]);
+    });
+
+    it('applies a rung a crash left owed (agrees counted, climb not run) before expiring anything', async () => {
+      const small = await createSpace(t, admin, { thresholds: { review: 2, deliberation: 3 } });
+      const owed = await createTopic(t, citizen, small.id);
+      const below = await createTopic(t, citizen, small.id);
+      const voters = await bulkUsers(t, 2);
+      // What a node leaves when it dies between an agree's commit and its climb.
+      for (const [topic, n] of [
+        [owed, 2],
+        [below, 1],
+      ] as const) {
+        for (const v of voters.slice(0, n))
+          await db.query(`INSERT INTO topic_agrees (topic_id, user_id) VALUES ($1, $2)`, [
+            topic.id,
+            v.id,
+          ]);
+        await db.query(
+          `UPDATE topics SET agree_count = $2, proposal_expires_at = now() - interval '1 minute' WHERE id = $1`,
+          [topic.id, n],
+        );
+      }
+      await t.app.get(DeadlineScheduler).runOnce();
+      const read = await t.http.get(`/api/v1/topics/${owed.id}`).expect(200);
+      expect(read.body).toMatchObject({ status: 'under_review', ladder: { rung: 1 } });
+      expect(await timelineTypes(owed.id)).toEqual([
+        'created',
+        'ladder_crossed:review',
+        'transitioned:under_review',
+      ]);
+      expect(await timelineTypes(below.id)).toEqual(['created', 'transitioned:expired']);
     });
   });
 

@@ -17,3 +17,9 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 export function isForeignKeyViolation(error: unknown): boolean {
   return pgError(error)?.code === '23503';
 }
+
+/** The code a statement gave `madang_refuse` (SQLSTATE MD409), if that is why it failed. */
+export function refusedWith(error: unknown): string | undefined {
+  const pg = pgError(error) as (PgError & { message?: string }) | undefined;
+  return pg?.code === 'MD409' ? pg.message : undefined;
+}

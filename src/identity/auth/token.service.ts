@@ -2,6 +2,8 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { BatchLoader } from '../../core/database/batch-loader';
+import { queryRows } from '../../core/database/sql';
 import { APP_CONFIG } from '../../core/config/config.module';
 import { type AppConfig } from '../../core/config/env';
 import { EventBus } from '../../core/events/event-bus';
@@ -30,7 +32,8 @@ type CheckedUser = Pick<User, 'id' | 'role' | 'displayName' | 'tokenVersion'>;
  * handshake was one database round trip per request, and a reconnect storm of thousands of
  * sockets queued on the pool. A revocation (`user.sessions_revoked`, published after the
  * commit and bridged to every node) drops the entry at once on every node; the short lifetime
- * bounds what a lost bridge message (Redis down) could leave behind.
+ * bounds what a lost bridge message (Redis down) could leave behind. Rows not cached are read
+ * in batches (`BatchLoader`): a burst of requests from many users costs one query per turn.
  */
 @Injectable()
 export class TokenService implements OnModuleInit, OnModuleDestroy {
@@ -39,6 +42,16 @@ export class TokenService implements OnModuleInit, OnModuleDestroy {
   private generation = 0;
   private off?: () => void;
   private secretKey?: KeyObject;
+  /** Rows not in the cache: the checks of one event-loop turn share one query. */
+  private readonly loader = new BatchLoader<string, CheckedUser>(async (ids) => {
+    const rows = await queryRows<CheckedUser>(
+      this.dataSource.manager,
+      `SELECT id, role, display_name AS "displayName", token_version AS "tokenVersion"
+         FROM users WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((u) => [u.id, u]));
+  });
 
   constructor(
     private readonly jwt: JwtService,
@@ -107,10 +120,7 @@ export class TokenService implements OnModuleInit, OnModuleDestroy {
     const cached = this.users.get(id);
     if (cached && performance.now() - cached.at < USER_CACHE_MS) return cached.user;
     const generation = this.generation;
-    const user = await this.dataSource.getRepository(User).findOne({
-      where: { id },
-      select: { id: true, role: true, displayName: true, tokenVersion: true },
-    });
+    const user = await this.loader.get(id);
     if (!user) {
       this.users.delete(id);
       return null;
