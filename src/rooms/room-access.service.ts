@@ -68,17 +68,22 @@ export class RoomAccess {
   }
 
   /**
-   * `load` + `assertLive` + `assertNotBanned` in one round trip, for `react`: reactions come a
-   * thousand a second in a busy room, and three queries each queued them on the pool.
+   * `load` + `assertLive` + `assertNotBanned` in one round trip (inside `tx` when given), for
+   * `react` and `question:upvote`: reactions and votes come a thousand a second in a busy room,
+   * and three queries each queued them on the pool. The room is not locked.
    */
-  async assertMayReact(roomId: string, userId: string): Promise<Pick<Room, 'id'>> {
+  async assertMayReact(
+    roomId: string,
+    userId: string,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<Pick<Room, 'id'>> {
     const rows: {
       id: string;
       status: Room['status'];
       room_banned: boolean;
       space_banned: boolean;
       space_ban_until: Date | null;
-    }[] = await this.dataSource.query(
+    }[] = await tx.query(
       `SELECT r.id, r.status,
               EXISTS (SELECT 1 FROM room_sanctions s WHERE s.room_id = r.id AND s.user_id = $2 AND s.banned) AS room_banned,
               b.user_id IS NOT NULL AS space_banned, b.until AS space_ban_until

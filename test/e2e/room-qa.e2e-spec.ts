@@ -293,6 +293,54 @@ describe('rooms: Q&A (question:ask, upvote, facilitator actions)', () => {
     ]);
   });
 
+  it('question:upvote answers the question as stored; refuses rooms not live or unknown and people removed or banned', async () => {
+    const room = await liveRoom(t, facilitator, topicId);
+    const q = await ask(await socketOf(citizen), room.id, '공원은 언제 열리나요?');
+    const [voter, removed] = await bulkUsers(t, 2, 'qa-upvote');
+    await db.query(
+      `INSERT INTO room_sanctions (room_id, user_id, banned, reason, by_id) VALUES ($1, $2, true, '도배', $3)`,
+      [room.id, removed!.id, facilitator.id],
+    );
+
+    // The answer is the whole question as the vote left it, exactly as the room lists it.
+    const voted = await ok<{ question: Question }>(await socketOf(voter), 'question:upvote', {
+      roomId: room.id,
+      questionId: q.id,
+    });
+    const join = await ok<JoinData>(await socketOf(neighbour), 'room:join', { roomId: room.id });
+    expect(voted.question).toEqual(join.questions.find((x) => x.id === q.id));
+    expect(voted.question).toMatchObject({
+      author: { id: citizen.id, displayName: '시민' },
+      body: '공원은 언제 열리나요?',
+      status: 'visible',
+      upvotes: 1,
+    });
+
+    const refusals: [TestUser, string, string][] = [
+      [removed!, room.id, 'banned'],
+      [banned, room.id, 'banned'],
+      [neighbour, '00000000-0000-4000-8000-000000000000', 'not_found'],
+    ];
+    for (const [user, roomId, code] of refusals) {
+      expect(
+        await request(await socketOf(user), 'question:upvote', { roomId, questionId: q.id }),
+      ).toMatchObject({ ok: false, error: { code } });
+    }
+    await t.http.post(`/api/v1/rooms/${room.id}/end`).set(facilitator.auth).expect(200);
+    expect(
+      await request(await socketOf(neighbour), 'question:upvote', {
+        roomId: room.id,
+        questionId: q.id,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'room_not_live' } });
+
+    const votes = await db.query(`SELECT user_id FROM room_question_votes WHERE question_id = $1`, [
+      q.id,
+    ]);
+    expect(votes).toEqual([{ user_id: voter!.id }]);
+    expect(await questionRow(q.id)).toMatchObject({ upvotes: 1 });
+  });
+
   it('upvotes stay exact under concurrency: 120 voters with repeats, and one voter 50 times at once', async () => {
     const room = await liveRoom(t, facilitator, topicId);
     const asker = await socketOf(citizen);
