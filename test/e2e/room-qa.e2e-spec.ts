@@ -174,6 +174,32 @@ describe('rooms: Q&A (question:ask, upvote, facilitator actions)', () => {
     expect(await roomSeq(room.id)).toBe(room.seq);
   });
 
+  it('question:ask refuses bans before mutes, from the room then the space; a mute that ran out no longer blocks', async () => {
+    const room = await liveRoom(t, facilitator, topicId);
+    const [removed, pastMute] = await bulkUsers(t, 2, 'qa-standing');
+    await db.query(
+      `INSERT INTO room_sanctions (room_id, user_id, muted_until, banned, reason, by_id)
+       VALUES ($1, $2, now() + interval '1 hour', true, '도배', $4),
+              ($1, $3, now() + interval '1 hour', false, '도배', $4),
+              ($1, $5, now() - interval '1 second', false, '지난 제재', $4)`,
+      [room.id, removed!.id, banned.id, facilitator.id, pastMute!.id],
+    );
+    for (const [user, code, message] of [
+      [removed!, 'banned', /removed from this room/],
+      [banned, 'banned', /banned from this space/],
+    ] as const) {
+      expect(
+        await request(await socketOf(user), 'question:ask', { roomId: room.id, body: '질문' }),
+      ).toMatchObject({ ok: false, error: { code, message: expect.stringMatching(message) } });
+    }
+    await ask(await socketOf(pastMute), room.id, '제재가 끝난 뒤의 질문');
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM room_questions WHERE room_id = $1`,
+      [room.id],
+    );
+    expect(n).toBe(1);
+  });
+
   it('refuses bad input on every Q&A event, naming the field, and writes nothing', async () => {
     const room = await liveRoom(t, facilitator, topicId);
     const socket = await socketOf(citizen);

@@ -86,8 +86,7 @@ export class QuestionsService {
       this.access.assertLive(room);
       if (!room.settings.questions)
         throw Problem.conflict('questions_closed', 'Questions are closed in this room.');
-      await this.access.assertNotBanned(user.id, room, work.tx);
-      await this.access.assertNotMuted(user.id, room, work.tx);
+      await this.access.assertMayWrite(user.id, room, work.tx);
       const status: QuestionStatus = room.settings.approveQuestions ? 'pending' : 'visible';
       const rows: { id: string }[] = await work.tx.query(
         `INSERT INTO room_questions (room_id, author_id, body, status) VALUES ($1, $2, $3, $4) RETURNING id`,
