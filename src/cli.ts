@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { type AppConfig, ConfigError, Environment, loadConfig } from './core/config/env';
 import { dataSourceOptions } from './core/database/data-source';
 import { runMigrations } from './core/database/database.module';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from './core/database/embedded-postgres';
+import { ProcessDatabase } from './core/database/process-database';
 import { createLogger, type Logger } from './core/logging/logger';
 import { PasswordHasher } from './identity/auth/password-hasher';
 import { AdminAccounts } from './identity/users/admin-accounts';
@@ -104,7 +104,7 @@ async function createAdmin(args: string[]): Promise<void> {
 
 /**
  * Runs `work` against the configured database, resolved as src/main.ts does, and always
- * releases it: the pool is closed and an embedded PostgreSQL started here is stopped, also
+ * releases it: the pool is closed, then an embedded PostgreSQL started here is stopped, also
  * when the command is interrupted (a PostgreSQL without its owner would keep the folder).
  */
 async function withDatabase<T>(
@@ -112,60 +112,16 @@ async function withDatabase<T>(
   logger: Logger,
   work: (dataSource: DataSource) => Promise<T>,
 ): Promise<T> {
-  let embedded: EmbeddedDatabase | undefined;
-  let dataSource: DataSource | undefined;
-  let starting = false;
-  let interrupted = false;
-  let aborting = false;
-
-  const release = async (): Promise<void> => {
-    const pool = dataSource;
-    dataSource = undefined;
-    if (pool?.isInitialized) await pool.destroy().catch(() => undefined);
-    const database = embedded;
-    embedded = undefined;
-    await database?.stop();
-  };
-  const abort = (): void => {
-    aborting = true;
-    void release().finally(() => process.exit(EXIT_FAILED));
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (interrupted) return;
-    interrupted = true;
-    process.stderr.write(`${signal}: stopping\n`);
-    // While the embedded PostgreSQL is starting there is nothing to stop yet: the start
-    // finishes first and is then undone.
-    if (!starting) abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
+  const database = new ProcessDatabase(config, logger, 'command');
   try {
-    let url = config.DATABASE_URL;
-    if (!url) {
-      starting = true;
-      try {
-        embedded = await startEmbeddedPostgres(
-          config.EMBEDDED_PG_DIR,
-          config.EMBEDDED_PG_PORT,
-          logger,
-        );
-      } finally {
-        starting = false;
-      }
-      if (interrupted) throw new Error('interrupted');
-      url = embedded.url;
-    }
-    dataSource = new DataSource(dataSourceOptions(url, 2));
+    const dataSource = new DataSource(dataSourceOptions(await database.url(), 2));
+    database.closeFirst(async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    });
     await dataSource.initialize();
     return await work(dataSource);
   } finally {
-    if (!aborting) {
-      await release();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+    await database.release();
   }
 }
 

@@ -6,7 +6,7 @@ import { DataSource, In } from 'typeorm';
 import { createApp } from './app.factory';
 import { CreateCommentDto } from './comments/dto/comment.dto';
 import { type AppConfig, ConfigError, loadConfig } from './core/config/env';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from './core/database/embedded-postgres';
+import { ProcessDatabase } from './core/database/process-database';
 import { createLogger } from './core/logging/logger';
 import { type AuthUser } from './identity/auth/auth-user';
 import { AuthService } from './identity/auth/auth.service';
@@ -1137,42 +1137,23 @@ async function main(): Promise<number> {
   // Quiet unless asked: the summary is the output.
   const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn');
 
-  let embedded: EmbeddedDatabase | undefined;
-  let starting: Promise<EmbeddedDatabase> | undefined;
-  let app: INestApplication | undefined;
-  let released = false;
-  const release = async (): Promise<void> => {
-    if (released) return;
-    released = true;
-    if (!embedded && starting) embedded = await starting.catch(() => undefined);
-    await app?.close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
-    await embedded
-      ?.stop()
-      .catch((err: unknown) => logger.error({ err }, 'error while stopping PostgreSQL'));
-  };
-  // Interrupted: the embedded PostgreSQL is still stopped, so the folder is not left locked.
-  const onSignal = (signal: NodeJS.Signals): void => {
-    process.stderr.write(`${signal}: stopping\n`);
-    void release().finally(() => process.exit(EXIT_FAILED));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
+  // Interrupted: the app is closed and the embedded PostgreSQL stopped, so the folder is not
+  // left locked.
+  const database = new ProcessDatabase(config, logger, 'command');
   try {
-    if (!config.DATABASE_URL) {
-      starting = startEmbeddedPostgres(config.EMBEDDED_PG_DIR, config.EMBEDDED_PG_PORT, logger);
-      embedded = await starting;
-      config = { ...config, DATABASE_URL: embedded.url };
-    }
+    config = { ...config, DATABASE_URL: await database.url() };
     // The deadline timer stays off: the seed applies the one deadline it needs itself.
-    app = await createApp({ ...config, SCHEDULER_INTERVAL_SECONDS: 0 }, logger);
+    const app = await createApp({ ...config, SCHEDULER_INTERVAL_SECONDS: 0 }, logger);
+    database.closeFirst(() => app.close());
     await app.init();
     const started = Date.now();
     const summary = await seedDemo(app);
     process.stdout.write(formatSummary(summary));
     if (summary.created) {
       process.stdout.write(`\nSeeded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-      process.stdout.write(embedded ? ' Start the server with `npm start` to see it.\n' : '\n');
+      process.stdout.write(
+        database.embedded ? ' Start the server with `npm start` to see it.\n' : '\n',
+      );
     }
     return 0;
   } catch (error) {
@@ -1181,7 +1162,7 @@ async function main(): Promise<number> {
     process.stderr.write(`seed: failed: ${detail ?? String(error)}\n`);
     return EXIT_FAILED;
   } finally {
-    await release();
+    await database.release();
   }
 }
 

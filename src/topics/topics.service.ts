@@ -186,20 +186,34 @@ export class TopicsService {
 
   async update(auth: AuthUser, id: string, dto: UpdateTopicDto): Promise<TopicView> {
     await this.uow.run(async (work) => {
-      const topic = await this.ladder.lock(work, id);
-      if (!topic) throw Problem.notFound('Topic');
-      const rows: { author_id: string; title: string; body: string; tags: string[] }[] =
-        await work.tx.query(`SELECT author_id, title, body, tags FROM topics WHERE id = $1`, [id]);
-      const before = rows[0]!;
-      const facilitator = await this.access.isFacilitator(auth, topic.space_id, work.tx);
+      // One read, under the row lock: concurrent edits queue here, and `before` is what the
+      // audit row and the unchanged fields are built from.
+      const rows: {
+        space_id: string;
+        status: TopicStatus;
+        author_id: string;
+        title: string;
+        body: string;
+        tags: string[];
+      }[] = await work.tx.query(
+        `SELECT space_id, status, author_id, title, body, tags FROM topics WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      const before = rows[0];
+      if (!before) throw Problem.notFound('Topic');
+      const facilitator = await this.access.isFacilitator(auth, before.space_id, work.tx);
       const author = before.author_id === auth.id;
-      if (!facilitator && !(author && topic.status === 'proposed')) {
-        throw author
-          ? Problem.conflict(
-              'topic_not_open',
-              'A topic can be edited by its author only while it is a proposal.',
-            )
-          : Problem.forbidden('Only the author or a facilitator can edit this topic.');
+      if (!facilitator) {
+        if (!author)
+          throw Problem.forbidden('Only the author or a facilitator can edit this topic.');
+        if (before.status !== 'proposed') {
+          throw Problem.conflict(
+            'topic_not_open',
+            'A topic can be edited by its author only while it is a proposal.',
+          );
+        }
+        // Like a comment: an author banned from the space may not write in it.
+        await this.bans.assertNotBanned(work.tx, before.space_id, auth.id);
       }
       const after = {
         title: dto.title ?? before.title,
@@ -212,7 +226,7 @@ export class TopicsService {
       );
       if (!author) {
         await this.audit.record(work.tx, {
-          spaceId: topic.space_id,
+          spaceId: before.space_id,
           actorId: auth.id,
           action: 'topic.edit',
           targetType: 'topic',

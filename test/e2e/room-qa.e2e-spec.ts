@@ -174,6 +174,32 @@ describe('rooms: Q&A (question:ask, upvote, facilitator actions)', () => {
     expect(await roomSeq(room.id)).toBe(room.seq);
   });
 
+  it('question:ask refuses bans before mutes, from the room then the space; a mute that ran out no longer blocks', async () => {
+    const room = await liveRoom(t, facilitator, topicId);
+    const [removed, pastMute] = await bulkUsers(t, 2, 'qa-standing');
+    await db.query(
+      `INSERT INTO room_sanctions (room_id, user_id, muted_until, banned, reason, by_id)
+       VALUES ($1, $2, now() + interval '1 hour', true, '도배', $4),
+              ($1, $3, now() + interval '1 hour', false, '도배', $4),
+              ($1, $5, now() - interval '1 second', false, '지난 제재', $4)`,
+      [room.id, removed!.id, banned.id, facilitator.id, pastMute!.id],
+    );
+    for (const [user, code, message] of [
+      [removed!, 'banned', /removed from this room/],
+      [banned, 'banned', /banned from this space/],
+    ] as const) {
+      expect(
+        await request(await socketOf(user), 'question:ask', { roomId: room.id, body: '질문' }),
+      ).toMatchObject({ ok: false, error: { code, message: expect.stringMatching(message) } });
+    }
+    await ask(await socketOf(pastMute), room.id, '제재가 끝난 뒤의 질문');
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM room_questions WHERE room_id = $1`,
+      [room.id],
+    );
+    expect(n).toBe(1);
+  });
+
   it('refuses bad input on every Q&A event, naming the field, and writes nothing', async () => {
     const room = await liveRoom(t, facilitator, topicId);
     const socket = await socketOf(citizen);
@@ -291,6 +317,54 @@ describe('rooms: Q&A (question:ask, upvote, facilitator actions)', () => {
       'question:new',
       'question:update',
     ]);
+  });
+
+  it('question:upvote answers the question as stored; refuses rooms not live or unknown and people removed or banned', async () => {
+    const room = await liveRoom(t, facilitator, topicId);
+    const q = await ask(await socketOf(citizen), room.id, '공원은 언제 열리나요?');
+    const [voter, removed] = await bulkUsers(t, 2, 'qa-upvote');
+    await db.query(
+      `INSERT INTO room_sanctions (room_id, user_id, banned, reason, by_id) VALUES ($1, $2, true, '도배', $3)`,
+      [room.id, removed!.id, facilitator.id],
+    );
+
+    // The answer is the whole question as the vote left it, exactly as the room lists it.
+    const voted = await ok<{ question: Question }>(await socketOf(voter), 'question:upvote', {
+      roomId: room.id,
+      questionId: q.id,
+    });
+    const join = await ok<JoinData>(await socketOf(neighbour), 'room:join', { roomId: room.id });
+    expect(voted.question).toEqual(join.questions.find((x) => x.id === q.id));
+    expect(voted.question).toMatchObject({
+      author: { id: citizen.id, displayName: '시민' },
+      body: '공원은 언제 열리나요?',
+      status: 'visible',
+      upvotes: 1,
+    });
+
+    const refusals: [TestUser, string, string][] = [
+      [removed!, room.id, 'banned'],
+      [banned, room.id, 'banned'],
+      [neighbour, '00000000-0000-4000-8000-000000000000', 'not_found'],
+    ];
+    for (const [user, roomId, code] of refusals) {
+      expect(
+        await request(await socketOf(user), 'question:upvote', { roomId, questionId: q.id }),
+      ).toMatchObject({ ok: false, error: { code } });
+    }
+    await t.http.post(`/api/v1/rooms/${room.id}/end`).set(facilitator.auth).expect(200);
+    expect(
+      await request(await socketOf(neighbour), 'question:upvote', {
+        roomId: room.id,
+        questionId: q.id,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'room_not_live' } });
+
+    const votes = await db.query(`SELECT user_id FROM room_question_votes WHERE question_id = $1`, [
+      q.id,
+    ]);
+    expect(votes).toEqual([{ user_id: voter!.id }]);
+    expect(await questionRow(q.id)).toMatchObject({ upvotes: 1 });
   });
 
   it('upvotes stay exact under concurrency: 120 voters with repeats, and one voter 50 times at once', async () => {

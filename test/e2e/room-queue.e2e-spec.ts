@@ -163,6 +163,29 @@ describe('rooms: speaking queue (hand:raise / hand:lower / queue:next / queue:re
     expect(await hands(room.id)).toEqual([]);
   });
 
+  it('hand:raise refuses bans before mutes, from the room then the space; a mute that ran out no longer blocks', async () => {
+    const room = await liveRoom(t, facilitator, topicId);
+    const [removed, pastMute] = await bulkUsers(t, 2, 'queue-standing');
+    await db.query(
+      `INSERT INTO room_sanctions (room_id, user_id, muted_until, banned, reason, by_id)
+       VALUES ($1, $2, now() + interval '1 hour', true, '도배', $4),
+              ($1, $3, now() + interval '1 hour', false, '도배', $4),
+              ($1, $5, now() - interval '1 second', false, '지난 제재', $4)`,
+      [room.id, removed!.id, banned.id, facilitator.id, pastMute!.id],
+    );
+    for (const [user, code, message] of [
+      [removed!, 'banned', /removed from this room/],
+      [banned, 'banned', /banned from this space/],
+    ] as const) {
+      expect(await request(await socketOf(user), 'hand:raise', { roomId: room.id })).toMatchObject({
+        ok: false,
+        error: { code, message: expect.stringMatching(message) },
+      });
+    }
+    await raise(pastMute!, room.id);
+    expect(await hands(room.id)).toEqual([pastMute!.id]);
+  });
+
   it("takes the floor back when the speaker's time is up, once, even with several checks at once", async () => {
     const room = await liveRoom(t, facilitator, topicId, { speakerSeconds: 30 });
     const viewer = await inRoom(room.id);

@@ -332,6 +332,59 @@ describe('topics', () => {
         },
       ]);
     });
+    it('refuses an author banned from the space (403 banned) and leaves the topic as it was', async () => {
+      const author = await registerUser(t);
+      const topic = await createTopic(t, author, space.id, { tags: ['텃밭'] });
+      const row = async (): Promise<unknown> =>
+        (
+          await db.query(`SELECT title, body, tags, updated_at FROM topics WHERE id = $1`, [
+            topic.id,
+          ])
+        )[0];
+      await t.http
+        .put(`/api/v1/spaces/${space.id}/bans/${author.id}`)
+        .set(facilitator.auth)
+        .send({ reason: '반복된 도배' })
+        .expect(200);
+      const before = await row();
+      expectProblem(
+        await t.http
+          .patch(`/api/v1/topics/${topic.id}`)
+          .set(author.auth)
+          .send({ title: '차단된 뒤에 고친 제목', tags: ['우회'] }),
+        403,
+        'banned',
+      );
+      expect(await row()).toEqual(before);
+
+      // Once the ban is lifted the same edit goes through.
+      await t.http
+        .delete(`/api/v1/spaces/${space.id}/bans/${author.id}`)
+        .set(facilitator.auth)
+        .expect(204);
+      await t.http
+        .patch(`/api/v1/topics/${topic.id}`)
+        .set(author.auth)
+        .send({ title: '차단이 풀린 뒤에 고친 제목' })
+        .expect(200);
+    });
+
+    it('normalises edited tags like new ones: NFC, trimmed, once each', async () => {
+      const topic = await createTopic(t, citizen, space.id, { tags: ['텃밭'] });
+      const decomposed = '도서관'.normalize('NFD');
+      expect(decomposed).not.toBe('도서관');
+      const res = await t.http
+        .patch(`/api/v1/topics/${topic.id}`)
+        .set(citizen.auth)
+        .send({ tags: ['  도서관 ', decomposed, ' 마을 공동체'] })
+        .expect(200);
+      expect(res.body.tags).toEqual(['도서관', '마을 공동체']);
+      const stored: { tags: string[] }[] = await db.query(`SELECT tags FROM topics WHERE id = $1`, [
+        topic.id,
+      ]);
+      expect(stored[0]!.tags).toEqual(['도서관', '마을 공동체']);
+      expect(stored[0]!.tags.every((tag) => tag === tag.normalize('NFC'))).toBe(true);
+    });
   });
 
   describe('lifecycle', () => {

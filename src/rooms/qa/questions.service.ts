@@ -10,7 +10,12 @@ import { type QuestionStatus } from '../room-participation.entity';
 import { type Room } from '../room.entity';
 import { type AskQuestionDto, type QuestionRefDto } from './dto/question.dto';
 import { QuestionVotesBroadcaster } from './question-votes.broadcaster';
-import { type QuestionView } from './question.view';
+import {
+  QUESTION_COLUMNS,
+  type QuestionRow,
+  type QuestionView,
+  toQuestionView,
+} from './question.view';
 import { QuestionsReader } from './questions.read';
 
 /** What a facilitator can do to a question. */
@@ -81,8 +86,7 @@ export class QuestionsService {
       this.access.assertLive(room);
       if (!room.settings.questions)
         throw Problem.conflict('questions_closed', 'Questions are closed in this room.');
-      await this.access.assertNotBanned(user.id, room, work.tx);
-      await this.access.assertNotMuted(user.id, room, work.tx);
+      await this.access.assertMayWrite(user.id, room, work.tx);
       const status: QuestionStatus = room.settings.approveQuestions ? 'pending' : 'visible';
       const rows: { id: string }[] = await work.tx.query(
         `INSERT INTO room_questions (room_id, author_id, body, status) VALUES ($1, $2, $3, $4) RETURNING id`,
@@ -112,9 +116,9 @@ export class QuestionsService {
   ): Promise<{ question: QuestionView }> {
     const user = this.access.requireUser(auth);
     const { question, counted } = await this.uow.run(async (work) => {
-      const room = await this.access.load(dto.roomId, work.tx);
-      this.access.assertLive(room);
-      await this.access.assertNotBanned(user.id, room, work.tx);
+      // The room (unlocked, as a vote changes nothing of it), live, and the voter banned
+      // neither from it nor from its space: one query.
+      const room = await this.access.assertMayReact(dto.roomId, user.id, work.tx);
       const before = await this.reader.get(room.id, dto.questionId, work.tx);
       if (!before) throw Problem.notFound('Question');
       if (before.author.id === user.id)
@@ -127,15 +131,19 @@ export class QuestionsService {
         [before.id, user.id],
       );
       if (inserted.length === 0) return { question: before, counted: false };
-      const updated = await queryRows<{ upvotes: number }>(
+      // The question as this update left it, straight from RETURNING (no second read).
+      const updated = await queryRows<QuestionRow>(
         work.tx,
-        `UPDATE room_questions SET upvotes = upvotes + 1 WHERE id = $1 AND status = 'visible' RETURNING upvotes`,
+        `UPDATE room_questions q SET upvotes = q.upvotes + 1
+           FROM users u
+          WHERE q.id = $1 AND q.status = 'visible' AND u.id = q.author_id
+          RETURNING ${QUESTION_COLUMNS}`,
         [before.id],
       );
+      const row = updated[0];
       // Answered or dismissed meanwhile: the vote is rolled back with the transaction.
-      if (updated.length === 0)
-        throw Problem.conflict('conflict', 'This question no longer takes votes.');
-      return { question: await this.mustGet(work, room.id, before.id), counted: true };
+      if (!row) throw Problem.conflict('conflict', 'This question no longer takes votes.');
+      return { question: toQuestionView(row), counted: true };
     });
     if (counted) this.votes.changed(dto.roomId, question.id);
     return { question };

@@ -30,8 +30,7 @@ export class QueueService {
     return this.uow.run(async (work) => {
       const room = await this.access.load(roomId, work.tx, true);
       this.access.assertLive(room);
-      await this.access.assertNotBanned(user.id, room, work.tx);
-      await this.access.assertNotMuted(user.id, room, work.tx);
+      await this.access.assertMayWrite(user.id, room, work.tx);
       // clock_timestamp(), not now(): the raise time is when the room lock was had, so the
       // queue order is the order the raises were applied in.
       const inserted: unknown[] = await work.tx.query(

@@ -14,6 +14,16 @@ import { IsPlainText, IsSingleLine } from '../../core/http/text-validators';
 import { STANCES, type Stance } from '../topic-participation.entity';
 import { TOPIC_STATUSES, type TopicStatus } from '../topic.entity';
 
+/**
+ * Tags on creation and on edit alike: each one NFC-normalised and trimmed before it is checked,
+ * so the same word typed on another keyboard (decomposed Hangul, a stray space) is stored once
+ * and in one form.
+ */
+const normaliseTags = ({ value }: { value: unknown }): unknown =>
+  Array.isArray(value)
+    ? (value as unknown[]).map((v) => (typeof v === 'string' ? v.normalize('NFC').trim() : v))
+    : value;
+
 export class CreateTopicDto {
   /** 5–200 characters, one line. */
   @IsSingleLine(5, 200)
@@ -27,11 +37,7 @@ export class CreateTopicDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
-  @Transform(({ value }: { value: unknown }) =>
-    Array.isArray(value)
-      ? (value as unknown[]).map((v) => (typeof v === 'string' ? v.normalize('NFC').trim() : v))
-      : value,
-  )
+  @Transform(normaliseTags)
   @Matches(/^[\p{L}\p{N}][\p{L}\p{N} -]{0,29}$/u, {
     each: true,
     message: 'each tag must be 1–30 letters, digits, spaces or hyphens',
@@ -48,9 +54,11 @@ export class UpdateTopicDto {
   @IsPlainText(1, 20000)
   body?: string;
 
+  /** Up to 10 tags of 1–30 letters, digits, spaces or hyphens; replaces the topic's tags. */
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
+  @Transform(normaliseTags)
   @Matches(/^[\p{L}\p{N}][\p{L}\p{N} -]{0,29}$/u, {
     each: true,
     message: 'each tag must be 1–30 letters, digits, spaces or hyphens',
