@@ -3,6 +3,7 @@ import { QueryFailedError } from 'typeorm';
 interface PgError {
   code?: string;
   constraint?: string;
+  message?: string;
 }
 
 const pgError = (error: unknown): PgError | undefined =>
@@ -20,6 +21,6 @@ export function isForeignKeyViolation(error: unknown): boolean {
 
 /** The code a statement gave `madang_refuse` (SQLSTATE MD409), if that is why it failed. */
 export function refusedWith(error: unknown): string | undefined {
-  const pg = pgError(error) as (PgError & { message?: string }) | undefined;
+  const pg = pgError(error);
   return pg?.code === 'MD409' ? pg.message : undefined;
 }
