@@ -9,7 +9,9 @@ import { BanCheck } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import { LadderService } from '../topics/ladder.service';
 import { assertOpen } from '../topics/topic-lifecycle';
-import { appendTopicEvent } from '../topics/topic-events';
+import { appendCommentEvent, appendTopicEvent } from '../topics/topic-events';
+import { type TopicStatus } from '../topics/topic.entity';
+import { queryRows } from '../core/database/sql';
 import { COMMENT_COLUMNS, type CommentRow, type CommentView, toCommentView } from './comment.view';
 import {
   type CommentSort,
@@ -36,6 +38,8 @@ const ORDER: Record<
 
 type KeyedRow = CommentRow & { created_key: string };
 
+const parentDeleted = (): Problem => Problem.field('parentId', 'was deleted and takes no replies');
+
 const SELECT_KEYED = `SELECT ${COMMENT_COLUMNS}, c.created_at::text AS created_key`;
 
 @Injectable()
@@ -49,67 +53,105 @@ export class CommentsService {
   ) {}
 
   /**
-   * Posts a comment. With `outer`, it is written inside the caller's transaction (a live room
+   * Posts a comment. With `work`, it is written inside the caller's transaction (a live room
    * appends its numbered room event in the same commit) and read back through it; otherwise in
-   * a transaction of its own.
+   * a transaction of its own. `anyStatus` posts to a topic that no longer takes part (a room's
+   * unanswered questions are carried to its topic when the room ends, whenever that is).
+   *
+   * Order matters: what is only read comes first, unlocked, and every refusal that needs no
+   * lock is made before anything is written (a caller may catch it and go on in the same
+   * transaction). The rows every writer of the topic updates come last — the parent's reply
+   * count, then the topic's counters and event seq in one statement — so the topic row lock,
+   * which serialises a topic's comments, is held for that statement and the commit only. The
+   * status is checked again under that lock; a topic closed in between refuses the comment
+   * and the whole transaction rolls back.
    */
   async create(
     auth: AuthUser,
     topicId: string,
     dto: CreateCommentDto,
-    roomId: string | null = null,
-    outer?: Work,
+    context: { roomId?: string; work?: Work; anyStatus?: boolean } = {},
   ): Promise<CommentView> {
     const insert = async (work: Work): Promise<string> => {
-      // Lock order everywhere: comment before topic, so replies and comment agrees cannot deadlock.
+      const topics = await queryRows<{ space_id: string; status: TopicStatus }>(
+        work.tx,
+        `SELECT space_id, status FROM topics WHERE id = $1`,
+        [topicId],
+      );
+      const topic = topics[0];
+      if (!topic) throw Problem.notFound('Topic');
+      if (!context.anyStatus) assertOpen(topic.status);
+      await this.bans.assertNotBanned(work.tx, topic.space_id, auth.id);
       let depth = 0;
       if (dto.parentId) {
-        const parents: { topic_id: string; depth: number; status: string }[] = await work.tx.query(
-          `SELECT topic_id, depth, status FROM comments WHERE id = $1 FOR UPDATE`,
+        const parents = await queryRows<{ topic_id: string; depth: number; status: string }>(
+          work.tx,
+          `SELECT topic_id, depth, status FROM comments WHERE id = $1`,
           [dto.parentId],
         );
         const parent = parents[0];
         if (!parent || parent.topic_id !== topicId)
           throw Problem.field('parentId', 'is not a comment of this topic');
-        if (parent.status === 'deleted')
-          throw Problem.field('parentId', 'was deleted and takes no replies');
+        if (parent.status === 'deleted') throw parentDeleted();
         depth = parent.depth + 1;
       }
-      const topic = await this.ladder.lock(work, topicId);
-      if (!topic) throw Problem.notFound('Topic');
-      assertOpen(topic.status);
-      await this.bans.assertNotBanned(work.tx, topic.space_id, auth.id);
-      const rows: { id: string }[] = await work.tx.query(
+      const rows = await queryRows<{ id: string }>(
+        work.tx,
         `INSERT INTO comments (topic_id, parent_id, depth, author_id, body, stance, room_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [topicId, dto.parentId ?? null, depth, auth.id, dto.body, dto.stance ?? null, roomId],
+        [
+          topicId,
+          dto.parentId ?? null,
+          depth,
+          auth.id,
+          dto.body,
+          dto.stance ?? null,
+          context.roomId ?? null,
+        ],
       );
       const commentId = rows[0]!.id;
-      if (dto.parentId)
-        await work.tx.query(`UPDATE comments SET reply_count = reply_count + 1 WHERE id = $1`, [
-          dto.parentId,
-        ]);
-      await work.tx.query(
-        `UPDATE topics SET comment_count = comment_count + 1, last_activity_at = now() WHERE id = $1`,
-        [topicId],
+      // Participation counts only while the topic is deliberating; the primary key decides.
+      const joined =
+        topic.status === 'deliberating'
+          ? await queryRows(
+              work.tx,
+              `INSERT INTO topic_participants (topic_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+              [topicId, auth.id],
+            )
+          : [];
+      // Locks from here on: parent comment, then topic — the order of every transaction.
+      if (dto.parentId) {
+        const counted = await queryRows(
+          work.tx,
+          `UPDATE comments SET reply_count = reply_count + 1 WHERE id = $1 AND status <> 'deleted' RETURNING 1`,
+          [dto.parentId],
+        );
+        if (counted.length === 0) throw parentDeleted();
+      }
+      const locked = await appendCommentEvent(
+        work.tx,
+        topicId,
+        auth.id,
+        { commentId, parentId: dto.parentId ?? null },
+        joined.length > 0 ? 1 : 0,
       );
-      const seq = await appendTopicEvent(work.tx, topicId, 'comment_created', auth.id, {
-        commentId,
-        parentId: dto.parentId ?? null,
-      });
+      if (!context.anyStatus) assertOpen(locked.status);
       work.emit(
         domainEvent('comment.created', {
           commentId,
           topicId,
-          spaceId: topic.space_id,
+          spaceId: locked.space_id,
           parentId: dto.parentId ?? null,
-          seq,
+          seq: locked.seq,
         }),
       );
-      await this.ladder.participate(work, topic, auth.id);
+      // A deliberation opened since the first read: the comment takes part in it after all.
+      if (locked.status === 'deliberating' && topic.status !== 'deliberating')
+        await this.ladder.participate(work, locked, auth.id);
+      else await this.ladder.climb(work, locked);
       return commentId;
     };
-    if (outer) return this.getOne(await insert(outer), auth, outer.tx);
+    if (context.work) return this.getOne(await insert(context.work), auth, context.work.tx);
     return this.getOne(await this.uow.run(insert), auth);
   }
 

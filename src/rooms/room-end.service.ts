@@ -8,15 +8,12 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CommentsService } from '../comments/comments.service';
-import { domainEvent } from '../core/events/domain-events';
 import { EventBus } from '../core/events/event-bus';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { Problem } from '../core/http/problem';
 import { LOGGER } from '../core/logging/logging.module';
 import { type Logger } from '../core/logging/logger';
 import { type GlobalRole } from '../identity/users/user.entity';
-import { BanCheck } from '../moderation/bans.guard';
-import { appendTopicEvent } from '../topics/topic-events';
 
 /** What an unanswered question's comment starts with on the topic. */
 export const CARRIED_QUESTION_PREFIX = '[타운홀 질문] ';
@@ -63,7 +60,6 @@ export class RoomEndService
     private readonly uow: UnitOfWork,
     private readonly bus: EventBus,
     private readonly comments: CommentsService,
-    private readonly bans: BanCheck,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -169,53 +165,20 @@ export class RoomEndService
 
   /**
    * Posts the comment in the caller's transaction (so the link and the comment commit
-   * together). CommentsService.create is the normal way: it keeps every counter, the topic's
-   * numbered event, the live push and participation. It refuses topics that are no longer
-   * open (`topic_not_open`) — and a room may well outlive its topic's deliberation, or end
-   * after the topic was closed. Dropping the question then would lose exactly what the
+   * together), through CommentsService.create like any comment: every counter, the topic's
+   * numbered event, the live push. A room may well outlive its topic's deliberation, or end
+   * after the topic was closed; dropping the question then would lose exactly what the
    * product promises to keep ("unanswered questions stay on the topic"), and reopening the
-   * topic is not ours to do; so the comment is written directly, with what create() would
-   * have updated (comment count and activity, the topic event, the live `comment:new`) —
-   * but no participation, which counts only while a topic is deliberating. The refusal is
-   * thrown before create() writes anything, so the transaction is intact.
+   * topic is not ours to do — so it is posted whatever the topic's status (participation
+   * still counts only while the topic is deliberating).
    */
   private async post(work: Work, q: OpenQuestion): Promise<string> {
-    const body = `${CARRIED_QUESTION_PREFIX}${q.body}`;
-    try {
-      const comment = await this.comments.create(
-        { id: q.author_id, role: q.role, displayName: q.display_name },
-        q.topic_id,
-        { body },
-        q.room_id,
-        work,
-      );
-      return comment.id;
-    } catch (err) {
-      if (!(err instanceof Problem && err.code === 'topic_not_open')) throw err;
-    }
-    await this.bans.assertNotBanned(work.tx, q.space_id, q.author_id);
-    const rows: { id: string }[] = await work.tx.query(
-      `INSERT INTO comments (topic_id, author_id, body, room_id) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [q.topic_id, q.author_id, body, q.room_id],
+    const comment = await this.comments.create(
+      { id: q.author_id, role: q.role, displayName: q.display_name },
+      q.topic_id,
+      { body: `${CARRIED_QUESTION_PREFIX}${q.body}` },
+      { roomId: q.room_id, work, anyStatus: true },
     );
-    const commentId = rows[0]!.id;
-    await work.tx.query(
-      `UPDATE topics SET comment_count = comment_count + 1, last_activity_at = now() WHERE id = $1`,
-      [q.topic_id],
-    );
-    const seq = await appendTopicEvent(work.tx, q.topic_id, 'comment_created', q.author_id, {
-      commentId,
-      parentId: null,
-    });
-    work.emit(
-      domainEvent('comment.created', {
-        commentId,
-        topicId: q.topic_id,
-        spaceId: q.space_id,
-        parentId: null,
-        seq,
-      }),
-    );
-    return commentId;
+    return comment.id;
   }
 }

@@ -8,6 +8,7 @@ import {
 } from '../factories/identity';
 import { bulkUsers, createTopic, postComment } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
+import { racingCommit } from '../utils/locks';
 import { expectFieldErrors, expectProblem } from '../utils/problem';
 
 interface CommentBody {
@@ -484,6 +485,49 @@ describe('comments', () => {
         .delete(`/api/v1/comments/${c.id}/agree`)
         .set(other.auth)
         .expect(200, { agreed: false, agreeCount: 0 });
+    });
+  });
+  describe('racing a change of the topic or the parent', () => {
+    it('a comment that meets its topic being rejected under it is refused whole', async () => {
+      const topic = await createTopic(t, author, space.id);
+      const before = await db.query(`SELECT seq FROM topics WHERE id = $1`, [topic.id]);
+      const answer = await racingCommit(
+        db,
+        { sql: `UPDATE topics SET status = 'rejected' WHERE id = $1`, params: [topic.id] },
+        'comment_created',
+        // Read as open, comment inserted, then waiting for the topic row to number its event.
+        async () =>
+          t.http
+            .post(`/api/v1/topics/${topic.id}/comments`)
+            .set(other.auth)
+            .send({ body: '닫히는 중에 남긴 의견' }),
+      );
+      expectProblem(answer, 409, 'topic_not_open');
+      expect(await commentCount(topic.id)).toBe(0);
+      const after = await db.query(`SELECT seq, comment_count FROM topics WHERE id = $1`, [
+        topic.id,
+      ]);
+      expect(after).toEqual([{ ...before[0], comment_count: 0 }]);
+    });
+
+    it('a reply whose parent is deleted under it is refused whole, naming parentId', async () => {
+      const topic = await createTopic(t, author, space.id);
+      const parent = await postComment(t, author, topic.id, { body: '곧 지워질 의견' });
+      const answer = await racingCommit(
+        db,
+        { sql: `UPDATE comments SET status = 'deleted' WHERE id = $1`, params: [parent.id] },
+        'reply_count',
+        async () =>
+          t.http
+            .post(`/api/v1/topics/${topic.id}/comments`)
+            .set(other.auth)
+            .send({ body: '지워지는 의견에 단 답글', parentId: parent.id }),
+      );
+      expectFieldErrors(answer, ['parentId']);
+      expect(await commentCount(topic.id)).toBe(1);
+      expect(await topicCounts(topic.id)).toMatchObject({ comments: 1 });
+      const [row] = await db.query(`SELECT reply_count FROM comments WHERE id = $1`, [parent.id]);
+      expect(row).toEqual({ reply_count: 0 });
     });
   });
 });

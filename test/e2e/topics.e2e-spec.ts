@@ -11,7 +11,7 @@ import {
 } from '../factories/identity';
 import { bulkUsers, createTopic, openDeliberation, postComment } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
-import { eventually } from '../utils/eventually';
+import { racingCommit } from '../utils/locks';
 import { expectFieldErrors, expectProblem } from '../utils/problem';
 
 describe('topics', () => {
@@ -731,31 +731,14 @@ describe('topics', () => {
     it('an agree that meets the topic being rejected under it is refused whole: no row, no count', async () => {
       const topic = await createTopic(t, citizen, space.id);
       const [user] = await bulkUsers(t, 1);
-      const rejecting = db.createQueryRunner();
-      await rejecting.connect();
-      try {
-        await rejecting.startTransaction();
-        await rejecting.query(`UPDATE topics SET status = 'rejected' WHERE id = $1`, [topic.id]);
+      const answer = await racingCommit(
+        db,
+        { sql: `UPDATE topics SET status = 'rejected' WHERE id = $1`, params: [topic.id] },
+        'INSERT INTO topic_agrees',
         // The agree reads the topic as still open, adds its row, then waits for the row lock.
-        const answer = t.http
-          .put(`/api/v1/topics/${topic.id}/agree`)
-          .set(user!.auth)
-          .then((r) => r);
-        await eventually(
-          async () =>
-            (
-              await db.query(
-                `SELECT count(*)::int AS n FROM pg_stat_activity
-                  WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO topic_agrees%'`,
-              )
-            )[0].n,
-          (n) => n === 1,
-        );
-        await rejecting.commitTransaction();
-        expectProblem(await answer, 409, 'topic_not_open');
-      } finally {
-        await rejecting.release();
-      }
+        async () => t.http.put(`/api/v1/topics/${topic.id}/agree`).set(user!.auth),
+      );
+      expectProblem(answer, 409, 'topic_not_open');
       const [row] = await db.query(
         `SELECT agree_count, (SELECT count(*)::int FROM topic_agrees WHERE topic_id = $1) AS rows
            FROM topics WHERE id = $1`,

@@ -55,8 +55,7 @@ export class RoomChatService {
         auth,
         room.topicId,
         { body: dto.body, ...(dto.parentId ? { parentId: dto.parentId } : {}) },
-        room.id,
-        work,
+        { roomId: room.id, work },
       );
       // The author's own `myAgree` is not for everyone.
       const shared: CommentView = { ...created };
