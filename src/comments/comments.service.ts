@@ -5,7 +5,7 @@ import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
-import { BanCheck } from '../moderation/bans.guard';
+import { BanCheck, bannedFromSpace } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import { LadderService } from '../topics/ladder.service';
 import { assertOpen } from '../topics/topic-lifecycle';
@@ -73,15 +73,25 @@ export class CommentsService {
     context: { roomId?: string; work?: Work; anyStatus?: boolean } = {},
   ): Promise<CommentView> {
     const insert = async (work: Work): Promise<string> => {
-      const topics = await queryRows<{ space_id: string; status: TopicStatus }>(
+      // The topic and the author's ban in force, if any (one row per space and user).
+      const topics = await queryRows<{
+        space_id: string;
+        status: TopicStatus;
+        banned: boolean;
+        banned_until: Date | null;
+      }>(
         work.tx,
-        `SELECT space_id, status FROM topics WHERE id = $1`,
-        [topicId],
+        `SELECT t.space_id, t.status, b.user_id IS NOT NULL AS banned, b.until AS banned_until
+           FROM topics t
+           LEFT JOIN space_bans b ON b.space_id = t.space_id AND b.user_id = $2
+                                 AND (b.until IS NULL OR b.until > now())
+          WHERE t.id = $1`,
+        [topicId, auth.id],
       );
       const topic = topics[0];
       if (!topic) throw Problem.notFound('Topic');
       if (!context.anyStatus) assertOpen(topic.status);
-      await this.bans.assertNotBanned(work.tx, topic.space_id, auth.id);
+      if (topic.banned) throw bannedFromSpace(topic.banned_until);
       let depth = 0;
       if (dto.parentId) {
         const parents = await queryRows<{ topic_id: string; depth: number; status: string }>(
