@@ -1,4 +1,5 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { CommentsService } from '../comments/comments.service';
 import { type DomainEventMap } from '../core/events/domain-events';
 import { EventBus } from '../core/events/event-bus';
@@ -6,6 +7,9 @@ import { type LiveServerEvents } from '../core/realtime/live-events';
 import { LiveServer } from '../core/realtime/live-server';
 import { Rooms } from '../core/realtime/live-socket';
 import { SeqOrder } from '../core/realtime/seq-order';
+import { queryRows } from '../core/database/sql';
+import { LOGGER } from '../core/logging/logging.module';
+import { type Logger } from '../core/logging/logger';
 
 /** A numbered topic event ready to go out (`send` null: nothing to broadcast for it). */
 interface Numbered {
@@ -28,12 +32,16 @@ export class TopicStreamPublisher implements OnModuleInit, OnModuleDestroy {
   private readonly offs: (() => void)[] = [];
   private readonly pendingCounts = new Map<string, LiveServerEvents['agree:count']>();
   private flushTimer?: NodeJS.Timeout;
+  /** The flush under way: flushes run one after another, so counts go out in read order. */
+  private flushing: Promise<void> = Promise.resolve();
   private readonly order = new SeqOrder();
 
   constructor(
     private readonly bus: EventBus,
     private readonly live: LiveServer,
     private readonly comments: CommentsService,
+    private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
@@ -171,7 +179,9 @@ export class TopicStreamPublisher implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     this.offs.forEach((off) => off());
     clearTimeout(this.flushTimer);
-    this.flush();
+    // Shutting down: the counts the events carried, without reading the database again.
+    for (const payload of this.pendingCounts.values()) this.send(payload);
+    this.pendingCounts.clear();
     this.order.flush();
   }
 
@@ -192,17 +202,50 @@ export class TopicStreamPublisher implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  /** Keeps only the latest count per target until the next flush. */
+  /** Marks a target whose count changed; its count goes out at the next flush. */
   private queueCount(payload: LiveServerEvents['agree:count']): void {
     this.pendingCounts.set(payload.targetId, payload);
-    this.flushTimer ??= setTimeout(() => this.flush(), AGREE_COALESCE_MS);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushing = this.flushing.then(() => this.flush());
+    }, AGREE_COALESCE_MS);
   }
 
-  private flush(): void {
-    this.flushTimer = undefined;
-    for (const payload of this.pendingCounts.values()) {
-      this.live.emit(Rooms.topic(payload.topicId), 'agree:count', payload);
-    }
+  /**
+   * Sends the count of every marked target as PostgreSQL has it now. Agrees commit in parallel
+   * and their events can be published out of commit order, so the count an event carries may
+   * be older than one already sent; the count read at flush time is never older than any event
+   * it replaces (the room's comment agrees do the same, see RoomAgreeCoalescer).
+   */
+  private async flush(): Promise<void> {
+    const pending = [...this.pendingCounts.values()];
     this.pendingCounts.clear();
+    if (pending.length === 0) return;
+    try {
+      const rows = await queryRows<{ id: string; agree_count: number }>(
+        this.dataSource.manager,
+        `SELECT id, agree_count FROM topics WHERE id = ANY($1::uuid[])
+         UNION ALL
+         SELECT id, agree_count FROM comments WHERE id = ANY($2::uuid[])`,
+        [
+          pending.filter((p) => p.targetType === 'topic').map((p) => p.targetId),
+          pending.filter((p) => p.targetType === 'comment').map((p) => p.targetId),
+        ],
+      );
+      const counts = new Map(rows.map((r) => [r.id, r.agree_count]));
+      for (const payload of pending) {
+        const count = counts.get(payload.targetId);
+        // Gone (deleted with its topic): nothing to show.
+        if (count !== undefined) this.send({ ...payload, count });
+      }
+    } catch (err) {
+      // The database is unreachable for a moment: the counts the events carried.
+      this.logger.warn({ err }, 'agree counts sent as published');
+      pending.forEach((payload) => this.send(payload));
+    }
+  }
+
+  private send(payload: LiveServerEvents['agree:count']): void {
+    this.live.emit(Rooms.topic(payload.topicId), 'agree:count', payload);
   }
 }

@@ -9,6 +9,8 @@ import {
   type TestUser,
 } from '../factories/identity';
 import { createTopic, postComment } from '../factories/topics';
+import { domainEvent } from '../../src/core/events/domain-events';
+import { EventBus } from '../../src/core/events/event-bus';
 import { startTestApp, type TestApp } from '../utils/app';
 import {
   closeAll,
@@ -113,6 +115,33 @@ describe('live: handshake and topic stream', () => {
   });
 
   describe('topic:watch', () => {
+    it('sends the agree count as PostgreSQL has it at the flush, not an older one an event carried', async () => {
+      const topic = await createTopic(t, citizen, space.id);
+      const viewer = await connected(t.url);
+      await request(viewer, 'topic:watch', { topicId: topic.id });
+      const users = await Promise.all([1, 2, 3].map(() => registerUser(t)));
+      for (const u of users)
+        await t.http.put(`/api/v1/topics/${topic.id}/agree`).set(u.auth).expect(200);
+      await sleep(400);
+      const counts = record(viewer);
+      // An agree event published late (after a newer count went out), as parallel commits can.
+      t.app.get(EventBus).publish([
+        domainEvent('agree.changed', {
+          targetType: 'topic',
+          targetId: topic.id,
+          topicId: topic.id,
+          spaceId: space.id,
+          userId: users[0]!.id,
+          agreed: true,
+          count: 1,
+        }),
+      ]);
+      await sleep(400);
+      expect(counts.filter((e) => e.event === 'agree:count').map((e) => e.payload)).toEqual([
+        { topicId: topic.id, targetType: 'topic', targetId: topic.id, count: 3 },
+      ]);
+    });
+
     it('streams comments, agree counts and status changes with increasing seq', async () => {
       const topic = await createTopic(t, citizen, space.id);
       const viewer = await connected(t.url);
