@@ -8,10 +8,9 @@ import { UnitOfWork } from '../core/events/unit-of-work';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { BanCheck, bannedFromSpace } from '../moderation/bans.guard';
-import { type Thresholds } from '../spaces/space.entity';
-import { LadderService } from '../topics/ladder.service';
+import { LadderService, type LockedTopic } from '../topics/ladder.service';
 import { assertOpen, crossings, OPEN_STATUSES } from '../topics/topic-lifecycle';
-import { type Rung, type TopicStatus } from '../topics/topic.entity';
+import { type TopicStatus } from '../topics/topic.entity';
 
 export interface AgreeResult {
   agreed: boolean;
@@ -43,18 +42,37 @@ async function toggleAgree(
 }
 
 /** What the one-statement topic agree below answers: the topic as its lock left it. */
-interface TopicAgreeRow {
-  space_id: string;
-  status: TopicStatus;
-  rung: Rung;
-  agree_count: number;
-  participant_count: number;
-  thresholds: Thresholds;
+type TopicAgreeRow = Omit<LockedTopic, 'id'> & {
   changed: boolean;
   /** Whether the user's agree row was there in the statement's snapshot. */
   had: boolean;
   banned: boolean;
   banned_until: Date | null;
+};
+
+/** The statement's snapshot ($1 topic, $2 user): the topic, the user's ban and agree row. */
+function snapshot(): string {
+  return `t AS (
+    SELECT t.id, t.space_id, t.status, t.rung, t.agree_count, t.participant_count, s.thresholds
+      FROM topics t JOIN spaces s ON s.id = t.space_id WHERE t.id = $1
+  ), ban AS (
+    SELECT b.until FROM space_bans b JOIN t ON b.space_id = t.space_id
+     WHERE b.user_id = $2 AND (b.until IS NULL OR b.until > now())
+  ), mine AS (
+    SELECT 1 FROM topic_agrees WHERE topic_id = $1 AND user_id = $2
+  )`;
+}
+
+/** The answer row (`TopicAgreeRow`): the locked row when `upd` changed it, else the snapshot. */
+function answer(...extra: string[]): string {
+  return `SELECT t.space_id, t.thresholds,
+         COALESCE(upd.status, t.status) AS status, COALESCE(upd.rung, t.rung) AS rung,
+         COALESCE(upd.agree_count, t.agree_count) AS agree_count,
+         COALESCE(upd.participant_count, t.participant_count) AS participant_count,
+         upd.status IS NOT NULL AS changed, EXISTS (SELECT 1 FROM mine) AS had,
+         EXISTS (SELECT 1 FROM ban) AS banned, (SELECT until FROM ban LIMIT 1) AS banned_until
+         ${extra.map((e) => `, ${e}`).join('')}
+    FROM t LEFT JOIN upd ON true`;
 }
 
 /**
@@ -68,15 +86,7 @@ interface TopicAgreeRow {
  * whole statement refuse (`madang_refuse`), so nothing of it stays.
  */
 const AGREE_TOPIC = `
-  WITH t AS (
-    SELECT t.id, t.space_id, t.status, t.rung, t.agree_count, t.participant_count, s.thresholds
-      FROM topics t JOIN spaces s ON s.id = t.space_id WHERE t.id = $1
-  ), ban AS (
-    SELECT b.until FROM space_bans b JOIN t ON b.space_id = t.space_id
-     WHERE b.user_id = $2 AND (b.until IS NULL OR b.until > now())
-  ), mine AS (
-    SELECT 1 FROM topic_agrees WHERE topic_id = $1 AND user_id = $2
-  ), ins AS (
+  WITH ${snapshot()}, ins AS (
     INSERT INTO topic_agrees (topic_id, user_id)
     SELECT t.id, $2 FROM t WHERE t.status = ANY($3::varchar[]) AND NOT EXISTS (SELECT 1 FROM ban)
     ON CONFLICT DO NOTHING RETURNING 1
@@ -91,35 +101,18 @@ const AGREE_TOPIC = `
      WHERE id = $1 AND EXISTS (SELECT 1 FROM ins)
     RETURNING status, rung, agree_count, participant_count
   )
-  SELECT t.space_id, t.thresholds,
-         COALESCE(upd.status, t.status) AS status, COALESCE(upd.rung, t.rung) AS rung,
-         COALESCE(upd.agree_count, t.agree_count) AS agree_count,
-         COALESCE(upd.participant_count, t.participant_count) AS participant_count,
-         upd.status IS NOT NULL AS changed, EXISTS (SELECT 1 FROM mine) AS had,
-         EXISTS (SELECT 1 FROM ban) AS banned, (SELECT until FROM ban LIMIT 1) AS banned_until,
-         CASE WHEN upd.status <> ALL($3::varchar[]) THEN madang_refuse('topic_not_open') END
-    FROM t LEFT JOIN upd ON true`;
+  ${answer(`CASE WHEN upd.status <> ALL($3::varchar[]) THEN madang_refuse('topic_not_open') END`)}`;
 
 /** Withdrawing a topic agree: the same shape; withdrawn agrees never undo a crossing. */
 const WITHDRAW_TOPIC = `
-  WITH t AS (
-    SELECT t.id, t.space_id, t.status, t.rung, t.agree_count, t.participant_count, s.thresholds
-      FROM topics t JOIN spaces s ON s.id = t.space_id WHERE t.id = $1
-  ), mine AS (
-    SELECT 1 FROM topic_agrees WHERE topic_id = $1 AND user_id = $2
-  ), del AS (
+  WITH ${snapshot()}, del AS (
     DELETE FROM topic_agrees WHERE topic_id = (SELECT id FROM t) AND user_id = $2 RETURNING 1
   ), upd AS (
     UPDATE topics SET agree_count = agree_count - 1, last_activity_at = now()
      WHERE id = $1 AND EXISTS (SELECT 1 FROM del)
     RETURNING status, rung, agree_count, participant_count
   )
-  SELECT t.space_id, t.thresholds,
-         COALESCE(upd.status, t.status) AS status, COALESCE(upd.rung, t.rung) AS rung,
-         COALESCE(upd.agree_count, t.agree_count) AS agree_count,
-         COALESCE(upd.participant_count, t.participant_count) AS participant_count,
-         upd.status IS NOT NULL AS changed, EXISTS (SELECT 1 FROM mine) AS had, false AS banned, NULL AS banned_until
-    FROM t LEFT JOIN upd ON true`;
+  ${answer()}`;
 
 /**
  * Agrees (공감) with exact counts. The unique primary key decides whether a row is new;

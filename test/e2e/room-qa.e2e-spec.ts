@@ -1,7 +1,7 @@
 import { type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { registerUser, type TestUser } from '../factories/identity';
-import { createRoomWorld, liveRoom, type RoomBody } from '../factories/rooms';
+import { createRoomWorld, liveRoom, type RoomBody, sanctionStandings } from '../factories/rooms';
 import { bulkUsers } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
 import { closeAll, connected, nextEvent, record, request, sleep, ok } from '../utils/live-client';
@@ -177,13 +177,11 @@ describe('rooms: Q&A (question:ask, upvote, facilitator actions)', () => {
   it('question:ask refuses bans before mutes, from the room then the space; a mute that ran out no longer blocks', async () => {
     const room = await liveRoom(t, facilitator, topicId);
     const [removed, pastMute] = await bulkUsers(t, 2, 'qa-standing');
-    await db.query(
-      `INSERT INTO room_sanctions (room_id, user_id, muted_until, banned, reason, by_id)
-       VALUES ($1, $2, now() + interval '1 hour', true, '도배', $4),
-              ($1, $3, now() + interval '1 hour', false, '도배', $4),
-              ($1, $5, now() - interval '1 second', false, '지난 제재', $4)`,
-      [room.id, removed!.id, banned.id, facilitator.id, pastMute!.id],
-    );
+    await sanctionStandings(t, room.id, facilitator, {
+      removed: removed!,
+      muted: banned,
+      pastMute: pastMute!,
+    });
     for (const [user, code, message] of [
       [removed!, 'banned', /removed from this room/],
       [banned, 'banned', /banned from this space/],

@@ -1,7 +1,7 @@
 import { type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { type TestUser } from '../factories/identity';
-import { createRoom, createRoomWorld, liveRoom } from '../factories/rooms';
+import { createRoom, createRoomWorld, liveRoom, sanctionStandings } from '../factories/rooms';
 import { bulkUsers } from '../factories/topics';
 import { SpeakerTimer } from '../../src/rooms/queue/speaker-timer';
 import { startTestApp, type TestApp } from '../utils/app';
@@ -166,13 +166,11 @@ describe('rooms: speaking queue (hand:raise / hand:lower / queue:next / queue:re
   it('hand:raise refuses bans before mutes, from the room then the space; a mute that ran out no longer blocks', async () => {
     const room = await liveRoom(t, facilitator, topicId);
     const [removed, pastMute] = await bulkUsers(t, 2, 'queue-standing');
-    await db.query(
-      `INSERT INTO room_sanctions (room_id, user_id, muted_until, banned, reason, by_id)
-       VALUES ($1, $2, now() + interval '1 hour', true, '도배', $4),
-              ($1, $3, now() + interval '1 hour', false, '도배', $4),
-              ($1, $5, now() - interval '1 second', false, '지난 제재', $4)`,
-      [room.id, removed!.id, banned.id, facilitator.id, pastMute!.id],
-    );
+    await sanctionStandings(t, room.id, facilitator, {
+      removed: removed!,
+      muted: banned,
+      pastMute: pastMute!,
+    });
     for (const [user, code, message] of [
       [removed!, 'banned', /removed from this room/],
       [banned, 'banned', /banned from this space/],

@@ -1,4 +1,5 @@
 import { type Socket } from 'socket.io-client';
+import { DataSource } from 'typeorm';
 import { type TestApp } from '../utils/app';
 import { connected, ok } from '../utils/live-client';
 import { createAdmin, createSpace, makeFacilitator, registerUser, type TestUser } from './identity';
@@ -98,4 +99,23 @@ export async function joinedSocket(t: TestApp, roomId: string, user?: TestUser):
   const socket = await connected(t.url, user ? { token: user.token } : {});
   await ok(socket, 'room:join', { roomId });
   return socket;
+}
+
+/**
+ * Sanctions of several standings in one room: `removed` is banned from the room (and muted),
+ * `muted` only muted, `pastMute` muted until a moment already gone.
+ */
+export async function sanctionStandings(
+  t: TestApp,
+  roomId: string,
+  by: TestUser,
+  users: { removed: { id: string }; muted: { id: string }; pastMute: { id: string } },
+): Promise<void> {
+  await t.app.get(DataSource).query(
+    `INSERT INTO room_sanctions (room_id, user_id, muted_until, banned, reason, by_id)
+     VALUES ($1, $2, now() + interval '1 hour', true, '도배', $4),
+            ($1, $3, now() + interval '1 hour', false, '도배', $4),
+            ($1, $5, now() - interval '1 second', false, '지난 제재', $4)`,
+    [roomId, users.removed.id, users.muted.id, by.id, users.pastMute.id],
+  );
 }
