@@ -6,6 +6,8 @@ import {
   registerUser,
   type TestUser,
 } from '../factories/identity';
+import { RoomAccess } from '../../src/rooms/room-access.service';
+import { Room } from '../../src/rooms/room.entity';
 import { createRoom, liveRoom } from '../factories/rooms';
 import { createTopic } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
@@ -325,5 +327,14 @@ describe('rooms: HTTP lifecycle, join, replay and presence', () => {
         error: { code },
       });
     }
+  });
+  it('RoomAccess.load answers every column of the room entity, typed as the entity says', async () => {
+    const room = await liveRoom(t, facilitator, topicId);
+    const loaded = await t.app.get(RoomAccess).load(room.id);
+    const columns = db.getMetadata(Room).columns.map((c) => c.propertyName);
+    expect(Object.keys(loaded).sort()).toEqual([...columns].sort());
+    expect(loaded).toMatchObject({ id: room.id, topicId, spaceId: space.id, status: 'live' });
+    expect(loaded.startedAt).toBeInstanceOf(Date);
+    expect(typeof loaded.settings).toBe('object');
   });
 });

@@ -2,7 +2,7 @@ import { type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { type MessageMappingProperties } from '@nestjs/websockets';
-import { type Observable } from 'rxjs';
+import { isObservable, type Observable } from 'rxjs';
 import { type Server, type ServerOptions, type Socket } from 'socket.io';
 import { type AppConfig } from '../config/env';
 import { type Logger } from '../logging/logger';
@@ -150,22 +150,34 @@ export class MadangIoAdapter extends IoAdapter {
         const mapped = this.mapPayload(args.length === 1 ? args[0] : args);
         const data: unknown = mapped.data;
         const ack = mapped.ack;
-        let answer: Observable<unknown>;
-        try {
-          answer = transform(callback(data, ack));
-        } catch (err) {
+        const deliver = (response: unknown): void => {
+          if (response === null || response === undefined) return;
+          const named = response as { event?: string; data?: unknown };
+          if (named.event) socket.emit(named.event, named.data);
+          else if (!isAckHandledManually && typeof ack === 'function')
+            (ack as (value: unknown) => void)(response);
+        };
+        const fail = (err: unknown): void =>
           logger.error({ err, event: message }, 'live handler failed');
+        let result: unknown;
+        try {
+          result = callback(data, ack);
+        } catch (err) {
+          fail(err);
           return;
         }
-        answer.subscribe({
-          next: (response) => {
-            if (response === null || response === undefined) return;
-            const named = response as { event?: string; data?: unknown };
-            if (named.event) socket.emit(named.event, named.data);
-            else if (!isAckHandledManually && typeof ack === 'function')
-              (ack as (value: unknown) => void)(response);
-          },
-          error: (err: unknown) => logger.error({ err, event: message }, 'live handler failed'),
+        // Our handlers answer with a promise of a value: delivered as is, without building an
+        // observable per event. Anything else takes the framework's path.
+        if (result instanceof Promise) {
+          result.then((value: unknown) => {
+            if (isObservable(value)) value.subscribe({ next: deliver, error: fail });
+            else deliver(value);
+          }, fail);
+          return;
+        }
+        transform(result).subscribe({
+          next: deliver,
+          error: fail,
         });
       });
     }
