@@ -86,9 +86,9 @@ export class RoomAccess {
   }
 
   /**
-   * `assertNotBanned` + `assertNotMuted` in one query, for writing in the room (a question, a
-   * raised hand): the room sanction row is read once for both, with the space ban beside it.
-   * Refuses in the same order: removed from the room, banned from the space, then muted.
+   * The user may write in the room (a chat message, a question, a raised hand): the room
+   * sanction row is read once, with the space ban beside it. Refuses in this order: removed from
+   * the room, banned from the space, then muted.
    */
   async assertMayWrite(
     userId: string,
@@ -134,20 +134,6 @@ export class RoomAccess {
       spaceBanUntil: row.space_ban_until,
     });
     return { id: row.id };
-  }
-
-  /** Refuses a muted user; returns nothing when they may speak. */
-  async assertNotMuted(
-    userId: string,
-    room: Pick<Room, 'id'>,
-    tx: EntityManager = this.dataSource.manager,
-  ): Promise<void> {
-    const rows: { muted_until: Date }[] = await tx.query(
-      `SELECT muted_until FROM room_sanctions WHERE room_id = $1 AND user_id = $2 AND muted_until > now()`,
-      [room.id, userId],
-    );
-    const muted = rows[0];
-    if (muted) throw mutedUntil(muted.muted_until);
   }
 
   /** A participant's action needs the room to be live (facilitators may prepare earlier). */

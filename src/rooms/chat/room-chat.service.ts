@@ -47,8 +47,7 @@ export class RoomChatService {
       const facilitator = await this.access.isFacilitator(auth, room, work.tx);
       if (room.locked && !facilitator)
         throw Problem.conflict('chat_locked', 'A facilitator has locked the chat.');
-      await this.access.assertNotBanned(auth.id, room, work.tx);
-      await this.access.assertNotMuted(auth.id, room, work.tx);
+      await this.access.assertMayWrite(auth.id, room, work.tx);
       if (!facilitator) await this.assertSlowMode(work.tx, room, auth.id);
 
       const created = await this.comments.create(
