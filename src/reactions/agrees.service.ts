@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { refusedWith } from '../core/database/errors';
+import { GroupedBatchLoader } from '../core/database/batch-loader';
 import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { EventBus } from '../core/events/event-bus';
@@ -43,76 +44,84 @@ async function toggleAgree(
 
 /** What the one-statement topic agree below answers: the topic as its lock left it. */
 type TopicAgreeRow = Omit<LockedTopic, 'id'> & {
-  changed: boolean;
-  /** Whether the user's agree row was there in the statement's snapshot. */
-  had: boolean;
-  banned: boolean;
-  banned_until: Date | null;
+  /** Users whose agree row this statement added (or removed). */
+  changed: string[];
+  /** Users whose agree row was there in the statement's snapshot. */
+  had: string[];
+  /** Users banned from the space, with the end of the ban (null: for good). */
+  bans: Record<string, string | null> | null;
 };
 
-/** The statement's snapshot ($1 topic, $2 user): the topic, the user's ban and agree row. */
+/** The statement's snapshot ($1 topic, $2 users): the topic, the users' bans and agree rows. */
 function snapshot(): string {
   return `t AS (
     SELECT t.id, t.space_id, t.status, t.rung, t.agree_count, t.participant_count, s.thresholds
       FROM topics t JOIN spaces s ON s.id = t.space_id WHERE t.id = $1
   ), ban AS (
-    SELECT b.until FROM space_bans b JOIN t ON b.space_id = t.space_id
-     WHERE b.user_id = $2 AND (b.until IS NULL OR b.until > now())
+    SELECT b.user_id, b.until FROM space_bans b JOIN t ON b.space_id = t.space_id
+     WHERE b.user_id = ANY($2::uuid[]) AND (b.until IS NULL OR b.until > now())
   ), mine AS (
-    SELECT 1 FROM topic_agrees WHERE topic_id = $1 AND user_id = $2
+    SELECT user_id FROM topic_agrees WHERE topic_id = $1 AND user_id = ANY($2::uuid[])
   )`;
 }
 
 /** The answer row (`TopicAgreeRow`): the locked row when `upd` changed it, else the snapshot. */
-function answer(...extra: string[]): string {
+function answer(changed: string, ...extra: string[]): string {
   return `SELECT t.space_id, t.thresholds,
          COALESCE(upd.status, t.status) AS status, COALESCE(upd.rung, t.rung) AS rung,
          COALESCE(upd.agree_count, t.agree_count) AS agree_count,
          COALESCE(upd.participant_count, t.participant_count) AS participant_count,
-         upd.status IS NOT NULL AS changed, EXISTS (SELECT 1 FROM mine) AS had,
-         EXISTS (SELECT 1 FROM ban) AS banned, (SELECT until FROM ban LIMIT 1) AS banned_until
+         ARRAY(SELECT user_id FROM ${changed}) AS changed, ARRAY(SELECT user_id FROM mine) AS had,
+         (SELECT json_object_agg(user_id, until) FROM ban) AS bans
          ${extra.map((e) => `, ${e}`).join('')}
     FROM t LEFT JOIN upd ON true`;
 }
 
 /**
- * A topic agree is one statement in its own transaction: add the agree row (the primary key
- * decides whether it is new) and, only if it is new, move the counter — the agree of a
+ * Topic agrees are one statement in its own transaction, for every agree with the same topic
+ * that arrived in the same turn of the event loop ($2: their users): add the agree rows (the
+ * primary key decides which are new) and move the counter by as many — an agree with a
  * deliberating topic also counts its author as a participant. The topic row is locked only by
  * that counter update, the statement's last step, and the commit follows at once inside
- * PostgreSQL: the lock is never held across a round trip to this process, and a repeated
- * agree (a retry) takes no lock and writes nothing. The status is checked on the statement's
- * snapshot and again on the locked row; a topic that stopped taking part in between makes the
- * whole statement refuse (`madang_refuse`), so nothing of it stays.
+ * PostgreSQL: the lock is never held across a round trip to this process, a burst of agrees
+ * takes it once, and a repeated agree (a retry) takes no lock and writes nothing. The status is
+ * checked on the statement's snapshot and again on the locked row; a topic that stopped taking
+ * part in between makes the whole statement refuse (`madang_refuse`), so nothing of it stays.
  */
 const AGREE_TOPIC = `
   WITH ${snapshot()}, ins AS (
     INSERT INTO topic_agrees (topic_id, user_id)
-    SELECT t.id, $2 FROM t WHERE t.status = ANY($3::varchar[]) AND NOT EXISTS (SELECT 1 FROM ban)
-    ON CONFLICT DO NOTHING RETURNING 1
+    SELECT t.id, u.id FROM t, unnest($2::uuid[]) AS u (id)
+     WHERE t.status = ANY($3::varchar[]) AND u.id NOT IN (SELECT user_id FROM ban)
+    ON CONFLICT DO NOTHING RETURNING user_id
   ), part AS (
     INSERT INTO topic_participants (topic_id, user_id)
-    SELECT t.id, $2 FROM t WHERE t.status = 'deliberating' AND EXISTS (SELECT 1 FROM ins)
+    SELECT t.id, ins.user_id FROM t, ins WHERE t.status = 'deliberating'
     ON CONFLICT DO NOTHING RETURNING 1
   ), upd AS (
-    UPDATE topics SET agree_count = agree_count + 1,
+    UPDATE topics SET agree_count = agree_count + (SELECT count(*) FROM ins)::int,
            participant_count = participant_count + (SELECT count(*) FROM part)::int,
            last_activity_at = now()
      WHERE id = $1 AND EXISTS (SELECT 1 FROM ins)
     RETURNING status, rung, agree_count, participant_count
   )
-  ${answer(`CASE WHEN upd.status <> ALL($3::varchar[]) THEN madang_refuse('topic_not_open') END`)}`;
+  ${answer('ins', `CASE WHEN upd.status <> ALL($3::varchar[]) THEN madang_refuse('topic_not_open') END`)}`;
 
-/** Withdrawing a topic agree: the same shape; withdrawn agrees never undo a crossing. */
+/** Withdrawing topic agrees: the same shape; withdrawn agrees never undo a crossing. */
 const WITHDRAW_TOPIC = `
   WITH ${snapshot()}, del AS (
-    DELETE FROM topic_agrees WHERE topic_id = (SELECT id FROM t) AND user_id = $2 RETURNING 1
+    DELETE FROM topic_agrees
+     WHERE topic_id = (SELECT id FROM t) AND user_id = ANY($2::uuid[]) RETURNING user_id
   ), upd AS (
-    UPDATE topics SET agree_count = agree_count - 1, last_activity_at = now()
+    UPDATE topics SET agree_count = agree_count - (SELECT count(*) FROM del)::int,
+           last_activity_at = now()
      WHERE id = $1 AND EXISTS (SELECT 1 FROM del)
     RETURNING status, rung, agree_count, participant_count
   )
-  ${answer()}`;
+  ${answer('del')}`;
+
+/** One user's part of a batch: the answer, or the refusal that is theirs alone. */
+type AgreeOutcome = AgreeResult | { refused: Problem };
 
 /**
  * Agrees (공감) with exact counts. The unique primary key decides whether a row is new;
@@ -130,10 +139,26 @@ export class AgreesService {
   ) {}
 
   async setTopicAgree(auth: AuthUser, topicId: string, agreed: boolean): Promise<AgreeResult> {
+    const outcome = await this.topicAgrees.get(`${agreed ? '+' : '-'}${topicId}`, auth.id);
+    if (!outcome) throw new Error('topic agree batch answered nothing for its user');
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome;
+  }
+
+  /** Topic agrees of one turn, per topic and direction (`+id` / `-id`), one statement each. */
+  private readonly topicAgrees = new GroupedBatchLoader<string, string, AgreeOutcome>(
+    (group, users) => this.applyTopicAgrees(group.slice(1), group.startsWith('+'), users),
+  );
+
+  private async applyTopicAgrees(
+    topicId: string,
+    agreed: boolean,
+    users: string[],
+  ): Promise<Map<string, AgreeOutcome>> {
     const rows = await queryRows<TopicAgreeRow>(
       this.dataSource.manager,
       agreed ? AGREE_TOPIC : WITHDRAW_TOPIC,
-      agreed ? [topicId, auth.id, OPEN_STATUSES] : [topicId, auth.id],
+      agreed ? [topicId, users, OPEN_STATUSES] : [topicId, users],
     ).catch((error: unknown) => {
       // The topic stopped taking part between the statement's snapshot and its lock.
       if (refusedWith(error) === 'topic_not_open')
@@ -142,28 +167,37 @@ export class AgreesService {
     });
     const topic = rows[0];
     if (!topic) throw Problem.notFound('Topic');
-    if (agreed) {
-      assertOpen(topic.status);
-      if (topic.banned) throw bannedFromSpace(topic.banned_until);
+    if (agreed) assertOpen(topic.status);
+    const changed = new Set(topic.changed);
+    const had = new Set(topic.had);
+    // A user whose row appeared (or went) after the snapshot, by a concurrent request of theirs
+    // in another batch: its count is newer than the snapshot's.
+    const raced = users.some((u) => !changed.has(u) && had.has(u) !== agreed);
+    const count =
+      raced && changed.size === 0 ? await this.currentCount(topicId) : topic.agree_count;
+    const outcomes = new Map<string, AgreeOutcome>();
+    for (const user of users) {
+      const banned = agreed && topic.bans && user in topic.bans;
+      if (banned) {
+        const until = topic.bans![user];
+        outcomes.set(user, { refused: bannedFromSpace(until ? new Date(until) : null) });
+      } else outcomes.set(user, { agreed, agreeCount: count });
     }
-    if (!topic.changed) {
-      // Nothing to do — but if the row appeared (or went) after the snapshot, a concurrent
-      // request of the same user did it and its count is newer than the snapshot's.
-      if (topic.had !== agreed) topic.agree_count = await this.currentCount(topicId);
-      return { agreed, agreeCount: topic.agree_count };
-    }
-    this.bus.publish([
-      domainEvent('agree.changed', {
-        targetType: 'topic',
-        targetId: topicId,
-        topicId,
-        spaceId: topic.space_id,
-        userId: auth.id,
-        agreed,
-        count: topic.agree_count,
-      }),
-    ]);
-    // The counts this agree left may owe a rung: it is climbed at once, under the lock again.
+    if (changed.size === 0) return outcomes;
+    this.bus.publish(
+      [...changed].map((userId) =>
+        domainEvent('agree.changed', {
+          targetType: 'topic',
+          targetId: topicId,
+          topicId,
+          spaceId: topic.space_id,
+          userId,
+          agreed,
+          count: topic.agree_count,
+        }),
+      ),
+    );
+    // The counts these agrees left may owe a rung: it is climbed at once, under the lock again.
     const state = {
       status: topic.status,
       rung: topic.rung,
@@ -171,7 +205,7 @@ export class AgreesService {
       participantCount: topic.participant_count,
     };
     if (crossings(state, topic.thresholds).length > 0) await this.ladder.settle(topicId);
-    return { agreed, agreeCount: topic.agree_count };
+    return outcomes;
   }
 
   private async currentCount(topicId: string): Promise<number> {

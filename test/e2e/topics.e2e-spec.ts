@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { type DomainEventName } from '../../src/core/events/domain-events';
 import { EventBus } from '../../src/core/events/event-bus';
+import { AgreesService } from '../../src/reactions/agrees.service';
 import { DeadlineScheduler } from '../../src/topics/deadline-scheduler';
 import {
   createAdmin,
@@ -745,6 +746,39 @@ describe('topics', () => {
         [topic.id],
       );
       expect(row).toEqual({ agree_count: 0, rows: 0 });
+    });
+
+    it('agrees with one topic in the same turn are one statement: one count for all, a banned user refused alone', async () => {
+      const topic = await createTopic(t, citizen, space.id);
+      const users = await bulkUsers(t, 12);
+      const banned = users[11]!;
+      await db.query(
+        `INSERT INTO space_bans (space_id, user_id, reason, banned_by) VALUES ($1, $2, '도배', $3)`,
+        [space.id, banned.id, admin.id],
+      );
+      const agrees = t.app.get(AgreesService);
+      // Called in one turn of the event loop, as concurrent requests arrive; one user twice.
+      const answers = await Promise.allSettled(
+        [...users, users[0]!].map((u) =>
+          agrees.setTopicAgree(
+            { id: u.id, role: 'citizen', displayName: u.displayName },
+            topic.id,
+            true,
+          ),
+        ),
+      );
+      const ok = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+      const refused = answers.flatMap((a) => (a.status === 'rejected' ? [a.reason] : []));
+      // Serial statements would have answered 1, 2, …, 11; one statement answers its count to all.
+      expect(ok).toEqual(Array.from({ length: 12 }, () => ({ agreed: true, agreeCount: 11 })));
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toMatchObject({ status: 403, code: 'banned' });
+      const [row] = await db.query(
+        `SELECT agree_count, (SELECT count(*)::int FROM topic_agrees WHERE topic_id = $1) AS rows
+           FROM topics WHERE id = $1`,
+        [topic.id],
+      );
+      expect(row).toEqual({ agree_count: 11, rows: 11 });
     });
 
     it('agree routes validate and authorize', async () => {

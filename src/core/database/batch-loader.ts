@@ -4,39 +4,56 @@ interface Waiter<V> {
 }
 
 /**
- * Gathers the keys asked for during one turn of the event loop and loads them with one call.
- * Under load many requests arrive in the same turn (each needing, say, its user row); one
- * `WHERE id = ANY(...)` instead of one query each saves a round trip and a pool slot per
- * request. A key asked for twice in a turn is loaded once. A failed load fails every waiter
- * of that batch, and only them.
+ * Gathers the keys asked for during one turn of the event loop, per group, and loads each
+ * group's keys with one call. Under load many requests arrive in the same turn (each needing,
+ * say, its user row, or adding an agree to the same topic); one statement for all of them
+ * instead of one each saves round trips, pool slots and — for writes to one hot row — lock
+ * hand-offs. A key asked for twice in a turn is loaded once. A failed load fails every waiter of
+ * that group's batch, and only them.
  */
-export class BatchLoader<K, V> {
-  private pending = new Map<K, Waiter<V>[]>();
+export class GroupedBatchLoader<G, K, V> {
+  private pending = new Map<G, Map<K, Waiter<V>[]>>();
 
-  constructor(private readonly load: (keys: K[]) => Promise<Map<K, V>>) {}
+  constructor(private readonly load: (group: G, keys: K[]) => Promise<Map<K, V>>) {}
 
-  get(key: K): Promise<V | undefined> {
+  get(group: G, key: K): Promise<V | undefined> {
     return new Promise((resolve, reject) => {
-      let waiters = this.pending.get(key);
-      if (!waiters) {
-        // setImmediate, not a microtask: it runs after the I/O callbacks of this turn, so the
-        // requests parsed from the same readable sockets share the batch.
-        if (this.pending.size === 0) setImmediate(() => void this.flush());
-        waiters = [];
-        this.pending.set(key, waiters);
-      }
+      // setImmediate, not a microtask: it runs after the I/O callbacks of this turn, so the
+      // requests parsed from the same readable sockets share the batch.
+      if (this.pending.size === 0) setImmediate(() => this.flush());
+      let keys = this.pending.get(group);
+      if (!keys) this.pending.set(group, (keys = new Map<K, Waiter<V>[]>()));
+      let waiters = keys.get(key);
+      if (!waiters) keys.set(key, (waiters = []));
       waiters.push({ resolve, reject });
     });
   }
 
-  private async flush(): Promise<void> {
+  private flush(): void {
     const batch = this.pending;
     this.pending = new Map();
+    for (const [group, keys] of batch) void this.loadGroup(group, keys);
+  }
+
+  private async loadGroup(group: G, keys: Map<K, Waiter<V>[]>): Promise<void> {
     try {
-      const found = await this.load([...batch.keys()]);
-      for (const [key, waiters] of batch) for (const w of waiters) w.resolve(found.get(key));
+      const found = await this.load(group, [...keys.keys()]);
+      for (const [key, waiters] of keys) for (const w of waiters) w.resolve(found.get(key));
     } catch (error) {
-      for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
+      for (const waiters of keys.values()) for (const w of waiters) w.reject(error);
     }
+  }
+}
+
+/** `GroupedBatchLoader` with one group: the keys of one turn, loaded with one call. */
+export class BatchLoader<K, V> {
+  private readonly grouped: GroupedBatchLoader<null, K, V>;
+
+  constructor(load: (keys: K[]) => Promise<Map<K, V>>) {
+    this.grouped = new GroupedBatchLoader((_group, keys) => load(keys));
+  }
+
+  get(key: K): Promise<V | undefined> {
+    return this.grouped.get(null, key);
   }
 }
