@@ -156,7 +156,7 @@ async function main(): Promise<void> {
     correctness: exact
       ? `every run: ${USERS} rows = topic count = distinct users, no error`
       : `FAILED: ${JSON.stringify(list.map((r) => r as unknown as { rowsInDb: number; countInDb: number }))}`,
-    notes: `distinct agrees/s ${median(subject.map((r) => r.distinctPerSecond)).toFixed(0)}; a new agree takes the topic row's lock for the last step of its one statement and the commit (the count must move with the row), so new agrees on one topic still commit one after another; repeats take no lock`,
+    notes: `distinct agrees/s ${median(subject.map((r) => r.distinctPerSecond)).toFixed(0)}; the agrees with one topic that reach the server in one turn of its event loop are one statement, whose last step takes the topic row's lock until its commit; repeats take no lock`,
   };
   save({
     id: 'B7',
