@@ -11,16 +11,9 @@ import {
 import { Space } from '../spaces/space.entity';
 import { User } from '../identity/users/user.entity';
 
-export const TOPIC_STATUSES = [
-  'proposed',
-  'under_review',
-  'deliberating',
-  'closed',
-  'answered',
-  'rejected',
-  'expired',
-] as const;
-export type TopicStatus = (typeof TOPIC_STATUSES)[number];
+import { TOPIC_STATUSES, type TopicStatus } from './topic-status';
+
+export { TOPIC_STATUSES, type TopicStatus };
 
 /** How far up the ladder a topic has climbed: 0 none, 1 review, 2 deliberation, 3 response. */
 export type Rung = 0 | 1 | 2 | 3;

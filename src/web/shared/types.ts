@@ -14,16 +14,10 @@ import type { RoomView as Room } from '../../rooms/room.view';
 import type { QuestionView as Question } from '../../rooms/qa/question.view';
 import type { QueueState as Queue } from '../../rooms/queue/queue.view';
 
-export const TOPIC_STATUSES = [
-  'proposed',
-  'under_review',
-  'deliberating',
-  'closed',
-  'answered',
-  'rejected',
-  'expired',
-] as const;
-export type TopicStatus = (typeof TOPIC_STATUSES)[number];
+// A dependency-free module of the server's: the one list of statuses, not a copy.
+import { TOPIC_STATUSES, type TopicStatus } from '../../topics/topic-status';
+
+export { TOPIC_STATUSES, type TopicStatus };
 export type Stance = 'for' | 'against' | 'neutral';
 export type Rung = 'review' | 'deliberation' | 'response';
 
