@@ -54,30 +54,10 @@ export function localAddresses(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `127.0.0.${i + 2}`);
 }
 
-export interface Totals {
-  sockets: number;
-  connected: number;
-  deliveries: number;
-  snapshotEvents: number;
-  liveDuplicates: number;
-  outOfOrder: number;
-  gaps: number;
-  replayed: number;
-  repairs: number;
-  applied: Record<string, number>;
-  maxSnapshotsPerSecond: number;
-  latency: Histogram;
-  ackLatency: Histogram;
-  reconnect: Histogram;
-  served: Histogram;
-  ackFailures: Record<string, number>;
-  httpStatus: Record<string, number>;
-  sent: number;
-  reactionCountsSeen: number;
-  reactionsPending: number;
-  lostConnections: number;
-  cpuSeconds: number;
-}
+/** Every worker's stats added up, with the histograms merged (the workers send theirs as data). */
+export type Totals = Omit<WorkerStats, MergedHistogram | 'rss'> &
+  Record<MergedHistogram, Histogram>;
+type MergedHistogram = 'latency' | 'ackLatency' | 'reconnect' | 'served';
 
 /** Merges the stats of several workers. */
 export async function collect(workers: Worker[]): Promise<Totals> {
