@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Problem } from '../core/http/problem';
-import { type AuthUser } from '../identity/auth/auth-user';
+import { type AuthUser, isAdmin } from '../identity/auth/auth-user';
+import { GroupedBatchLoader } from '../core/database/batch-loader';
 import { bannedFromSpace } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import { queryRows } from '../core/database/sql';
@@ -31,10 +32,81 @@ const spaceBanInForce = (spaceId: string, userId: string): string =>
  */
 @Injectable()
 export class RoomAccess {
+  /**
+   * Who is entering which room: the room and the standings of the users entering it in one
+   * turn of the event loop, read together. A node coming back from a restart takes thousands of
+   * joins within a few seconds, and three queries each queued them on the pool.
+   */
+  private readonly entries = new GroupedBatchLoader<string, string, Entry>((roomId, userIds) =>
+    this.readEntries(roomId, userIds),
+  );
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly spaces: SpaceAccessService,
   ) {}
+
+  /**
+   * `load` + `assertNotBanned` + `isFacilitator` for entering a room (`room:join`), shared with
+   * the other users entering it in the same turn. `admit` runs between loading the room and
+   * refusing a ban (an embed checks its page's origin there), so refusals keep their order:
+   * unknown room, then where it is shown, then bans.
+   */
+  async enter(
+    roomId: string,
+    auth: AuthUser | undefined,
+    admit: (room: Room) => Promise<void>,
+  ): Promise<{ room: Room; facilitator: boolean }> {
+    const entry = await this.entries.get(roomId, auth?.id ?? '');
+    if (!entry) throw Problem.notFound('Room');
+    await admit(entry.room);
+    if (entry.standing) refuseBanned(entry.standing);
+    return { room: entry.room, facilitator: isAdmin(auth) || entry.facilitator };
+  }
+
+  private async readEntries(roomId: string, keys: string[]): Promise<Map<string, Entry>> {
+    const userIds = keys.filter((k) => k !== '');
+    const [room, standings] = await Promise.all([
+      queryRows<Room>(this.dataSource.manager, `SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = $1`, [
+        roomId,
+      ]).then((rows) => rows[0]),
+      userIds.length === 0
+        ? []
+        : queryRows<{
+            user_id: string;
+            room_banned: boolean;
+            space_banned: boolean;
+            space_ban_until: Date | null;
+            facilitator: boolean;
+          }>(
+            this.dataSource.manager,
+            `SELECT x.id AS user_id, coalesce(s.banned, false) AS room_banned,
+                    b.user_id IS NOT NULL AS space_banned, b.until AS space_ban_until,
+                    EXISTS (SELECT 1 FROM space_facilitators f
+                             WHERE f.space_id = r.space_id AND f.user_id = x.id) AS facilitator
+               FROM rooms r
+              CROSS JOIN unnest($2::uuid[]) AS x (id)
+               LEFT JOIN room_sanctions s ON s.room_id = r.id AND s.user_id = x.id
+               ${spaceBanInForce('r.space_id', 'x.id')}
+              WHERE r.id = $1`,
+            [roomId, userIds],
+          ),
+    ]);
+    const found = new Map<string, Entry>();
+    if (!room) return found;
+    found.set('', { room, facilitator: false });
+    for (const row of standings)
+      found.set(row.user_id, {
+        room,
+        facilitator: row.facilitator,
+        standing: {
+          roomBanned: row.room_banned,
+          spaceBanned: row.space_banned,
+          spaceBanUntil: row.space_ban_until,
+        },
+      });
+    return found;
+  }
 
   /**
    * The room, locked FOR UPDATE when `lock` (inside a transaction). Plain SQL: every join and
@@ -170,6 +242,13 @@ export class RoomAccess {
       spaceBanUntil: row.space_ban_until,
     };
   }
+}
+
+interface Entry {
+  room: Room;
+  facilitator: boolean;
+  /** Absent for an anonymous viewer. */
+  standing?: Omit<Standing, 'mutedUntil'>;
 }
 
 interface Standing {

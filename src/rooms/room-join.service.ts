@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { GroupedBatchLoader } from '../core/database/batch-loader';
+import { Problem } from '../core/http/problem';
 import {
   COMMENT_COLUMNS,
   type CommentRow,
@@ -27,6 +29,30 @@ export interface MissedRoomEvent {
   payload: { roomId: string; seq: number } & Record<string, unknown>;
 }
 
+/** The part of a join's answer that is the same for everyone joining with the same rights. */
+type RoomSnapshot = Omit<JoinResult, 'presence' | 'moderator'>;
+
+const viewKey = (moderator: boolean, sinceSeq: number | undefined): string =>
+  `${moderator ? 'mod' : 'all'}:${sinceSeq ?? ''}`;
+
+function parseViewKey(key: string): { moderator: boolean; sinceSeq: number | undefined } {
+  const [who, since] = key.split(':');
+  return { moderator: who === 'mod', sinceSeq: since ? Number(since) : undefined };
+}
+
+/** `read` once per distinct key, in parallel. */
+async function perKey<K, V>(keys: K[], read: (key: K) => Promise<V>): Promise<Map<K, V>> {
+  const distinct = [...new Set(keys)];
+  const values = await Promise.all(distinct.map(read));
+  return new Map(distinct.map((key, i) => [key, values[i]!]));
+}
+
+/** A room deleted (with its topic or space) between the entry and the read: "not found". */
+function notFoundAsUndefined(error: unknown): undefined {
+  if (error instanceof Problem && error.status === 404) return undefined;
+  throw error;
+}
+
 export interface JoinResult {
   room: RoomView;
   /** The room's last event number: live events continue from here. */
@@ -52,6 +78,17 @@ export interface JoinResult {
  */
 @Injectable()
 export class RoomJoinService {
+  /**
+   * What a join answers, read once for all the sockets that join a room in the same turn of
+   * the event loop with the same rights and `sinceSeq` (after a node restarts, thousands of
+   * clients come back within seconds with the same `sinceSeq`). Each of them joined the room
+   * before asking, and the read starts after the turn, so it still follows every join it serves.
+   * The answers are shared objects: never changed after they are read.
+   */
+  private readonly views = new GroupedBatchLoader<string, string, RoomSnapshot>((roomId, keys) =>
+    this.readViews(roomId, keys),
+  );
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly access: RoomAccess,
@@ -63,12 +100,14 @@ export class RoomJoinService {
   ) {}
 
   async join(socket: LiveSocket, roomId: string, sinceSeq?: number): Promise<JoinResult> {
-    const room = await this.access.load(roomId);
-    const user = socket.data.user;
-    if (socket.data.embedOrigin)
-      await this.embed.assertSocketMayShow(socket.data.embedOrigin, { roomId });
-    if (user) await this.access.assertNotBanned(user.id, room);
-    const moderator = await this.access.isFacilitator(user, room);
+    const origin = socket.data.embedOrigin;
+    const { facilitator: moderator } = await this.access.enter(
+      roomId,
+      socket.data.user,
+      async () => {
+        if (origin) await this.embed.assertSocketMayShow(origin, { roomId });
+      },
+    );
 
     await socket.join(
       moderator ? [Rooms.room(roomId), Rooms.roomModerators(roomId)] : Rooms.room(roomId),
@@ -77,27 +116,12 @@ export class RoomJoinService {
 
     // Everything below is read after the join, so nothing falls between it and live delivery;
     // the room itself is read again for the same reason (its seq after the join).
-    const [missed, recent, questions, queue, current, presence] = await Promise.all([
-      sinceSeq === undefined
-        ? Promise.resolve({ events: [], reset: false })
-        : this.replay(roomId, sinceSeq, moderator),
-      this.recent(roomId, moderator),
-      this.questions.list(roomId, moderator),
-      this.queue.state(roomId),
-      this.access.load(roomId),
+    const [view, presence] = await Promise.all([
+      this.views.get(roomId, viewKey(moderator, sinceSeq)),
       this.presence.joinCount(roomId),
     ]);
-    return {
-      room: toRoomView(current),
-      seq: current.seq,
-      presence: { count: presence },
-      recent,
-      questions,
-      queue,
-      missed: missed.events,
-      reset: missed.reset,
-      moderator,
-    };
+    if (!view) throw Problem.notFound('Room');
+    return { ...view, presence: { count: presence }, moderator };
   }
 
   async leave(socket: LiveSocket, roomId: string): Promise<{ roomId: string }> {
@@ -105,6 +129,40 @@ export class RoomJoinService {
     await socket.leave(Rooms.roomModerators(roomId));
     this.presence.changed(roomId);
     return { roomId };
+  }
+
+  private async readViews(roomId: string, keys: string[]): Promise<Map<string, RoomSnapshot>> {
+    const found = new Map<string, RoomSnapshot>();
+    const parsed = keys.map((key) => ({ key, ...parseViewKey(key) }));
+    const flags = [...new Set(parsed.map((p) => p.moderator))];
+    const [current, queue, recent, questions, missed] = await Promise.all([
+      this.access.load(roomId).catch(notFoundAsUndefined),
+      this.queue.state(roomId),
+      perKey(flags, (moderator) => this.recent(roomId, moderator)),
+      perKey(flags, (moderator) => this.questions.list(roomId, moderator)),
+      perKey(
+        parsed.filter((p) => p.sinceSeq !== undefined).map((p) => p.key),
+        (key) => {
+          const { moderator, sinceSeq } = parseViewKey(key);
+          return this.replay(roomId, sinceSeq!, moderator);
+        },
+      ),
+    ]);
+    if (!current) return found;
+    const room = toRoomView(current);
+    for (const { key, moderator } of parsed) {
+      const replayed = missed.get(key) ?? { events: [], reset: false };
+      found.set(key, {
+        room,
+        seq: current.seq,
+        recent: recent.get(moderator)!,
+        questions: questions.get(moderator)!,
+        queue,
+        missed: replayed.events,
+        reset: replayed.reset,
+      });
+    }
+    return found;
   }
 
   /** The latest messages, oldest first, in one query (every join and reconnect runs it). */

@@ -11,7 +11,11 @@ import { Room } from '../../src/rooms/room.entity';
 import { createRoom, liveRoom } from '../factories/rooms';
 import { createTopic } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
-import { closeAll, connected, nextEvent, record, request, sleep } from '../utils/live-client';
+import { closeAll, connected, nextEvent, ok, record, request, sleep } from '../utils/live-client';
+import { type Namespace } from 'socket.io';
+import { LiveServer } from '../../src/core/realtime/live-server';
+import { type LiveSocket } from '../../src/core/realtime/live-socket';
+import { RoomJoinService } from '../../src/rooms/room-join.service';
 import { expectFieldErrors, expectProblem } from '../utils/problem';
 
 interface JoinData {
@@ -336,5 +340,121 @@ describe('rooms: HTTP lifecycle, join, replay and presence', () => {
     expect(loaded).toMatchObject({ id: room.id, topicId, spaceId: space.id, status: 'live' });
     expect(loaded.startedAt).toBeInstanceOf(Date);
     expect(typeof loaded.settings).toBe('object');
+  });
+
+  describe('joins that arrive together', () => {
+    /** A live room whose questions wait for approval: seq 1 start, 2 a message, 3 a pending question. */
+    async function busyRoom(): Promise<{ roomId: string; removed: TestUser; late: TestUser }> {
+      const room = await liveRoom(t, facilitator, topicId, { approveQuestions: true });
+      const asker = await connected(t.url, { token: citizen.token });
+      await ok(asker, 'room:join', { roomId: room.id });
+      await ok(asker, 'chat:send', { roomId: room.id, body: '먼저 온 메시지' });
+      await ok(asker, 'question:ask', { roomId: room.id, body: '승인을 기다리는 질문' });
+      const removed = await registerUser(t);
+      await db.query(
+        `INSERT INTO room_sanctions (room_id, user_id, banned, reason, by_id) VALUES ($1, $2, true, '도배', $3)`,
+        [room.id, removed.id, facilitator.id],
+      );
+      return { roomId: room.id, removed, late: await registerUser(t) };
+    }
+
+    const eventsOf = (join: JoinData): [string, number][] =>
+      join.missed.map((m) => [m.event, m.payload.seq]);
+
+    it('share one read per turn, and each socket still gets what its rights and sinceSeq give', async () => {
+      const { roomId, removed, late } = await busyRoom();
+      const clients = await Promise.all([
+        connected(t.url, { token: facilitator.token }),
+        connected(t.url, { token: citizen.token }),
+        connected(t.url, { token: late.token }),
+        connected(t.url),
+        connected(t.url, { token: removed.token }),
+      ]);
+      // The server's own sockets, so that every join below starts in one turn of its loop.
+      // (`nsp` is private to LiveServer: read here, never in the product.)
+      const nsp = t.app.get<LiveServer, { nsp: Namespace }>(LiveServer).nsp;
+      const sockets = clients.map((c) => nsp.sockets.get(c.id!) as LiveSocket);
+      const access = t.app.get(RoomAccess);
+      const loads = jest.spyOn(access, 'load');
+      const rooms = t.app.get(RoomJoinService);
+      const since = [1, 1, 2, undefined, 1];
+      const results = await Promise.allSettled(
+        sockets.map((socket, i) => rooms.join(socket, roomId, since[i])),
+      );
+      // One read of the room after the joins, for the four admitted (one per join before).
+      expect(loads).toHaveBeenCalledTimes(1);
+      loads.mockRestore();
+
+      const [mod, first, second, anonymous, refused] = results;
+      const value = (r: PromiseSettledResult<unknown> | undefined): JoinData => {
+        if (r?.status !== 'fulfilled') throw new Error(`refused: ${JSON.stringify(r)}`);
+        return r.value as JoinData;
+      };
+      for (const r of [mod, first, second, anonymous]) {
+        expect(value(r)).toMatchObject({ seq: 3, room: { id: roomId }, reset: false });
+        expect(value(r).recent).toHaveLength(1);
+      }
+      expect(value(mod).moderator).toBe(true);
+      expect(value(mod).questions).toHaveLength(1);
+      expect(eventsOf(value(mod))).toEqual([
+        ['comment:new', 2],
+        ['question:new', 3],
+      ]);
+      for (const citizenJoin of [first, second, anonymous]) {
+        expect(value(citizenJoin).moderator).toBe(false);
+        expect(value(citizenJoin).questions).toEqual([]);
+      }
+      expect(eventsOf(value(first))).toEqual([
+        ['comment:new', 2],
+        ['room:skip', 3],
+      ]);
+      expect(eventsOf(value(second))).toEqual([['room:skip', 3]]);
+      expect(value(anonymous).missed).toEqual([]);
+      expect(refused).toMatchObject({
+        status: 'rejected',
+        reason: { status: 403, code: 'banned' },
+      });
+      // Only the admitted sockets are in the room; the facilitator also in its channel.
+      expect(sockets.map((s) => s.rooms.has(`room:${roomId}`))).toEqual([
+        true,
+        true,
+        true,
+        true,
+        false,
+      ]);
+      expect(sockets.map((s) => s.rooms.has(`room:${roomId}:mod`))).toEqual([
+        true,
+        false,
+        false,
+        false,
+        false,
+      ]);
+    });
+
+    it('over real connections, all at once: the same answers', async () => {
+      const { roomId, removed, late } = await busyRoom();
+      const clients = await Promise.all([
+        connected(t.url, { token: facilitator.token }),
+        connected(t.url, { token: late.token }),
+        connected(t.url),
+        connected(t.url, { token: removed.token }),
+      ]);
+      const [mod, citizenJoin, anonymous, refused] = await Promise.all([
+        request<JoinData>(clients[0], 'room:join', { roomId, sinceSeq: 1 }),
+        request<JoinData>(clients[1], 'room:join', { roomId, sinceSeq: 1 }),
+        request<JoinData>(clients[2], 'room:join', { roomId }),
+        request<JoinData>(clients[3], 'room:join', { roomId, sinceSeq: 1 }),
+      ]);
+      expect(mod.ok && eventsOf(mod.data)).toEqual([
+        ['comment:new', 2],
+        ['question:new', 3],
+      ]);
+      expect(citizenJoin.ok && eventsOf(citizenJoin.data)).toEqual([
+        ['comment:new', 2],
+        ['room:skip', 3],
+      ]);
+      expect(anonymous.ok && anonymous.data).toMatchObject({ seq: 3, missed: [], questions: [] });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'banned' } });
+    });
   });
 });
