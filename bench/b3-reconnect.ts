@@ -4,7 +4,8 @@
  * jittered delay, joins again with `sinceSeq` and applies what it missed; chat keeps coming
  * during the storm. Measured: the time from the new node answering to each client being back
  * and caught up (p50/p95/max), and that every client ends at the room's seq in PostgreSQL
- * with no gap and no duplicate.
+ * with no gap and no duplicate. Alternating with it, the baseline: a bare socket.io server
+ * restarted the same way before the same clients, answering their joins from memory.
  *
  *   npm run bench:b3    (B3_CLIENTS=2000 B3_ROUNDS=2)
  */
@@ -21,6 +22,7 @@ const ROUNDS = envNumber('B3_ROUNDS', 2);
 const MESSAGES = 20;
 
 interface Round {
+  kind: 'madang' | 'bare';
   back: number;
   caughtUp: number;
   p50: number;
@@ -51,119 +53,135 @@ async function main(): Promise<void> {
     const users = await createUsers(db.url, CLIENTS);
     const senders = await createUsers(db.url, 2);
     for (let round = 0; round < ROUNDS; round++) {
-      let server = await startSubject('madang', db.url, {}, port);
-      try {
-        world ??= await createWorld(server.url, db.url);
-        const w = world;
-        await connectAll(workers, CLIENTS, {
-          url: server.url,
-          tokens: users.map((u) => u.token),
-          join: { event: 'room:join', id: w.roomId },
-          reconnect: true,
-          concurrency: 32,
-        });
-        const connectSender = (): Promise<unknown> =>
-          sender.ask({
-            type: 'connect',
+      for (const kind of ['madang', 'bare'] as const) {
+        const madang = kind === 'madang';
+        let server = await startSubject(kind, db.url, {}, port);
+        try {
+          world ??= await createWorld(server.url, db.url);
+          const w = world;
+          await connectAll(workers, CLIENTS, {
             url: server.url,
-            count: senders.length,
-            tokens: senders.map((u) => u.token),
-            addresses: ['127.0.0.1'],
+            tokens: users.map((u) => u.token),
             join: { event: 'room:join', id: w.roomId },
-            concurrency: 2,
+            reconnect: true,
+            concurrency: 32,
           });
-        await connectSender();
-        const send = (): Promise<unknown> =>
-          sender.ask({
-            type: 'send',
-            event: 'chat:send',
-            roomId: w.roomId,
-            rate: 10,
-            durationMs: (MESSAGES / 10) * 1000,
-            senders: senders.length,
-            bodyBytes: 100,
-          });
-        await send();
-        await sleep(1000);
-        await broadcast(workers, { type: 'reset' });
-        await sender.ask({ type: 'close' });
+          const connectSender = (): Promise<unknown> =>
+            sender.ask({
+              type: 'connect',
+              url: server.url,
+              count: senders.length,
+              tokens: senders.map((u) => u.token),
+              addresses: ['127.0.0.1'],
+              join: { event: 'room:join', id: w.roomId },
+              concurrency: 2,
+            });
+          await connectSender();
+          const send = (): Promise<unknown> =>
+            sender.ask({
+              type: 'send',
+              event: 'chat:send',
+              roomId: w.roomId,
+              rate: 10,
+              durationMs: (MESSAGES / 10) * 1000,
+              senders: senders.length,
+              bodyBytes: 100,
+            });
+          await send();
+          await sleep(1000);
+          await broadcast(workers, { type: 'reset' });
+          await sender.ask({ type: 'close' });
 
-        const stoppedAt = nowMs();
-        await server.stop('SIGTERM');
-        server = await startSubject('madang', db.url, {}, port);
-        const readyAt = nowMs();
-        await broadcast(workers, { type: 'mark', at: readyAt });
-        const cpu0 = cpuSeconds(server.pid);
-        // Chat goes on while the clients come back: some of it live, some replayed.
-        await connectSender();
-        const sending = send();
-        const deadline = performance.now() + 60_000;
-        let totals = await collect(workers);
-        while (totals.reconnect.count < CLIENTS && performance.now() < deadline) {
-          await sleep(200);
+          const stoppedAt = nowMs();
+          await server.stop('SIGTERM');
+          // The bare server keeps nothing, so it resumes the room's numbering where it was and
+          // cannot replay: its round has no chat during the storm.
+          server = await startSubject(kind, db.url, { BARE_SEQ: String(MESSAGES) }, port);
+          const readyAt = nowMs();
+          await broadcast(workers, { type: 'mark', at: readyAt });
+          const cpu0 = cpuSeconds(server.pid);
+          // Chat goes on while the clients come back: some of it live, some replayed.
+          let sending: Promise<unknown> = Promise.resolve();
+          if (madang) {
+            await connectSender();
+            sending = send();
+          }
+          const deadline = performance.now() + 60_000;
+          let totals = await collect(workers);
+          while (totals.reconnect.count < CLIENTS && performance.now() < deadline) {
+            await sleep(200);
+            totals = await collect(workers);
+          }
+          await sending;
+          await sleep(1500);
           totals = await collect(workers);
+          const finalSeq = madang ? await roomSeq(db.url, w.roomId) : MESSAGES;
+          const serverCpuSeconds = cpuSeconds(server.pid) - cpu0;
+          const s = summary(totals.reconnect);
+          const keys = Object.keys(totals.applied);
+          const r: Round = {
+            kind,
+            back: totals.connected,
+            caughtUp: totals.reconnect.count,
+            p50: s.p50,
+            p95: totals.reconnect.percentile(95),
+            max: s.max,
+            fromStopP95: totals.reconnect.percentile(95) + (readyAt - stoppedAt),
+            servedP95: totals.served.percentile(95),
+            gaps: totals.gaps,
+            duplicates: totals.liveDuplicates,
+            repairs: totals.repairs,
+            exact:
+              totals.gaps === 0 &&
+              totals.liveDuplicates === 0 &&
+              keys.length === 1 &&
+              keys[0] === String(finalSeq),
+            serverCpuSeconds,
+            finalSeq,
+            applied: totals.applied,
+          };
+          rounds.push(r);
+          log(
+            `B3 ${kind} round ${round + 1}: ${r.back}/${CLIENTS} back, ${r.caughtUp} caught up; after the node answered p50 ${r.p50.toFixed(0)} p95 ${r.p95.toFixed(0)} max ${r.max.toFixed(0)} ms, attempt→caught up p95 ${r.servedP95.toFixed(0)} ms (restart itself ${(readyAt - stoppedAt).toFixed(0)} ms); gaps ${r.gaps}, duplicates ${r.duplicates}, gap repairs ${r.repairs}, final seqs ${JSON.stringify(r.applied)} vs ${finalSeq}; server CPU ${serverCpuSeconds.toFixed(2)} s`,
+          );
+        } finally {
+          await broadcast([...workers, sender], { type: 'close' });
+          await server.stop();
         }
-        await sending;
-        await sleep(1500);
-        totals = await collect(workers);
-        const finalSeq = await roomSeq(db.url, w.roomId);
-        const serverCpuSeconds = cpuSeconds(server.pid) - cpu0;
-        const s = summary(totals.reconnect);
-        const keys = Object.keys(totals.applied);
-        const r: Round = {
-          back: totals.connected,
-          caughtUp: totals.reconnect.count,
-          p50: s.p50,
-          p95: totals.reconnect.percentile(95),
-          max: s.max,
-          fromStopP95: totals.reconnect.percentile(95) + (readyAt - stoppedAt),
-          servedP95: totals.served.percentile(95),
-          gaps: totals.gaps,
-          duplicates: totals.liveDuplicates,
-          repairs: totals.repairs,
-          exact:
-            totals.gaps === 0 &&
-            totals.liveDuplicates === 0 &&
-            keys.length === 1 &&
-            keys[0] === String(finalSeq),
-          serverCpuSeconds,
-          finalSeq,
-          applied: totals.applied,
-        };
-        rounds.push(r);
-        log(
-          `B3 round ${round + 1}: ${r.back}/${CLIENTS} back, ${r.caughtUp} caught up; after the node answered p50 ${r.p50.toFixed(0)} p95 ${r.p95.toFixed(0)} max ${r.max.toFixed(0)} ms, attempt→caught up p95 ${r.servedP95.toFixed(0)} ms (restart itself ${(readyAt - stoppedAt).toFixed(0)} ms); gaps ${r.gaps}, duplicates ${r.duplicates}, gap repairs ${r.repairs}, final seqs ${JSON.stringify(r.applied)} vs ${finalSeq}; server CPU ${serverCpuSeconds.toFixed(2)} s`,
-        );
-      } finally {
-        await broadcast([...workers, sender], { type: 'close' });
-        await server.stop();
       }
     }
   } finally {
     for (const w of [...workers, sender]) w.stop();
     await db.drop();
   }
-  const p95 = median(rounds.map((r) => r.p95));
+  const bare = rounds.filter((r) => r.kind === 'bare');
+  const bareP95 = median(bare.map((r) => r.p95));
+  const bareCpu = median(bare.map((r) => r.serverCpuSeconds));
+  const subject = rounds.filter((r) => r.kind === 'madang');
+  const p95 = median(subject.map((r) => r.p95));
   const allBack = rounds.every((r) => r.back === CLIENTS && r.caughtUp === CLIENTS);
-  const exact = rounds.every((r) => r.exact);
+  const exact = subject.every((r) => r.exact);
   const row: Row = {
     id: 'B3',
     case: `${CLIENTS.toLocaleString('en-US')} signed-in clients, node restarted, chat during the storm`,
     sockets: CLIENTS,
     rate: `${MESSAGES} msgs before + ${MESSAGES} during`,
-    p50: median(rounds.map((r) => r.p50)),
+    p50: median(subject.map((r) => r.p50)),
     p99: p95,
-    max: median(rounds.map((r) => r.max)),
-    perCpuSecond: CLIENTS / median(rounds.map((r) => r.serverCpuSeconds)),
+    max: median(subject.map((r) => r.max)),
+    perCpuSecond: CLIENTS / median(subject.map((r) => r.serverCpuSeconds)),
     metric: 'p95 back and caught up (ms)',
     value: p95,
+    // The ratio compares clients brought back per server CPU-second with the bare server's.
+    baseline: bareP95,
+    ratio: bareCpu / median(subject.map((r) => r.serverCpuSeconds)),
     target: '100% back, seq gap = 0, p95 ≤ 2 s',
     met: allBack && exact && p95 <= 2000,
     correctness:
       exact && allBack
         ? 'every client back, final seq = PostgreSQL, no gap, no duplicate'
-        : `FAILED: ${JSON.stringify(rounds.map((r) => ({ back: r.back, caughtUp: r.caughtUp, gaps: r.gaps, dup: r.duplicates, applied: r.applied, seq: r.finalSeq })))}`,
-    notes: `the p99 column holds p95; times run from the restarted node answering /health/ready to the client's join answer being applied; per CPU-s = clients brought back per server CPU-second; from the old node's stop, p95 is ${median(rounds.map((r) => r.fromStopP95)).toFixed(0)} ms (includes the node's own start); from the start of each client's successful attempt to caught up (the server's part, without the client's retry wait) p95 ${median(rounds.map((r) => r.servedP95)).toFixed(0)} ms; client retry delay 250 ms doubling to 2 s, ±50% jitter`,
+        : `FAILED: ${JSON.stringify(subject.map((r) => ({ back: r.back, caughtUp: r.caughtUp, gaps: r.gaps, dup: r.duplicates, applied: r.applied, seq: r.finalSeq })))}`,
+    notes: `the p99 column holds p95; times run from the restarted node answering /health/ready to the client's join answer being applied; per CPU-s = clients brought back per server CPU-second; from the old node's stop, p95 is ${median(subject.map((r) => r.fromStopP95)).toFixed(0)} ms (includes the node's own start); from the start of each client's successful attempt to caught up (the server's part, without the client's retry wait) p95 ${median(subject.map((r) => r.servedP95)).toFixed(0)} ms; client retry delay 250 ms doubling to 2 s, ±50% jitter; baseline: a bare socket.io server restarted the same way, the same clients and retry delays, its join answered from memory (no authentication, database or replay, no chat during its storm): p95 ${bareP95.toFixed(0)} ms, server CPU ${bareCpu.toFixed(2)} s (madang ${median(subject.map((r) => r.serverCpuSeconds)).toFixed(2)} s); ratio = the bare server's CPU / madang's`,
   };
   save({
     id: 'B3',

@@ -1,5 +1,5 @@
 /**
- * The baseline of B1 and B2: a bare Socket.IO server doing the same broadcast as the product,
+ * The baseline of B1, B2 and B3: a bare Socket.IO server doing the same broadcast as the product,
  * with no framework, database, authentication or validation. Same namespace, same events,
  * same payload shape and size, so a ratio against it is the cost of everything Madang adds.
  *
@@ -13,6 +13,8 @@ import { Server, type Socket } from 'socket.io';
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 const seqs = new Map<string, number>();
+/** Where every room's numbering resumes after a restart (B3's baseline): it keeps nothing. */
+const FIRST_SEQ = Number(process.env.BARE_SEQ ?? 0);
 
 const http = createServer((req, res) => {
   if (req.url === '/lag') {
@@ -32,10 +34,13 @@ type Ack = (answer: unknown) => void;
 live.on('connection', (socket: Socket) => {
   socket.on('room:join', (payload: { roomId: string }, ack: Ack) => {
     void socket.join(`room:${payload.roomId}`);
-    ack({ ok: true, data: { seq: seqs.get(payload.roomId) ?? 0, missed: [], reset: false } });
+    ack({
+      ok: true,
+      data: { seq: seqs.get(payload.roomId) ?? FIRST_SEQ, missed: [], reset: false },
+    });
   });
   socket.on('chat:send', (payload: { roomId: string; body: string }, ack: Ack) => {
-    const seq = (seqs.get(payload.roomId) ?? 0) + 1;
+    const seq = (seqs.get(payload.roomId) ?? FIRST_SEQ) + 1;
     seqs.set(payload.roomId, seq);
     const comment = {
       id: randomUUID(),

@@ -37,7 +37,7 @@ export async function startSubject(
         label: 'bare socket.io',
         script: 'bench/baseline/bare-server.ts',
         port: p,
-        env: {},
+        env: extra,
         readyPath: '/health',
         typescript: true,
         nodeArgs: args,
