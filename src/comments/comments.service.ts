@@ -1,17 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { domainEvent } from '../core/events/domain-events';
+import { refusedWith } from '../core/database/errors';
+import { type DomainEvent, domainEvent } from '../core/events/domain-events';
+import { EventBus } from '../core/events/event-bus';
+import { idempotencyScope } from '../core/http/idempotency/idempotency-scope';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { BanCheck, bannedFromSpace } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
-import { LadderService } from '../topics/ladder.service';
-import { assertOpen } from '../topics/topic-lifecycle';
-import { appendCommentEvent, appendTopicEvent } from '../topics/topic-events';
+import { LadderService, type LockedTopic } from '../topics/ladder.service';
+import { assertOpen, crossings } from '../topics/topic-lifecycle';
+import { appendTopicEvent } from '../topics/topic-events';
 import { type TopicStatus } from '../topics/topic.entity';
 import { queryRows } from '../core/database/sql';
+import { type NewComment, writeComment, type WrittenComment } from './comment-write';
 import { COMMENT_COLUMNS, type CommentRow, type CommentView, toCommentView } from './comment.view';
 import {
   type CommentSort,
@@ -40,6 +44,29 @@ type KeyedRow = CommentRow & { created_key: string };
 
 const parentDeleted = (): Problem => Problem.field('parentId', 'was deleted and takes no replies');
 
+const createdEvent = ({ comment, topic }: WrittenComment): DomainEvent =>
+  domainEvent('comment.created', {
+    commentId: comment.id,
+    topicId: topic.id,
+    spaceId: topic.space_id,
+    parentId: comment.parent_id,
+    seq: topic.seq,
+  });
+
+const becameDeliberating = ({ topic, readStatus }: WrittenComment): boolean =>
+  topic.status === 'deliberating' && readStatus !== 'deliberating';
+
+const hasCrossings = (topic: LockedTopic): boolean =>
+  crossings(
+    {
+      status: topic.status,
+      rung: topic.rung,
+      agreeCount: topic.agree_count,
+      participantCount: topic.participant_count,
+    },
+    topic.thresholds,
+  ).length > 0;
+
 const SELECT_KEYED = `SELECT ${COMMENT_COLUMNS}, c.created_at::text AS created_key`;
 
 @Injectable()
@@ -50,21 +77,21 @@ export class CommentsService {
     private readonly ladder: LadderService,
     private readonly access: SpaceAccessService,
     private readonly bans: BanCheck,
+    private readonly bus: EventBus,
   ) {}
 
   /**
    * Posts a comment. With `work`, it is written inside the caller's transaction (a live room
-   * appends its numbered room event in the same commit) and read back through it; otherwise in
-   * a transaction of its own. `anyStatus` posts to a topic that no longer takes part (a room's
-   * unanswered questions are carried to its topic when the room ends, whenever that is).
+   * appends its numbered room event in the same commit); otherwise on its own. `anyStatus` posts
+   * to a topic that no longer takes part (a room's unanswered questions are carried to its topic
+   * when the room ends, whenever that is).
    *
-   * Order matters: what is only read comes first, unlocked, and every refusal that needs no
-   * lock is made before anything is written (a caller may catch it and go on in the same
-   * transaction). The rows every writer of the topic updates come last — the parent's reply
-   * count, then the topic's counters and event seq in one statement — so the topic row lock,
-   * which serialises a topic's comments, is held for that statement and the commit only. The
-   * status is checked again under that lock; a topic closed in between refuses the comment
-   * and the whole transaction rolls back.
+   * What is only read comes first, unlocked, and every refusal that needs no lock is made before
+   * anything is written (a caller may catch it and go on in the same transaction). The write is
+   * one statement that takes the topic row lock — which serialises a topic's comments — in its
+   * last step (`writeComment`); on its own it is its own transaction, so the lock is held for the
+   * statement and the commit inside PostgreSQL only. Under an Idempotency-Key it runs in a
+   * transaction that also marks the key.
    */
   async create(
     auth: AuthUser,
@@ -72,97 +99,94 @@ export class CommentsService {
     dto: CreateCommentDto,
     context: { roomId?: string; work?: Work; anyStatus?: boolean } = {},
   ): Promise<CommentView> {
-    const insert = async (work: Work): Promise<string> => {
-      // The topic and the author's ban in force, if any (one row per space and user).
-      const topics = await queryRows<{
-        space_id: string;
-        status: TopicStatus;
-        banned: boolean;
-        banned_until: Date | null;
-      }>(
-        work.tx,
-        `SELECT t.space_id, t.status, b.user_id IS NOT NULL AS banned, b.until AS banned_until
-           FROM topics t
-           LEFT JOIN space_bans b ON b.space_id = t.space_id AND b.user_id = $2
-                                 AND (b.until IS NULL OR b.until > now())
-          WHERE t.id = $1`,
-        [topicId, auth.id],
+    const tx = context.work?.tx ?? this.dataSource.manager;
+    // The topic and the author's ban in force, if any (one row per space and user).
+    const topics = await queryRows<{
+      status: TopicStatus;
+      banned: boolean;
+      banned_until: Date | null;
+    }>(
+      tx,
+      `SELECT t.status, b.user_id IS NOT NULL AS banned, b.until AS banned_until
+         FROM topics t
+         LEFT JOIN space_bans b ON b.space_id = t.space_id AND b.user_id = $2
+                               AND (b.until IS NULL OR b.until > now())
+        WHERE t.id = $1`,
+      [topicId, auth.id],
+    );
+    const topic = topics[0];
+    if (!topic) throw Problem.notFound('Topic');
+    if (!context.anyStatus) assertOpen(topic.status);
+    if (topic.banned) throw bannedFromSpace(topic.banned_until);
+    let depth = 0;
+    if (dto.parentId) {
+      const parents = await queryRows<{ topic_id: string; depth: number; status: string }>(
+        tx,
+        `SELECT topic_id, depth, status FROM comments WHERE id = $1`,
+        [dto.parentId],
       );
-      const topic = topics[0];
-      if (!topic) throw Problem.notFound('Topic');
-      if (!context.anyStatus) assertOpen(topic.status);
-      if (topic.banned) throw bannedFromSpace(topic.banned_until);
-      let depth = 0;
-      if (dto.parentId) {
-        const parents = await queryRows<{ topic_id: string; depth: number; status: string }>(
-          work.tx,
-          `SELECT topic_id, depth, status FROM comments WHERE id = $1`,
-          [dto.parentId],
-        );
-        const parent = parents[0];
-        if (!parent || parent.topic_id !== topicId)
-          throw Problem.field('parentId', 'is not a comment of this topic');
-        if (parent.status === 'deleted') throw parentDeleted();
-        depth = parent.depth + 1;
-      }
-      const rows = await queryRows<{ id: string }>(
-        work.tx,
-        `INSERT INTO comments (topic_id, parent_id, depth, author_id, body, stance, room_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [
-          topicId,
-          dto.parentId ?? null,
-          depth,
-          auth.id,
-          dto.body,
-          dto.stance ?? null,
-          context.roomId ?? null,
-        ],
-      );
-      const commentId = rows[0]!.id;
-      // Participation counts only while the topic is deliberating; the primary key decides.
-      const joined =
-        topic.status === 'deliberating'
-          ? await queryRows(
-              work.tx,
-              `INSERT INTO topic_participants (topic_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-              [topicId, auth.id],
-            )
-          : [];
-      // Locks from here on: parent comment, then topic — the order of every transaction.
-      if (dto.parentId) {
-        const counted = await queryRows(
-          work.tx,
-          `UPDATE comments SET reply_count = reply_count + 1 WHERE id = $1 AND status <> 'deleted' RETURNING 1`,
-          [dto.parentId],
-        );
-        if (counted.length === 0) throw parentDeleted();
-      }
-      const locked = await appendCommentEvent(
-        work.tx,
-        topicId,
-        auth.id,
-        { commentId, parentId: dto.parentId ?? null },
-        joined.length > 0 ? 1 : 0,
-      );
-      if (!context.anyStatus) assertOpen(locked.status);
-      work.emit(
-        domainEvent('comment.created', {
-          commentId,
-          topicId,
-          spaceId: locked.space_id,
-          parentId: dto.parentId ?? null,
-          seq: locked.seq,
-        }),
-      );
-      // A deliberation opened since the first read: the comment takes part in it after all.
-      if (locked.status === 'deliberating' && topic.status !== 'deliberating')
-        await this.ladder.participate(work, locked, auth.id);
-      else await this.ladder.climb(work, locked);
-      return commentId;
+      const parent = parents[0];
+      if (!parent || parent.topic_id !== topicId)
+        throw Problem.field('parentId', 'is not a comment of this topic');
+      if (parent.status === 'deleted') throw parentDeleted();
+      depth = parent.depth + 1;
+    }
+    const comment: NewComment = {
+      topicId,
+      authorId: auth.id,
+      parentId: dto.parentId ?? null,
+      depth,
+      body: dto.body,
+      stance: dto.stance ?? null,
+      roomId: context.roomId ?? null,
+      mustBeOpen: !context.anyStatus,
     };
-    if (context.work) return this.getOne(await insert(context.work), auth, context.work.tx);
-    return this.getOne(await this.uow.run(insert), auth);
+    if (context.work) return this.writeIn(context.work, comment);
+    if (idempotencyScope.getStore()) return this.uow.run((work) => this.writeIn(work, comment));
+
+    const written = await this.write(this.dataSource.manager, comment);
+    this.bus.publish([createdEvent(written)]);
+    // Committed: what the ladder owes follows in a transaction of its own, under the lock
+    // (the scheduler applies a rung a crash left owed, as for topic agrees).
+    if (becameDeliberating(written)) {
+      await this.uow.run(async (work) => {
+        const locked = await this.ladder.lock(work, topicId);
+        if (locked) await this.ladder.participate(work, locked, auth.id);
+      });
+    } else if (hasCrossings(written.topic)) {
+      await this.ladder.settle(topicId);
+    }
+    return toCommentView(written.comment, false);
+  }
+
+  /** The comment written inside `work`, with what the ladder owes in the same transaction. */
+  private async writeIn(work: Work, comment: NewComment): Promise<CommentView> {
+    const written = await this.write(work.tx, comment);
+    work.emit(createdEvent(written));
+    // A deliberation opened while the statement waited: the comment takes part in it after all.
+    if (becameDeliberating(written))
+      await this.ladder.participate(work, written.topic, comment.authorId);
+    else await this.ladder.climb(work, written.topic);
+    return toCommentView(written.comment, false);
+  }
+
+  private async write(tx: EntityManager, comment: NewComment): Promise<WrittenComment> {
+    try {
+      const written = await writeComment(tx, comment);
+      if (!written) throw Problem.notFound('Topic');
+      return written;
+    } catch (error) {
+      switch (refusedWith(error)) {
+        case 'parent_deleted':
+          throw parentDeleted();
+        case 'topic_not_open':
+          throw Problem.conflict('topic_not_open', 'This topic no longer takes part.');
+        case 'topic_gone':
+          throw Problem.notFound('Topic');
+        default:
+          throw error;
+      }
+    }
   }
 
   async getOne(

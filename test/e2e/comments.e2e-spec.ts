@@ -84,6 +84,37 @@ describe('comments', () => {
     expect(read.body.replyCount).toBe(2);
   });
 
+  it('parallel comments and replies number their events without a gap and count exactly', async () => {
+    const topic = await createTopic(t, author, space.id);
+    const root = await postComment(t, author, topic.id, { body: '뿌리 의견' });
+    const writers = await bulkUsers(t, 30, 'parallel');
+    const answers = await Promise.all(
+      writers.map((w, i) =>
+        t.http
+          .post(`/api/v1/topics/${topic.id}/comments`)
+          .set(w.auth)
+          .send(i % 2 === 0 ? { body: `답글 ${i}`, parentId: root.id } : { body: `의견 ${i}` }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(writers.map(() => 201));
+    expect(answers.map((a) => a.body.author.id)).toEqual(writers.map((w) => w.id));
+    expect((await topicCounts(topic.id)).comments).toBe(31);
+    const read = await t.http.get(`/api/v1/comments/${root.id}`).expect(200);
+    expect(read.body.replyCount).toBe(15);
+    const events: { seq: number; comment_id: string }[] = await db.query(
+      `SELECT seq, data->>'commentId' AS comment_id FROM topic_events
+        WHERE topic_id = $1 AND type = 'comment_created' ORDER BY seq`,
+      [topic.id],
+    );
+    const [{ seq }] = await db.query(`SELECT seq FROM topics WHERE id = $1`, [topic.id]);
+    const first = events[0]!.seq;
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => first + i));
+    expect(events.at(-1)!.seq).toBe(seq);
+    expect(events.map((e) => e.comment_id).sort()).toEqual(
+      [root.id, ...answers.map((a) => a.body.id as string)].sort(),
+    );
+  });
+
   it('reads a page of top-level comments with their first replies and the rest counted', async () => {
     const topic = await createTopic(t, author, space.id);
     const roots: string[] = [];
@@ -494,7 +525,7 @@ describe('comments', () => {
       const answer = await racingCommit(
         db,
         { sql: `UPDATE topics SET status = 'rejected' WHERE id = $1`, params: [topic.id] },
-        'comment_created',
+        'write comment',
         // Read as open, comment inserted, then waiting for the topic row to number its event.
         async () =>
           t.http
@@ -510,13 +541,35 @@ describe('comments', () => {
       expect(after).toEqual([{ ...before[0], comment_count: 0 }]);
     });
 
+    it('a comment that waits while its topic opens deliberation counts its author as a participant', async () => {
+      const topic = await createTopic(t, author, space.id);
+      const answer = await racingCommit(
+        db,
+        {
+          sql: `UPDATE topics SET status = 'deliberating', rung = 2 WHERE id = $1`,
+          params: [topic.id],
+        },
+        'write comment',
+        async () =>
+          t.http
+            .post(`/api/v1/topics/${topic.id}/comments`)
+            .set(other.auth)
+            .send({ body: '숙의가 열리는 순간의 의견' }),
+      );
+      expect(answer.status).toBe(201);
+      expect(await topicCounts(topic.id)).toMatchObject({ comments: 1, participants: 1 });
+      expect(
+        await db.query(`SELECT user_id FROM topic_participants WHERE topic_id = $1`, [topic.id]),
+      ).toEqual([{ user_id: other.id }]);
+    });
+
     it('a reply whose parent is deleted under it is refused whole, naming parentId', async () => {
       const topic = await createTopic(t, author, space.id);
       const parent = await postComment(t, author, topic.id, { body: '곧 지워질 의견' });
       const answer = await racingCommit(
         db,
         { sql: `UPDATE comments SET status = 'deleted' WHERE id = $1`, params: [parent.id] },
-        'reply_count',
+        'write comment',
         async () =>
           t.http
             .post(`/api/v1/topics/${topic.id}/comments`)

@@ -2,7 +2,9 @@ import { DataSource } from 'typeorm';
 import { IdempotencyService } from '../../src/core/http/idempotency/idempotency.service';
 import { requestHash } from '../../src/core/http/idempotency/idempotency.interceptor';
 import { createAdmin, registerUser, type TestUser, uniqueSlug } from '../factories/identity';
+import { type Pool, type PoolOptions } from 'pg';
 import { startTestApp, type TestApp } from '../utils/app';
+import { closeAll, connected, request } from '../utils/live-client';
 import { expectFieldErrors, expectProblem } from '../utils/problem';
 
 describe('cross-cutting HTTP', () => {
@@ -233,6 +235,40 @@ describe('cross-cutting HTTP', () => {
         .set('Origin', 'https://evil.example')
         .set('Access-Control-Request-Method', 'POST');
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('a request that finds no free database connection in time: 503 with Retry-After, nothing written', async () => {
+      const socket = await connected(t.url, { token: admin.token });
+      // The app's own pool, with every connection taken and a short wait for a free one.
+      const pool = (db.driver as unknown as { master: Pool & { options: PoolOptions } }).master;
+      const wait = pool.options.connectionTimeoutMillis;
+      pool.options.connectionTimeoutMillis = 100;
+      const held = await Promise.all(
+        Array.from({ length: pool.options.max ?? 10 }, () => pool.connect()),
+      );
+      const slug = uniqueSlug();
+      try {
+        const res = await t.http
+          .post('/api/v1/spaces')
+          .set(admin.auth)
+          .send({ slug, name: '붐비는 공간' });
+        expectProblem(res, 503, 'service_unavailable');
+        expect(res.headers['retry-after']).toBe('1');
+        expect(
+          await request(socket, 'room:join', { roomId: '00000000-0000-4000-8000-000000000000' }),
+        ).toMatchObject({ ok: false, error: { code: 'service_unavailable' } });
+      } finally {
+        for (const client of held) client.release();
+        pool.options.connectionTimeoutMillis = wait;
+        closeAll();
+      }
+      expect(await db.query('SELECT 1 FROM spaces WHERE slug = $1', [slug])).toEqual([]);
+      // And once connections are free again, the same request goes through.
+      await t.http
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .send({ slug, name: '붐비는 공간' })
+        .expect(201);
     });
 
     it('answers unknown routes with a 404 problem', async () => {

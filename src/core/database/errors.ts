@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+import { Problem } from '../http/problem';
 
 interface PgError {
   code?: string;
@@ -23,4 +24,21 @@ export function isForeignKeyViolation(error: unknown): boolean {
 export function refusedWith(error: unknown): string | undefined {
   const pg = pgError(error);
   return pg?.code === 'MD409' ? pg.message : undefined;
+}
+
+/**
+ * No pool connection came free in time (`connectionTimeoutMillis`): the node is overloaded or
+ * PostgreSQL is not answering. Nothing was written; the caller may retry, so it is a 503 with
+ * Retry-After rather than an unexplained 500.
+ */
+export function overloaded(error: unknown): Problem | undefined {
+  if (!(error instanceof Error) || error.message !== 'timeout exceeded when trying to connect')
+    return undefined;
+  return new Problem(
+    503,
+    'service_unavailable',
+    'The server is too busy to answer now; nothing was written. Retry in a moment.',
+    undefined,
+    { 'Retry-After': '1' },
+  );
 }

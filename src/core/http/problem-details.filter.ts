@@ -8,6 +8,7 @@ import {
 import { type Request, type Response } from 'express';
 import { LOGGER } from '../logging/logging.module';
 import { type Logger } from '../logging/logger';
+import { overloaded } from '../database/errors';
 import { type ErrorCode, Problem, problemBody } from './problem';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -72,6 +73,11 @@ export function toProblem(error: unknown, logger: Logger): Problem {
       typeof response === 'string' ? response : (response as { message?: unknown }).message;
     const message = typeof given === 'string' ? given : error.message;
     if (status < 500) return new Problem(status, CODE_BY_STATUS[status] ?? 'conflict', message);
+  }
+  const busy = overloaded(error);
+  if (busy) {
+    logger.warn({ err: error }, 'no database connection came free in time');
+    return busy;
   }
   logger.error({ err: error }, 'unexpected error');
   return new Problem(500, 'internal_error', 'Something went wrong on our side.');

@@ -5,6 +5,7 @@ import { validate } from 'class-validator';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/env';
 import { Problem } from '../http/problem';
+import { overloaded } from '../database/errors';
 import { RedisThrottlerStorage } from '../http/rate-limit/redis-throttler.storage';
 import { flattenValidationErrors } from '../http/validation';
 import { LOGGER } from '../logging/logging.module';
@@ -53,8 +54,9 @@ export class LiveHandler implements OnApplicationShutdown {
       const dto = await this.parse(dtoClass, payload);
       return { ok: true, data: await handler(dto) };
     } catch (error) {
-      if (error instanceof Problem) {
-        return { ok: false, error: { code: error.code, message: error.detail } };
+      const problem = error instanceof Problem ? error : overloaded(error);
+      if (problem) {
+        return { ok: false, error: { code: problem.code, message: problem.detail } };
       }
       this.logger.error({ err: error, event, socket: socket.id }, 'live event failed');
       return {
