@@ -1,6 +1,7 @@
 /**
  * Runs B1–B8 one after the other (each in its own process, so one benchmark's leftovers never
- * load the next) and writes bench/results/summary.md and docs/benchmarks.md from their results.
+ * load the next) and writes bench/results/summary.md from their results (docs/benchmarks.md
+ * quotes the latest full run, with the findings around it).
  *
  *   npm run bench            (BENCH_ONLY=B1,B4 to run some; size knobs: see each script)
  */
