@@ -148,6 +148,24 @@ describe('identity', () => {
       );
     });
 
+    it('a token that worked is refused once it expires (checked tokens are remembered, their expiry is not)', async () => {
+      const user = await registerUser(t);
+      const exp = Math.floor(Date.now() / 1000) + 2;
+      const short = new JwtService().sign(
+        { sub: user.id, ver: 0, exp },
+        { secret: t.config.JWT_SECRET, algorithm: 'HS256' },
+      );
+      const bearer = `Bearer ${short}`;
+      await t.http.get('/api/v1/me').set('Authorization', bearer).expect(200);
+      await t.http.get('/api/v1/me').set('Authorization', bearer).expect(200);
+      await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+      expectProblem(
+        await t.http.get('/api/v1/me').set('Authorization', bearer),
+        401,
+        'token_expired',
+      );
+    });
+
     it('logout ends every session of the user', async () => {
       const user = await registerUser(t);
       const second = await t.http
