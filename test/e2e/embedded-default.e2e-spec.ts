@@ -229,13 +229,13 @@ describe('embedded PostgreSQL by default (built server)', () => {
   );
 
   it(
-    'second start on the same folder: faster (no initdb), data kept, clean stop',
+    'second start on the same folder: no initdb, data kept, clean stop',
     step(async () => {
       server = startServer('server, second start');
       warmMs = await ready(server, 60_000);
       console.log(`embedded warm start: ${warmMs} ms (cold start was ${coldMs} ms)`);
+      // What makes it faster is checked, not a wall-clock race a busy machine can lose.
       expect(server.stdout).not.toContain('initialising embedded PostgreSQL');
-      expect(warmMs).toBeLessThan(coldMs);
       recordPostgres();
 
       const login = await api('POST', '/auth/login', {
