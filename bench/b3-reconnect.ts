@@ -10,7 +10,7 @@
  *   npm run bench:b3    (B3_CLIENTS=2000 B3_ROUNDS=2)
  */
 import 'reflect-metadata';
-import { broadcast, collect, connectAll, Worker } from './lib/clients';
+import { broadcast, collect, connectAll, connectSenders, Worker } from './lib/clients';
 import { createDatabase, createUsers, createWorld, type World } from './lib/database';
 import { roomSeq, startSubject } from './lib/fanout';
 import { nowMs } from './lib/histogram';
@@ -67,15 +67,7 @@ async function main(): Promise<void> {
             concurrency: 32,
           });
           const connectSender = (): Promise<unknown> =>
-            sender.ask({
-              type: 'connect',
-              url: server.url,
-              count: senders.length,
-              tokens: senders.map((u) => u.token),
-              addresses: ['127.0.0.1'],
-              join: { event: 'room:join', id: w.roomId },
-              concurrency: 2,
-            });
+            connectSenders(sender, server.url, senders, w.roomId, 2);
           await connectSender();
           const send = (): Promise<unknown> =>
             sender.ask({

@@ -8,7 +8,7 @@
  */
 import 'reflect-metadata';
 import { Pool } from 'pg';
-import { broadcast, collect, connectAll, type Totals, Worker } from './lib/clients';
+import { broadcast, collect, connectAll, connectSenders, type Totals, Worker } from './lib/clients';
 import { createDatabase, createUsers, createWorld } from './lib/database';
 import { startSubject } from './lib/fanout';
 import { cpuSeconds, runMain, sleep } from './lib/processes';
@@ -61,15 +61,7 @@ async function main(): Promise<void> {
       join: { event: 'topic:watch', id: world.topicId },
       concurrency: 16,
     });
-    await sender.ask({
-      type: 'connect',
-      url: server.url,
-      count: users.length,
-      tokens: users.map((u) => u.token),
-      addresses: ['127.0.0.1'],
-      join: { event: 'room:join', id: world.roomId },
-      concurrency: 8,
-    });
+    await connectSenders(sender, server.url, users, world.roomId, 8);
     const requests = users.map((u, i) => ({
       method: 'POST',
       path: `/api/v1/topics/${world.topicId}/comments`,

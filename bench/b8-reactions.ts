@@ -9,7 +9,7 @@
  */
 import 'reflect-metadata';
 import { Pool } from 'pg';
-import { broadcast, collect, connectAll, Worker } from './lib/clients';
+import { broadcast, collect, connectAll, connectSenders, Worker } from './lib/clients';
 import { createDatabase, createUsers, createWorld } from './lib/database';
 import { startSubject } from './lib/fanout';
 import { cpuSeconds, rssBytes, runMain, sleep } from './lib/processes';
@@ -35,15 +35,7 @@ async function main(): Promise<void> {
       join: { event: 'room:join', id: world.roomId },
       concurrency: 64,
     });
-    await sender.ask({
-      type: 'connect',
-      url: server.url,
-      count: SENDERS,
-      tokens: users.map((u) => u.token),
-      addresses: ['127.0.0.1'],
-      join: { event: 'room:join', id: world.roomId },
-      concurrency: 8,
-    });
+    await connectSenders(sender, server.url, users, world.roomId, 8);
     await sleep(3000);
     await broadcast([...receivers, sender], { type: 'reset' });
     const cpu0 = cpuSeconds(server.pid);

@@ -118,6 +118,28 @@ export async function connectAll(
   return failed.reduce((n, f) => n + f.failed, 0);
 }
 
+/**
+ * Signs the senders in on one worker (from 127.0.0.1: they are few) and joins them to the room
+ * they will write to.
+ */
+export function connectSenders(
+  worker: Worker,
+  url: string,
+  senders: { token: string }[],
+  roomId: string,
+  concurrency: number,
+): Promise<unknown> {
+  return worker.ask({
+    type: 'connect',
+    url,
+    count: senders.length,
+    tokens: senders.map((u) => u.token),
+    addresses: ['127.0.0.1'],
+    join: { event: 'room:join', id: roomId },
+    concurrency,
+  });
+}
+
 export async function broadcast(workers: Worker[], cmd: WorkerCommand): Promise<void> {
   await Promise.all(workers.map((w) => w.ask(cmd)));
 }

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { type Totals, broadcast, collect, connectAll, Worker } from './clients';
+import { type Totals, broadcast, collect, connectAll, connectSenders, Worker } from './clients';
 import { type World, createUsers, subjectEnv, type BenchUser } from './database';
 import {
   cpuSeconds,
@@ -98,15 +98,7 @@ export class FanoutRig {
       join: { event: 'room:join', id: world.roomId },
       concurrency: 64,
     });
-    await this.sender.ask({
-      type: 'connect',
-      url: senderUrl,
-      count: this.senderUsers.length,
-      tokens: this.senderUsers.map((u) => u.token),
-      addresses: ['127.0.0.1'],
-      join: { event: 'room:join', id: world.roomId },
-      concurrency: 4,
-    });
+    await connectSenders(this.sender, senderUrl, this.senderUsers, world.roomId, 4);
     return failed;
   }
 

@@ -8,10 +8,10 @@ import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
-import { BanCheck, bannedFromSpace } from '../moderation/bans.guard';
+import { BanCheck, bannedFromSpace, spaceBanInForce } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
-import { LadderService, type LockedTopic } from '../topics/ladder.service';
-import { assertOpen, crossings } from '../topics/topic-lifecycle';
+import { LadderService } from '../topics/ladder.service';
+import { assertOpen, noLongerOpen } from '../topics/topic-lifecycle';
 import { appendTopicEvent } from '../topics/topic-events';
 import { type TopicStatus } from '../topics/topic.entity';
 import { queryRows } from '../core/database/sql';
@@ -56,17 +56,6 @@ const createdEvent = ({ comment, topic }: WrittenComment): DomainEvent =>
 const becameDeliberating = ({ topic, readStatus }: WrittenComment): boolean =>
   topic.status === 'deliberating' && readStatus !== 'deliberating';
 
-const hasCrossings = (topic: LockedTopic): boolean =>
-  crossings(
-    {
-      status: topic.status,
-      rung: topic.rung,
-      agreeCount: topic.agree_count,
-      participantCount: topic.participant_count,
-    },
-    topic.thresholds,
-  ).length > 0;
-
 const SELECT_KEYED = `SELECT ${COMMENT_COLUMNS}, c.created_at::text AS created_key`;
 
 @Injectable()
@@ -108,9 +97,7 @@ export class CommentsService {
     }>(
       tx,
       `SELECT t.status, b.user_id IS NOT NULL AS banned, b.until AS banned_until
-         FROM topics t
-         LEFT JOIN space_bans b ON b.space_id = t.space_id AND b.user_id = $2
-                               AND (b.until IS NULL OR b.until > now())
+         FROM topics t ${spaceBanInForce('t.space_id', '$2')}
         WHERE t.id = $1`,
       [topicId, auth.id],
     );
@@ -148,14 +135,8 @@ export class CommentsService {
     this.bus.publish([createdEvent(written)]);
     // Committed: what the ladder owes follows in a transaction of its own, under the lock
     // (the scheduler applies a rung a crash left owed, as for topic agrees).
-    if (becameDeliberating(written)) {
-      await this.uow.run(async (work) => {
-        const locked = await this.ladder.lock(work, topicId);
-        if (locked) await this.ladder.participate(work, locked, auth.id);
-      });
-    } else if (hasCrossings(written.topic)) {
-      await this.ladder.settle(topicId);
-    }
+    if (becameDeliberating(written)) await this.ladder.participateLate(topicId, auth.id);
+    else await this.ladder.settleIfOwed(topicId, written.topic);
     return toCommentView(written.comment, false);
   }
 
@@ -180,7 +161,7 @@ export class CommentsService {
         case 'parent_deleted':
           throw parentDeleted();
         case 'topic_not_open':
-          throw Problem.conflict('topic_not_open', 'This topic no longer takes part.');
+          throw noLongerOpen();
         case 'topic_gone':
           throw Problem.notFound('Topic');
         default:

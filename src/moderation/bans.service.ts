@@ -9,6 +9,7 @@ import { type AuthUser } from '../identity/auth/auth-user';
 import { type GlobalRole } from '../identity/users/user.entity';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import { AuditService } from './audit.service';
+import { banInForce } from './bans.guard';
 import { type BanDto, type BanView } from './dto/moderation.dto';
 import { parseDateTime } from './dto/moderation-validators';
 import { decodeTimeIdCursor, exactTime } from './keyset';
@@ -159,7 +160,7 @@ export class BansService {
     }
     const rows: BanRow[] = await tx.query(
       `${BAN_SELECT}
-        WHERE b.space_id = $1 AND (b.until IS NULL OR b.until > now()) ${after}
+        WHERE b.space_id = $1 AND ${banInForce('b')} ${after}
         ORDER BY b.created_at DESC, b.user_id DESC
         LIMIT $2`,
       params,

@@ -8,9 +8,9 @@ import { EventBus } from '../core/events/event-bus';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
-import { BanCheck, bannedFromSpace } from '../moderation/bans.guard';
+import { BanCheck, banInForce, bannedFromSpace } from '../moderation/bans.guard';
 import { LadderService, type LockedTopic } from '../topics/ladder.service';
-import { assertOpen, crossings, OPEN_STATUSES } from '../topics/topic-lifecycle';
+import { assertOpen, noLongerOpen, OPEN_STATUSES } from '../topics/topic-lifecycle';
 import { type TopicStatus } from '../topics/topic.entity';
 
 export interface AgreeResult {
@@ -59,7 +59,7 @@ function snapshot(): string {
       FROM topics t JOIN spaces s ON s.id = t.space_id WHERE t.id = $1
   ), ban AS (
     SELECT b.user_id, b.until FROM space_bans b JOIN t ON b.space_id = t.space_id
-     WHERE b.user_id = ANY($2::uuid[]) AND (b.until IS NULL OR b.until > now())
+     WHERE b.user_id = ANY($2::uuid[]) AND ${banInForce('b')}
   ), mine AS (
     SELECT user_id FROM topic_agrees WHERE topic_id = $1 AND user_id = ANY($2::uuid[])
   )`;
@@ -161,8 +161,7 @@ export class AgreesService {
       agreed ? [topicId, users, OPEN_STATUSES] : [topicId, users],
     ).catch((error: unknown) => {
       // The topic stopped taking part between the statement's snapshot and its lock.
-      if (refusedWith(error) === 'topic_not_open')
-        throw Problem.conflict('topic_not_open', 'This topic no longer takes part.');
+      if (refusedWith(error) === 'topic_not_open') throw noLongerOpen();
       throw error;
     });
     const topic = rows[0];
@@ -198,13 +197,7 @@ export class AgreesService {
       ),
     );
     // The counts these agrees left may owe a rung: it is climbed at once, under the lock again.
-    const state = {
-      status: topic.status,
-      rung: topic.rung,
-      agreeCount: topic.agree_count,
-      participantCount: topic.participant_count,
-    };
-    if (crossings(state, topic.thresholds).length > 0) await this.ladder.settle(topicId);
+    await this.ladder.settleIfOwed(topicId, topic);
     return outcomes;
   }
 

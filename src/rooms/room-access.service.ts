@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Problem } from '../core/http/problem';
 import { type AuthUser, isAdmin } from '../identity/auth/auth-user';
 import { GroupedBatchLoader } from '../core/database/batch-loader';
-import { bannedFromSpace } from '../moderation/bans.guard';
+import { bannedFromSpace, spaceBanInForce } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import { queryRows } from '../core/database/sql';
 import { type Room } from './room.entity';
@@ -14,16 +14,6 @@ const ROOM_COLUMNS = `id, topic_id AS "topicId", space_id AS "spaceId", title, s
   created_by AS "createdBy", seq, pinned_comment_id AS "pinnedCommentId",
   speaker_id AS "speakerId", speaker_until AS "speakerUntil", peak_presence AS "peakPresence",
   reaction_totals AS "reactionTotals", created_at AS "createdAt", updated_at AS "updatedAt"`;
-
-/**
- * Joins `b`: the user's ban in force in the space (an expired ban no longer counts, as in
- * BanCheck), or nulls.
- */
-const spaceBanInForce = (spaceId: string, userId: string): string =>
-  `LEFT JOIN LATERAL (
-     SELECT user_id, until FROM space_bans
-      WHERE space_id = ${spaceId} AND user_id = ${userId} AND (until IS NULL OR until > now())
-      LIMIT 1) b ON true`;
 
 /**
  * Loading rooms and answering who may do what in them: facilitators of the room's space (or
@@ -72,13 +62,7 @@ export class RoomAccess {
       ]).then((rows) => rows[0]),
       userIds.length === 0
         ? []
-        : queryRows<{
-            user_id: string;
-            room_banned: boolean;
-            space_banned: boolean;
-            space_ban_until: Date | null;
-            facilitator: boolean;
-          }>(
+        : queryRows<StandingRow & { user_id: string; facilitator: boolean }>(
             this.dataSource.manager,
             `SELECT x.id AS user_id, coalesce(s.banned, false) AS room_banned,
                     b.user_id IS NOT NULL AS space_banned, b.until AS space_ban_until,
@@ -96,15 +80,7 @@ export class RoomAccess {
     if (!room) return found;
     found.set('', { room, facilitator: false });
     for (const row of standings)
-      found.set(row.user_id, {
-        room,
-        facilitator: row.facilitator,
-        standing: {
-          roomBanned: row.room_banned,
-          spaceBanned: row.space_banned,
-          spaceBanUntil: row.space_ban_until,
-        },
-      });
+      found.set(row.user_id, { room, facilitator: row.facilitator, standing: toStanding(row) });
     return found;
   }
 
@@ -191,13 +167,7 @@ export class RoomAccess {
       if (entry.standing) refuseBanned(entry.standing);
       return { id: entry.room.id };
     }
-    const rows: {
-      id: string;
-      status: Room['status'];
-      room_banned: boolean;
-      space_banned: boolean;
-      space_ban_until: Date | null;
-    }[] = await tx.query(
+    const rows: (StandingRow & Pick<Room, 'id' | 'status'>)[] = await tx.query(
       `SELECT r.id, r.status,
               EXISTS (SELECT 1 FROM room_sanctions s WHERE s.room_id = r.id AND s.user_id = $2 AND s.banned) AS room_banned,
               b.user_id IS NOT NULL AS space_banned, b.until AS space_ban_until
@@ -209,11 +179,7 @@ export class RoomAccess {
     const row = rows[0];
     if (!row) throw Problem.notFound('Room');
     this.assertLive(row);
-    refuseBanned({
-      roomBanned: row.room_banned,
-      spaceBanned: row.space_banned,
-      spaceBanUntil: row.space_ban_until,
-    });
+    refuseBanned(toStanding(row));
     return { id: row.id };
   }
 
@@ -229,12 +195,7 @@ export class RoomAccess {
     room: Pick<Room, 'id' | 'spaceId'>,
     tx: EntityManager,
   ): Promise<Standing> {
-    const rows: {
-      room_banned: boolean;
-      muted_until: Date | null;
-      space_banned: boolean;
-      space_ban_until: Date | null;
-    }[] = await tx.query(
+    const rows: (StandingRow & { muted_until: Date | null })[] = await tx.query(
       `SELECT coalesce(s.banned, false) AS room_banned,
               CASE WHEN s.muted_until > now() THEN s.muted_until END AS muted_until,
               b.user_id IS NOT NULL AS space_banned, b.until AS space_ban_until
@@ -244,12 +205,7 @@ export class RoomAccess {
       [room.id, userId, room.spaceId],
     );
     const row = rows[0]!;
-    return {
-      roomBanned: row.room_banned,
-      mutedUntil: row.muted_until,
-      spaceBanned: row.space_banned,
-      spaceBanUntil: row.space_ban_until,
-    };
+    return { ...toStanding(row), mutedUntil: row.muted_until };
   }
 }
 
@@ -267,6 +223,19 @@ interface Standing {
   spaceBanned: boolean;
   spaceBanUntil: Date | null;
 }
+
+/** A user's bans as SQL reads them: the room sanction and the space ban in force. */
+interface StandingRow {
+  room_banned: boolean;
+  space_banned: boolean;
+  space_ban_until: Date | null;
+}
+
+const toStanding = (row: StandingRow): Omit<Standing, 'mutedUntil'> => ({
+  roomBanned: row.room_banned,
+  spaceBanned: row.space_banned,
+  spaceBanUntil: row.space_ban_until,
+});
 
 function refuseBanned(standing: Omit<Standing, 'mutedUntil'>): void {
   if (standing.roomBanned) throw new Problem(403, 'banned', 'You were removed from this room.');

@@ -141,17 +141,15 @@ export class RoomJoinService {
       perKey(flags, (moderator) => this.recent(roomId, moderator)),
       perKey(flags, (moderator) => this.questions.list(roomId, moderator)),
       perKey(
-        parsed.filter((p) => p.sinceSeq !== undefined).map((p) => p.key),
-        (key) => {
-          const { moderator, sinceSeq } = parseViewKey(key);
-          return this.replay(roomId, sinceSeq!, moderator);
-        },
+        parsed.filter((p) => p.sinceSeq !== undefined),
+        (p) => this.replay(roomId, p.sinceSeq!, p.moderator),
       ),
     ]);
     if (!current) return found;
     const room = toRoomView(current);
-    for (const { key, moderator } of parsed) {
-      const replayed = missed.get(key) ?? { events: [], reset: false };
+    for (const p of parsed) {
+      const { key, moderator } = p;
+      const replayed = missed.get(p) ?? { events: [], reset: false };
       found.set(key, {
         room,
         seq: current.seq,

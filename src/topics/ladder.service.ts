@@ -20,6 +20,25 @@ interface LockedTopic {
   thresholds: Thresholds;
 }
 
+/** What decides the rungs: a topic's status, rung, counts and its space's thresholds. */
+type LadderCounts = Pick<
+  LockedTopic,
+  'status' | 'rung' | 'agree_count' | 'participant_count' | 'thresholds'
+>;
+
+/** The rungs the counts have reached and not yet applied. */
+function crossingsOf(topic: LadderCounts): ReturnType<typeof crossings> {
+  return crossings(
+    {
+      status: topic.status,
+      rung: topic.rung,
+      agreeCount: topic.agree_count,
+      participantCount: topic.participant_count,
+    },
+    topic.thresholds,
+  );
+}
+
 /**
  * Climbs the threshold ladder. The topic row is locked (FOR NO KEY UPDATE: rows that merely
  * reference the topic may still be inserted) before the counts are read, and the rung is
@@ -54,6 +73,25 @@ export class LadderService {
     });
   }
 
+  /**
+   * After a count moved in a commit of its own (outside the lock): climbs at once, as `settle`
+   * does, when the counts that commit left reach a rung.
+   */
+  async settleIfOwed(topicId: string, counts: LadderCounts): Promise<void> {
+    if (crossingsOf(counts).length > 0) await this.settle(topicId);
+  }
+
+  /**
+   * After a comment committed on its own while its topic opened deliberation: its author takes
+   * part after all, in a transaction of its own under the lock.
+   */
+  async participateLate(topicId: string, userId: string): Promise<void> {
+    await this.uow.run(async (work) => {
+      const topic = await this.lock(work, topicId);
+      if (topic) await this.participate(work, topic, userId);
+    });
+  }
+
   /** Topics whose counts have reached a rung not yet applied (a crash between an agree and its climb). */
   async owedRungs(work: Work, limit: number): Promise<string[]> {
     const rows = await queryRows<{ id: string }>(
@@ -71,16 +109,7 @@ export class LadderService {
 
   /** Checks the locked, up-to-date row and applies every rung it has just crossed. */
   async climb(work: Work, topic: LockedTopic): Promise<void> {
-    const found = crossings(
-      {
-        status: topic.status,
-        rung: topic.rung,
-        agreeCount: topic.agree_count,
-        participantCount: topic.participant_count,
-      },
-      topic.thresholds,
-    );
-    for (const crossing of found) {
+    for (const crossing of crossingsOf(topic)) {
       const owes = crossing.name === 'review' || crossing.name === 'response';
       const dueAt = owes ? new Date(Date.now() + ANSWER_DUE_DAYS * 86_400_000) : null;
       if (dueAt) {

@@ -29,6 +29,10 @@ export const OPEN_STATUSES: readonly TopicStatus[] = ['proposed', 'under_review'
 /** Statuses an official response may answer. */
 export const ANSWERABLE_STATUSES: readonly TopicStatus[] = ['under_review', 'closed'];
 
+/** The refusal of a write that found its topic leaving the open statuses under its lock. */
+export const noLongerOpen = (): Problem =>
+  Problem.conflict('topic_not_open', 'This topic no longer takes part.');
+
 export function assertOpen(status: TopicStatus): void {
   if (!OPEN_STATUSES.includes(status)) {
     throw Problem.conflict('topic_not_open', `This topic is ${status} and no longer takes part.`);

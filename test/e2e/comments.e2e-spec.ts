@@ -1,3 +1,4 @@
+import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import {
   createAdmin,
@@ -519,19 +520,26 @@ describe('comments', () => {
     });
   });
   describe('racing a change of the topic or the parent', () => {
+    /**
+     * `other` posts `body` on the topic while `write` is held open in another transaction; it
+     * commits once the comment's statement (read as before, comment inserted) waits on its lock.
+     */
+    const postRacing = (
+      topicId: string,
+      write: { sql: string; params: unknown[] },
+      body: Record<string, unknown>,
+    ): Promise<Response> =>
+      racingCommit(db, write, 'write comment', async () =>
+        t.http.post(`/api/v1/topics/${topicId}/comments`).set(other.auth).send(body),
+      );
+
     it('a comment that meets its topic being rejected under it is refused whole', async () => {
       const topic = await createTopic(t, author, space.id);
       const before = await db.query(`SELECT seq FROM topics WHERE id = $1`, [topic.id]);
-      const answer = await racingCommit(
-        db,
+      const answer = await postRacing(
+        topic.id,
         { sql: `UPDATE topics SET status = 'rejected' WHERE id = $1`, params: [topic.id] },
-        'write comment',
-        // Read as open, comment inserted, then waiting for the topic row to number its event.
-        async () =>
-          t.http
-            .post(`/api/v1/topics/${topic.id}/comments`)
-            .set(other.auth)
-            .send({ body: '닫히는 중에 남긴 의견' }),
+        { body: '닫히는 중에 남긴 의견' },
       );
       expectProblem(answer, 409, 'topic_not_open');
       expect(await commentCount(topic.id)).toBe(0);
@@ -543,18 +551,13 @@ describe('comments', () => {
 
     it('a comment that waits while its topic opens deliberation counts its author as a participant', async () => {
       const topic = await createTopic(t, author, space.id);
-      const answer = await racingCommit(
-        db,
+      const answer = await postRacing(
+        topic.id,
         {
           sql: `UPDATE topics SET status = 'deliberating', rung = 2 WHERE id = $1`,
           params: [topic.id],
         },
-        'write comment',
-        async () =>
-          t.http
-            .post(`/api/v1/topics/${topic.id}/comments`)
-            .set(other.auth)
-            .send({ body: '숙의가 열리는 순간의 의견' }),
+        { body: '숙의가 열리는 순간의 의견' },
       );
       expect(answer.status).toBe(201);
       expect(await topicCounts(topic.id)).toMatchObject({ comments: 1, participants: 1 });
@@ -566,15 +569,10 @@ describe('comments', () => {
     it('a reply whose parent is deleted under it is refused whole, naming parentId', async () => {
       const topic = await createTopic(t, author, space.id);
       const parent = await postComment(t, author, topic.id, { body: '곧 지워질 의견' });
-      const answer = await racingCommit(
-        db,
+      const answer = await postRacing(
+        topic.id,
         { sql: `UPDATE comments SET status = 'deleted' WHERE id = $1`, params: [parent.id] },
-        'write comment',
-        async () =>
-          t.http
-            .post(`/api/v1/topics/${topic.id}/comments`)
-            .set(other.auth)
-            .send({ body: '지워지는 의견에 단 답글', parentId: parent.id }),
+        { body: '지워지는 의견에 단 답글', parentId: parent.id },
       );
       expectFieldErrors(answer, ['parentId']);
       expect(await commentCount(topic.id)).toBe(1);

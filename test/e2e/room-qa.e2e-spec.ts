@@ -1,7 +1,13 @@
 import { type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { registerUser, type TestUser } from '../factories/identity';
-import { createRoomWorld, liveRoom, type RoomBody, sanctionStandings } from '../factories/rooms';
+import {
+  createRoomWorld,
+  expectBansRefused,
+  liveRoom,
+  type RoomBody,
+  roomWithStandings,
+} from '../factories/rooms';
 import { bulkUsers } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
 import { closeAll, connected, nextEvent, record, request, sleep, ok } from '../utils/live-client';
@@ -175,21 +181,19 @@ describe('rooms: Q&A (question:ask, upvote, facilitator actions)', () => {
   });
 
   it('question:ask refuses bans before mutes, from the room then the space; a mute that ran out no longer blocks', async () => {
-    const room = await liveRoom(t, facilitator, topicId);
-    const [removed, pastMute] = await bulkUsers(t, 2, 'qa-standing');
-    await sanctionStandings(t, room.id, facilitator, {
-      removed: removed!,
-      muted: banned,
-      pastMute: pastMute!,
-    });
-    for (const [user, code, message] of [
-      [removed!, 'banned', /removed from this room/],
-      [banned, 'banned', /banned from this space/],
-    ] as const) {
-      expect(
-        await request(await socketOf(user), 'question:ask', { roomId: room.id, body: '질문' }),
-      ).toMatchObject({ ok: false, error: { code, message: expect.stringMatching(message) } });
-    }
+    const { room, removed, pastMute } = await roomWithStandings(
+      t,
+      facilitator,
+      topicId,
+      banned,
+      'qa-standing',
+    );
+    await expectBansRefused(
+      async (user) =>
+        request(await socketOf(user), 'question:ask', { roomId: room.id, body: '질문' }),
+      removed,
+      banned,
+    );
     await ask(await socketOf(pastMute), room.id, '제재가 끝난 뒤의 질문');
     const [{ n }] = await db.query(
       `SELECT count(*)::int AS n FROM room_questions WHERE room_id = $1`,

@@ -1,7 +1,13 @@
 import { type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { type TestUser } from '../factories/identity';
-import { createRoom, createRoomWorld, liveRoom, sanctionStandings } from '../factories/rooms';
+import {
+  createRoom,
+  createRoomWorld,
+  expectBansRefused,
+  liveRoom,
+  roomWithStandings,
+} from '../factories/rooms';
 import { bulkUsers } from '../factories/topics';
 import { SpeakerTimer } from '../../src/rooms/queue/speaker-timer';
 import { startTestApp, type TestApp } from '../utils/app';
@@ -164,24 +170,20 @@ describe('rooms: speaking queue (hand:raise / hand:lower / queue:next / queue:re
   });
 
   it('hand:raise refuses bans before mutes, from the room then the space; a mute that ran out no longer blocks', async () => {
-    const room = await liveRoom(t, facilitator, topicId);
-    const [removed, pastMute] = await bulkUsers(t, 2, 'queue-standing');
-    await sanctionStandings(t, room.id, facilitator, {
-      removed: removed!,
-      muted: banned,
-      pastMute: pastMute!,
-    });
-    for (const [user, code, message] of [
-      [removed!, 'banned', /removed from this room/],
-      [banned, 'banned', /banned from this space/],
-    ] as const) {
-      expect(await request(await socketOf(user), 'hand:raise', { roomId: room.id })).toMatchObject({
-        ok: false,
-        error: { code, message: expect.stringMatching(message) },
-      });
-    }
-    await raise(pastMute!, room.id);
-    expect(await hands(room.id)).toEqual([pastMute!.id]);
+    const { room, removed, pastMute } = await roomWithStandings(
+      t,
+      facilitator,
+      topicId,
+      banned,
+      'queue-standing',
+    );
+    await expectBansRefused(
+      async (user) => request(await socketOf(user), 'hand:raise', { roomId: room.id }),
+      removed,
+      banned,
+    );
+    await raise(pastMute, room.id);
+    expect(await hands(room.id)).toEqual([pastMute.id]);
   });
 
   it("takes the floor back when the speaker's time is up, once, even with several checks at once", async () => {

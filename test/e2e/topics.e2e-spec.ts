@@ -33,6 +33,16 @@ describe('topics', () => {
         `${e.type}${e.data.rung ? `:${e.data.rung}` : ''}${e.data.to ? `:${e.data.to}` : ''}`,
     );
 
+  /** A topic's agree counter beside its agree rows, as PostgreSQL has them. */
+  const agreeRows = async (id: string): Promise<{ agree_count: number; rows: number }> =>
+    (
+      await db.query(
+        `SELECT agree_count, (SELECT count(*)::int FROM topic_agrees WHERE topic_id = $1) AS rows
+           FROM topics WHERE id = $1`,
+        [id],
+      )
+    )[0];
+
   beforeAll(async () => {
     t = await startTestApp();
     db = t.app.get(DataSource);
@@ -740,11 +750,7 @@ describe('topics', () => {
         async () => t.http.put(`/api/v1/topics/${topic.id}/agree`).set(user!.auth),
       );
       expectProblem(answer, 409, 'topic_not_open');
-      const [row] = await db.query(
-        `SELECT agree_count, (SELECT count(*)::int FROM topic_agrees WHERE topic_id = $1) AS rows
-           FROM topics WHERE id = $1`,
-        [topic.id],
-      );
+      const row = await agreeRows(topic.id);
       expect(row).toEqual({ agree_count: 0, rows: 0 });
     });
 
@@ -773,11 +779,7 @@ describe('topics', () => {
       expect(ok).toEqual(Array.from({ length: 12 }, () => ({ agreed: true, agreeCount: 11 })));
       expect(refused).toHaveLength(1);
       expect(refused[0]).toMatchObject({ status: 403, code: 'banned' });
-      const [row] = await db.query(
-        `SELECT agree_count, (SELECT count(*)::int FROM topic_agrees WHERE topic_id = $1) AS rows
-           FROM topics WHERE id = $1`,
-        [topic.id],
-      );
+      const row = await agreeRows(topic.id);
       expect(row).toEqual({ agree_count: 11, rows: 11 });
     });
 

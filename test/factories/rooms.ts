@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { type TestApp } from '../utils/app';
 import { connected, ok } from '../utils/live-client';
 import { createAdmin, createSpace, makeFacilitator, registerUser, type TestUser } from './identity';
-import { createTopic } from './topics';
+import { bulkUsers, createTopic } from './topics';
 
 export interface RoomBody {
   id: string;
@@ -102,20 +102,46 @@ export async function joinedSocket(t: TestApp, roomId: string, user?: TestUser):
 }
 
 /**
- * Sanctions of several standings in one room: `removed` is banned from the room (and muted),
- * `muted` only muted, `pastMute` muted until a moment already gone.
+ * A live room with users of several standings: `removed` is banned from the room (and muted),
+ * `spaceBanned` (banned from the space already) is only muted in it, and `pastMute` was muted
+ * until a moment already gone.
  */
-export async function sanctionStandings(
+export async function roomWithStandings(
   t: TestApp,
-  roomId: string,
-  by: TestUser,
-  users: { removed: { id: string }; muted: { id: string }; pastMute: { id: string } },
-): Promise<void> {
+  facilitator: TestUser,
+  topicId: string,
+  spaceBanned: TestUser,
+  prefix: string,
+): Promise<{ room: RoomBody; removed: TestUser; pastMute: TestUser }> {
+  const room = await liveRoom(t, facilitator, topicId);
+  const [removed, pastMute] = (await bulkUsers(t, 2, prefix)) as [TestUser, TestUser];
   await t.app.get(DataSource).query(
     `INSERT INTO room_sanctions (room_id, user_id, muted_until, banned, reason, by_id)
      VALUES ($1, $2, now() + interval '1 hour', true, '도배', $4),
             ($1, $3, now() + interval '1 hour', false, '도배', $4),
             ($1, $5, now() - interval '1 second', false, '지난 제재', $4)`,
-    [roomId, users.removed.id, users.muted.id, by.id, users.pastMute.id],
+    [room.id, removed.id, spaceBanned.id, facilitator.id, pastMute.id],
   );
+  return { room, removed, pastMute };
+}
+
+/**
+ * `send` (a write in the room by `user`) is refused for `removed` as removed from the room, and
+ * for `spaceBanned` — muted too — as banned from the space: bans come before mutes, the room's
+ * before the space's.
+ */
+export async function expectBansRefused(
+  send: (user: TestUser) => Promise<unknown>,
+  removed: TestUser,
+  spaceBanned: TestUser,
+): Promise<void> {
+  for (const [user, code, message] of [
+    [removed, 'banned', /removed from this room/],
+    [spaceBanned, 'banned', /banned from this space/],
+  ] as const) {
+    expect(await send(user)).toMatchObject({
+      ok: false,
+      error: { code, message: expect.stringMatching(message) },
+    });
+  }
 }

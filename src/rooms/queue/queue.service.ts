@@ -3,6 +3,7 @@ import { queryRows } from '../../core/database/sql';
 import { UnitOfWork, type Work } from '../../core/events/unit-of-work';
 import { type AuthUser } from '../../identity/auth/auth-user';
 import { AuditService } from '../../moderation/audit.service';
+import { banInForce } from '../../moderation/bans.guard';
 import { RoomAccess } from '../room-access.service';
 import { appendRoomEvent } from '../room-events';
 import { DEFAULT_ROOM_SETTINGS, type Room } from '../room.entity';
@@ -75,7 +76,7 @@ export class QueueService {
         `DELETE FROM room_hands h WHERE h.room_id = $1 AND (
            EXISTS (SELECT 1 FROM room_sanctions s WHERE s.room_id = h.room_id AND s.user_id = h.user_id AND s.banned)
            OR EXISTS (SELECT 1 FROM space_bans b WHERE b.space_id = $2 AND b.user_id = h.user_id
-                        AND (b.until IS NULL OR b.until > now())))`,
+                        AND ${banInForce('b')}))`,
         [room.id, room.spaceId],
       );
       const state = await this.reader.state(room.id, work.tx);
