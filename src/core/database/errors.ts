@@ -26,18 +26,66 @@ export function refusedWith(error: unknown): string | undefined {
   return pg?.code === 'MD409' ? pg.message : undefined;
 }
 
+/** Socket errors that mean the database server could not be reached or went away. */
+const CONNECTION_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
 /**
- * No pool connection came free in time (`connectionTimeoutMillis`): the node is overloaded or
- * PostgreSQL is not answering. Nothing was written; the caller may retry, so it is a 503 with
- * Retry-After rather than an unexplained 500.
+ * SQLSTATEs of a server that is shutting down, starting, or refusing connections: class 08
+ * (connection exception), 57P01–57P03 (admin shutdown, crash shutdown, cannot connect now) and
+ * 53300 (too many connections).
  */
-export function overloaded(error: unknown): Problem | undefined {
-  if (!(error instanceof Error) || error.message !== 'timeout exceeded when trying to connect')
-    return undefined;
+const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/;
+
+/** What the pg driver says when a connection dies under a query. */
+const DEAD_CONNECTION =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect)/;
+
+/** The error and what it wraps (TypeORM's driverError, an Error's cause), outermost first. */
+function chain(error: unknown): { code?: unknown; message?: unknown }[] {
+  const seen: { code?: unknown; message?: unknown }[] = [];
+  let current: unknown = error;
+  while (current && typeof current === 'object' && seen.length < 4) {
+    const e = current as {
+      code?: unknown;
+      message?: unknown;
+      driverError?: unknown;
+      cause?: unknown;
+    };
+    seen.push(e);
+    current = e.driverError ?? e.cause;
+  }
+  return seen;
+}
+
+/**
+ * The database could not do the work: no pool connection came free in time (the node is
+ * overloaded or PostgreSQL is not answering), PostgreSQL is restarting or refusing connections,
+ * or the connection died under the statement. The caller may retry, so it is a 503 with
+ * Retry-After rather than an unexplained 500. The answer does not claim that nothing was written:
+ * a connection that dies during COMMIT leaves that unknown, so clients retry with the same
+ * Idempotency-Key (or an idempotent method), which writes at most once.
+ */
+export function unavailable(error: unknown): Problem | undefined {
+  const hit = chain(error).some(
+    ({ code, message }) =>
+      (typeof code === 'string' &&
+        (CONNECTION_ERRNOS.has(code) || UNAVAILABLE_STATES.test(code))) ||
+      (typeof message === 'string' && DEAD_CONNECTION.test(message)),
+  );
+  if (!hit) return undefined;
   return new Problem(
     503,
     'service_unavailable',
-    'The server is too busy to answer now; nothing was written. Retry in a moment.',
+    'The service cannot reach its database right now. Retry in a moment.',
     undefined,
     { 'Retry-After': '1' },
   );
