@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { type AppConfig } from './core/config/env';
+import { bodyShape } from './core/http/body-checks';
 import { requestLogging } from './core/http/request-logging';
 import { WebClient } from './core/http/web-client';
 import { createValidationPipe } from './core/http/validation';
@@ -12,6 +13,7 @@ import { type Logger, NestPinoLogger } from './core/logging/logger';
 import { MetricsService } from './core/metrics/metrics.service';
 import { OriginPolicy } from './core/realtime/origin-policy';
 import { MadangIoAdapter } from './core/realtime/socket-io.adapter';
+import { withRedisPrefix } from './core/redis/deployment-prefix';
 import { RedisService } from './core/redis/redis.module';
 import { TokenService } from './identity/auth/token.service';
 
@@ -21,10 +23,8 @@ export const API_PREFIX = 'api/v1';
  * Builds the whole application exactly as production runs it. The server entry point and the
  * end-to-end tests both call this, so tests exercise the real pipes, filters and headers.
  */
-export async function createApp(
-  config: AppConfig,
-  logger: Logger,
-): Promise<NestExpressApplication> {
+export async function createApp(given: AppConfig, logger: Logger): Promise<NestExpressApplication> {
+  const config = await withRedisPrefix(given);
   // The adapter is passed explicitly rather than discovered by Nest's package loader, which
   // keeps the dependency visible and works the same under the test runner.
   const app = await NestFactory.create<NestExpressApplication>(
@@ -77,6 +77,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   // The browser client: its assets and its page paths; everything else falls through to Nest.
   app.use(...app.get(WebClient).middleware());
   app.useBodyParser('json', { limit: config.BODY_LIMIT, strict: true });
+  app.use(bodyShape());
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },

@@ -5,6 +5,7 @@ import { APP_CONFIG, ConfigModule } from './core/config/config.module';
 import { type AppConfig } from './core/config/env';
 import { DatabaseModule } from './core/database/database.module';
 import { HealthModule } from './core/health/health.module';
+import { BodyTypeGuard } from './core/http/body-checks';
 import { IdempotencyModule } from './core/http/idempotency/idempotency.module';
 import { ProblemDetailsFilter } from './core/http/problem-details.filter';
 import { RateLimitGuard, throttlerOptions } from './core/http/rate-limit/rate-limit';
@@ -60,6 +61,7 @@ export class AppModule {
         // Order matters: authentication first, so rate limits can count per user.
         { provide: APP_GUARD, useExisting: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: BodyTypeGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         AdminBootstrap,
       ],

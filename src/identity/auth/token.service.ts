@@ -16,6 +16,8 @@ interface AccessClaims {
   ver: number;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** How many checked tokens are remembered (the oldest go first). */
 const VERIFIED_MAX = 10_000;
 
@@ -128,7 +130,10 @@ export class TokenService implements OnModuleInit, OnModuleDestroy {
       }
       throw Problem.unauthorized('The access token is not valid.');
     }
-    if (typeof claims.sub !== 'string' || typeof claims.ver !== 'number') {
+    // A correctly signed token can still carry a subject that is no user id (signed elsewhere
+    // with the same secret, or by an older format): refused here, it can never reach the batched
+    // user read, where one malformed id failed every other request of the batch.
+    if (typeof claims.sub !== 'string' || !UUID.test(claims.sub) || !Number.isInteger(claims.ver)) {
       throw Problem.unauthorized('The access token is not valid.');
     }
     // Only tokens that expire are kept (every token this service signs does).

@@ -8,6 +8,7 @@ import {
   IsUUID,
   Max,
   Min,
+  IsObject,
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../core/http/pagination';
@@ -51,6 +52,8 @@ export class CreateRoomDto {
   startsAt?: string;
 
   @IsOptional()
+  // An object, not an array: ValidateNested alone accepted `[]` (every element valid).
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => RoomSettingsDto)
   settings?: RoomSettingsDto;

@@ -7,6 +7,7 @@ import {
   Matches,
   Max,
   Min,
+  IsObject,
   ValidateNested,
 } from 'class-validator';
 import { IsPlainText, IsSingleLine } from '../../core/http/text-validators';
@@ -55,6 +56,8 @@ class SpaceFieldsDto {
   description?: string;
 
   @IsOptional()
+  // An object, not an array: ValidateNested alone accepted `[]` (every element valid).
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => ThresholdsDto)
   thresholds?: ThresholdsDto;
