@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { refusedWith } from '../core/database/errors';
 import { GroupedBatchLoader } from '../core/database/batch-loader';
 import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { EventBus } from '../core/events/event-bus';
-import { UnitOfWork } from '../core/events/unit-of-work';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
-import { BanCheck, banInForce, bannedFromSpace } from '../moderation/bans.guard';
+import { banInForce, bannedFromSpace } from '../moderation/bans.guard';
 import { LadderService, type LockedTopic } from '../topics/ladder.service';
 import { assertOpen, noLongerOpen, OPEN_STATUSES } from '../topics/topic-lifecycle';
 import { type TopicStatus } from '../topics/topic.entity';
@@ -16,30 +15,6 @@ import { type TopicStatus } from '../topics/topic.entity';
 export interface AgreeResult {
   agreed: boolean;
   agreeCount: number;
-}
-
-/**
- * Adds or removes one user's agree row; true when a row really changed. The primary key
- * makes a duplicate impossible, so this answer is exact under any concurrency.
- */
-async function toggleAgree(
-  tx: EntityManager,
-  target: 'topic' | 'comment',
-  targetId: string,
-  userId: string,
-  agreed: boolean,
-): Promise<boolean> {
-  // Both names come from the closed union above, never from input.
-  const table = `${target}_agrees`;
-  const column = `${target}_id`;
-  const changed = await queryRows(
-    tx,
-    agreed
-      ? `INSERT INTO ${table} (${column}, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`
-      : `DELETE FROM ${table} WHERE ${column} = $1 AND user_id = $2 RETURNING 1`,
-    [targetId, userId],
-  );
-  return changed.length > 0;
 }
 
 /** What the one-statement topic agree below answers: the topic as its lock left it. */
@@ -120,6 +95,77 @@ const WITHDRAW_TOPIC = `
   )
   ${answer('del')}`;
 
+/** What the one-statement comment agree answers: the comment as its lock left it. */
+interface CommentAgreeRow {
+  topic_id: string;
+  space_id: string;
+  topic_status: TopicStatus;
+  status: string;
+  agree_count: number;
+  changed: string[];
+  had: string[];
+  bans: Record<string, string | null> | null;
+}
+
+/**
+ * The comment statements' snapshot ($1 comment, $2 users, $3 the topic it must be in or null):
+ * the comment with its topic, the users' space bans and their agree rows.
+ */
+const COMMENT_SNAPSHOT = `c AS (
+    SELECT c.id, c.topic_id, c.status, c.agree_count, t.space_id, t.status AS topic_status
+      FROM comments c JOIN topics t ON t.id = c.topic_id
+     WHERE c.id = $1 AND ($3::uuid IS NULL OR c.topic_id = $3::uuid)
+  ), ban AS (
+    SELECT b.user_id, b.until FROM space_bans b JOIN c ON b.space_id = c.space_id
+     WHERE b.user_id = ANY($2::uuid[]) AND ${banInForce('b')}
+  ), mine AS (
+    SELECT user_id FROM comment_agrees WHERE comment_id = $1 AND user_id = ANY($2::uuid[])
+  )`;
+
+const commentAnswer = (changed: string, ...extra: string[]): string =>
+  `SELECT c.topic_id, c.space_id, c.topic_status,
+          COALESCE(upd.status, c.status) AS status,
+          COALESCE(upd.agree_count, c.agree_count) AS agree_count,
+          ARRAY(SELECT user_id FROM ${changed}) AS changed, ARRAY(SELECT user_id FROM mine) AS had,
+          (SELECT json_object_agg(user_id, until) FROM ban) AS bans
+          ${extra.map((e) => `, ${e}`).join('')}
+     FROM c LEFT JOIN upd ON true`;
+
+/**
+ * Comment agrees, one statement for a batch ($2: the users): the agree rows (the primary key
+ * decides which are new), then the counter by as many, the comment row locked by that last step
+ * and the commit at once inside PostgreSQL. A comment hidden or deleted between the snapshot and
+ * the lock refuses the whole statement, so nothing of it stays.
+ */
+const AGREE_COMMENT = `
+  WITH ${COMMENT_SNAPSHOT}, ins AS (
+    INSERT INTO comment_agrees (comment_id, user_id)
+    SELECT c.id, u.id FROM c, unnest($2::uuid[]) AS u (id)
+     WHERE c.status = 'visible' AND u.id NOT IN (SELECT user_id FROM ban)
+    ON CONFLICT DO NOTHING RETURNING user_id
+  ), upd AS (
+    UPDATE comments SET agree_count = agree_count + (SELECT count(*) FROM ins)::int
+     WHERE id = $1 AND EXISTS (SELECT 1 FROM ins)
+    RETURNING status, agree_count
+  )
+  ${commentAnswer('ins', `CASE WHEN upd.status <> 'visible' THEN madang_refuse('comment_not_visible') END`)}`;
+
+/** Withdrawing comment agrees: the same shape; a banned user or a hidden comment may withdraw. */
+const WITHDRAW_COMMENT = `
+  WITH ${COMMENT_SNAPSHOT}, del AS (
+    DELETE FROM comment_agrees
+     WHERE comment_id = (SELECT id FROM c) AND user_id = ANY($2::uuid[]) RETURNING user_id
+  ), upd AS (
+    UPDATE comments SET agree_count = agree_count - (SELECT count(*) FROM del)::int
+     WHERE id = $1 AND EXISTS (SELECT 1 FROM del)
+    RETURNING status, agree_count
+  )
+  ${commentAnswer('del')}`;
+
+/** A comment that is not visible takes no agrees. */
+const notAgreeable = (status: string): Problem =>
+  Problem.conflict('conflict', `A ${status} comment cannot be agreed with.`);
+
 /** One user's part of a batch: the answer, or the refusal that is theirs alone. */
 type AgreeOutcome = AgreeResult | { refused: Problem };
 
@@ -132,10 +178,8 @@ type AgreeOutcome = AgreeResult | { refused: Problem };
 export class AgreesService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly uow: UnitOfWork,
     private readonly bus: EventBus,
     private readonly ladder: LadderService,
-    private readonly bans: BanCheck,
   ) {}
 
   async setTopicAgree(auth: AuthUser, topicId: string, agreed: boolean): Promise<AgreeResult> {
@@ -210,52 +254,96 @@ export class AgreesService {
     return rows[0]?.agree_count ?? 0;
   }
 
-  async setCommentAgree(auth: AuthUser, commentId: string, agreed: boolean): Promise<AgreeResult> {
-    return this.uow.run(async (work) => {
-      const rows: {
-        agree_count: number;
-        status: string;
-        topic_id: string;
-        space_id: string;
-        topic_status: TopicStatus;
-      }[] = await work.tx.query(
-        `SELECT c.agree_count, c.status, c.topic_id, t.space_id, t.status AS topic_status
-             FROM comments c JOIN topics t ON t.id = c.topic_id
-            WHERE c.id = $1 FOR UPDATE OF c`,
-        [commentId],
-      );
-      const comment = rows[0];
-      if (!comment) throw Problem.notFound('Comment');
-      if (agreed) {
-        if (comment.status !== 'visible')
-          throw Problem.conflict('conflict', `A ${comment.status} comment cannot be agreed with.`);
-        await this.bans.assertNotBanned(work.tx, comment.space_id, auth.id);
-      }
-      if (!(await toggleAgree(work.tx, 'comment', commentId, auth.id, agreed))) {
-        return { agreed, agreeCount: comment.agree_count };
-      }
-      const updated = await queryRows<{ agree_count: number }>(
-        work.tx,
-        `UPDATE comments SET agree_count = agree_count + $2 WHERE id = $1 RETURNING agree_count`,
-        [commentId, agreed ? 1 : -1],
-      );
-      const count = updated[0]!.agree_count;
-      work.emit(
+  /**
+   * Agrees with a comment, or withdraws one. `inTopic`, when given, is the topic the comment
+   * must belong to (a room's `agree:set` may only reach its topic's comments): any other comment
+   * is "not found" and nothing is written.
+   */
+  async setCommentAgree(
+    auth: AuthUser,
+    commentId: string,
+    agreed: boolean,
+    inTopic?: string,
+  ): Promise<AgreeResult> {
+    const group = `${agreed ? '+' : '-'}${commentId}/${inTopic ?? ''}`;
+    const outcome = await this.commentAgrees.get(group, auth.id);
+    if (!outcome) throw new Error('comment agree batch answered nothing for its user');
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome;
+  }
+
+  /**
+   * Comment agrees of one turn, per comment, direction and required topic, one statement each:
+   * the same shape as topic agrees (below), on the comment's row. 2,000 people agreeing with
+   * one comment at once took the comment's row lock one by one, each in a transaction of its
+   * own that held a pool connection while it waited — the pool ran dry and half of them were
+   * refused. Now a burst takes the lock once per batch, and a repeat takes none.
+   */
+  private readonly commentAgrees = new GroupedBatchLoader<string, string, AgreeOutcome>(
+    (group, users) => {
+      const [commentId, topicId] = group.slice(1).split('/') as [string, string];
+      return this.applyCommentAgrees(commentId, topicId || null, group.startsWith('+'), users);
+    },
+  );
+
+  private async applyCommentAgrees(
+    commentId: string,
+    topicId: string | null,
+    agreed: boolean,
+    users: string[],
+  ): Promise<Map<string, AgreeOutcome>> {
+    const rows = await queryRows<CommentAgreeRow>(
+      this.dataSource.manager,
+      agreed ? AGREE_COMMENT : WITHDRAW_COMMENT,
+      [commentId, users, topicId],
+    ).catch((error: unknown) => {
+      // Hidden or deleted between the statement's snapshot and its lock.
+      if (refusedWith(error) === 'comment_not_visible') throw notAgreeable('hidden');
+      throw error;
+    });
+    const comment = rows[0];
+    if (!comment) throw Problem.notFound('Comment');
+    if (agreed && comment.status !== 'visible') throw notAgreeable(comment.status);
+    const changed = new Set(comment.changed);
+    const had = new Set(comment.had);
+    const raced = users.some((u) => !changed.has(u) && had.has(u) !== agreed);
+    const count =
+      raced && changed.size === 0 ? await this.currentCommentCount(commentId) : comment.agree_count;
+    const outcomes = new Map<string, AgreeOutcome>();
+    for (const user of users) {
+      const banned = agreed && comment.bans && user in comment.bans;
+      if (banned) {
+        const until = comment.bans![user];
+        outcomes.set(user, { refused: bannedFromSpace(until ? new Date(until) : null) });
+      } else outcomes.set(user, { agreed, agreeCount: count });
+    }
+    if (changed.size === 0) return outcomes;
+    this.bus.publish(
+      [...changed].map((userId) =>
         domainEvent('agree.changed', {
           targetType: 'comment',
           targetId: commentId,
           topicId: comment.topic_id,
           spaceId: comment.space_id,
-          userId: auth.id,
+          userId,
           agreed,
-          count,
+          count: comment.agree_count,
         }),
-      );
-      if (agreed && comment.topic_status === 'deliberating') {
-        const topic = await this.ladder.lock(work, comment.topic_id);
-        if (topic) await this.ladder.participate(work, topic, auth.id);
-      }
-      return { agreed, agreeCount: count };
-    });
+      ),
+    );
+    // Agreeing during a deliberation makes one a participant: counted right after, under the
+    // topic's lock (which checks the status again), as for a comment posted meanwhile.
+    if (agreed && comment.topic_status === 'deliberating')
+      await this.ladder.participateLate(comment.topic_id, [...changed]);
+    return outcomes;
+  }
+
+  private async currentCommentCount(commentId: string): Promise<number> {
+    const rows = await queryRows<{ agree_count: number }>(
+      this.dataSource.manager,
+      `SELECT agree_count FROM comments WHERE id = $1`,
+      [commentId],
+    );
+    return rows[0]?.agree_count ?? 0;
   }
 }

@@ -149,8 +149,8 @@ export class RoomAccess {
   }
 
   /**
-   * `load` + `assertLive` + `assertNotBanned` in one round trip, for `react` and
-   * `question:upvote`: reactions and votes come a thousand a second in a busy room, and three
+   * `load` + `assertLive` + `assertNotBanned` in one round trip, for `react`, `agree:set` and
+   * `question:upvote` (`banned: 'allow'` skips the ban check: withdrawing an agree): reactions and votes come a thousand a second in a busy room, and three
    * queries each queued them on the pool. Without `tx` the check is shared with the room's other
    * entries of the same turn (`enter`), so a burst of reactions costs a query per turn, not one
    * each. The room is not locked.
@@ -159,28 +159,30 @@ export class RoomAccess {
     roomId: string,
     userId: string,
     tx?: EntityManager,
-  ): Promise<Pick<Room, 'id'>> {
+    { banned }: { banned: 'refuse' | 'allow' } = { banned: 'refuse' },
+  ): Promise<Pick<Room, 'id' | 'topicId'>> {
     if (!tx) {
       const entry = await this.entries.get(roomId, userId);
       if (!entry) throw Problem.notFound('Room');
       this.assertLive(entry.room);
-      if (entry.standing) refuseBanned(entry.standing);
-      return { id: entry.room.id };
+      if (entry.standing && banned === 'refuse') refuseBanned(entry.standing);
+      return { id: entry.room.id, topicId: entry.room.topicId };
     }
-    const rows: (StandingRow & Pick<Room, 'id' | 'status'>)[] = await tx.query(
-      `SELECT r.id, r.status,
+    const rows: (StandingRow & Pick<Room, 'id' | 'status'> & { topicId: string })[] =
+      await tx.query(
+        `SELECT r.id, r.status, r.topic_id AS "topicId",
               EXISTS (SELECT 1 FROM room_sanctions s WHERE s.room_id = r.id AND s.user_id = $2 AND s.banned) AS room_banned,
               b.user_id IS NOT NULL AS space_banned, b.until AS space_ban_until
          FROM rooms r
          ${spaceBanInForce('r.space_id', '$2')}
         WHERE r.id = $1`,
-      [roomId, userId],
-    );
+        [roomId, userId],
+      );
     const row = rows[0];
     if (!row) throw Problem.notFound('Room');
     this.assertLive(row);
-    refuseBanned(toStanding(row));
-    return { id: row.id };
+    if (banned === 'refuse') refuseBanned(toStanding(row));
+    return { id: row.id, topicId: row.topicId };
   }
 
   /** A participant's action needs the room to be live (facilitators may prepare earlier). */

@@ -82,13 +82,14 @@ export class LadderService {
   }
 
   /**
-   * After a comment committed on its own while its topic opened deliberation: its author takes
-   * part after all, in a transaction of its own under the lock.
+   * After a write committed on its own that makes its authors take part in a deliberation (a
+   * comment posted while the topic opened deliberation, comment agrees during one): they are
+   * counted, in a transaction of its own under the lock, which checks the status again.
    */
-  async participateLate(topicId: string, userId: string): Promise<void> {
+  async participateLate(topicId: string, userIds: string | string[]): Promise<void> {
     await this.uow.run(async (work) => {
       const topic = await this.lock(work, topicId);
-      if (topic) await this.participate(work, topic, userId);
+      if (topic) await this.participate(work, topic, userIds);
     });
   }
 
@@ -195,20 +196,21 @@ export class LadderService {
   }
 
   /**
-   * Counts `userId` as a participant of a deliberating topic (once per user, exactly: the
+   * Counts the users as participants of a deliberating topic (once per user, exactly: the
    * primary key decides) and climbs the response rung when the count crosses it.
    */
-  async participate(work: Work, topic: LockedTopic, userId: string): Promise<void> {
+  async participate(work: Work, topic: LockedTopic, userIds: string | string[]): Promise<void> {
     if (topic.status !== 'deliberating') return;
     const inserted: unknown[] = await work.tx.query(
-      `INSERT INTO topic_participants (topic_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-      [topic.id, userId],
+      `INSERT INTO topic_participants (topic_id, user_id)
+       SELECT $1, u FROM unnest($2::uuid[]) AS u ON CONFLICT DO NOTHING RETURNING 1`,
+      [topic.id, Array.isArray(userIds) ? userIds : [userIds]],
     );
     if (inserted.length === 0) return;
     const rows = await queryRows<{ participant_count: number }>(
       work.tx,
-      `UPDATE topics SET participant_count = participant_count + 1 WHERE id = $1 RETURNING participant_count`,
-      [topic.id],
+      `UPDATE topics SET participant_count = participant_count + $2 WHERE id = $1 RETURNING participant_count`,
+      [topic.id, inserted.length],
     );
     topic.participant_count = rows[0]!.participant_count;
     await this.climb(work, topic);

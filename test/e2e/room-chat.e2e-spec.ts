@@ -302,9 +302,11 @@ describe('rooms: chat, agrees and reactions', () => {
         ),
       );
       for (const ack of acks) expect(data(ack).agreed).toBe(true);
-      expect(acks.map((a) => data(a).agreeCount).sort((x, y) => x - y)).toEqual([
-        1, 2, 3, 4, 5, 6, 7, 8,
-      ]);
+      // Agrees of one turn share one statement, so an answer's count is the count after its
+      // batch: never more than the agrees so far, and the last batch's is the total.
+      const answered = acks.map((a) => data(a).agreeCount).sort((x, y) => x - y);
+      expect(answered[0]).toBeGreaterThanOrEqual(1);
+      expect(answered.at(-1)).toBe(8);
       await nextEvent<{ count: number }>(viewer, 'room:agree', (p) => p.count === 8);
       const elapsed = Date.now() - started;
       const counts = seen.filter((e) => e.event === 'room:agree');
