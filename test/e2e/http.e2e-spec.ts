@@ -1,5 +1,10 @@
 import { DataSource } from 'typeorm';
-import { IdempotencyService } from '../../src/core/http/idempotency/idempotency.service';
+import {
+  IdempotencyService,
+  LEASE_SECONDS,
+} from '../../src/core/http/idempotency/idempotency.service';
+import { idempotencyScope } from '../../src/core/http/idempotency/idempotency-scope';
+import { UnitOfWork } from '../../src/core/events/unit-of-work';
 import { requestHash } from '../../src/core/http/idempotency/idempotency.interceptor';
 import { createAdmin, registerUser, type TestUser, uniqueSlug } from '../factories/identity';
 import { type Pool, type PoolOptions } from 'pg';
@@ -162,15 +167,18 @@ describe('cross-cutting HTTP', () => {
         complete.mockRestore();
       }
       expect(await spacesWithSlug(body.slug)).toBe(1);
-      // While the first request could still be finishing, a retry is told to wait…
-      expectProblem(
-        await t.http.post('/api/v1/spaces').set(admin.auth).set('Idempotency-Key', key).send(body),
-        409,
-        'idempotency_in_flight',
-      );
-      // …and once its lease is long over, that the result was lost — never a second write.
+      // While the first request could still be finishing, a retry is told to wait, and when…
+      const waiting = await t.http
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .set('Idempotency-Key', key)
+        .send(body);
+      expectProblem(waiting, 409, 'idempotency_in_flight');
+      expect(Number(waiting.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(waiting.headers['retry-after'])).toBeLessThanOrEqual(LEASE_SECONDS);
+      // …and once its lease has run out unrenewed, that the result was lost — never a second write.
       await db.query(
-        `UPDATE idempotency_keys SET created_at = now() - interval '10 minutes' WHERE key = $1`,
+        `UPDATE idempotency_keys SET lease_expires_at = now() - interval '1 second' WHERE key = $1`,
         [key],
       );
       const retry = await t.http
@@ -180,6 +188,76 @@ describe('cross-cutting HTTP', () => {
         .send(body);
       expectProblem(retry, 409, 'idempotency_result_lost');
       expect(await spacesWithSlug(body.slug)).toBe(1);
+    });
+
+    it('a claim whose owner died before its commit: a retry takes it over once the lease runs out', async () => {
+      const key = `key-dead-${uniqueSlug()}`;
+      const body = { slug: uniqueSlug('dead'), name: '주인 없는 키' };
+      const idempotency = t.app.get(IdempotencyService);
+      const dead = await idempotency.claim(
+        admin.id,
+        key,
+        requestHash('POST', '/api/v1/spaces', body),
+      );
+      if (dead.kind !== 'claimed') throw new Error(`expected a claim, got ${dead.kind}`);
+      // Nobody renews it: as if its node was killed mid-request.
+      await db.query(
+        `UPDATE idempotency_keys SET lease_expires_at = now() - interval '1 second' WHERE key = $1`,
+        [key],
+      );
+      const retry = await t.http
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .set('Idempotency-Key', key)
+        .send(body)
+        .expect(201);
+      expect(await spacesWithSlug(body.slug)).toBe(1);
+      // The first owner, had it only been frozen, can no longer mark the key and commit.
+      const uow = t.app.get(UnitOfWork);
+      await expect(
+        idempotencyScope.run({ userId: admin.id, key, owner: dead.owner, marked: false }, () =>
+          uow.run(({ tx }) =>
+            tx.query(`UPDATE spaces SET name = 'second write' WHERE slug = $1`, [body.slug]),
+          ),
+        ),
+      ).rejects.toMatchObject({ code: 'idempotency_in_flight' });
+      const [space] = await db.query<[{ name: string }]>(
+        `SELECT name FROM spaces WHERE slug = $1`,
+        [body.slug],
+      );
+      expect(space.name).toBe(body.name);
+      // And the retry's answer is the one replayed from now on.
+      const replay = await t.http
+        .post('/api/v1/spaces')
+        .set(admin.auth)
+        .set('Idempotency-Key', key)
+        .send(body)
+        .expect(201);
+      expect(replay.body).toEqual(retry.body);
+    });
+
+    it('a long request keeps its claim by renewing the lease', async () => {
+      const key = `key-long-${uniqueSlug()}`;
+      const idempotency = t.app.get(IdempotencyService);
+      const claim = await idempotency.claim(admin.id, key, 'b'.repeat(64));
+      if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
+      await db.query(
+        `UPDATE idempotency_keys SET lease_expires_at = now() + interval '1 second' WHERE key = $1`,
+        [key],
+      );
+      await idempotency.renew(admin.id, key, claim.owner);
+      const [row] = await db.query<[{ left: number }]>(
+        `SELECT extract(epoch FROM lease_expires_at - now())::float8 AS left FROM idempotency_keys WHERE key = $1`,
+        [key],
+      );
+      expect(row.left).toBeGreaterThan(LEASE_SECONDS - 2);
+      // Another owner's renewal changes nothing.
+      await db.query(
+        `UPDATE idempotency_keys SET lease_expires_at = now() - interval '1 second' WHERE key = $1`,
+        [key],
+      );
+      await idempotency.renew(admin.id, key, '00000000-0000-4000-8000-000000000000');
+      expect((await idempotency.claim(admin.id, key, 'b'.repeat(64))).kind).toBe('claimed');
     });
 
     it('a malformed key → 400 naming the header', async () => {

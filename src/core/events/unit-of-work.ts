@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/env';
 import { DataSource, type EntityManager } from 'typeorm';
+import { queryRows } from '../database/sql';
 import { idempotencyScope } from '../http/idempotency/idempotency-scope';
+import { Problem } from '../http/problem';
 import { type DomainEvent } from './domain-events';
 import { EventBus } from './event-bus';
 
@@ -15,17 +17,26 @@ export interface Work {
 /**
  * When the request runs under an Idempotency-Key, its key is marked `committed` in the same
  * transaction as the work: if the node dies after this commit but before the response is
- * stored, a retry is told the result was lost instead of doing the work a second time.
+ * stored, a retry is told the result was lost instead of doing the work a second time. Only the
+ * claim's owner may mark it: if a retry took the key over (this request stalled past its
+ * lease), the work is rolled back here rather than done twice.
  */
 async function markIdempotencyKey(tx: EntityManager, ttlHours: number): Promise<void> {
   const scope = idempotencyScope.getStore();
   if (!scope || scope.marked) return;
   // Kept as long as a stored response would be, so the key is never reused within its lifetime.
-  await tx.query(
-    `UPDATE idempotency_keys SET state = 'committed', expires_at = now() + make_interval(hours => $3)
-      WHERE user_id = $1 AND key = $2 AND state = 'in_flight'`,
-    [scope.userId, scope.key, ttlHours],
+  const marked = await queryRows<unknown>(
+    tx,
+    `UPDATE idempotency_keys SET state = 'committed', expires_at = now() + make_interval(hours => $4)
+      WHERE user_id = $1 AND key = $2 AND owner = $3 AND state = 'in_flight' RETURNING 1`,
+    [scope.userId, scope.key, scope.owner, ttlHours],
   );
+  if (marked.length === 0) {
+    throw Problem.conflict(
+      'idempotency_in_flight',
+      'A retry with this Idempotency-Key took over this request; its result is the one that counts.',
+    );
+  }
   scope.marked = true;
 }
 

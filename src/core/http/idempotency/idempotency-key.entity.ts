@@ -4,7 +4,8 @@ export type IdempotencyState = 'in_flight' | 'committed' | 'done';
 
 /**
  * A client's retry key, scoped to the user who sent it. While the first request runs the row
- * is `in_flight` with a short lease; afterwards it keeps the response until `expiresAt`.
+ * is `in_flight` (then `committed` once its work is) with a short lease its owner renews;
+ * afterwards it keeps the response until `expiresAt`.
  */
 @Entity('idempotency_keys')
 export class IdempotencyKey {
@@ -32,4 +33,12 @@ export class IdempotencyKey {
 
   @Column('timestamptz')
   expiresAt!: Date;
+
+  /** The request holding the claim; only it may mark, complete or release the key. */
+  @Column('uuid', { nullable: true })
+  owner!: string | null;
+
+  /** Until when the owner's claim holds; the owner renews it while its request runs. */
+  @Column('timestamptz', { default: () => 'now()' })
+  leaseExpiresAt!: Date;
 }

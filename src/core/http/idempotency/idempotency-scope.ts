@@ -4,6 +4,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface IdempotencyScope {
   userId: string;
   key: string;
+  /** The claim's owner token: marking the key checks it is still this request's. */
+  owner: string;
   /** Set once the key has been marked in a business transaction. */
   marked: boolean;
 }

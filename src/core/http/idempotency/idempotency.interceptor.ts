@@ -11,10 +11,10 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { ApiHeader } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { type Request, type Response } from 'express';
-import { type Observable, catchError, from, mergeMap, of } from 'rxjs';
+import { type Observable, catchError, finalize, from, mergeMap, of } from 'rxjs';
 import { Problem } from '../problem';
 import { idempotencyScope } from './idempotency-scope';
-import { IdempotencyService } from './idempotency.service';
+import { IdempotencyService, LEASE_RENEW_MS } from './idempotency.service';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -62,9 +62,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
           'This Idempotency-Key was used with a different request.',
         );
       case 'in_flight':
-        throw Problem.conflict(
+        throw new Problem(
+          409,
           'idempotency_in_flight',
           'A request with this Idempotency-Key is still being processed; retry shortly.',
+          undefined,
+          { 'Retry-After': String(claim.retryAfter) },
         );
       case 'lost':
         throw Problem.conflict(
@@ -81,16 +84,23 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const status =
       (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ??
       (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
+    const { owner } = claim;
+    // The claim holds while this request runs: renewed until the answer is stored or the key
+    // released. A node that dies stops renewing, and a retry may take the key seconds later.
+    const renewal = setInterval(() => {
+      this.idempotency.renew(userId, key, owner).catch(() => undefined);
+    }, LEASE_RENEW_MS);
+    renewal.unref();
     // The handler runs inside this scope, so its transaction marks the key (unit-of-work.ts).
-    return idempotencyScope.run({ userId, key, marked: false }, () =>
+    return idempotencyScope.run({ userId, key, owner, marked: false }, () =>
       next.handle().pipe(
         mergeMap((body: unknown) =>
-          from(this.idempotency.complete(userId, key, status, body).then(() => body)),
+          from(this.idempotency.complete(userId, key, owner, status, body).then(() => body)),
         ),
         catchError((error: unknown) =>
           from(
             this.idempotency
-              .release(userId, key)
+              .release(userId, key, owner)
               // The original error matters more than a failed release (the lease expires anyway).
               .catch(() => undefined)
               .then(() => {
@@ -98,6 +108,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
               }),
           ),
         ),
+        finalize(() => clearInterval(renewal)),
       ),
     );
   }
