@@ -116,12 +116,10 @@ export class RoomJoinService {
 
     // Everything below is read after the join, so nothing falls between it and live delivery;
     // the room itself is read again for the same reason (its seq after the join).
-    const [view, presence] = await Promise.all([
-      this.views.get(roomId, viewKey(moderator, sinceSeq)),
-      this.presence.joinCount(roomId),
-    ]);
+    const view = await this.views.get(roomId, viewKey(moderator, sinceSeq));
     if (!view) throw Problem.notFound('Room');
-    return { ...view, presence: { count: presence }, moderator };
+    // From what this node knows: a join never waits for the other nodes.
+    return { ...view, presence: { count: this.presence.joinCount(roomId) }, moderator };
   }
 
   async leave(socket: LiveSocket, roomId: string): Promise<{ roomId: string }> {

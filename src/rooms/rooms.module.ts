@@ -31,6 +31,7 @@ import { QuestionVotesBroadcaster } from './qa/question-votes.broadcaster';
 import { QuestionsGateway } from './qa/questions.gateway';
 import { QuestionsService } from './qa/questions.service';
 import { QueueGateway } from './queue/queue.gateway';
+import { QueueDepartures } from './queue/queue-departures';
 import { QueueService } from './queue/queue.service';
 import { RoomEndService } from './room-end.service';
 
@@ -63,6 +64,7 @@ import { RoomEndService } from './room-end.service';
     QuestionVotesBroadcaster,
     QueueService,
     QueueGateway,
+    QueueDepartures,
     RoomEndService,
     MinutesService,
   ],

@@ -110,7 +110,9 @@ describe.each(['sharded', 'classic'])('cluster: two nodes, one Redis, %s adapter
       roomId: room.id,
     });
     await ask(anonymous, 'room:join', { roomId: room.id });
-    expect(joined.ok && joined.data.presence.count).toBeGreaterThanOrEqual(2);
+    // A join answers from what its node knows (never waiting for the other node); the
+    // cluster-wide count follows in the background.
+    expect(joined.ok && joined.data.presence.count).toBeGreaterThanOrEqual(1);
     const seen = await detail;
     expect(seen.users.map((u) => u.displayName).sort()).toEqual(['시민', '진행자']);
     expect(seen.anonymous).toBe(1);

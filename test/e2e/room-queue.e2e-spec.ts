@@ -11,7 +11,8 @@ import {
 import { bulkUsers } from '../factories/topics';
 import { SpeakerTimer } from '../../src/rooms/queue/speaker-timer';
 import { startTestApp, type TestApp } from '../utils/app';
-import { closeAll, connected, nextEvent, request, ok } from '../utils/live-client';
+import { closeAll, connected, nextEvent, request, ok, sleep } from '../utils/live-client';
+import { DEPARTURE_GRACE_MS, PRESENCE_INTERVAL_MS } from '../../src/rooms/presence.service';
 
 interface Queue {
   speaker: { userId: string; displayName: string; until: string } | null;
@@ -85,7 +86,7 @@ describe('rooms: speaking queue (hand:raise / hand:lower / queue:next / queue:re
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ SOCKET_RATE_LIMIT: '100000' });
+    t = await startTestApp();
     db = t.app.get(DataSource);
     ({ facilitator, coFacilitator, otherFacilitator, citizen, banned, muted, topicId } =
       await createRoomWorld(t));
@@ -363,6 +364,34 @@ describe('rooms: speaking queue (hand:raise / hand:lower / queue:next / queue:re
       await ok(await socketOf(facilitator), event, payload);
       expect(await hands(room.id)).toEqual([]);
     },
+  );
+
+  it(
+    'someone who leaves the room leaves the queue after the grace; a quick reconnect keeps the place',
+    async () => {
+      const room = await liveRoom(t, facilitator, topicId);
+      const viewer = await inRoom(room.id, facilitator);
+      const leaver = await inRoom(room.id, citizen);
+      const returner = await inRoom(room.id, muted);
+      await ok(leaver, 'hand:raise', { roomId: room.id });
+      await ok(returner, 'hand:raise', { roomId: room.id });
+      expect(await hands(room.id)).toEqual([citizen.id, muted.id]);
+      // Both go; one comes back within the grace (a reload), the other does not.
+      await sleep(PRESENCE_INTERVAL_MS * 2);
+      leaver.disconnect();
+      returner.disconnect();
+      await sleep(PRESENCE_INTERVAL_MS * 2);
+      await inRoom(room.id, muted);
+      const dropped = await nextEvent<Queue>(
+        viewer,
+        'queue:update',
+        (q) => q.waiting.length === 1,
+        DEPARTURE_GRACE_MS + PRESENCE_INTERVAL_MS * 4,
+      );
+      expect(dropped.waiting.map((w) => w.userId)).toEqual([muted.id]);
+      expect(await hands(room.id)).toEqual([muted.id]);
+    },
+    DEPARTURE_GRACE_MS + 30_000,
   );
 
   it('refuses bad input on every queue event, naming the field, and writes nothing', async () => {

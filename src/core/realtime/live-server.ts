@@ -4,6 +4,18 @@ import { MetricsService } from '../metrics/metrics.service';
 import { type LiveEventName, type LiveServerEvents, type RoomEventPayload } from './live-events';
 import { LIVE_NAMESPACE, type LiveSocketData } from './live-socket';
 
+interface Member {
+  sockets: number;
+  /** Absent for an anonymous viewer (one member per socket). */
+  user?: { id: string; displayName: string };
+}
+
+/** A room's members on one node. */
+export interface LocalPresence {
+  users: { id: string; displayName: string; sockets: number }[];
+  anonymous: number;
+}
+
 /**
  * The one door to the live namespace for services: typed broadcasts to rooms and
  * disconnections. Services never touch Socket.IO directly, so the event names and payload
@@ -18,7 +30,7 @@ export class LiveServer implements OnGatewayInit {
    * id (several tabs count once) and anonymous viewers by socket. Counting a room is then a
    * lookup, where walking its sockets on every join made a reconnect storm quadratic.
    */
-  private readonly members = new Map<string, Map<string, number>>();
+  private readonly members = new Map<string, Map<string, Member>>();
 
   constructor(private readonly metrics: MetricsService) {}
 
@@ -30,17 +42,19 @@ export class LiveServer implements OnGatewayInit {
   }
 
   private track(room: string, socketId: string, delta: 1 | -1): void {
-    if (!room.startsWith('room:')) return;
-    const data = this.nsp.sockets.get(socketId)?.data as LiveSocketData | undefined;
-    const key = data?.user ? `user:${data.user.id}` : `socket:${socketId}`;
+    // Live rooms only; their facilitators' channels (`room:<id>:mod`) are not presence.
+    if (!room.startsWith('room:') || room.endsWith(':mod')) return;
+    const user = (this.nsp.sockets.get(socketId)?.data as LiveSocketData | undefined)?.user;
+    const key = user ? `user:${user.id}` : `socket:${socketId}`;
     let members = this.members.get(room);
     if (!members) {
       if (delta < 0) return;
       members = new Map();
       this.members.set(room, members);
     }
-    const n = (members.get(key) ?? 0) + delta;
-    if (n > 0) members.set(key, n);
+    const member = members.get(key) ?? { sockets: 0, user };
+    member.sockets += delta;
+    if (member.sockets > 0) members.set(key, member);
     else members.delete(key);
     if (members.size === 0) this.members.delete(room);
   }
@@ -63,14 +77,30 @@ export class LiveServer implements OnGatewayInit {
     this.nsp.to(room).emit(event, payload);
   }
 
-  /** The sockets in `room` across every node (through the adapter). */
-  fetchSockets(room: string): ReturnType<Namespace['fetchSockets']> {
-    return this.nsp.in(room).fetchSockets();
-  }
-
   /** Distinct users plus anonymous viewers in a live room on this node (no cross-node call). */
   localPresence(room: string): number {
     return this.members.get(room)?.size ?? 0;
+  }
+
+  /** Who is in a live room on this node: users with their socket counts, and anonymous viewers. */
+  localMembers(room: string): LocalPresence {
+    const users: LocalPresence['users'] = [];
+    let anonymous = 0;
+    for (const member of this.members.get(room)?.values() ?? []) {
+      if (member.user)
+        users.push({
+          id: member.user.id,
+          displayName: member.user.displayName,
+          sockets: member.sockets,
+        });
+      else anonymous++;
+    }
+    return { users, anonymous };
+  }
+
+  /** The live rooms that have members on this node. */
+  localRooms(): string[] {
+    return [...this.members.keys()];
   }
 
   /** Closes every socket in `room` on every node (the adapter carries it). */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { queryRows } from '../../core/database/sql';
 import { UnitOfWork, type Work } from '../../core/events/unit-of-work';
 import { type AuthUser } from '../../identity/auth/auth-user';
@@ -19,6 +20,7 @@ import { toQueueUpdate, type QueueUpdate } from './queue.view';
 @Injectable()
 export class QueueService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     private readonly access: RoomAccess,
     private readonly reader: QueueReader,
@@ -149,6 +151,30 @@ export class QueueService {
         });
       }
       return this.publish(work, room, hand !== undefined);
+    });
+  }
+
+  /**
+   * Takes the raised hand of someone who left the room (every tab, every node, past the grace of
+   * PresenceService) out of the queue, so the floor is never given to an empty seat. Most people
+   * who leave have no hand raised: that is checked first, without the room's lock.
+   */
+  async dropDeparted(roomId: string, userId: string): Promise<void> {
+    const raised = await queryRows<unknown>(
+      this.dataSource.manager,
+      `SELECT 1 FROM room_hands WHERE room_id = $1 AND user_id = $2`,
+      [roomId, userId],
+    );
+    if (raised.length === 0) return;
+    await this.uow.run(async (work) => {
+      const room = await this.access.load(roomId, work.tx, true);
+      if (room.status !== 'live') return;
+      const deleted = await queryRows<unknown>(
+        work.tx,
+        `DELETE FROM room_hands WHERE room_id = $1 AND user_id = $2 RETURNING 1`,
+        [room.id, userId],
+      );
+      await this.publish(work, room, deleted.length > 0);
     });
   }
 
