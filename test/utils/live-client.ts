@@ -10,7 +10,8 @@ export interface LiveOptions {
 }
 
 export type Ack<T = unknown> =
-  { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+  | { ok: true; data: T }
+  | { ok: false; error: { code: string; message: string; retryAfter?: number } };
 
 const open: Socket[] = [];
 

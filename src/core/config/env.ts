@@ -177,6 +177,37 @@ export class Environment {
   @Min(1)
   SOCKET_RATE_LIMIT = 100;
 
+  /**
+   * Socket events per 10 seconds of all anonymous connections from one client address, across
+   * nodes: a viewer cannot escape the per-connection limit by reconnecting, while the viewers
+   * behind one school's or city hall's address still fit.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SOCKET_ADDRESS_RATE_LIMIT = 2000;
+
+  /**
+   * Bytes a socket may have waiting to be sent before it is closed (it catches up by `seq`
+   * when it returns): a client that stops reading cannot make the node hold a room's traffic
+   * for it until the heartbeat gives up.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(16 * 1024)
+  SOCKET_MAX_BUFFERED_BYTES = 1024 * 1024;
+
+  /**
+   * Prefix of every Redis key and channel this deployment uses. Unset: derived from the
+   * database the nodes share, so two deployments on one Redis never see each other's
+   * broadcasts, events, limits or presence.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9:_.-]{1,64}$/, {
+    message: 'REDIS_PREFIX must be 1–64 of A–Z a–z 0–9 : _ . -',
+  })
+  REDIS_PREFIX?: string;
+
   /** How often each node applies topic deadlines (expiry, closing); 0 turns it off. */
   @Transform(toInt)
   @IsInt()
@@ -213,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'ADMIN_PASSWORD',
     'PUBLIC_ORIGIN',
     'METRICS_TOKEN',
+    'REDIS_PREFIX',
   ]) {
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   }

@@ -16,8 +16,6 @@ type Handler<K extends DomainEventName> = (
   meta: EventMeta,
 ) => void | Promise<void>;
 
-const CHANNEL = 'madang:domain-events';
-
 interface Envelope {
   node: string;
   events: DomainEvent[];
@@ -37,6 +35,8 @@ interface Envelope {
 @Injectable()
 export class EventBus implements OnModuleInit, OnApplicationShutdown {
   readonly nodeId = randomUUID();
+  /** The deployment's channel: another deployment on the same Redis never hears it. */
+  private readonly channel: string;
   private readonly emitter = new EventEmitter({ captureRejections: false });
   private subscriber?: RedisClient;
 
@@ -45,6 +45,7 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
     private readonly redis: RedisService,
   ) {
     this.emitter.setMaxListeners(100);
+    this.channel = `${redis.prefix}domain-events`;
   }
 
   async onModuleInit(): Promise<void> {
@@ -55,7 +56,7 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn({ err }, 'redis event subscriber error'),
     );
     await this.subscriber.connect();
-    await this.subscriber.subscribe(CHANNEL, (message) => this.receive(message));
+    await this.subscriber.subscribe(this.channel, (message) => this.receive(message));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -68,7 +69,7 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
     const client = this.redis.client;
     if (client?.isReady) {
       const envelope: Envelope = { node: this.nodeId, events: [...events] };
-      client.publish(CHANNEL, JSON.stringify(envelope)).catch((err: unknown) => {
+      client.publish(this.channel, JSON.stringify(envelope)).catch((err: unknown) => {
         this.logger.warn(
           { err, events: events.map((e) => e.name) },
           'domain events not bridged to other nodes',

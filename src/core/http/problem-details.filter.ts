@@ -8,7 +8,8 @@ import {
 import { type Request, type Response } from 'express';
 import { LOGGER } from '../logging/logging.module';
 import { type Logger } from '../logging/logger';
-import { overloaded } from '../database/errors';
+import { unavailable } from '../database/errors';
+import { ackError } from '../realtime/live-ack';
 import { type ErrorCode, Problem, problemBody } from './problem';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -74,9 +75,9 @@ export function toProblem(error: unknown, logger: Logger): Problem {
     const message = typeof given === 'string' ? given : error.message;
     if (status < 500) return new Problem(status, CODE_BY_STATUS[status] ?? 'conflict', message);
   }
-  const busy = overloaded(error);
+  const busy = unavailable(error);
   if (busy) {
-    logger.warn({ err: error }, 'no database connection came free in time');
+    logger.warn({ err: error }, 'database unavailable');
     return busy;
   }
   logger.error({ err: error }, 'unexpected error');
@@ -95,12 +96,32 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    // Socket and other contexts have their own error envelopes.
+    if (host.getType() === 'ws') {
+      this.answerSocket(exception, host);
+      return;
+    }
     if (host.getType() !== 'http') throw exception;
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     if (res.headersSent) return;
     sendProblem(res, toProblem(exception, this.logger), req.originalUrl.split('?')[0]);
+  }
+
+  /**
+   * An exception that escaped a socket handler's own envelope (a guard, a pipe, a handler that
+   * does not go through LiveHandler): Nest's default would emit an `exception` event and leave
+   * the client's acknowledgement unanswered. The ack is found among the handler's arguments
+   * (socket, payload, ack, event name) and answered like any refusal.
+   */
+  private answerSocket(exception: unknown, host: ArgumentsHost): void {
+    const args = host.getArgs<unknown[]>();
+    const ack = args
+      .slice(1)
+      .find((arg): arg is (answer: unknown) => void => typeof arg === 'function');
+    const event = args.at(-1);
+    ack?.(
+      ackError(exception, this.logger, { event: typeof event === 'string' ? event : undefined }),
+    );
   }
 }

@@ -5,23 +5,32 @@ import { validate } from 'class-validator';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/env';
 import { Problem } from '../http/problem';
-import { overloaded } from '../database/errors';
+import { assertPayloadShape } from '../http/payload-shape';
 import { RedisThrottlerStorage } from '../http/rate-limit/redis-throttler.storage';
 import { flattenValidationErrors } from '../http/validation';
 import { LOGGER } from '../logging/logging.module';
 import { type Logger } from '../logging/logger';
 import { RedisService } from '../redis/redis.module';
+import { ackError } from './live-ack';
 import { type Ack, type LiveSocket } from './live-socket';
+import { clientAddress } from './socket-address';
 
 type DtoClass<D> = new () => D;
 
-const WINDOW_MS = 10_000;
+/** The window of every socket limit. */
+export const SOCKET_WINDOW_MS = 10_000;
 
 /**
- * Runs one client→server event: rate limit (per user across nodes, per connection when
- * anonymous), payload validation with the same rules as HTTP (unknown fields refused), the
- * handler, and the acknowledgement envelope. Gateways stay thin: each handler is one call
- * to `run` and the rules live in services.
+ * Runs one client→server event: rate limit, payload checks and validation with the same rules
+ * as HTTP (depth and prototype keys first, then unknown fields refused), the handler, and the
+ * acknowledgement envelope — refusals and failures included, so every event is answered.
+ * Gateways stay thin: each handler is one call to `run` and the rules live in services.
+ *
+ * Limits: a signed-in user has SOCKET_RATE_LIMIT events per window wherever they connect from
+ * (every tab and node counts together, in Redis). An anonymous viewer has as many per
+ * connection, and the connections of one address share SOCKET_ADDRESS_RATE_LIMIT — a viewer
+ * who opens a connection per event gains nothing, while a school or a city hall behind one
+ * address still fits a crowd of viewers.
  */
 @Injectable()
 export class LiveHandler implements OnApplicationShutdown {
@@ -33,7 +42,7 @@ export class LiveHandler implements OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.counter = redis.client
-      ? new RedisThrottlerStorage(redis.client, logger)
+      ? new RedisThrottlerStorage(redis.client, logger, redis.prefix)
       : new ThrottlerStorageService();
   }
 
@@ -54,28 +63,32 @@ export class LiveHandler implements OnApplicationShutdown {
       const dto = await this.parse(dtoClass, payload);
       return { ok: true, data: await handler(dto) };
     } catch (error) {
-      const problem = error instanceof Problem ? error : overloaded(error);
-      if (problem) {
-        return { ok: false, error: { code: problem.code, message: problem.detail } };
-      }
-      this.logger.error({ err: error, event, socket: socket.id }, 'live event failed');
-      return {
-        ok: false,
-        error: { code: 'internal_error', message: 'Something went wrong on our side.' },
-      };
+      return ackError(error, this.logger, { event, socket: socket.id });
     }
   }
 
   private async limit(socket: LiveSocket): Promise<void> {
-    const key = socket.data.user ? `user:${socket.data.user.id}` : `socket:${socket.id}`;
+    const user = socket.data.user;
+    if (user) {
+      await this.count(`user:${user.id}`, this.config.SOCKET_RATE_LIMIT);
+      return;
+    }
+    await this.count(`socket:${socket.id}`, this.config.SOCKET_RATE_LIMIT);
+    await this.count(
+      `address:${clientAddress(socket, this.config.TRUST_PROXY_HOPS)}`,
+      this.config.SOCKET_ADDRESS_RATE_LIMIT,
+    );
+  }
+
+  private async count(key: string, limit: number): Promise<void> {
     const record = await this.counter.increment(
       key,
-      WINDOW_MS,
-      this.config.SOCKET_RATE_LIMIT,
-      WINDOW_MS,
+      SOCKET_WINDOW_MS,
+      limit,
+      SOCKET_WINDOW_MS,
       'live',
     );
-    if (record.isBlocked || record.totalHits > this.config.SOCKET_RATE_LIMIT) {
+    if (record.isBlocked || record.totalHits > limit) {
       throw Problem.rateLimited(record.timeToBlockExpire || record.timeToExpire);
     }
   }
@@ -84,6 +97,8 @@ export class LiveHandler implements OnApplicationShutdown {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
       throw Problem.field('payload', 'must be an object');
     }
+    // Before any transform: the transformer and validator recurse and drop prototype keys.
+    assertPayloadShape(payload, 'payload');
     const dto = plainToInstance(dtoClass, payload);
     const errors = await validate(dto, {
       whitelist: true,

@@ -24,8 +24,12 @@ export const Rooms = {
   roomModerators: (roomId: string): string => `room:${roomId}:mod`,
 } as const;
 
-/** The answer every client→server event gets through its acknowledgement callback. */
+/**
+ * The answer every client→server event gets through its acknowledgement callback; refusals for
+ * rate (`rate_limited`) and overload (`service_unavailable`) say when to retry, in seconds.
+ */
 export type Ack<T> =
-  { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+  | { ok: true; data: T }
+  | { ok: false; error: { code: string; message: string; retryAfter?: number } };
 
 export const LIVE_NAMESPACE = '/live';

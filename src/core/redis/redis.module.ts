@@ -24,11 +24,17 @@ export async function closeRedis(client: RedisClient | null | undefined): Promis
 @Injectable()
 export class RedisService implements OnApplicationShutdown {
   readonly client: RedisClient | null;
+  /**
+   * Starts every key and channel of this deployment (REDIS_PREFIX, resolved at start by
+   * `withRedisPrefix`), so deployments sharing a Redis stay apart.
+   */
+  readonly prefix: string;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
+    this.prefix = config.REDIS_PREFIX ?? 'madang:';
     this.client = config.REDIS_URL
       ? createClient({
           url: config.REDIS_URL,

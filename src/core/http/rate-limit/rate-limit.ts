@@ -36,7 +36,7 @@ export function throttlerOptions(
   return {
     // Without Redis the limits are per node, which is right for a single node.
     storage: redis.client
-      ? new RedisThrottlerStorage(redis.client, logger)
+      ? new RedisThrottlerStorage(redis.client, logger, redis.prefix)
       : new ThrottlerStorageService(),
     throttlers: [
       {
@@ -58,9 +58,19 @@ export function throttlerOptions(
   };
 }
 
-/** Answers 429 as problem+json with Retry-After instead of the library's plain error. */
+/**
+ * HTTP rate limits, answered as problem+json 429 with Retry-After instead of the library's plain
+ * error. Registered as a global guard, it would also run before every socket event handler,
+ * where it finds neither a user nor an address: every socket of every user would then share
+ * one bucket per event, and its refusal would never reach the client's acknowledgement. Socket
+ * events have their own limiter (LiveHandler), per user, so this guard keeps to HTTP.
+ */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return context.getType() !== 'http' || (await super.shouldSkip(context));
+  }
+
   protected override async throwThrottlingException(
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,

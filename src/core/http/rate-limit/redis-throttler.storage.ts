@@ -32,6 +32,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   constructor(
     private readonly redis: RedisClient,
     private readonly logger: Logger,
+    /** The deployment's key prefix (RedisService.prefix). */
+    private readonly prefix: string,
   ) {}
 
   async increment(
@@ -42,7 +44,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
     if (!this.redis.isReady) return this.local(key, ttl, limit, blockDuration, throttlerName);
-    const base = `madang:rl:${throttlerName}:${key}`;
+    const base = `${this.prefix}rl:${throttlerName}:${key}`;
     try {
       const [hits, ttlMs, blockMs] = (await this.redis.eval(SCRIPT, {
         keys: [base, `${base}:blocked`],
