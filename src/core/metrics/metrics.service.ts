@@ -37,6 +37,24 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly slowConsumersClosed = new Counter({
+    name: 'madang_socket_slow_consumers_closed_total',
+    help: 'Sockets closed because more than SOCKET_MAX_BUFFERED_BYTES waited to be sent to them',
+    registers: [this.registry],
+  });
+
+  readonly socketBufferedMax = new Gauge({
+    name: 'madang_socket_buffered_bytes_max',
+    help: 'Largest backlog of bytes waiting for one socket, at the last sweep',
+    registers: [this.registry],
+  });
+
+  readonly socketBufferedTotal = new Gauge({
+    name: 'madang_socket_buffered_bytes_total',
+    help: 'Bytes waiting to be sent over all sockets of this node, at the last sweep',
+    registers: [this.registry],
+  });
+
   constructor() {
     // Includes nodejs_eventloop_lag_* and process memory/CPU.
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });

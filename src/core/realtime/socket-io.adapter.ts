@@ -10,11 +10,22 @@ import { type MetricsService } from '../metrics/metrics.service';
 import { closeRedis, type RedisClient, type RedisService } from '../redis/redis.module';
 import { type TokenService } from '../../identity/auth/token.service';
 import { LIVE_NAMESPACE } from './live-socket';
+import { ackError } from './live-ack';
 import { type OriginPolicy } from './origin-policy';
 import { socketAuth } from './socket-auth';
+import { SlowConsumers } from './slow-consumers';
+import { SubscriptionKeeper } from './subscription-keeper';
 
 /** Largest packet a client may send; Socket.IO's default is 1 MB. */
 export const MAX_PACKET_BYTES = 64 * 1024;
+
+type Answer = (value: unknown) => void;
+
+/** What an event gets when its handler finished without answering (the framework ate an error). */
+const UNANSWERED = {
+  ok: false,
+  error: { code: 'internal_error', message: 'Something went wrong on our side.' },
+} as const;
 
 export interface RealtimeDeps {
   config: AppConfig;
@@ -34,6 +45,8 @@ export interface RealtimeDeps {
 export class MadangIoAdapter extends IoAdapter {
   private pub?: RedisClient;
   private sub?: RedisClient;
+  private keeper?: SubscriptionKeeper;
+  private slow?: SlowConsumers;
 
   constructor(
     app: INestApplicationContext,
@@ -55,23 +68,16 @@ export class MadangIoAdapter extends IoAdapter {
     }
     await Promise.all([this.pub.connect(), this.sub.connect()]);
     this.guard(this.pub, ['publish', 'sPublish']);
-    this.guard(this.sub, [
-      'subscribe',
-      'unsubscribe',
-      'pSubscribe',
-      'pUnsubscribe',
-      'sSubscribe',
-      'sUnsubscribe',
-    ]);
+    // Subscriptions that fail during an outage are made again when Redis is back.
+    this.keeper = new SubscriptionKeeper(this.sub, this.deps.logger);
   }
 
   /**
-   * The adapters issue some commands without handling their failure: the classic one its
-   * PUBLISH, the sharded one the SSUBSCRIBE/SUNSUBSCRIBE it sends as sockets join and leave
-   * rooms. While Redis is down the client refuses commands (no offline queue), and an
-   * unhandled rejection would bring the whole node down with every socket on it. A lost
-   * broadcast or subscription is expected during an outage — the client resubscribes what it
-   * knows on reconnect, and clients close their gaps from PostgreSQL — so it is logged.
+   * The adapters publish without handling a failure (the classic one its PUBLISH, the sharded
+   * one its SPUBLISH). While Redis is down the client refuses commands (no offline queue), and
+   * an unhandled rejection would bring the whole node down with every socket on it. A lost
+   * broadcast is expected during an outage — clients close their gaps from PostgreSQL — so it
+   * is logged.
    */
   private guard(client: RedisClient, commands: string[]): void {
     const logger = this.deps.logger;
@@ -117,10 +123,15 @@ export class MadangIoAdapter extends IoAdapter {
     // Socket.IO's constructor takes partial options; Nest's signature names the full type.
     const server = super.createIOServer(port, settings as ServerOptions);
     if (this.pub && this.sub) {
+      // The deployment's prefix: another deployment on the same Redis has other channels.
+      const prefix = `${this.deps.redis.prefix}sio`;
       server.adapter(
         config.SOCKET_ADAPTER === 'sharded'
-          ? createShardedAdapter(this.pub, this.sub, { subscriptionMode: 'dynamic' })
-          : createAdapter(this.pub, this.sub),
+          ? createShardedAdapter(this.pub, this.sub, {
+              subscriptionMode: 'dynamic',
+              channelPrefix: prefix,
+            })
+          : createAdapter(this.pub, this.sub, { key: prefix }),
       );
     }
     const live = server.of(LIVE_NAMESPACE);
@@ -129,15 +140,17 @@ export class MadangIoAdapter extends IoAdapter {
       metrics.socketConnections.inc();
       socket.once('disconnect', () => metrics.socketConnections.dec());
     });
+    this.slow = new SlowConsumers(live, config.SOCKET_MAX_BUFFERED_BYTES, logger, metrics);
     return server;
   }
 
   /**
    * One plain listener per event instead of the framework's reactive pipeline per event per
    * socket (fromEvent, mergeMap, takeUntil and their subscribers, for each of the 25 events of
-   * eight gateways): that pipeline was most of an idle socket's memory. Behaviour is the same:
-   * the handler's answer goes to the acknowledgement (or is emitted when it names an event),
-   * and a failing handler is logged without silencing that event for the client.
+   * eight gateways): that pipeline was most of an idle socket's memory. The handler's answer goes
+   * to the acknowledgement (or is emitted when it names an event). Whatever happens, an event
+   * sent with an acknowledgement is answered exactly once: a handler that failed, or whose error
+   * the framework swallowed, answers `internal_error` rather than leaving the client waiting.
    */
   override bindMessageHandlers(
     socket: Socket,
@@ -149,16 +162,29 @@ export class MadangIoAdapter extends IoAdapter {
       socket.on(String(message), (...args: unknown[]) => {
         const mapped = this.mapPayload(args.length === 1 ? args[0] : args);
         const data: unknown = mapped.data;
-        const ack = mapped.ack;
+        const given = typeof mapped.ack === 'function' ? (mapped.ack as Answer) : undefined;
+        let answered = false;
+        const ack: Answer | undefined = given
+          ? (value) => {
+              if (answered) return;
+              answered = true;
+              given(value);
+            }
+          : undefined;
+        let delivered = false;
         const deliver = (response: unknown): void => {
           if (response === null || response === undefined) return;
+          delivered = true;
           const named = response as { event?: string; data?: unknown };
           if (named.event) socket.emit(named.event, named.data);
-          else if (!isAckHandledManually && typeof ack === 'function')
-            (ack as (value: unknown) => void)(response);
+          else if (!isAckHandledManually) ack?.(response);
         };
-        const fail = (err: unknown): void =>
-          logger.error({ err, event: message }, 'live handler failed');
+        const fail = (err: unknown): void => {
+          ack?.(ackError(err, logger, { event: message, socket: socket.id }));
+        };
+        const settle = (): void => {
+          if (!delivered && !isAckHandledManually) ack?.(UNANSWERED);
+        };
         let result: unknown;
         try {
           result = callback(data, ack);
@@ -170,15 +196,16 @@ export class MadangIoAdapter extends IoAdapter {
         // observable per event. Anything else takes the framework's path.
         if (result instanceof Promise) {
           result.then((value: unknown) => {
-            if (isObservable(value)) value.subscribe({ next: deliver, error: fail });
-            else deliver(value);
+            if (isObservable(value))
+              value.subscribe({ next: deliver, error: fail, complete: settle });
+            else {
+              deliver(value);
+              settle();
+            }
           }, fail);
           return;
         }
-        transform(result).subscribe({
-          next: deliver,
-          error: fail,
-        });
+        transform(result).subscribe({ next: deliver, error: fail, complete: settle });
       });
     }
   }
@@ -194,6 +221,8 @@ export class MadangIoAdapter extends IoAdapter {
   }
 
   override async close(server: Server): Promise<void> {
+    this.slow?.close();
+    this.keeper?.close();
     await super.close(server);
     await closeRedis(this.pub);
     await closeRedis(this.sub);
