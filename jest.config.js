@@ -44,19 +44,32 @@ const common = {
   setupFiles: ['reflect-metadata'],
 };
 
+const e2e = {
+  ...common,
+  globalSetup: '<rootDir>/test/utils/global-setup.ts',
+  globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
+  setupFiles: ['reflect-metadata', '<rootDir>/test/utils/load-test-env.ts'],
+  slowTestThreshold: 15,
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
-      ...common,
+      ...e2e,
       displayName: 'e2e',
       // Browser specs drive headless Chromium against the built pages (npm test builds them).
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/browser/**/*.browser-spec.ts'],
-      globalSetup: '<rootDir>/test/utils/global-setup.ts',
-      globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
-      setupFiles: ['reflect-metadata', '<rootDir>/test/utils/load-test-env.ts'],
-      slowTestThreshold: 15,
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
+    },
+    {
+      // Fault and load suites: each starts its own processes (nodes, a private Redis or
+      // PostgreSQL) and loads them; `npm test` runs them one at a time after the rest, so what
+      // they measure is the system under test, not the other suites competing for the cores.
+      ...e2e,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.e2e-spec.ts'],
     },
   ],
   testTimeout: 60000,

@@ -88,7 +88,7 @@ describe('rooms: end of room (questions carried to the topic) and minutes', () =
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ SOCKET_RATE_LIMIT: '100000' });
+    t = await startTestApp();
     db = t.app.get(DataSource);
     ending = t.app.get(RoomEndService);
     admin = await createAdmin(t);

@@ -93,7 +93,7 @@ describe('rooms: Q&A (question:ask, upvote, facilitator actions)', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ SOCKET_RATE_LIMIT: '100000' });
+    t = await startTestApp();
     db = t.app.get(DataSource);
     ({ facilitator, otherFacilitator, citizen, neighbour, banned, muted, topicId } =
       await createRoomWorld(t));
