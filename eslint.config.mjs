@@ -63,5 +63,10 @@ export default tseslint.config(
         process: 'readonly',
       },
     },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      // The project's JavaScript files are CommonJS (see sourceType): require is how they import.
+      '@typescript-eslint/no-require-imports': 'off',
+    },
   },
 );
