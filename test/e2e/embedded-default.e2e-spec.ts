@@ -208,6 +208,21 @@ describe('embedded PostgreSQL by default (built server)', () => {
       const loader = await fetch(`${baseUrl}/embed.js`);
       expect(loader.status).toBe(200);
 
+      // The document the server publishes is the one `npm run lint:openapi` writes without a
+      // database (src/tools/write-openapi.ts), so what is linted is what clients get.
+      const served = await fetch(`${baseUrl}/api/docs-json`);
+      expect(served.status).toBe(200);
+      const written = join(root, 'openapi.json');
+      const writer = new NodeProcess(
+        'write-openapi',
+        builtFile('tools/write-openapi.js'),
+        [written],
+        childEnv({}),
+      );
+      children.push(writer);
+      expect(await writer.waitForExit(60_000)).toEqual({ code: 0, signal: null });
+      expect(await served.json()).toEqual(JSON.parse(readFileSync(written, 'utf8')));
+
       const registered = await api('POST', '/auth/register', { body: citizen });
       expect(registered.status).toBe(201);
       citizenId = registered.body.user!.id;
