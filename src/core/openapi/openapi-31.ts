@@ -30,8 +30,10 @@ function rewrite(schema: Json): void {
     Array.isArray(schema.allOf) && schema.allOf.length === 1 && isObject(schema.allOf[0])
       ? schema.allOf[0]
       : undefined;
+  // Only the keyword: a `properties` map may have a property named `nullable` (or `type`).
+  if (typeof schema.nullable !== 'boolean' && !single) return;
   const nullable = schema.nullable === true;
-  delete schema.nullable;
+  if (typeof schema.nullable === 'boolean') delete schema.nullable;
 
   if (single && typeof single.$ref === 'string') {
     delete schema.allOf;

@@ -164,6 +164,12 @@ describe('toOpenApi31', () => {
               plain: { type: 'integer' },
             },
           },
+          // A schema whose properties are named like keywords keeps them.
+          Column: {
+            type: 'object',
+            properties: { nullable: { type: 'boolean' }, type: { type: 'string' } },
+            required: ['nullable', 'type'],
+          },
         },
       },
     };
@@ -182,6 +188,11 @@ describe('toOpenApi31', () => {
               both: { allOf: [{ $ref: '#/P' }, { type: 'object' }] },
               plain: { type: 'integer' },
             },
+          },
+          Column: {
+            type: 'object',
+            properties: { nullable: { type: 'boolean' }, type: { type: 'string' } },
+            required: ['nullable', 'type'],
           },
         },
       },
