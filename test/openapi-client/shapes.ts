@@ -22,6 +22,7 @@ import { type MinutesView } from '../../src/rooms/minutes/minutes.view';
 import { type QuestionView } from '../../src/rooms/qa/question.view';
 import { type RoomView } from '../../src/rooms/room.view';
 import { type FacilitatorView, type SpaceView } from '../../src/spaces/dto/space.dto';
+import { type OpenDataIndexView } from '../../src/open-data/open-data.openapi';
 import { type TimelineEntry, type TopicView } from '../../src/topics/dto/topic.dto';
 import { type components } from './generated/schema';
 
@@ -54,4 +55,5 @@ export type ShapesMatch = [
   Assert<Same<'Minutes', MinutesView>>,
   Assert<Same<'Liveness', LiveView>>,
   Assert<Same<'Readiness', ReadyView>>,
+  Assert<Same<'OpenDataIndex', OpenDataIndexView>>,
 ];

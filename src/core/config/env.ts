@@ -11,6 +11,7 @@ import {
   IsString,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   validateSync,
@@ -196,6 +197,15 @@ export class Environment {
   @Max(3600)
   SCHEDULER_INTERVAL_SECONDS = 30;
 
+  /**
+   * The licence of the open data (`GET /open-data`), as the operator states it, e.g.
+   * "공공누리 제1유형 (KOGL Type 1): https://www.kogl.or.kr/info/license.do". Unset: none stated.
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  OPEN_DATA_LICENSE?: string;
+
   /** JSON body limit, e.g. 100kb. */
   @Matches(/^\d+(kb|mb)$/)
   BODY_LIMIT = '100kb';
@@ -253,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'ADMIN_PASSWORD',
     'PUBLIC_ORIGIN',
     'METRICS_TOKEN',
+    'OPEN_DATA_LICENSE',
   ]) {
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   }
