@@ -9,39 +9,34 @@ import {
 export const EXPORT_FORMATS = ['json', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** A property decorator for one check: a 400 naming the field with `message` when it fails. */
+const rule =
+  (name: string, message: string, validate: (value: unknown) => boolean) =>
+  (options?: ValidationOptions): PropertyDecorator =>
+  (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message, ...options },
+      validator: { validate },
+    });
+
 /** IANA time-zone names this runtime knows (PostgreSQL reads the same tz database). */
 const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 
-function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'isTimeZone',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options: { message: 'must be an IANA time zone such as Asia/Seoul or UTC', ...options },
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && TIME_ZONES.has(value),
-      },
-    });
-}
+const IsTimeZone = rule(
+  'isTimeZone',
+  'must be an IANA time zone such as Asia/Seoul or UTC',
+  (value) => typeof value === 'string' && TIME_ZONES.has(value),
+);
 
 /** A calendar day that exists (2026-02-30 does not). */
-function IsDay(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'isDay',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options: { message: 'must be a date written YYYY-MM-DD', ...options },
-      validator: {
-        validate: (value: unknown) => {
-          if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-          const date = new Date(`${value}T00:00:00Z`);
-          return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-        },
-      },
-    });
-}
+const IsDay = rule('isDay', 'must be a date written YYYY-MM-DD', (value) => {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+});
 
 /** What every export takes. */
 export class ExportQuery {
