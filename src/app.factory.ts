@@ -83,7 +83,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   // No enableShutdownHooks(): the entry point owns SIGTERM/SIGINT and orders the shutdown
   // (server first, then the embedded database); app.close() still runs every shutdown hook.
 
-  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app, { strict: false }), {
     jsonDocumentUrl: 'api/docs-json',
   });
 }

@@ -57,7 +57,7 @@ class WrongStatusController {
   act(): void {}
 }
 
-async function documentOf(controller: Type): Promise<OpenAPIObject> {
+async function documentOf(controller: Type, strict = true): Promise<OpenAPIObject> {
   @Module({ controllers: [controller] })
   class TestModule {}
   const app = await NestFactory.create(TestModule, new ExpressAdapter(), {
@@ -66,7 +66,7 @@ async function documentOf(controller: Type): Promise<OpenAPIObject> {
     abortOnError: false,
   });
   try {
-    return buildOpenApiDocument(app);
+    return buildOpenApiDocument(app, { strict });
   } finally {
     await app.close();
   }
@@ -138,6 +138,12 @@ describe('buildOpenApiDocument', () => {
     await expect(documentOf(UndocumentedController)).rejects.toThrow(
       'UndocumentedController_list has no @ApiDoc',
     );
+  });
+
+  it('publishes an undocumented route as it is when not strict (the served document)', async () => {
+    const document = await documentOf(UndocumentedController, false);
+    expect(Object.keys(document.paths)).toEqual(['/broken']);
+    expect(document.paths['/broken']!.get!.summary).toBeUndefined();
   });
 
   it('refuses a documented success status the route does not answer', async () => {

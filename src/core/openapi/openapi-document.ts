@@ -171,8 +171,15 @@ function completeOperation(
  * The OpenAPI document of the whole API, as `/api/docs-json` serves it and
  * `npm run lint:openapi` checks it. Works on an application created in preview mode (nothing
  * instantiated, no database), which is how src/tools/write-openapi.ts builds it.
+ *
+ * `strict` (the writer, hence CI): a route without @ApiDoc, or documented with another success
+ * status than it answers, fails the build of the document. The server itself builds it leniently:
+ * such a route is published as Swagger found it, and the documentation page stays up.
  */
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+export function buildOpenApiDocument(
+  app: INestApplication,
+  { strict }: { strict: boolean } = { strict: true },
+): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('Madang API')
     .setDescription(
@@ -197,7 +204,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       if (problem) wrong.push(problem);
     }
   }
-  if (wrong.length > 0) {
+  if (strict && wrong.length > 0) {
     throw new Error(`The OpenAPI document is incomplete:\n  - ${wrong.join('\n  - ')}`);
   }
   toOpenApi31(document);
