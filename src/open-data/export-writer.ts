@@ -30,9 +30,15 @@ export class ExportWriter {
     res.once('close', () => (closed = true));
     const write = async (chunk: string): Promise<void> => {
       if (res.write(chunk) || closed) return;
+      // Whichever comes first; the other listener goes too, or a long export would pile them up.
       await new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
       });
     };
 
