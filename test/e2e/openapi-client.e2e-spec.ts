@@ -73,7 +73,7 @@ describe('a client generated from the OpenAPI document', () => {
     });
     expect(report.missingTopic).toEqual({ status: 404, code: 'not_found' });
 
-    // The account the client registered is real: it signs in through the test's own agent.
+    // The account the client registered is real: it signs in through the test's own HTTP client.
     const login = await t.http
       .post('/api/v1/auth/login')
       .send({ email: report.registered.email, password: 'correct horse battery' });
