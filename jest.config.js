@@ -1,7 +1,9 @@
 /**
  * NestJS 12 and a few of its dependencies ship only as ES modules. The server loads them
- * natively (Node's require(esm)); Jest's module runtime on Node 20 cannot, so for tests only
- * those packages are converted to CommonJS by Babel. Our own TypeScript goes through ts-jest.
+ * natively (Node's require(esm), unflagged on every Node the project supports). Jest's module
+ * runtime implements `require` itself and can load an ES module only on Node 24.9+ and with
+ * --experimental-vm-modules; the floor is Node 22, so for tests those packages are converted to
+ * CommonJS by Babel instead. Our own TypeScript goes through ts-jest.
  */
 const ESM_PACKAGES = [
   '@nestjs',

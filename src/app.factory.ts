@@ -1,7 +1,7 @@
 import { type INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { type AppConfig } from './core/config/env';
@@ -9,6 +9,7 @@ import { bodyShape } from './core/http/body-checks';
 import { requestLogging } from './core/http/request-logging';
 import { WebClient } from './core/http/web-client';
 import { createValidationPipe } from './core/http/validation';
+import { buildOpenApiDocument } from './core/openapi/openapi-document';
 import { type Logger, NestPinoLogger } from './core/logging/logger';
 import { MetricsService } from './core/metrics/metrics.service';
 import { OriginPolicy } from './core/realtime/origin-policy';
@@ -78,6 +79,18 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.use(...app.get(WebClient).middleware());
   app.useBodyParser('json', { limit: config.BODY_LIMIT, strict: true });
   app.use(bodyShape());
+  applyGlobalPrefix(app);
+  app.useGlobalPipes(createValidationPipe());
+  // No enableShutdownHooks(): the entry point owns SIGTERM/SIGINT and orders the shutdown
+  // (server first, then the embedded database); app.close() still runs every shutdown hook.
+
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app, { strict: false }), {
+    jsonDocumentUrl: 'api/docs-json',
+  });
+}
+
+/** `/api/v1` before every route but the operational and embed ones (shared with the OpenAPI writer). */
+export function applyGlobalPrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
@@ -88,21 +101,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
       { path: 'embed/rooms/:id', method: RequestMethod.GET },
       { path: 'embed/signin', method: RequestMethod.GET },
     ],
-  });
-  app.useGlobalPipes(createValidationPipe());
-  // No enableShutdownHooks(): the entry point owns SIGTERM/SIGINT and orders the shutdown
-  // (server first, then the embedded database); app.close() still runs every shutdown hook.
-
-  const openApi = new DocumentBuilder()
-    .setTitle('Madang API')
-    .setDescription(
-      'Deliberation forum and real-time public square (마당). Errors are RFC 9457 problem+json.',
-    )
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
-    jsonDocumentUrl: 'api/docs-json',
   });
 }
 

@@ -26,6 +26,7 @@ import { RealtimeModule } from './core/realtime/realtime.module';
 import { TopicStreamModule } from './topic-stream/topic-stream.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { EmbedModule } from './embed/embed.module';
+import { OpenDataModule } from './open-data/open-data.module';
 
 @Module({})
 export class AppModule {
@@ -56,6 +57,7 @@ export class AppModule {
         TopicStreamModule,
         RoomsModule,
         EmbedModule,
+        OpenDataModule,
       ],
       providers: [
         // Order matters: authentication first, so rate limits can count per user.

@@ -6,6 +6,7 @@ import { DataSource, In } from 'typeorm';
 import { createApp } from './app.factory';
 import { CreateCommentDto } from './comments/dto/comment.dto';
 import { type AppConfig, ConfigError, loadConfig } from './core/config/env';
+import { EmbeddedDatabaseInUse } from './core/database/embedded-postgres';
 import { ProcessDatabase } from './core/database/process-database';
 import { createLogger } from './core/logging/logger';
 import { type AuthUser } from './identity/auth/auth-user';
@@ -1157,6 +1158,13 @@ async function main(): Promise<number> {
     }
     return 0;
   } catch (error) {
+    if (error instanceof EmbeddedDatabaseInUse) {
+      process.stderr.write(
+        `seed: refused: ${error.message}.\n` +
+          '  Stop the server, run `npm run seed`, then `npm start` again.\n',
+      );
+      return EXIT_REFUSED;
+    }
     const verbose = ['debug', 'trace'].includes(process.env.LOG_LEVEL ?? '');
     const detail = error instanceof Error ? (verbose ? error.stack : error.message) : String(error);
     process.stderr.write(`seed: failed: ${detail ?? String(error)}\n`);

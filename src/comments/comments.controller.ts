@@ -13,8 +13,10 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '../core/http/idempotency/idempotency.interceptor';
 import { type Page } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
+import { ApiDoc, pageOf } from '../core/openapi/api-doc';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { CurrentUser, OptionalUser, Public } from '../identity/auth/auth.decorators';
+import { CommentSchema } from './comment.openapi';
 import { type CommentView } from './comment.view';
 import { CommentsService } from './comments.service';
 import {
@@ -32,6 +34,12 @@ export class CommentsController {
 
   @Post('topics/:id/comments')
   @Idempotent()
+  @ApiDoc({
+    summary: 'Comment on a topic, or reply to a comment',
+    status: 201,
+    type: CommentSchema,
+    problems: { 403: ['banned'], 404: ['not_found'], 409: ['topic_not_open'] },
+  })
   create(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,
@@ -42,6 +50,13 @@ export class CommentsController {
 
   @Public()
   @Get('topics/:id/comments')
+  @ApiDoc({
+    summary: "A page of a topic's top-level comments",
+    description: 'Each with its first `replies` direct replies and the `moreReplies` count.',
+    status: 200,
+    type: pageOf(CommentSchema, 'Comment'),
+    problems: { 404: ['not_found'] },
+  })
   list(
     @UuidParam('id') id: string,
     @Query() query: ListCommentsQuery,
@@ -52,12 +67,24 @@ export class CommentsController {
 
   @Public()
   @Get('comments/:id')
+  @ApiDoc({
+    summary: 'Get a comment',
+    status: 200,
+    type: CommentSchema,
+    problems: { 404: ['not_found'] },
+  })
   get(@UuidParam('id') id: string, @OptionalUser() user?: AuthUser): Promise<CommentView> {
     return this.comments.getOne(id, user);
   }
 
   @Public()
   @Get('comments/:id/replies')
+  @ApiDoc({
+    summary: 'A page of the direct replies of a comment',
+    status: 200,
+    type: pageOf(CommentSchema, 'Comment'),
+    problems: { 404: ['not_found'] },
+  })
   replies(
     @UuidParam('id') id: string,
     @Query() query: ListRepliesQuery,
@@ -67,6 +94,16 @@ export class CommentsController {
   }
 
   @Patch('comments/:id')
+  @ApiDoc({
+    summary: 'Edit your comment',
+    status: 200,
+    type: CommentSchema,
+    problems: {
+      403: ['forbidden', 'banned'],
+      404: ['not_found'],
+      409: ['conflict'],
+    },
+  })
   edit(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,
@@ -77,6 +114,12 @@ export class CommentsController {
 
   @Delete('comments/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiDoc({
+    summary: 'Delete your comment',
+    description: 'Its place stays in the thread with `body: null`; the text is erased.',
+    status: 204,
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
   remove(@CurrentUser() user: AuthUser, @UuidParam('id') id: string): Promise<void> {
     return this.comments.remove(user, id);
   }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '../core/http/idempotency/idempotency.interceptor';
 import { type Page } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
+import { ApiDoc, pageOf } from '../core/openapi/api-doc';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { CurrentUser } from '../identity/auth/auth.decorators';
 import {
@@ -12,6 +13,7 @@ import {
   type ReportView,
   ResolveReportDto,
 } from './dto/moderation.dto';
+import { ReportQueueItemSchema, ReportSchema } from './moderation.openapi';
 import { ReportsService } from './reports.service';
 
 @ApiTags('moderation')
@@ -20,9 +22,16 @@ import { ReportsService } from './reports.service';
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
-  /** A citizen reports a comment; one report per user per comment. */
   @Post('comments/:id/reports')
   @Idempotent()
+  @ApiDoc({
+    summary: 'Report a comment',
+    description:
+      "One report per user per comment; at the space's `reportsToHide` the comment is hidden pending review.",
+    status: 201,
+    type: ReportSchema,
+    problems: { 403: ['banned'], 404: ['not_found'], 409: ['already_reported', 'conflict'] },
+  })
   report(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,
@@ -32,6 +41,13 @@ export class ReportsController {
   }
 
   @Get('spaces/:id/reports')
+  @ApiDoc({
+    summary: "A space's report queue",
+    description: 'Facilitators: open (default) or resolved reports, each with its comment.',
+    status: 200,
+    type: pageOf(ReportQueueItemSchema, 'ReportQueueItem'),
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
   list(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,
@@ -43,6 +59,12 @@ export class ReportsController {
   @Post('reports/:id/resolve')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
+  @ApiDoc({
+    summary: 'Resolve a report: hide its comment, or dismiss it',
+    status: 200,
+    type: ReportQueueItemSchema,
+    problems: { 403: ['forbidden'], 404: ['not_found'], 409: ['conflict'] },
+  })
   resolve(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,

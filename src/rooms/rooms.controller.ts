@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { type Page } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
+import { ApiDoc, pageOf } from '../core/openapi/api-doc';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { CurrentUser, Public } from '../identity/auth/auth.decorators';
 import { CreateRoomDto, ListRoomsQuery } from './dto/room.dto';
@@ -10,6 +11,7 @@ import { MinutesQuery } from './minutes/dto/minutes.dto';
 import { renderMinutesMarkdown } from './minutes/minutes.markdown';
 import { MinutesService } from './minutes/minutes.service';
 import { type MinutesView } from './minutes/minutes.view';
+import { MinutesSchema, RoomSchema } from './rooms.openapi';
 import { RoomsService } from './rooms.service';
 import { type RoomView } from './room.view';
 
@@ -23,6 +25,13 @@ export class RoomsController {
   ) {}
 
   @Post('topics/:id/rooms')
+  @ApiDoc({
+    summary: 'Schedule a live room for a topic',
+    description: 'Facilitators of its space; the topic must be open. Audited.',
+    status: 201,
+    type: RoomSchema,
+    problems: { 403: ['forbidden'], 404: ['not_found'], 409: ['topic_not_open'] },
+  })
   create(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') topicId: string,
@@ -33,32 +42,61 @@ export class RoomsController {
 
   @Public()
   @Get('rooms')
+  @ApiDoc({ summary: 'List rooms', status: 200, type: pageOf(RoomSchema, 'Room') })
   list(@Query() query: ListRoomsQuery): Promise<Page<RoomView>> {
     return this.rooms.list(query);
   }
 
   @Public()
   @Get('rooms/:id')
+  @ApiDoc({
+    summary: 'Get a room',
+    status: 200,
+    type: RoomSchema,
+    problems: { 404: ['not_found'] },
+  })
   get(@UuidParam('id') id: string): Promise<RoomView> {
     return this.rooms.get(id);
   }
 
   @Post('rooms/:id/start')
   @HttpCode(HttpStatus.OK)
+  @ApiDoc({
+    summary: 'Start a room (scheduled → live)',
+    status: 200,
+    type: RoomSchema,
+    problems: { 403: ['forbidden'], 404: ['not_found'], 409: ['illegal_transition'] },
+  })
   start(@CurrentUser() user: AuthUser, @UuidParam('id') id: string): Promise<RoomView> {
     return this.rooms.start(user, id);
   }
 
   @Post('rooms/:id/end')
   @HttpCode(HttpStatus.OK)
+  @ApiDoc({
+    summary: 'End a room (live → ended)',
+    description: 'Unanswered questions become comments of the topic.',
+    status: 200,
+    type: RoomSchema,
+    problems: { 403: ['forbidden'], 404: ['not_found'], 409: ['illegal_transition'] },
+  })
   end(@CurrentUser() user: AuthUser, @UuidParam('id') id: string): Promise<RoomView> {
     return this.rooms.end(user, id);
   }
 
-  /** The minutes (회의록) of an ended room: JSON, or Korean Markdown with `format=md`. */
   @Public()
   @Get('rooms/:id/minutes')
   @ApiProduces('application/json', 'text/markdown')
+  @ApiDoc({
+    summary: 'The minutes of an ended room',
+    status: 200,
+    type: MinutesSchema,
+    alternative: {
+      mediaType: 'text/markdown',
+      description: 'With `format=md`, the same minutes as Korean Markdown.',
+    },
+    problems: { 404: ['not_found'], 409: ['room_not_ended'] },
+  })
   async minutesOf(
     @UuidParam('id') id: string,
     @Query() query: MinutesQuery,

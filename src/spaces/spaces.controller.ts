@@ -11,10 +11,11 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '../core/http/idempotency/idempotency.interceptor';
 import { type Page, PageQuery } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
+import { ApiDoc, pageOf } from '../core/openapi/api-doc';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { CurrentUser, Public } from '../identity/auth/auth.decorators';
 import {
@@ -23,6 +24,7 @@ import {
   type SpaceView,
   UpdateSpaceDto,
 } from './dto/space.dto';
+import { FacilitatorSchema, SpaceSchema } from './space.openapi';
 import { SpacesService } from './spaces.service';
 
 @ApiTags('spaces')
@@ -33,23 +35,49 @@ export class SpacesController {
 
   @Post()
   @Idempotent()
+  @ApiDoc({
+    summary: 'Create a space',
+    description: 'Administrators only. The slug is fixed once created.',
+    status: 201,
+    type: SpaceSchema,
+    problems: { 403: ['forbidden'], 409: ['slug_taken'] },
+  })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateSpaceDto): Promise<SpaceView> {
     return this.spaces.create(user, dto);
   }
 
   @Public()
   @Get()
+  @ApiDoc({ summary: 'List spaces', status: 200, type: pageOf(SpaceSchema, 'Space') })
   list(@Query() query: PageQuery): Promise<Page<SpaceView>> {
     return this.spaces.list(query);
   }
 
+  // The parameter is named `id` like on every other /spaces/{id} route, so that the document
+  // has one path template; it takes a slug as well.
   @Public()
-  @Get(':idOrSlug')
-  get(@Param('idOrSlug') idOrSlug: string): Promise<SpaceView> {
+  @Get(':id')
+  @ApiParam({ name: 'id', description: "The space's id (a UUID) or its slug." })
+  @ApiDoc({
+    summary: 'Get a space by id or slug',
+    status: 200,
+    type: SpaceSchema,
+    problems: { 404: ['not_found'] },
+  })
+  get(@Param('id') idOrSlug: string): Promise<SpaceView> {
     return this.spaces.get(idOrSlug);
   }
 
   @Patch(':id')
+  @ApiDoc({
+    summary: 'Change a space',
+    description:
+      "Administrators and the space's facilitators. `thresholds` may be given in part; " +
+      '`deliberation ≥ review` must hold.',
+    status: 200,
+    type: SpaceSchema,
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
   update(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,
@@ -59,6 +87,12 @@ export class SpacesController {
   }
 
   @Get(':id/facilitators')
+  @ApiDoc({
+    summary: "List a space's facilitators",
+    status: 200,
+    type: [FacilitatorSchema],
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
   facilitators(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,
@@ -67,6 +101,13 @@ export class SpacesController {
   }
 
   @Put(':id/facilitators/:userId')
+  @ApiDoc({
+    summary: 'Make a user a facilitator of the space',
+    description: 'Administrators only; idempotent.',
+    status: 200,
+    type: FacilitatorSchema,
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
   grant(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,
@@ -77,6 +118,12 @@ export class SpacesController {
 
   @Delete(':id/facilitators/:userId')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiDoc({
+    summary: "Revoke a user's facilitator role in the space",
+    description: 'Administrators only; idempotent.',
+    status: 204,
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
   revoke(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,

@@ -13,6 +13,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '../core/http/idempotency/idempotency.interceptor';
 import { type Page } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
+import { ApiDoc, pageOf } from '../core/openapi/api-doc';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { CurrentUser, OptionalUser, Public } from '../identity/auth/auth.decorators';
 import {
@@ -26,6 +27,7 @@ import {
   TransitionDto,
   UpdateTopicDto,
 } from './dto/topic.dto';
+import { TimelineEntrySchema, TopicSchema } from './topic.openapi';
 import { TopicsService } from './topics.service';
 
 @ApiTags('topics')
@@ -36,6 +38,13 @@ export class TopicsController {
 
   @Post('spaces/:spaceId/topics')
   @Idempotent()
+  @ApiDoc({
+    summary: 'Propose a topic in a space',
+    description: 'The topic starts as `proposed` and collects agrees for the proposal window.',
+    status: 201,
+    type: TopicSchema,
+    problems: { 403: ['banned'], 404: ['not_found'] },
+  })
   create(
     @CurrentUser() user: AuthUser,
     @UuidParam('spaceId') spaceId: string,
@@ -46,17 +55,38 @@ export class TopicsController {
 
   @Public()
   @Get('topics')
+  @ApiDoc({
+    summary: 'List topics',
+    description: 'Filtered by space and status, searched in title and body, sorted.',
+    status: 200,
+    type: pageOf(TopicSchema, 'Topic'),
+  })
   list(@Query() query: ListTopicsQuery, @OptionalUser() user?: AuthUser): Promise<Page<TopicView>> {
     return this.topics.list(query, user);
   }
 
   @Public()
   @Get('topics/:id')
+  @ApiDoc({
+    summary: 'Get a topic',
+    description:
+      'With counts, ladder progress, owed answers and, when signed in, `myAgree` and `myStance`.',
+    status: 200,
+    type: TopicSchema,
+    problems: { 404: ['not_found'] },
+  })
   get(@UuidParam('id') id: string, @OptionalUser() user?: AuthUser): Promise<TopicView> {
     return this.topics.get(id, user);
   }
 
   @Patch('topics/:id')
+  @ApiDoc({
+    summary: 'Edit a topic',
+    description: 'Its author while `proposed`; a facilitator at any time (audited).',
+    status: 200,
+    type: TopicSchema,
+    problems: { 403: ['forbidden', 'banned'], 404: ['not_found'], 409: ['topic_not_open'] },
+  })
   update(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,
@@ -67,6 +97,15 @@ export class TopicsController {
 
   @Post('topics/:id/transitions')
   @HttpCode(HttpStatus.OK)
+  @ApiDoc({
+    summary: 'Move a topic to another status by hand',
+    description:
+      'Facilitators: open a deliberation (below its threshold with a `reason`), close it, or reject ' +
+      'with a `reason`. Audited.',
+    status: 200,
+    type: TopicSchema,
+    problems: { 403: ['forbidden'], 404: ['not_found'], 409: ['illegal_transition'] },
+  })
   transition(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,
@@ -77,6 +116,13 @@ export class TopicsController {
 
   @Public()
   @Get('topics/:id/timeline')
+  @ApiDoc({
+    summary: "A topic's public timeline",
+    description: 'Ladder crossings, transitions and responses, oldest first.',
+    status: 200,
+    type: pageOf(TimelineEntrySchema, 'TimelineEntry'),
+    problems: { 404: ['not_found'] },
+  })
   timeline(
     @UuidParam('id') id: string,
     @Query() query: TimelineQuery,
@@ -86,6 +132,14 @@ export class TopicsController {
 
   @Post('topics/:id/response')
   @HttpCode(HttpStatus.OK)
+  @ApiDoc({
+    summary: 'Answer a topic officially',
+    description:
+      'Facilitators, on `under_review` or `closed` topics; the topic becomes `answered`.',
+    status: 200,
+    type: TopicSchema,
+    problems: { 403: ['forbidden'], 404: ['not_found'], 409: ['illegal_transition'] },
+  })
   respond(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,
@@ -95,6 +149,12 @@ export class TopicsController {
   }
 
   @Put('topics/:id/stance')
+  @ApiDoc({
+    summary: 'Take a stance on a topic in deliberation',
+    status: 200,
+    type: TopicSchema,
+    problems: { 403: ['banned'], 404: ['not_found'], 409: ['topic_not_open'] },
+  })
   stance(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,7 @@ describe('embedded PostgreSQL by default (built server)', () => {
     displayName: '시민',
   };
   let citizenId = '';
+  let firstToken = '';
   const admin = { email: 'root-admin@embedded.example', password: 'a long admin password' };
   const rejected = { email: 'never-created@embedded.example', password: 'short' };
 
@@ -103,6 +104,23 @@ describe('embedded PostgreSQL by default (built server)', () => {
       throw new Error(`${child.label} did not finish within 60 s`);
     }
     return child;
+  }
+
+  /** The local address a server of this machine listens on at `port` (from /proc/net/tcp*). */
+  function listeningAddress(port: number): string[] {
+    const found: string[] = [];
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      if (!existsSync(table)) continue;
+      for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+        const [, local, , state] = line.trim().split(/\s+/);
+        const [address, hexPort] = (local ?? '').split(':');
+        // 0A: LISTEN. Addresses are hex, little-endian per 32-bit word: 0100007F is 127.0.0.1.
+        if (state === '0A' && hexPort && parseInt(hexPort, 16) === port && address) {
+          found.push(address);
+        }
+      }
+    }
+    return found;
   }
 
   /** Waits for /health/ready; returns the milliseconds since the process was spawned. */
@@ -208,16 +226,77 @@ describe('embedded PostgreSQL by default (built server)', () => {
       const loader = await fetch(`${baseUrl}/embed.js`);
       expect(loader.status).toBe(200);
 
+      // The document the server publishes is the one `npm run lint:openapi` writes without a
+      // database (src/tools/write-openapi.ts), so what is linted is what clients get.
+      const served = await fetch(`${baseUrl}/api/docs-json`);
+      expect(served.status).toBe(200);
+      const written = join(root, 'openapi.json');
+      const writer = new NodeProcess(
+        'write-openapi',
+        builtFile('tools/write-openapi.js'),
+        [written],
+        childEnv({}),
+      );
+      children.push(writer);
+      expect(await writer.waitForExit(60_000)).toEqual({ code: 0, signal: null });
+      expect(await served.json()).toEqual(JSON.parse(readFileSync(written, 'utf8')));
+
       const registered = await api('POST', '/auth/register', { body: citizen });
       expect(registered.status).toBe(201);
       citizenId = registered.body.user!.id;
-      const me = await api('GET', '/me', { token: registered.body.accessToken });
+      firstToken = registered.body.accessToken!;
+      const me = await api('GET', '/me', { token: firstToken });
       expect(me).toMatchObject({
         status: 200,
         body: { id: citizenId, email: citizen.email, role: 'citizen' },
       });
     }),
     150_000,
+  );
+
+  it(
+    'development defaults: loopback only, one start line, a generated secret, no route chatter',
+    step(async () => {
+      // Bound to 127.0.0.1 (HOST unset), not to every interface.
+      expect(listeningAddress(httpPort)).toEqual(['0100007F']);
+
+      const startLine = `Madang is listening on http://127.0.0.1:${httpPort}`;
+      expect(server!.stderr.split('\n').filter((l) => l === startLine)).toHaveLength(1);
+      const logged = server!.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg: string; level: number });
+      expect(logged.filter((l) => l.msg === startLine)).toHaveLength(1);
+      // Nest's module and route lines are debug; at LOG_LEVEL=info none is written.
+      expect(
+        logged.filter((l) => /^Mapped \{|dependencies initialized|RoutesResolver/.test(l.msg)),
+      ).toEqual([]);
+      expect(logged.length).toBeGreaterThan(0);
+
+      // No JWT_SECRET: one was generated beside the data folder, for its owner only.
+      const secretFile = join(root, 'jwt-secret');
+      expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+      expect(readFileSync(secretFile, 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    }),
+    30_000,
+  );
+
+  it(
+    'npm run seed refuses while the server holds the embedded database, and changes nothing',
+    step(async () => {
+      const seed = new NodeProcess('seed', builtFile('seed.js'), [], childEnv(settings()));
+      children.push(seed);
+      expect(await seed.waitForExit(60_000)).toEqual({ code: 2, signal: null });
+      expect(seed.stderr).toMatch(
+        /^seed: refused: the embedded PostgreSQL in .*pgdata is already running \(pid \d+\), most likely for a Madang server: stop that server first/,
+      );
+      expect(seed.stderr).toContain('Stop the server, run `npm run seed`, then `npm start` again.');
+      // The server and its database are untouched.
+      expect((await api('GET', '/me', { token: firstToken })).status).toBe(200);
+      const spaces = await fetch(`${baseUrl}/api/v1/spaces?limit=100`);
+      expect(((await spaces.json()) as { items: unknown[] }).items).toEqual([]);
+    }),
+    90_000,
   );
 
   it(
@@ -243,6 +322,11 @@ describe('embedded PostgreSQL by default (built server)', () => {
       });
       expect(login.status).toBe(200);
       expect(login.body.user).toMatchObject({ id: citizenId, role: 'citizen' });
+      // The token of the first start still works: the generated secret was kept.
+      expect(await api('GET', '/me', { token: firstToken })).toMatchObject({
+        status: 200,
+        body: { id: citizenId },
+      });
 
       await stopServer();
     }),
@@ -343,6 +427,42 @@ describe('embedded PostgreSQL by default (built server)', () => {
       const nobody = await api('POST', '/auth/login', { body: rejected });
       expect(nobody.status).toBe(401);
 
+      await stopServer();
+    }),
+    90_000,
+  );
+
+  it(
+    'production: refuses to start without DATABASE_URL, runs the embedded PostgreSQL only with EMBEDDED_POSTGRES=true',
+    step(async () => {
+      const production = {
+        ...settings(),
+        NODE_ENV: 'production',
+        PORT: String(httpPort),
+        JWT_SECRET: 'production-secret-0123456789abcdef0123456789',
+        ADMIN_EMAIL: admin.email,
+        ADMIN_PASSWORD: admin.password,
+      };
+      const refused = new NodeProcess('server, production', mainJs, [], childEnv(production));
+      children.push(refused);
+      expect(await refused.waitForExit(30_000)).toEqual({ code: 78, signal: null });
+      expect(refused.stderr).toContain(
+        'DATABASE_URL is required in production (or set EMBEDDED_POSTGRES=true to run the embedded PostgreSQL)',
+      );
+      expect(leftBehind()).toEqual(NOTHING_LEFT);
+
+      server = new NodeProcess(
+        'server, production with EMBEDDED_POSTGRES',
+        mainJs,
+        [],
+        childEnv({ ...production, EMBEDDED_POSTGRES: 'true' }),
+      );
+      children.push(server);
+      await ready(server, 60_000);
+      recordPostgres();
+      // Its own JWT_SECRET: a token signed with the generated development secret is refused.
+      expect((await api('GET', '/me', { token: firstToken })).status).toBe(401);
+      expect((await api('POST', '/auth/login', { body: admin })).status).toBe(200);
       await stopServer();
     }),
     90_000,

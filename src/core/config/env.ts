@@ -1,4 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import {
   IsBoolean,
   IsEmail,
@@ -8,6 +11,7 @@ import {
   IsString,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   validateSync,
@@ -42,13 +46,22 @@ export class Environment {
   @Max(65535)
   PORT = 3000;
 
+  /** Loopback by default: a developer's server is not reachable from the network by surprise. */
   @IsString()
-  HOST = '0.0.0.0';
+  HOST = '127.0.0.1';
 
   /** Absent: start an embedded PostgreSQL in EMBEDDED_PG_DIR. */
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
+
+  /**
+   * Run the embedded PostgreSQL in production. Without it production refuses to start when
+   * DATABASE_URL is missing, so a forgotten URL never becomes a database on a server's disk.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  EMBEDDED_POSTGRES = false;
 
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
@@ -215,16 +228,53 @@ export class Environment {
   @Max(3600)
   SCHEDULER_INTERVAL_SECONDS = 30;
 
+  /**
+   * The licence of the open data (`GET /open-data`), as the operator states it, e.g.
+   * "공공누리 제1유형 (KOGL Type 1): https://www.kogl.or.kr/info/license.do". Unset: none stated.
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  OPEN_DATA_LICENSE?: string;
+
   /** JSON body limit, e.g. 100kb. */
   @Matches(/^\d+(kb|mb)$/)
   BODY_LIMIT = '100kb';
 }
 
-/** Only for development and tests: a fixed secret so tokens survive restarts there. */
-const DEV_JWT_SECRET = 'madang-development-secret-not-for-production-use';
-
 export interface AppConfig extends Environment {
   JWT_SECRET: string;
+}
+
+/** Where development keeps its generated JWT secret: beside the embedded data folder (`.data/`). */
+export const jwtSecretFile = (config: Pick<Environment, 'EMBEDDED_PG_DIR'>): string =>
+  join(dirname(resolve(config.EMBEDDED_PG_DIR)), 'jwt-secret');
+
+/**
+ * Outside production, a missing JWT_SECRET is generated once per data folder and kept in a file
+ * only its owner can read, so tokens survive restarts and no secret is a constant in the code.
+ * Two processes starting at once agree: only one creates the file, the other reads it.
+ */
+function developmentSecret(path: string): string {
+  try {
+    const secret = randomBytes(48).toString('base64url');
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${secret}\n`, { flag: 'wx', mode: 0o600 });
+    return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new ConfigError(
+        `Invalid environment variables:\n  - JWT_SECRET is not set and ${path} cannot be written: ${String(error)}`,
+      );
+    }
+  }
+  const secret = readFileSync(path, 'utf8').trim();
+  if (secret.length < 32) {
+    throw new ConfigError(
+      `Invalid environment variables:\n  - JWT_SECRET is not set and ${path} holds no secret of at least 32 characters (delete it to have a new one made)`,
+    );
+  }
+  return secret;
 }
 
 export class ConfigError extends Error {}
@@ -245,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PUBLIC_ORIGIN',
     'METRICS_TOKEN',
     'REDIS_PREFIX',
+    'OPEN_DATA_LICENSE',
   ]) {
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   }
@@ -256,9 +307,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!config.JWT_SECRET) problems.push('JWT_SECRET is required in production');
     if (!config.ADMIN_EMAIL) problems.push('ADMIN_EMAIL is required in production');
     if (!config.ADMIN_PASSWORD) problems.push('ADMIN_PASSWORD is required in production');
+    if (!config.DATABASE_URL && !config.EMBEDDED_POSTGRES) {
+      problems.push(
+        'DATABASE_URL is required in production (or set EMBEDDED_POSTGRES=true to run the embedded PostgreSQL)',
+      );
+    }
+  }
+  if (config.DATABASE_URL && config.EMBEDDED_POSTGRES) {
+    problems.push('EMBEDDED_POSTGRES=true and DATABASE_URL exclude each other: set one of them');
   }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid environment variables:\n  - ${problems.join('\n  - ')}`);
   }
-  return { ...config, JWT_SECRET: config.JWT_SECRET ?? DEV_JWT_SECRET };
+  return { ...config, JWT_SECRET: config.JWT_SECRET ?? developmentSecret(jwtSecretFile(config)) };
 }

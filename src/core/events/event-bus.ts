@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { LOGGER } from '../logging/logging.module';
 import { type Logger } from '../logging/logger';
+import { MetricsService } from '../metrics/metrics.service';
 import { closeRedis, type RedisClient, RedisService } from '../redis/redis.module';
 import { type DomainEvent, type DomainEventMap, type DomainEventName } from './domain-events';
 
@@ -43,6 +44,7 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly redis: RedisService,
+    private readonly metrics: MetricsService,
   ) {
     this.emitter.setMaxListeners(100);
     this.channel = `${redis.prefix}domain-events`;
@@ -65,7 +67,8 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
 
   publish(events: readonly DomainEvent[]): void {
     if (events.length === 0) return;
-    this.deliver(events, { origin: 'local' });
+    // Broadcasts this leads to are timed from here (madang_broadcast_latency_seconds).
+    this.metrics.published(() => this.deliver(events, { origin: 'local' }));
     const client = this.redis.client;
     if (client?.isReady) {
       const envelope: Envelope = { node: this.nodeId, events: [...events] };

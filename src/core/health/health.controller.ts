@@ -1,11 +1,17 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../../identity/auth/auth.decorators';
+import { ApiDoc } from '../openapi/api-doc';
 import { RedisService } from '../redis/redis.module';
-
-type Check = 'up' | 'down' | 'disabled';
+import {
+  type Check,
+  LiveSchema,
+  type LiveView,
+  ReadySchema,
+  type ReadyView,
+} from './health.openapi';
 
 @ApiTags('operations')
 @Public()
@@ -16,17 +22,28 @@ export class HealthController {
     private readonly redis: RedisService,
   ) {}
 
-  /** The process is up; a load balancer restarts it when this fails. */
   @Get('live')
-  live(): { status: 'ok' } {
+  @ApiDoc({
+    summary: 'Liveness: the process is up',
+    description: 'A load balancer restarts the node when this fails.',
+    status: 200,
+    type: LiveSchema,
+  })
+  live(): LiveView {
     return { status: 'ok' };
   }
 
-  /** The node can serve: its database (and Redis, when configured) answer. */
   @Get('ready')
-  async ready(
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<{ status: 'ok' | 'unavailable'; checks: Record<string, Check> }> {
+  @ApiDoc({
+    summary: 'Readiness: the node can serve',
+    description:
+      'Its database (and Redis, when configured) answer. When one is down it answers 503 ' +
+      'with the same body and `status: unavailable`.',
+    status: 200,
+    type: ReadySchema,
+  })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down.', type: ReadySchema })
+  async ready(@Res({ passthrough: true }) res: Response): Promise<ReadyView> {
     const [database, redis] = await Promise.all([this.database(), this.redisCheck()]);
     const ok = database === 'up' && redis !== 'down';
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);

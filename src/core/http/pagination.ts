@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Problem } from './problem';
@@ -5,6 +6,7 @@ import { Problem } from './problem';
 /** `?limit=&cursor=` on every list. */
 export class PageQuery {
   /** 1–100, default 20. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -13,6 +15,11 @@ export class PageQuery {
   limit?: number;
 
   /** Opaque: pass back the `nextCursor` of the previous page. */
+  @ApiPropertyOptional({
+    description: 'Opaque: the `nextCursor` of the previous page.',
+    maxLength: 512,
+    pattern: '^[A-Za-z0-9_-]+$',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(512)

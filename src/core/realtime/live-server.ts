@@ -73,7 +73,7 @@ export class LiveServer implements OnGatewayInit {
   }
 
   private send(room: string | string[], event: string, payload: object): void {
-    this.metrics.broadcasts.inc({ event });
+    this.metrics.broadcast(event);
     this.nsp.to(room).emit(event, payload);
   }
 

@@ -1,4 +1,4 @@
-import { type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import {
   ThrottlerGuard,
   type ThrottlerLimitDetail,
@@ -8,6 +8,7 @@ import {
 import { type Request } from 'express';
 import { type AppConfig } from '../../config/env';
 import { type Logger } from '../../logging/logger';
+import { MetricsService } from '../../metrics/metrics.service';
 import { type RedisService } from '../../redis/redis.module';
 import { Problem } from '../problem';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
@@ -71,10 +72,14 @@ export class RateLimitGuard extends ThrottlerGuard {
     return context.getType() !== 'http' || (await super.shouldSkip(context));
   }
 
+  // A property, so that the library guard's constructor stays as it is.
+  @Inject(MetricsService) private readonly metrics!: MetricsService;
+
   protected override async throwThrottlingException(
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
+    this.metrics.rateLimited.inc({ transport: 'http' });
     throw Problem.rateLimited(detail.timeToBlockExpire || detail.timeToExpire);
   }
 }

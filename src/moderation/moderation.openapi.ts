@@ -1,0 +1,122 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { CommentSchema } from '../comments/comment.openapi';
+import { PersonSchema } from '../core/openapi/person.schema';
+import { Documents } from '../core/openapi/shape';
+import {
+  type AuditEntryView,
+  type BanView,
+  REPORT_RESOLUTIONS,
+  REPORT_STATUSES,
+  type ReportQueueItem,
+  type ReportResolution,
+  type ReportStatus,
+  type ReportView,
+} from './dto/moderation.dto';
+import { REPORT_REASONS, type ReportReason } from './report.entity';
+
+@Documents<ReportView>('Report')
+export class ReportSchema {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  spaceId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  topicId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  commentId!: string;
+
+  @ApiProperty({ type: PersonSchema })
+  reporter!: PersonSchema;
+
+  @ApiProperty({ enum: REPORT_REASONS, enumName: 'ReportReason' })
+  reason!: ReportReason;
+
+  @ApiProperty({ type: String, nullable: true })
+  detail!: string | null;
+
+  @ApiProperty({ enum: REPORT_STATUSES, enumName: 'ReportStatus' })
+  status!: ReportStatus;
+
+  @ApiProperty({ enum: REPORT_RESOLUTIONS, enumName: 'ReportResolution', nullable: true })
+  resolution!: ReportResolution | null;
+
+  @ApiProperty({ type: PersonSchema, nullable: true })
+  resolvedBy!: PersonSchema | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  resolvedAt!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+}
+
+@Documents<ReportQueueItem>(
+  'ReportQueueItem',
+  "A report in the facilitators' queue, with the comment as a facilitator sees it.",
+)
+export class ReportQueueItemSchema extends ReportSchema {
+  @ApiProperty({ type: CommentSchema })
+  comment!: CommentSchema;
+}
+
+@Documents<BanView>('Ban')
+export class BanSchema {
+  @ApiProperty({ format: 'uuid' })
+  spaceId!: string;
+
+  @ApiProperty({ type: PersonSchema })
+  user!: PersonSchema;
+
+  @ApiProperty()
+  reason!: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'null: banned until lifted.',
+  })
+  until!: string | null;
+
+  @ApiProperty({ type: PersonSchema })
+  bannedBy!: PersonSchema;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+}
+
+@Documents<AuditEntryView>('AuditEntry', 'One row of the append-only audit log.')
+export class AuditEntrySchema {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  spaceId!: string;
+
+  @ApiProperty({ type: PersonSchema, nullable: true, description: 'null when the system acted.' })
+  actor!: PersonSchema | null;
+
+  @ApiProperty({ example: 'comment.hide' })
+  action!: string;
+
+  @ApiProperty({ example: 'comment' })
+  targetType!: string;
+
+  @ApiProperty()
+  targetId!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  reason!: string | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  before!: Record<string, unknown> | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  after!: Record<string, unknown> | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+}
