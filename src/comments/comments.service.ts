@@ -6,7 +6,7 @@ import { EventBus } from '../core/events/event-bus';
 import { idempotencyScope } from '../core/http/idempotency/idempotency-scope';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
-import { Problem } from '../core/http/problem';
+import { msg, Problem, term } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { BanCheck, bannedFromSpace, spaceBanInForce } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
@@ -42,7 +42,7 @@ const ORDER: Record<
 
 type KeyedRow = CommentRow & { created_key: string };
 
-const parentDeleted = (): Problem => Problem.field('parentId', 'was deleted and takes no replies');
+const parentDeleted = (): Problem => Problem.field('parentId', 'parent_deleted');
 
 const createdEvent = ({ comment, topic }: WrittenComment): DomainEvent =>
   domainEvent('comment.created', {
@@ -114,7 +114,7 @@ export class CommentsService {
       );
       const parent = parents[0];
       if (!parent || parent.topic_id !== topicId)
-        throw Problem.field('parentId', 'is not a comment of this topic');
+        throw Problem.field('parentId', 'parent_other_topic');
       if (parent.status === 'deleted') throw parentDeleted();
       depth = parent.depth + 1;
     }
@@ -290,10 +290,12 @@ export class CommentsService {
       );
       const comment = rows[0];
       if (!comment) throw Problem.notFound('Comment');
-      if (comment.author_id !== auth.id)
-        throw Problem.forbidden('Only the author can edit a comment.');
+      if (comment.author_id !== auth.id) throw Problem.forbidden(msg('comments.edit_forbidden'));
       if (comment.status !== 'visible')
-        throw Problem.conflict('conflict', `A ${comment.status} comment cannot be edited.`);
+        throw Problem.conflict(
+          'conflict',
+          msg('comments.edit_status', { status: term(comment.status) }),
+        );
       await this.bans.assertNotBanned(work.tx, comment.space_id, auth.id);
       await work.tx.query(`UPDATE comments SET body = $2, edited_at = now() WHERE id = $1`, [
         id,
@@ -325,8 +327,7 @@ export class CommentsService {
         );
       const comment = rows[0];
       if (!comment) throw Problem.notFound('Comment');
-      if (comment.author_id !== auth.id)
-        throw Problem.forbidden('Only the author can delete a comment.');
+      if (comment.author_id !== auth.id) throw Problem.forbidden(msg('comments.delete_forbidden'));
       if (comment.status === 'deleted') return;
       await work.tx.query(
         `UPDATE comments SET status = 'deleted', body = '', stance = NULL WHERE id = $1`,

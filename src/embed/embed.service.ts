@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../core/database/sql';
-import { Problem } from '../core/http/problem';
+import { msg, Problem } from '../core/http/problem';
 
 type EmbedTarget = { topicId: string } | { roomId: string };
 
@@ -35,8 +35,7 @@ export class EmbedService {
    */
   async assertSocketMayShow(origin: string, target: EmbedTarget): Promise<void> {
     const origins = await this.originsOf(target);
-    if (!origins?.includes(origin))
-      throw Problem.forbidden('This page may not embed this discussion.');
+    if (!origins?.includes(origin)) throw Problem.forbidden(msg('embed.forbidden'));
   }
 
   /** The space's embed origins for an embeddable topic or room; undefined when it is not. */

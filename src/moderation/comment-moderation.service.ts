@@ -10,7 +10,7 @@ import {
 import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
-import { Problem } from '../core/http/problem';
+import { msg, Problem, term } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import { appendRoomEvent } from '../rooms/room-events';
@@ -85,7 +85,7 @@ export class CommentModerationService {
       if (comment.status !== 'visible') {
         throw Problem.conflict(
           'conflict',
-          `The comment is ${comment.status}; only a visible comment can be hidden.`,
+          msg('moderation.hide_not_visible', { status: term(comment.status) }),
         );
       }
       const before = stateOf(comment);
@@ -111,7 +111,7 @@ export class CommentModerationService {
       if (comment.status !== 'hidden') {
         throw Problem.conflict(
           'conflict',
-          `The comment is ${comment.status}; only a hidden comment can be restored.`,
+          msg('moderation.restore_not_hidden', { status: term(comment.status) }),
         );
       }
       const before = stateOf(comment);

@@ -6,7 +6,7 @@ import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { EventBus } from '../core/events/event-bus';
 import { UnitOfWork } from '../core/events/unit-of-work';
-import { Problem } from '../core/http/problem';
+import { msg, Problem, term } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { BanCheck, banInForce, bannedFromSpace } from '../moderation/bans.guard';
 import { LadderService, type LockedTopic } from '../topics/ladder.service';
@@ -228,7 +228,10 @@ export class AgreesService {
       if (!comment) throw Problem.notFound('Comment');
       if (agreed) {
         if (comment.status !== 'visible')
-          throw Problem.conflict('conflict', `A ${comment.status} comment cannot be agreed with.`);
+          throw Problem.conflict(
+            'conflict',
+            msg('agrees.comment_status', { status: term(comment.status) }),
+          );
         await this.bans.assertNotBanned(work.tx, comment.space_id, auth.id);
       }
       if (!(await toggleAgree(work.tx, 'comment', commentId, auth.id, agreed))) {

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
-import { Problem } from '../core/http/problem';
+import { msg, Problem, term } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { AuditService } from '../moderation/audit.service';
 import { assertOpen } from '../topics/topic-lifecycle';
@@ -108,7 +108,10 @@ export class RoomsService {
       const room = await this.access.load(id, work.tx, true);
       await this.access.requireFacilitator(auth, room, work.tx);
       if (room.status !== from) {
-        throw Problem.conflict('illegal_transition', `A ${room.status} room cannot become ${to}.`);
+        throw Problem.conflict(
+          'illegal_transition',
+          msg('rooms.illegal_transition', { status: term(room.status), to: term(to) }),
+        );
       }
       await work.tx.query(
         `UPDATE rooms SET status = $2::varchar, ${to === 'live' ? 'started_at' : 'ended_at'} = now(),

@@ -10,7 +10,7 @@ import {
   type PageQuery,
   toPage,
 } from '../core/http/pagination';
-import { Problem } from '../core/http/problem';
+import { msg, Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { User } from '../identity/users/user.entity';
 import {
@@ -42,7 +42,7 @@ export const toSpaceView = (space: Space): SpaceView => ({
 export function mergeThresholds(base: Thresholds, patch: ThresholdsDto | undefined): Thresholds {
   const merged: Thresholds = { ...base, ...stripUndefined(patch ?? {}) };
   if (merged.deliberation < merged.review) {
-    throw Problem.field('thresholds.deliberation', 'must be at least thresholds.review');
+    throw Problem.field('thresholds.deliberation', 'thresholds_order');
   }
   return merged;
 }
@@ -75,7 +75,7 @@ export class SpacesService {
       return toSpaceView(space);
     } catch (error) {
       if (isUniqueViolation(error))
-        throw Problem.conflict('slug_taken', `The slug "${dto.slug}" is taken.`);
+        throw Problem.conflict('slug_taken', msg('spaces.slug_taken', { slug: dto.slug }));
       throw error;
     }
   }

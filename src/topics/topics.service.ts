@@ -4,7 +4,9 @@ import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
-import { Problem } from '../core/http/problem';
+import { msg, Problem, term } from '../core/http/problem';
+import { type Lang } from '../core/http/i18n/lang';
+import { renderMessage } from '../core/http/i18n/localize';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { BanCheck } from '../moderation/bans.guard';
 import { AuditService } from '../moderation/audit.service';
@@ -22,6 +24,7 @@ import {
   type UpdateTopicDto,
 } from './dto/topic.dto';
 import { LadderService } from './ladder.service';
+import { causeMessage, causeOf } from './system-cause';
 import { ANSWERABLE_STATUSES, assertManualTransition, ladderProgress } from './topic-lifecycle';
 import { appendTopicEvent } from './topic-events';
 import { TIMELINE_TYPES } from './topic-event.entity';
@@ -204,13 +207,9 @@ export class TopicsService {
       const facilitator = await this.access.isFacilitator(auth, before.space_id, work.tx);
       const author = before.author_id === auth.id;
       if (!facilitator) {
-        if (!author)
-          throw Problem.forbidden('Only the author or a facilitator can edit this topic.');
+        if (!author) throw Problem.forbidden(msg('topics.edit_forbidden'));
         if (before.status !== 'proposed') {
-          throw Problem.conflict(
-            'topic_not_open',
-            'A topic can be edited by its author only while it is a proposal.',
-          );
+          throw Problem.conflict('topic_not_open', msg('topics.edit_proposal_only'));
         }
         // Like a comment: an author banned from the space may not write in it.
         await this.bans.assertNotBanned(work.tx, before.space_id, auth.id);
@@ -245,20 +244,17 @@ export class TopicsService {
       if (!topic) throw Problem.notFound('Topic');
       await this.access.requireFacilitator(auth, topic.space_id, work.tx);
       assertManualTransition(topic.status, dto.to);
-      if (dto.to === 'rejected' && !dto.reason)
-        throw Problem.field('reason', 'is required to reject a topic');
+      if (dto.to === 'rejected' && !dto.reason) throw Problem.field('reason', 'reason_reject');
       const belowThreshold =
         dto.to === 'deliberating' && topic.agree_count < topic.thresholds.deliberation;
       if (belowThreshold && !dto.reason) {
-        throw Problem.field('reason', 'is required to open a deliberation below its threshold');
+        throw Problem.field('reason', 'reason_open');
       }
       let closesAt: Date | undefined;
       if (dto.closesAt !== undefined) {
-        if (dto.to !== 'deliberating')
-          throw Problem.field('closesAt', 'applies only when opening a deliberation');
+        if (dto.to !== 'deliberating') throw Problem.field('closesAt', 'closes_at_open_only');
         closesAt = new Date(dto.closesAt);
-        if (closesAt.getTime() <= Date.now())
-          throw Problem.field('closesAt', 'must be in the future');
+        if (closesAt.getTime() <= Date.now()) throw Problem.field('closesAt', 'future');
       }
       const from = topic.status;
       await this.ladder.move(work, topic, dto.to, auth.id, dto.reason ?? null, closesAt);
@@ -282,7 +278,10 @@ export class TopicsService {
       if (!topic) throw Problem.notFound('Topic');
       await this.access.requireFacilitator(auth, topic.space_id, work.tx);
       if (!ANSWERABLE_STATUSES.includes(topic.status)) {
-        throw Problem.conflict('illegal_transition', `A ${topic.status} topic cannot be answered.`);
+        throw Problem.conflict(
+          'illegal_transition',
+          msg('topics.cannot_answer', { status: term(topic.status) }),
+        );
       }
       const rows: { id: string }[] = await work.tx.query(
         `INSERT INTO topic_responses (topic_id, author_id, role, body) VALUES ($1, $2, $3, $4) RETURNING id`,
@@ -320,10 +319,7 @@ export class TopicsService {
       const topic = await this.ladder.lock(work, id);
       if (!topic) throw Problem.notFound('Topic');
       if (topic.status !== 'deliberating') {
-        throw Problem.conflict(
-          'topic_not_open',
-          'Stances can be taken only during the deliberation.',
-        );
+        throw Problem.conflict('topic_not_open', msg('topics.stance_deliberation_only'));
       }
       await this.bans.assertNotBanned(work.tx, topic.space_id, auth.id);
       const previous: { stance: Stance }[] = await work.tx.query(
@@ -363,7 +359,15 @@ export class TopicsService {
     return this.get(id, auth);
   }
 
-  async timeline(id: string, query: TimelineQuery): Promise<Page<TimelineEntry>> {
+  /**
+   * The public timeline. A move the system made reads its `reason` in `lang`, and carries its
+   * `cause` as data (older entries get it from the English they were written with).
+   */
+  async timeline(
+    id: string,
+    query: TimelineQuery,
+    lang: Lang = 'ko',
+  ): Promise<Page<TimelineEntry>> {
     const exists: unknown[] = await this.dataSource.query(`SELECT 1 FROM topics WHERE id = $1`, [
       id,
     ]);
@@ -387,13 +391,18 @@ export class TopicsService {
     return toPage(
       rows,
       limit,
-      (r) => ({
-        seq: r.seq,
-        type: r.type,
-        actor: r.actor_id ? { id: r.actor_id, displayName: r.actor_name ?? '' } : null,
-        data: r.data,
-        createdAt: r.created_at.toISOString(),
-      }),
+      (r) => {
+        const cause = r.type === 'transitioned' ? causeOf(r.data, r.actor_id) : null;
+        return {
+          seq: r.seq,
+          type: r.type,
+          actor: r.actor_id ? { id: r.actor_id, displayName: r.actor_name ?? '' } : null,
+          data: cause
+            ? { ...r.data, cause, reason: renderMessage(causeMessage(cause), lang) }
+            : r.data,
+          createdAt: r.created_at.toISOString(),
+        };
+      },
       (r) => [r.seq],
     );
   }

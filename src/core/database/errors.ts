@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { Problem } from '../http/problem';
+import { msg, Problem } from '../http/problem';
 
 interface PgError {
   code?: string;
@@ -34,11 +34,7 @@ export function refusedWith(error: unknown): string | undefined {
 export function overloaded(error: unknown): Problem | undefined {
   if (!(error instanceof Error) || error.message !== 'timeout exceeded when trying to connect')
     return undefined;
-  return new Problem(
-    503,
-    'service_unavailable',
-    'The server is too busy to answer now; nothing was written. Retry in a moment.',
-    undefined,
-    { 'Retry-After': '1' },
-  );
+  return new Problem(503, 'service_unavailable', msg('code.service_unavailable'), undefined, {
+    'Retry-After': '1',
+  });
 }

@@ -4,7 +4,9 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/env';
-import { Problem } from '../http/problem';
+import { socketLang } from '../http/i18n/lang';
+import { localize } from '../http/i18n/localize';
+import { msg, Problem } from '../http/problem';
 import { overloaded } from '../database/errors';
 import { RedisThrottlerStorage } from '../http/rate-limit/redis-throttler.storage';
 import { flattenValidationErrors } from '../http/validation';
@@ -56,12 +58,19 @@ export class LiveHandler implements OnApplicationShutdown {
     } catch (error) {
       const problem = error instanceof Problem ? error : overloaded(error);
       if (problem) {
-        return { ok: false, error: { code: problem.code, message: problem.detail } };
+        const message = localize(problem, socketLang(socket)).detail;
+        return { ok: false, error: { code: problem.code, message } };
       }
       this.logger.error({ err: error, event, socket: socket.id }, 'live event failed');
       return {
         ok: false,
-        error: { code: 'internal_error', message: 'Something went wrong on our side.' },
+        error: {
+          code: 'internal_error',
+          message: localize(
+            new Problem(500, 'internal_error', msg('code.internal_error')),
+            socketLang(socket),
+          ).detail,
+        },
       };
     }
   }
@@ -82,7 +91,7 @@ export class LiveHandler implements OnApplicationShutdown {
 
   private async parse<D extends object>(dtoClass: DtoClass<D>, payload: unknown): Promise<D> {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-      throw Problem.field('payload', 'must be an object');
+      throw Problem.field('payload', 'payload_object');
     }
     const dto = plainToInstance(dtoClass, payload);
     const errors = await validate(dto, {

@@ -5,7 +5,7 @@ import { type AppConfig } from '../../core/config/env';
 import { isUniqueViolation } from '../../core/database/errors';
 import { domainEvent } from '../../core/events/domain-events';
 import { UnitOfWork } from '../../core/events/unit-of-work';
-import { Problem } from '../../core/http/problem';
+import { msg, Problem } from '../../core/http/problem';
 import { type LoginDto, type RegisterDto } from '../dto/auth.dto';
 import { type AuthResult } from '../dto/user.dto';
 import { User } from '../users/user.entity';
@@ -34,7 +34,7 @@ export class AuthService {
       );
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw Problem.conflict('email_taken', 'An account with this email already exists.');
+        throw Problem.conflict('email_taken', msg('code.email_taken'));
       }
       throw error;
     }
@@ -51,7 +51,7 @@ export class AuthService {
     // One answer for "no such email" and "wrong password", so sign-in does not reveal who
     // has an account.
     if (!(await this.hasher.verify(user?.passwordHash, dto.password)) || !user) {
-      throw Problem.unauthorized('Email or password is incorrect.', 'invalid_credentials');
+      throw Problem.unauthorized(msg('code.invalid_credentials'), 'invalid_credentials');
     }
     return this.result(user);
   }

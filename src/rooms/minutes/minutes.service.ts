@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Problem } from '../../core/http/problem';
+import { msg, Problem } from '../../core/http/problem';
 import { QUESTION_COLUMNS, type QuestionRow, toQuestionView } from '../qa/question.view';
 import { RoomAccess } from '../room-access.service';
 import { type MinutesPerson, type MinutesView } from './minutes.view';
@@ -38,7 +38,7 @@ export class MinutesService {
   async build(roomId: string): Promise<MinutesView> {
     const room = await this.access.load(roomId);
     if (room.status !== 'ended')
-      throw Problem.conflict('room_not_ended', 'The minutes are ready once the room has ended.');
+      throw Problem.conflict('room_not_ended', msg('code.room_not_ended'));
     const db = this.dataSource.manager;
 
     const [audit, eventActors, counts, messages, unanswered, top] = await Promise.all([
