@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '../core/http/idempotency/idempotency.interceptor';
-import { type Page } from '../core/http/pagination';
+import { type Page, PageQuery } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { CurrentUser, OptionalUser, Public } from '../identity/auth/auth.decorators';
@@ -64,6 +64,17 @@ export class CommentsController {
     @OptionalUser() user?: AuthUser,
   ): Promise<Page<CommentView>> {
     return this.comments.replies(id, query, user);
+  }
+
+  /** Every reply below a comment at any depth, oldest first (for threads too deep to indent). */
+  @Public()
+  @Get('comments/:id/thread')
+  thread(
+    @UuidParam('id') id: string,
+    @Query() query: PageQuery,
+    @OptionalUser() user?: AuthUser,
+  ): Promise<Page<CommentView>> {
+    return this.comments.thread(id, query, user);
   }
 
   @Patch('comments/:id')

@@ -110,6 +110,8 @@ export class ReportsService {
       if (comment.status === 'deleted') {
         throw Problem.conflict('conflict', msg('reports.deleted'));
       }
+      // A report asks others to look at someone else's words; one's own can be edited or deleted.
+      if (comment.authorId === auth.id) throw Problem.conflict('conflict', msg('reports.own'));
       let reportId: string;
       try {
         const inserted: { id: string }[] = await tx.query(
