@@ -25,6 +25,7 @@ import { RealtimeModule } from './core/realtime/realtime.module';
 import { TopicStreamModule } from './topic-stream/topic-stream.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { EmbedModule } from './embed/embed.module';
+import { ProfileModule } from './profile/profile.module';
 
 @Module({})
 export class AppModule {
@@ -55,6 +56,7 @@ export class AppModule {
         TopicStreamModule,
         RoomsModule,
         EmbedModule,
+        ProfileModule,
       ],
       providers: [
         // Order matters: authentication first, so rate limits can count per user.

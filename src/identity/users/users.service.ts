@@ -6,7 +6,7 @@ import { msg, Problem } from '../../core/http/problem';
 import { domainEvent } from '../../core/events/domain-events';
 import { UnitOfWork } from '../../core/events/unit-of-work';
 import { type AuthUser, isAdmin } from '../auth/auth-user';
-import { type MeView, type SpaceRoleView, type UserView } from '../dto/user.dto';
+import { type MeView, type SpaceRoleView, type UpdateMeDto, type UserView } from '../dto/user.dto';
 import { type GlobalRole, User } from './user.entity';
 import { toUserView } from './user.views';
 
@@ -36,6 +36,15 @@ export class UsersService {
         role: 'facilitator',
       })),
     };
+  }
+
+  /** A person renames themselves; their words everywhere show the new name (it is joined on read). */
+  async updateMe(auth: AuthUser, dto: UpdateMeDto): Promise<MeView> {
+    await this.dataSource.query(
+      `UPDATE users SET display_name = $2, updated_at = now() WHERE id = $1`,
+      [auth.id, dto.displayName],
+    );
+    return this.me(auth);
   }
 
   async setRole(auth: AuthUser, userId: string, role: GlobalRole): Promise<UserView> {
