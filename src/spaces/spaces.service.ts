@@ -92,11 +92,36 @@ export class SpacesService {
       const [name, id] = decodeKeyset(query.cursor, ['text', 'uuid']);
       qb.where('(s.name, s.id) > (:name, :id)', { name, id });
     }
-    return toPage(await qb.getMany(), limit, toSpaceView, (s) => [s.name, s.id]);
+    const page = toPage(await qb.getMany(), limit, toSpaceView, (s) => [s.name, s.id]);
+    return { ...page, items: await this.withCounts(page.items) };
   }
 
   async get(idOrSlug: string): Promise<SpaceView> {
-    return toSpaceView(await this.find(idOrSlug));
+    const [space] = await this.withCounts([toSpaceView(await this.find(idOrSlug))]);
+    return space!;
+  }
+
+  /** What a reader sees of each space at a glance: its topics, the open ones, live rooms. */
+  private async withCounts(spaces: SpaceView[]): Promise<SpaceView[]> {
+    if (spaces.length === 0) return spaces;
+    const rows: { id: string; topics: number; open: number; live: number }[] =
+      await this.dataSource.query(
+        `SELECT s.id,
+                (SELECT count(*)::int FROM topics t WHERE t.space_id = s.id) AS topics,
+                (SELECT count(*)::int FROM topics t WHERE t.space_id = s.id
+                    AND t.status IN ('proposed', 'under_review', 'deliberating')) AS open,
+                (SELECT count(*)::int FROM rooms r WHERE r.space_id = s.id AND r.status = 'live') AS live
+           FROM unnest($1::uuid[]) AS s(id)`,
+        [spaces.map((s) => s.id)],
+      );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return spaces.map((space) => {
+      const c = byId.get(space.id);
+      return {
+        ...space,
+        counts: { topics: c?.topics ?? 0, open: c?.open ?? 0, live: c?.live ?? 0 },
+      };
+    });
   }
 
   async find(idOrSlug: string): Promise<Space> {

@@ -60,12 +60,27 @@ interface TopicRow {
   my_stance: Stance | null;
   created_key: string;
   active_key: string;
+  needed_key: number;
 }
+
+/**
+ * What the next rung still asks of an open topic (agrees before the deliberation, participants
+ * during it); NULL for topics that climb no more. The same rule as `ladderProgress`.
+ */
+const NEEDED = `(CASE
+    WHEN t.status IN ('proposed', 'under_review') AND t.rung < 1
+      THEN GREATEST(0, (s.thresholds->>'review')::int - t.agree_count)
+    WHEN t.status IN ('proposed', 'under_review') AND t.rung < 2
+      THEN GREATEST(0, (s.thresholds->>'deliberation')::int - t.agree_count)
+    WHEN t.status = 'deliberating' AND t.rung < 3
+      THEN GREATEST(0, (s.thresholds->>'response')::int - t.participant_count)
+  END)`;
 
 const TOPIC_SELECT = `
   SELECT t.*, u.display_name AS author_name, s.thresholds,
          -- Full-precision keys for cursors (a JS Date would drop the microseconds).
          t.created_at::text AS created_key, t.last_activity_at::text AS active_key,
+         ${NEEDED} AS needed_key,
          CASE WHEN $viewer::uuid IS NULL THEN NULL
               ELSE EXISTS (SELECT 1 FROM topic_agrees a WHERE a.topic_id = t.id AND a.user_id = $viewer::uuid) END AS my_agree,
          (SELECT st.stance FROM topic_stances st WHERE st.topic_id = t.id AND st.user_id = $viewer::uuid) AS my_stance
@@ -118,7 +133,15 @@ export class TopicsService {
     return this.get(id, auth);
   }
 
-  async list(query: ListTopicsQuery, auth?: AuthUser): Promise<Page<TopicView>> {
+  /**
+   * A page of topics. `scope` narrows it for a person's own page: the topics they proposed,
+   * or those they agree with (which only they see).
+   */
+  async list(
+    query: ListTopicsQuery,
+    auth?: AuthUser,
+    scope: { authorId?: string; agreedBy?: string } = {},
+  ): Promise<Page<TopicView>> {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const sort = query.sort ?? 'recent';
     const params: unknown[] = [auth?.id ?? null];
@@ -131,18 +154,32 @@ export class TopicsService {
       }
       where.push(clause);
     };
+    if (scope.authorId) add('t.author_id = ?', scope.authorId);
+    if (scope.agreedBy)
+      add(
+        'EXISTS (SELECT 1 FROM topic_agrees g WHERE g.topic_id = t.id AND g.user_id = ?)',
+        scope.agreedBy,
+      );
     if (query.spaceId) add('t.space_id = ?', query.spaceId);
     if (query.status) add('t.status = ?', query.status);
     if (query.q) add(`(t.title || ' ' || t.body) ILIKE ?`, likeLiteral(query.q.normalize('NFC')));
 
-    // Keyset pagination on (sort key, id), both descending.
-    const key = { recent: 't.created_at', agrees: 't.agree_count', active: 't.last_activity_at' }[
-      sort
-    ];
+    // `near`: open topics by what their next rung still asks (fewest first), so a resident
+    // sees where one more agree or voice counts.
+    if (sort === 'near') add(`${NEEDED} IS NOT NULL`);
+    // Keyset pagination on (sort key, id), both descending (`near` ascending).
+    const key = {
+      recent: 't.created_at',
+      agrees: 't.agree_count',
+      active: 't.last_activity_at',
+      near: NEEDED,
+    }[sort];
+    const numeric = sort === 'agrees' || sort === 'near';
+    const dir = sort === 'near' ? 'ASC' : 'DESC';
     if (query.cursor) {
-      const [value, id] = decodeKeyset(query.cursor, [sort === 'agrees' ? 'int' : 'time', 'uuid']);
+      const [value, id] = decodeKeyset(query.cursor, [numeric ? 'int' : 'time', 'uuid']);
       add(
-        `(${key}, t.id) < (?${sort === 'agrees' ? '::int' : '::timestamptz'}, ?::uuid)`,
+        `(${key}, t.id) ${dir === 'ASC' ? '>' : '<'} (?${numeric ? '::int' : '::timestamptz'}, ?::uuid)`,
         value,
         id,
       );
@@ -150,7 +187,7 @@ export class TopicsService {
     params.push(limit + 1);
     const sql = `${TOPIC_SELECT.replace(/\$viewer/g, '$1')}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY ${key} DESC, t.id DESC LIMIT $${params.length}`;
+      ORDER BY ${key} ${dir}, t.id ${dir} LIMIT $${params.length}`;
     const rows: TopicRow[] = await this.dataSource.query(sql, params);
     const responses = await this.responses(rows.map((r) => r.id));
     return toPage(
@@ -158,7 +195,13 @@ export class TopicsService {
       limit,
       (row) => this.view(row, responses.get(row.id) ?? null, []),
       (row) => [
-        sort === 'agrees' ? row.agree_count : sort === 'recent' ? row.created_key : row.active_key,
+        sort === 'agrees'
+          ? row.agree_count
+          : sort === 'near'
+            ? row.needed_key
+            : sort === 'recent'
+              ? row.created_key
+              : row.active_key,
         row.id,
       ],
     );
