@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../core/database/sql';
 import { msg, Problem } from '../core/http/problem';
+import { parseStreamUrl } from '../rooms/stream-url';
 
 type EmbedTarget = { topicId: string } | { roomId: string };
 
@@ -26,6 +27,20 @@ export class EmbedService {
     const origins = await this.originsOf({ roomId });
     if (!origins) throw Problem.notFound('Room');
     return origins;
+  }
+
+  /**
+   * Where a room's stream plays from when it is an HLS or MP4 address (its page's CSP must
+   * allow exactly that origin); null for none, or for a framed player (YouTube, Vimeo).
+   */
+  async streamOrigin(roomId: string): Promise<string | null> {
+    const rows = await queryRows<{ stream_url: string | null }>(
+      this.dataSource.manager,
+      `SELECT settings->>'streamUrl' AS stream_url FROM rooms WHERE id = $1`,
+      [roomId],
+    );
+    const source = rows[0]?.stream_url ? parseStreamUrl(rows[0].stream_url) : null;
+    return source && (source.kind === 'hls' || source.kind === 'mp4') ? source.origin : null;
   }
 
   /**

@@ -1,11 +1,21 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { type Page } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { CurrentUser, Public } from '../identity/auth/auth.decorators';
-import { CreateRoomDto, ListRoomsQuery } from './dto/room.dto';
+import { CreateRoomDto, ListRoomsQuery, UpdateRoomDto } from './dto/room.dto';
 import { MinutesQuery } from './minutes/dto/minutes.dto';
 import { renderMinutesMarkdown } from './minutes/minutes.markdown';
 import { MinutesService } from './minutes/minutes.service';
@@ -41,6 +51,15 @@ export class RoomsController {
   @Get('rooms/:id')
   get(@UuidParam('id') id: string): Promise<RoomView> {
     return this.rooms.get(id);
+  }
+
+  @Patch('rooms/:id')
+  update(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: UpdateRoomDto,
+  ): Promise<RoomView> {
+    return this.rooms.update(user, id, dto);
   }
 
   @Post('rooms/:id/start')
