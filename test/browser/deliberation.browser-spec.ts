@@ -116,8 +116,8 @@ describe('browser: proposing a topic and watching it climb the ladder', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'topic-phone');
     // English switch.
-    await page.getByRole('button', { name: '언어 바꾸기' }).click();
-    await page.getByRole('button', { name: 'Change language' }).waitFor();
+    await page.getByRole('button', { name: /언어 바꾸기/ }).click();
+    await page.getByRole('button', { name: /Change language/ }).waitFor();
     await page.getByRole('heading', { name: /^Discussion/ }).waitFor();
     expect(seen.errors).toEqual([]);
     await context.close();

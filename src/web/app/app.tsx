@@ -62,7 +62,7 @@ function Header() {
           <button
             type="button"
             class="ghost sm"
-            aria-label={t('languageLabel')}
+            aria-label={`${t('language')} — ${t('languageLabel')}`}
             onClick={() => setLang(current === 'ko' ? 'en' : 'ko')}
           >
             {t('language')}

@@ -394,7 +394,6 @@ export function CommentItem({
           type="button"
           class="agree-comment"
           aria-pressed={!!comment.myAgree}
-          aria-label={`${comment.myAgree ? t('agreed') : t('agree')} ${comment.agreeCount}`}
           disabled={!actions.signedIn || !visible}
           onClick={() => void agree()}
         >

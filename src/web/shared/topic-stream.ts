@@ -79,6 +79,9 @@ export function useTopicStream(
   const [sort, setSortState] = useState<CommentSort>('oldest');
   const sortRef = useRef<CommentSort>('oldest');
   const liveCount = useRef<Record<string, unknown> | null>(null);
+  const topicRef = useRef<Topic | null>(null);
+  topicRef.current = topic;
+  const rereadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Seqs of the comments announced while a re-read is in flight: the answer may predate them.
   const liveComments = useRef<number[]>([]);
 
@@ -133,6 +136,12 @@ export function useTopicStream(
             if (event === 'agree:count') {
               if (payload.targetId === id) liveCount.current = payload;
               setTopic((prev) => prev && applyTopicCount(prev, payload, spaceRef.current));
+              // During a deliberation an agree can add a participant, which the count does
+              // not carry: the topic is read again (once for a burst of agrees).
+              if (payload.targetId === id && topicRef.current?.status === 'deliberating') {
+                clearTimeout(rereadTimer.current);
+                rereadTimer.current = setTimeout(() => void reread(), 250);
+              }
             } else if (event === 'comment:new') {
               if (typeof payload.seq === 'number') liveComments.current.push(payload.seq);
               setTopic(
@@ -171,6 +180,8 @@ export function useTopicStream(
       (prev) =>
         prev && { ...applyTopicCount(prev, payload, spaceRef.current), myAgree: res.agreed },
     );
+    // An agree during a deliberation may make one a participant: the response rung counts it.
+    if (topic.status === 'deliberating') await reread();
   };
 
   const loadMore = cursor
