@@ -250,6 +250,12 @@ export class CommentsService {
       parents = parents.flatMap((c) => c.replies ?? []);
       if (parents.length === 0) break;
     }
+    // Below the last nested level, each reply says how many replies it has not shown.
+    if ((query.depth ?? 1) > 1)
+      for (const item of parents) {
+        item.replies = [];
+        item.moreReplies = item.replyCount;
+      }
     return page;
   }
 

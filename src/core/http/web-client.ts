@@ -1,6 +1,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pickLang } from './i18n/lang';
+import { sendProblem } from './problem-details.filter';
+import { msg, Problem } from './problem';
 
 /**
  * Where `npm run build` puts the browser client. This file sits three folders below the
@@ -20,8 +23,9 @@ const PAGE_PATHS = [
 /** A room page: its stream (if any) may need a media source of its own in the CSP. */
 const ROOM_PAGE = /^\/rooms\/([0-9a-fA-F-]{36})(?:\/console)?$/;
 
-/** Paths that belong to the server itself; everything else unknown is a page not found. */
-const SERVER_PATHS = /^\/(api|health|metrics|embed|embed\.js|socket\.io|assets)(\/|$)/;
+/** Paths the server's own routes answer; any other unknown path is not found here. */
+const SERVER_PATHS =
+  /^\/(api|socket\.io)\/|^\/(health\/(live|ready)|metrics|embed\.js|embed\/signin)$|^\/embed\/(topics|rooms)\/[^/]+$/;
 
 /** The origin a room's page must be allowed to play media from (HLS or MP4), if any. */
 export type MediaOriginOf = (roomId: string) => Promise<string | null>;
@@ -68,10 +72,21 @@ export class WebClient {
         return;
       }
       if (!PAGE_PATHS.some((p) => p.test(req.path))) {
-        // A person following a wrong link gets a page, not a JSON error; tools get the API's.
-        if (!SERVER_PATHS.test(req.path) && req.accepts(['json', 'html']) === 'html')
-          this.send(res, 'index.html', 404);
-        else next();
+        // A person following a wrong link gets a page; a tool gets problem+json (never the
+        // framework's English "Cannot GET").
+        if (SERVER_PATHS.test(req.path)) next();
+        else if (req.accepts(['json', 'html']) === 'html') this.send(res, 'index.html', 404);
+        else
+          sendProblem(
+            res,
+            new Problem(
+              404,
+              'not_found',
+              msg('route_not_found', { method: req.method, path: req.path }),
+            ),
+            pickLang(req.headers['accept-language']),
+            req.path,
+          );
         return;
       }
       const room = mediaOriginOf ? ROOM_PAGE.exec(req.path)?.[1] : undefined;
