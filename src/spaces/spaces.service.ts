@@ -72,7 +72,7 @@ export class SpacesService {
           }),
         );
       });
-      return toSpaceView(space);
+      return (await this.withCounts([toSpaceView(space)]))[0]!;
     } catch (error) {
       if (isUniqueViolation(error))
         throw Problem.conflict('slug_taken', msg('spaces.slug_taken', { slug: dto.slug }));
@@ -134,7 +134,7 @@ export class SpacesService {
   }
 
   async update(auth: AuthUser, id: string, dto: UpdateSpaceDto): Promise<SpaceView> {
-    return this.dataSource.transaction(async (tx) => {
+    const updated = await this.dataSource.transaction(async (tx) => {
       const spaces = tx.getRepository(Space);
       const space = await spaces.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!space) throw Problem.notFound('Space');
@@ -147,6 +147,7 @@ export class SpacesService {
       if (dto.reportsToHide !== undefined) space.reportsToHide = dto.reportsToHide;
       return toSpaceView(await spaces.save(space));
     });
+    return (await this.withCounts([updated]))[0]!;
   }
 
   async facilitators(auth: AuthUser, spaceId: string): Promise<FacilitatorView[]> {
