@@ -8,6 +8,8 @@ import { type AppConfig } from './core/config/env';
 import { bodyShape } from './core/http/body-checks';
 import { requestLogging } from './core/http/request-logging';
 import { WebClient } from './core/http/web-client';
+import { EmbedService } from './embed/embed.service';
+import { STREAM_FRAME_ORIGINS } from './rooms/stream-url';
 import { createValidationPipe } from './core/http/validation';
 import { buildOpenApiDocument } from './core/openapi/openapi-document';
 import { type Logger, NestPinoLogger } from './core/logging/logger';
@@ -62,6 +64,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
         directives: {
           // Pages are never framed unless a route opts in (the embed widget sets its own).
           'frame-ancestors': ["'none'"],
+          // A room's stream: exactly the two video players it may frame; an HLS or MP4
+          // stream's own origin is added to media-src by the room's page alone.
+          'frame-src': [...STREAM_FRAME_ORIGINS],
+          'media-src': ["'self'"],
         },
       },
       crossOriginResourcePolicy: { policy: 'same-site' },
@@ -76,7 +82,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
     maxAge: 600,
   });
   // The browser client: its assets and its page paths; everything else falls through to Nest.
-  app.use(...app.get(WebClient).middleware());
+  const embed = app.get(EmbedService);
+  app.use(...app.get(WebClient).middleware((roomId) => embed.streamOrigin(roomId)));
   app.useBodyParser('json', { limit: config.BODY_LIMIT, strict: true });
   app.use(bodyShape());
   applyGlobalPrefix(app);

@@ -27,6 +27,7 @@ import { TopicStreamModule } from './topic-stream/topic-stream.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { EmbedModule } from './embed/embed.module';
 import { OpenDataModule } from './open-data/open-data.module';
+import { ProfileModule } from './profile/profile.module';
 
 @Module({})
 export class AppModule {
@@ -58,6 +59,7 @@ export class AppModule {
         RoomsModule,
         EmbedModule,
         OpenDataModule,
+        ProfileModule,
       ],
       providers: [
         // Order matters: authentication first, so rate limits can count per user.

@@ -1,6 +1,9 @@
 import { type Stance } from '../topics/topic-participation.entity';
 import { type CommentStatus } from './comment.entity';
 
+/** The reason the report threshold writes when it hides a comment pending review. */
+export const AUTO_HIDE_REASON = 'reported: pending review';
+
 /** A comment row as read by SQL, joined with its author's display name. */
 export interface CommentRow {
   id: string;
@@ -32,6 +35,8 @@ export interface CommentView {
   stance: Stance | null;
   status: CommentStatus;
   hiddenReason?: string;
+  /** Who hid it: the report threshold (pending review) or a facilitator, for the reader's own words. */
+  hiddenBy?: 'reports' | 'facilitator';
   agreeCount: number;
   replyCount: number;
   roomId: string | null;
@@ -67,7 +72,10 @@ export function toCommentView(row: CommentRow, viewerIsFacilitator: boolean): Co
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at ? row.edited_at.toISOString() : null,
   };
-  if (row.status === 'hidden') view.hiddenReason = row.hidden_reason ?? 'hidden by a facilitator';
+  if (row.status === 'hidden') {
+    view.hiddenReason = row.hidden_reason ?? 'hidden by a facilitator';
+    view.hiddenBy = row.hidden_reason === AUTO_HIDE_REASON ? 'reports' : 'facilitator';
+  }
   if (row.my_agree !== undefined && row.my_agree !== null) view.myAgree = row.my_agree;
   return view;
 }

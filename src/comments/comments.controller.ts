@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '../core/http/idempotency/idempotency.interceptor';
-import { type Page } from '../core/http/pagination';
+import { type Page, PageQuery } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
 import { ApiDoc, pageOf } from '../core/openapi/api-doc';
 import { type AuthUser } from '../identity/auth/auth-user';
@@ -91,6 +91,24 @@ export class CommentsController {
     @OptionalUser() user?: AuthUser,
   ): Promise<Page<CommentView>> {
     return this.comments.replies(id, query, user);
+  }
+
+  /** Every reply below a comment at any depth, oldest first (for threads too deep to indent). */
+  @Public()
+  @Get('comments/:id/thread')
+  @ApiDoc({
+    summary: 'Every reply below a comment, at any depth',
+    description: 'Oldest first, paged; for threads too deep to indent.',
+    status: 200,
+    type: pageOf(CommentSchema, 'Comment'),
+    problems: { 404: ['not_found'] },
+  })
+  thread(
+    @UuidParam('id') id: string,
+    @Query() query: PageQuery,
+    @OptionalUser() user?: AuthUser,
+  ): Promise<Page<CommentView>> {
+    return this.comments.thread(id, query, user);
   }
 
   @Patch('comments/:id')

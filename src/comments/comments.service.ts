@@ -5,8 +5,14 @@ import { type DomainEvent, domainEvent } from '../core/events/domain-events';
 import { EventBus } from '../core/events/event-bus';
 import { idempotencyScope } from '../core/http/idempotency/idempotency-scope';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
-import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
-import { Problem } from '../core/http/problem';
+import {
+  DEFAULT_LIMIT,
+  decodeKeyset,
+  type Page,
+  type PageQuery,
+  toPage,
+} from '../core/http/pagination';
+import { msg, Problem, term } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { BanCheck, bannedFromSpace, spaceBanInForce } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
@@ -42,7 +48,7 @@ const ORDER: Record<
 
 type KeyedRow = CommentRow & { created_key: string };
 
-const parentDeleted = (): Problem => Problem.field('parentId', 'was deleted and takes no replies');
+const parentDeleted = (): Problem => Problem.field('parentId', 'parent_deleted');
 
 const createdEvent = ({ comment, topic }: WrittenComment): DomainEvent =>
   domainEvent('comment.created', {
@@ -114,7 +120,7 @@ export class CommentsService {
       );
       const parent = parents[0];
       if (!parent || parent.topic_id !== topicId)
-        throw Problem.field('parentId', 'is not a comment of this topic');
+        throw Problem.field('parentId', 'parent_other_topic');
       if (parent.status === 'deleted') throw parentDeleted();
       depth = parent.depth + 1;
     }
@@ -226,32 +232,131 @@ export class CommentsService {
     );
 
     const perParent = query.replies ?? 3;
-    if (perParent > 0 && page.items.length > 0) {
-      // One query for every parent's first replies (a LATERAL join per parent on the index).
-      const replies: (CommentRow & { parent_key: string })[] = await this.dataSource.query(
-        `SELECT r.*, r.parent_id AS parent_key FROM unnest($1::uuid[]) AS p(id)
-           CROSS JOIN LATERAL (
-             SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-              WHERE c.parent_id = p.id ORDER BY c.created_at, c.id LIMIT $2) r`,
-        [page.items.map((c) => c.id), perParent],
+    // Each level of replies is one query for all its parents (a LATERAL join per parent on
+    // the index): `depth` levels cost `depth` queries, whatever the page holds.
+    let parents: CommentView[] = page.items;
+    for (let level = 1; level <= (query.depth ?? 1); level++) {
+      const open = perParent > 0 ? parents.filter((c) => c.replyCount > 0) : [];
+      const byParent = await this.firstReplies(
+        open.map((c) => c.id),
+        perParent,
+        facilitator,
+        auth,
       );
-      const byParent = new Map<string, CommentView[]>();
-      for (const row of replies) {
-        const list = byParent.get(row.parent_key) ?? [];
-        list.push(toCommentView(row, facilitator));
-        byParent.set(row.parent_key, list);
-      }
-      for (const item of page.items) {
+      for (const item of parents) {
         item.replies = byParent.get(item.id) ?? [];
         item.moreReplies = Math.max(0, item.replyCount - item.replies.length);
       }
-    } else {
-      for (const item of page.items) {
+      parents = parents.flatMap((c) => c.replies ?? []);
+      if (parents.length === 0) break;
+    }
+    // Below the last nested level, each reply says how many replies it has not shown.
+    if ((query.depth ?? 1) > 1)
+      for (const item of parents) {
         item.replies = [];
         item.moreReplies = item.replyCount;
       }
-    }
     return page;
+  }
+
+  /** The first `limit` replies (oldest first) of each of `parentIds`, by parent. */
+  private async firstReplies(
+    parentIds: string[],
+    limit: number,
+    facilitator: boolean,
+    auth?: AuthUser,
+  ): Promise<Map<string, CommentView[]>> {
+    const byParent = new Map<string, CommentView[]>();
+    if (parentIds.length === 0) return byParent;
+    const replies: (CommentRow & { parent_key: string })[] = await this.dataSource.query(
+      `SELECT r.*, r.parent_id AS parent_key FROM unnest($1::uuid[]) AS p(id)
+         CROSS JOIN LATERAL (
+           SELECT ${COMMENT_COLUMNS},
+                  CASE WHEN $3::uuid IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM comment_agrees a WHERE a.comment_id = c.id AND a.user_id = $3::uuid) END AS my_agree
+             FROM comments c JOIN users u ON u.id = c.author_id
+            WHERE c.parent_id = p.id ORDER BY c.created_at, c.id LIMIT $2) r`,
+      [parentIds, limit, auth?.id ?? null],
+    );
+    for (const row of replies) {
+      const list = byParent.get(row.parent_key) ?? [];
+      list.push(toCommentView(row, facilitator));
+      byParent.set(row.parent_key, list);
+    }
+    return byParent;
+  }
+
+  /**
+   * Every reply below a comment, at any depth, oldest first, paged: where a thread is too
+   * deep to indent, its readers get the rest as one list (each reply names its parent).
+   */
+  async thread(commentId: string, query: PageQuery, auth?: AuthUser): Promise<Page<CommentView>> {
+    const roots: { space_id: string; depth: number }[] = await this.dataSource.query(
+      `SELECT t.space_id, c.depth FROM comments c JOIN topics t ON t.id = c.topic_id WHERE c.id = $1`,
+      [commentId],
+    );
+    const root = roots[0];
+    if (!root) throw Problem.notFound('Comment');
+    const facilitator = await this.access.isFacilitator(auth, root.space_id);
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const args: unknown[] = [commentId, auth?.id ?? null, limit + 1];
+    let keyset = '';
+    if (query.cursor) {
+      const [created, id] = decodeKeyset(query.cursor, ['time', 'uuid']);
+      args.push(created, id);
+      keyset = `AND (c.created_at, c.id) > ($4::timestamptz, $5::uuid)`;
+    }
+    const rows: KeyedRow[] = await this.dataSource.query(
+      `WITH RECURSIVE below(id) AS (
+         SELECT id FROM comments WHERE parent_id = $1
+         UNION ALL
+         SELECT c.id FROM comments c JOIN below b ON c.parent_id = b.id
+       )
+       ${SELECT_KEYED},
+              CASE WHEN $2::uuid IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM comment_agrees a WHERE a.comment_id = c.id AND a.user_id = $2::uuid) END AS my_agree
+         FROM below b JOIN comments c ON c.id = b.id JOIN users u ON u.id = c.author_id
+        WHERE true ${keyset}
+        ORDER BY c.created_at, c.id LIMIT $3`,
+      args,
+    );
+    return toPage(
+      rows,
+      limit,
+      (row) => toCommentView(row, facilitator),
+      (row) => [row.created_key, row.id],
+    );
+  }
+
+  /** A person's own comments, newest first, each with the title of its topic. */
+  async byAuthor(
+    auth: AuthUser,
+    query: PageQuery,
+  ): Promise<Page<CommentView & { topic: { id: string; title: string } }>> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const args: unknown[] = [auth.id, limit + 1];
+    let keyset = '';
+    if (query.cursor) {
+      const [created, id] = decodeKeyset(query.cursor, ['time', 'uuid']);
+      args.push(created, id);
+      keyset = `AND (c.created_at, c.id) < ($3::timestamptz, $4::uuid)`;
+    }
+    const rows: (KeyedRow & { topic_title: string })[] = await this.dataSource.query(
+      `${SELECT_KEYED}, t.title AS topic_title,
+              EXISTS (SELECT 1 FROM comment_agrees a WHERE a.comment_id = c.id AND a.user_id = $1) AS my_agree
+         FROM comments c JOIN users u ON u.id = c.author_id JOIN topics t ON t.id = c.topic_id
+        WHERE c.author_id = $1 ${keyset}
+        ORDER BY c.created_at DESC, c.id DESC LIMIT $2`,
+      args,
+    );
+    // Their own words, so a hidden one keeps its text for them (with the reason).
+    return toPage(
+      rows,
+      limit,
+      (row) => ({
+        ...toCommentView(row, true),
+        topic: { id: row.topic_id, title: row.topic_title },
+      }),
+      (row) => [row.created_key, row.id],
+    );
   }
 
   async replies(
@@ -290,10 +395,12 @@ export class CommentsService {
       );
       const comment = rows[0];
       if (!comment) throw Problem.notFound('Comment');
-      if (comment.author_id !== auth.id)
-        throw Problem.forbidden('Only the author can edit a comment.');
+      if (comment.author_id !== auth.id) throw Problem.forbidden(msg('comments.edit_forbidden'));
       if (comment.status !== 'visible')
-        throw Problem.conflict('conflict', `A ${comment.status} comment cannot be edited.`);
+        throw Problem.conflict(
+          'conflict',
+          msg('comments.edit_status', { status: term(comment.status) }),
+        );
       await this.bans.assertNotBanned(work.tx, comment.space_id, auth.id);
       await work.tx.query(`UPDATE comments SET body = $2, edited_at = now() WHERE id = $1`, [
         id,
@@ -325,8 +432,7 @@ export class CommentsService {
         );
       const comment = rows[0];
       if (!comment) throw Problem.notFound('Comment');
-      if (comment.author_id !== auth.id)
-        throw Problem.forbidden('Only the author can delete a comment.');
+      if (comment.author_id !== auth.id) throw Problem.forbidden(msg('comments.delete_forbidden'));
       if (comment.status === 'deleted') return;
       await work.tx.query(
         `UPDATE comments SET status = 'deleted', body = '', stance = NULL WHERE id = $1`,

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { type Response } from 'express';
-import { WebClient } from '../core/http/web-client';
+import { allowMedia, WebClient } from '../core/http/web-client';
 import { UuidParam } from '../core/http/validation';
 import { Public } from '../identity/auth/auth.decorators';
 import { EmbedService } from './embed.service';
@@ -28,7 +28,7 @@ export class EmbedController {
   @Public()
   @Get('embed/rooms/:id')
   async room(@UuidParam('id') id: string, @Res() res: Response): Promise<void> {
-    this.sendWidget(res, await this.embed.roomOrigins(id));
+    this.sendWidget(res, await this.embed.roomOrigins(id), await this.embed.streamOrigin(id));
   }
 
   /**
@@ -56,12 +56,13 @@ export class EmbedController {
     res.type('application/javascript').send(script);
   }
 
-  private sendWidget(res: Response, origins: string[]): void {
+  private sendWidget(res: Response, origins: string[], mediaOrigin: string | null = null): void {
     const ancestors = origins.length > 0 ? origins.join(' ') : "'none'";
     const csp = String(res.getHeader('Content-Security-Policy') ?? "frame-ancestors 'none'");
+    const framed = csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${ancestors}`);
     res.setHeader(
       'Content-Security-Policy',
-      csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${ancestors}`),
+      mediaOrigin ? allowMedia(framed, mediaOrigin) : framed,
     );
     // CSP frame-ancestors is the rule; X-Frame-Options cannot express an allowlist.
     res.removeHeader('X-Frame-Options');

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../core/database/sql';
-import { Problem } from '../core/http/problem';
+import { msg, Problem } from '../core/http/problem';
+import { parseStreamUrl } from '../rooms/stream-url';
 
 type EmbedTarget = { topicId: string } | { roomId: string };
 
@@ -29,14 +30,27 @@ export class EmbedService {
   }
 
   /**
+   * Where a room's stream plays from when it is an HLS or MP4 address (its page's CSP must
+   * allow exactly that origin); null for none, or for a framed player (YouTube, Vimeo).
+   */
+  async streamOrigin(roomId: string): Promise<string | null> {
+    const rows = await queryRows<{ stream_url: string | null }>(
+      this.dataSource.manager,
+      `SELECT settings->>'streamUrl' AS stream_url FROM rooms WHERE id = $1`,
+      [roomId],
+    );
+    const source = rows[0]?.stream_url ? parseStreamUrl(rows[0].stream_url) : null;
+    return source && (source.kind === 'hls' || source.kind === 'mp4') ? source.origin : null;
+  }
+
+  /**
    * A widget's socket says which page embeds it (`auth.embed`). It may watch a topic or join
    * a room only when that origin is on the space's list (exact match) and the topic may be
    * embedded at all; otherwise `forbidden`, checked here on the server (RELIABILITY E2).
    */
   async assertSocketMayShow(origin: string, target: EmbedTarget): Promise<void> {
     const origins = await this.originsOf(target);
-    if (!origins?.includes(origin))
-      throw Problem.forbidden('This page may not embed this discussion.');
+    if (!origins?.includes(origin)) throw Problem.forbidden(msg('embed.forbidden'));
   }
 
   /** The space's embed origins for an embeddable topic or room; undefined when it is not. */

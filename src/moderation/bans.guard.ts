@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
-import { Problem } from '../core/http/problem';
+import { msg, Problem } from '../core/http/problem';
 
 /** SQL: the `space_bans` row `alias` is in force (an expired ban no longer counts). */
 export const banInForce = (alias: string): string =>
@@ -28,11 +28,5 @@ export class BanCheck {
 
 /** The refusal of a user banned from a space (until `until`, or for good). */
 export function bannedFromSpace(until: Date | null): Problem {
-  return new Problem(
-    403,
-    'banned',
-    until
-      ? `You are banned from this space until ${until.toISOString()}.`
-      : 'You are banned from this space.',
-  );
+  return new Problem(403, 'banned', until ? msg('bans.space_until', { until }) : msg('bans.space'));
 }

@@ -4,7 +4,7 @@ import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, type Page, type PageQuery, toPage } from '../core/http/pagination';
-import { Problem } from '../core/http/problem';
+import { msg, Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { type GlobalRole } from '../identity/users/user.entity';
 import { SpaceAccessService } from '../spaces/space-access.service';
@@ -70,12 +70,9 @@ export class BansService {
       await this.access.requireFacilitator(auth, spaceId, tx);
       const target = await this.lockUser(tx, userId);
       if (!target) throw Problem.notFound('User');
-      if (userId === auth.id) throw Problem.conflict('conflict', 'You cannot ban yourself.');
+      if (userId === auth.id) throw Problem.conflict('conflict', msg('bans.self'));
       if (await this.access.isFacilitator({ ...target, displayName: '' }, spaceId, tx)) {
-        throw Problem.conflict(
-          'conflict',
-          'A facilitator or administrator of this space cannot be banned; revoke the role first.',
-        );
+        throw Problem.conflict('conflict', msg('bans.staff'));
       }
       const until = dto.until ? parseDateTime(dto.until) : null;
       const previous: { reason: string; until: Date | null }[] = await tx.query(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import { type CommentStatus } from '../comments/comment.entity';
 import {
+  AUTO_HIDE_REASON,
   COMMENT_COLUMNS,
   type CommentRow,
   type CommentView,
@@ -10,7 +11,7 @@ import {
 import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
-import { Problem } from '../core/http/problem';
+import { msg, Problem, term } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import { appendRoomEvent } from '../rooms/room-events';
@@ -19,13 +20,15 @@ import { AuditService } from './audit.service';
 import { type ReportResolution } from './dto/moderation.dto';
 
 /** The reason shown on a comment hidden by the report threshold until a facilitator reviews it. */
-export const AUTO_HIDE_REASON = 'reported: pending review';
+// Defined beside the comment view, which names who hid a comment from it.
+export { AUTO_HIDE_REASON };
 
 /** A comment under moderation, read with its space and locked for the rest of the transaction. */
 export interface ModeratedComment {
   id: string;
   topicId: string;
   spaceId: string;
+  authorId: string;
   status: CommentStatus;
   hiddenReason: string | null;
   openReportCount: number;
@@ -57,6 +60,7 @@ interface LockedRow {
   id: string;
   topic_id: string;
   space_id: string;
+  author_id: string;
   status: CommentStatus;
   hidden_reason: string | null;
   open_report_count: number;
@@ -85,7 +89,7 @@ export class CommentModerationService {
       if (comment.status !== 'visible') {
         throw Problem.conflict(
           'conflict',
-          `The comment is ${comment.status}; only a visible comment can be hidden.`,
+          msg('moderation.hide_not_visible', { status: term(comment.status) }),
         );
       }
       const before = stateOf(comment);
@@ -111,7 +115,7 @@ export class CommentModerationService {
       if (comment.status !== 'hidden') {
         throw Problem.conflict(
           'conflict',
-          `The comment is ${comment.status}; only a hidden comment can be restored.`,
+          msg('moderation.restore_not_hidden', { status: term(comment.status) }),
         );
       }
       const before = stateOf(comment);
@@ -143,7 +147,7 @@ export class CommentModerationService {
     const roomId = owners[0]?.room_id ?? null;
     if (roomId) await tx.query(`SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE`, [roomId]);
     const rows: LockedRow[] = await tx.query(
-      `SELECT c.id, c.topic_id, t.space_id, c.status, c.hidden_reason, c.open_report_count,
+      `SELECT c.id, c.topic_id, t.space_id, c.author_id, c.status, c.hidden_reason, c.open_report_count,
               s.reports_to_hide, c.room_id
          FROM comments c
          JOIN topics t ON t.id = c.topic_id
@@ -158,6 +162,7 @@ export class CommentModerationService {
       id: row.id,
       topicId: row.topic_id,
       spaceId: row.space_id,
+      authorId: row.author_id,
       status: row.status,
       hiddenReason: row.hidden_reason,
       openReportCount: row.open_report_count,

@@ -6,7 +6,7 @@ import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, type Page, toPage } from '../core/http/pagination';
-import { Problem } from '../core/http/problem';
+import { msg, Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import { BanCheck } from './bans.guard';
@@ -108,8 +108,10 @@ export class ReportsService {
       const comment = await this.comments.lock(tx, commentId);
       await this.bans.assertNotBanned(tx, comment.spaceId, auth.id);
       if (comment.status === 'deleted') {
-        throw Problem.conflict('conflict', 'A deleted comment cannot be reported.');
+        throw Problem.conflict('conflict', msg('reports.deleted'));
       }
+      // A report asks others to look at someone else's words; one's own can be edited or deleted.
+      if (comment.authorId === auth.id) throw Problem.conflict('conflict', msg('reports.own'));
       let reportId: string;
       try {
         const inserted: { id: string }[] = await tx.query(
@@ -127,7 +129,7 @@ export class ReportsService {
         reportId = inserted[0]!.id;
       } catch (error) {
         if (isUniqueViolation(error, 'reports_comment_reporter_uq')) {
-          throw Problem.conflict('already_reported', 'You have already reported this comment.');
+          throw Problem.conflict('already_reported', msg('code.already_reported'));
         }
         throw error;
       }
@@ -211,7 +213,7 @@ export class ReportsService {
         [reportId],
       );
       if (current[0]?.status !== 'open') {
-        throw Problem.conflict('conflict', 'This report has already been resolved.');
+        throw Problem.conflict('conflict', msg('reports.resolved'));
       }
 
       const before = { ...stateOf(comment), openReports: comment.openReportCount };

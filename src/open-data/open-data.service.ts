@@ -117,7 +117,7 @@ export class OpenDataService {
 
   async *dailyAgrees(query: DailyAgreesQuery): AsyncGenerator<Row[]> {
     if (query.from && query.to && query.to < query.from) {
-      throw Problem.field('to', 'must not be before from');
+      throw Problem.field('to', 'not_before_from');
     }
     await this.checkFilters(query);
     const db = this.dataSource.manager;

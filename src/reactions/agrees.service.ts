@@ -5,7 +5,7 @@ import { GroupedBatchLoader } from '../core/database/batch-loader';
 import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { EventBus } from '../core/events/event-bus';
-import { Problem } from '../core/http/problem';
+import { msg, Problem, term } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { banInForce, bannedFromSpace } from '../moderation/bans.guard';
 import { LadderService, type LockedTopic } from '../topics/ladder.service';
@@ -164,7 +164,7 @@ const WITHDRAW_COMMENT = `
 
 /** A comment that is not visible takes no agrees. */
 const notAgreeable = (status: string): Problem =>
-  Problem.conflict('conflict', `A ${status} comment cannot be agreed with.`);
+  Problem.conflict('conflict', msg('agrees.comment_status', { status: term(status) }));
 
 /** One user's part of a batch: the answer, or the refusal that is theirs alone. */
 type AgreeOutcome = AgreeResult | { refused: Problem };

@@ -152,6 +152,23 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, OnApplica
     return merge(own, others);
   }
 
+  /**
+   * How many are in a room across nodes, for a page that lists rooms: the registry as it is
+   * (nothing written), merged with this node's own members. Without Redis, or while it is
+   * down, this node's own.
+   */
+  async peek(roomId: string): Promise<number> {
+    const own = this.live.localMembers(Rooms.room(roomId));
+    const client = this.redis.client;
+    if (!client?.isReady) return merge(own, []).count;
+    try {
+      const all = (await client.hGetAll(this.key(roomId))) as Record<string, string>;
+      return merge(own, this.fresh(all, this.fields()[0]).entries).count;
+    } catch {
+      return merge(own, []).count;
+    }
+  }
+
   /** Counts and broadcasts the changed rooms; never two passes at once. */
   flush(): Promise<void> {
     this.flushing ??= this.recount().finally(() => (this.flushing = undefined));
@@ -242,11 +259,21 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, OnApplica
     multi.hGetAll(key);
     const replies = await multi.exec();
     const all = (replies.at(-1) ?? {}) as unknown as Record<string, string>;
-    const others: NodeEntry[] = [];
+    const { entries, stale } = this.fresh(all, members);
+    if (stale.length > 0) client.hDel(key, stale).catch(() => undefined);
+    return entries;
+  }
+
+  /** The other nodes' entries of a registry hash that are fresh, and the fields of stale ones. */
+  private fresh(
+    all: Record<string, string>,
+    own: string,
+  ): { entries: NodeEntry[]; stale: string[] } {
+    const entries: NodeEntry[] = [];
     const stale: string[] = [];
     const now = Date.now();
     for (const [field, value] of Object.entries(all)) {
-      if (!field.startsWith('n:') || field === members) continue;
+      if (!field.startsWith('n:') || field === own) continue;
       const node = field.slice(2);
       const at = Number(all[`t:${node}`]);
       if (!(now - at < PRESENCE_STALE_MS)) {
@@ -254,10 +281,9 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, OnApplica
         continue;
       }
       const entry = parseEntry(value);
-      if (entry) others.push(entry);
+      if (entry) entries.push(entry);
     }
-    if (stale.length > 0) client.hDel(key, stale).catch(() => undefined);
-    return others;
+    return { entries, stale };
   }
 
   /** Schedules a recount of every room this node has people in or an entry for. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Problem } from '../core/http/problem';
+import { msg, Problem, term } from '../core/http/problem';
 import { type AuthUser, isAdmin } from '../identity/auth/auth-user';
 import { GroupedBatchLoader } from '../core/database/batch-loader';
 import { bannedFromSpace, spaceBanInForce } from '../moderation/bans.guard';
@@ -188,7 +188,7 @@ export class RoomAccess {
   /** A participant's action needs the room to be live (facilitators may prepare earlier). */
   assertLive(room: Pick<Room, 'status'>): void {
     if (room.status !== 'live')
-      throw Problem.conflict('room_not_live', `This room is ${room.status}.`);
+      throw Problem.conflict('room_not_live', msg('rooms.status', { status: term(room.status) }));
   }
 
   /** The user's sanction in the room and ban in its space (bans in force only), in one query. */
@@ -240,9 +240,9 @@ const toStanding = (row: StandingRow): Omit<Standing, 'mutedUntil'> => ({
 });
 
 function refuseBanned(standing: Omit<Standing, 'mutedUntil'>): void {
-  if (standing.roomBanned) throw new Problem(403, 'banned', 'You were removed from this room.');
+  if (standing.roomBanned) throw new Problem(403, 'banned', msg('rooms.removed'));
   if (standing.spaceBanned) throw bannedFromSpace(standing.spaceBanUntil);
 }
 
 const mutedUntil = (until: Date): Problem =>
-  new Problem(403, 'muted', `You are muted in this room until ${until.toISOString()}.`);
+  new Problem(403, 'muted', msg('rooms.muted_until', { until }));

@@ -26,6 +26,8 @@ export interface RoomSettings {
   approveQuestions: boolean;
   /** Time limit of each speaker on the floor. */
   speakerSeconds: number;
+  /** The session's stream (see stream-url.ts); absent or null when there is none. */
+  streamUrl?: string | null;
 }
 
 export const DEFAULT_ROOM_SETTINGS: Readonly<RoomSettings> = Object.freeze({

@@ -14,6 +14,8 @@ export interface RoomView {
   pinnedCommentId: string | null;
   speaker: { userId: string; until: string } | null;
   peakPresence: number;
+  /** In lists, for a live room: how many are in it now (recounted every few seconds). */
+  presence?: number;
   seq: number;
   createdAt: string;
 }

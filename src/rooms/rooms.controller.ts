@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { type Page } from '../core/http/pagination';
@@ -6,7 +16,7 @@ import { UuidParam } from '../core/http/validation';
 import { ApiDoc, pageOf } from '../core/openapi/api-doc';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { CurrentUser, Public } from '../identity/auth/auth.decorators';
-import { CreateRoomDto, ListRoomsQuery } from './dto/room.dto';
+import { CreateRoomDto, ListRoomsQuery, UpdateRoomDto } from './dto/room.dto';
 import { MinutesQuery } from './minutes/dto/minutes.dto';
 import { renderMinutesMarkdown } from './minutes/minutes.markdown';
 import { MinutesService } from './minutes/minutes.service';
@@ -57,6 +67,24 @@ export class RoomsController {
   })
   get(@UuidParam('id') id: string): Promise<RoomView> {
     return this.rooms.get(id);
+  }
+
+  @Patch('rooms/:id')
+  @ApiDoc({
+    summary: "Change a room's title or settings",
+    description:
+      'Facilitators of its space. Partial: what is not sent is kept; `settings.streamUrl: null` ' +
+      'removes the stream. The room hears it as `room:state`.',
+    status: 200,
+    type: RoomSchema,
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
+  update(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: UpdateRoomDto,
+  ): Promise<RoomView> {
+    return this.rooms.update(user, id, dto);
   }
 
   @Post('rooms/:id/start')

@@ -26,6 +26,7 @@ import { RoomAgreeCoalescer } from './reactions/room-agree-coalescer';
 import { RoomReactionsGateway } from './reactions/room-reactions.gateway';
 import { RoomReactionsService } from './reactions/room-reactions.service';
 
+import { AttendanceSampler } from './minutes/attendance-sampler';
 import { MinutesService } from './minutes/minutes.service';
 import { QuestionVotesBroadcaster } from './qa/question-votes.broadcaster';
 import { QuestionsGateway } from './qa/questions.gateway';
@@ -67,6 +68,7 @@ import { RoomEndService } from './room-end.service';
     QueueDepartures,
     RoomEndService,
     MinutesService,
+    AttendanceSampler,
   ],
   exports: [RoomsService, RoomAccess, PresenceService, QuestionsReader, QueueReader],
 })

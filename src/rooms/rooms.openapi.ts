@@ -149,10 +149,22 @@ export class MinutesRoomSchema {
   durationMinutes!: number;
 }
 
+@Documents<Minutes['attendance']['timeline'][number]>('MinutesAttendancePoint')
+export class MinutesAttendancePointSchema {
+  @ApiProperty({ format: 'date-time', description: 'The minute sampled.' })
+  at!: string;
+
+  @ApiProperty({ description: 'People in the room then (summed over nodes).' })
+  count!: number;
+}
+
 @Documents<Minutes['attendance']>('MinutesAttendance')
 export class MinutesAttendanceSchema {
   @ApiProperty()
   peak!: number;
+
+  @ApiProperty({ type: [MinutesAttendancePointSchema], description: 'One point per minute live.' })
+  timeline!: MinutesAttendancePointSchema[];
 }
 
 @Documents<Minutes['messages']>('MinutesMessages')
@@ -201,6 +213,12 @@ export class MinutesTargetSchema {
 
   @ApiProperty()
   id!: string;
+
+  @ApiProperty({
+    required: false,
+    description: 'The user, or the author of the message or question acted on.',
+  })
+  displayName?: string;
 }
 
 @Documents<Minutes['moderation'][number]>('MinutesAction')

@@ -4,12 +4,13 @@ import { DataSource } from 'typeorm';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
-import { Problem } from '../core/http/problem';
+import { msg, Problem, term } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { AuditService } from '../moderation/audit.service';
 import { assertOpen } from '../topics/topic-lifecycle';
 import { type TopicStatus } from '../topics/topic.entity';
-import { type CreateRoomDto, type ListRoomsQuery } from './dto/room.dto';
+import { type CreateRoomDto, type ListRoomsQuery, type UpdateRoomDto } from './dto/room.dto';
+import { PRESENCE_INTERVAL_MS, PresenceService } from './presence.service';
 import { RoomAccess } from './room-access.service';
 import { appendRoomEvent } from './room-events';
 import { DEFAULT_ROOM_SETTINGS, Room, type RoomStatus } from './room.entity';
@@ -23,6 +24,7 @@ export class RoomsService {
     private readonly uow: UnitOfWork,
     private readonly access: RoomAccess,
     private readonly audit: AuditService,
+    private readonly presence: PresenceService,
   ) {}
 
   async create(auth: AuthUser, topicId: string, dto: CreateRoomDto): Promise<RoomView> {
@@ -84,10 +86,69 @@ export class RoomsService {
     const keys = new Map(
       rows.raw.map((raw: { r_id: string; created_key: string }) => [raw.r_id, raw.created_key]),
     );
-    return toPage(rows.entities, limit, toRoomView, (room) => [
+    const page = toPage(rows.entities, limit, toRoomView, (room) => [
       keys.get(room.id) ?? room.createdAt.toISOString(),
       room.id,
     ]);
+    await Promise.all(
+      page.items
+        .filter((room) => room.status === 'live')
+        .map(async (room) => {
+          room.presence = await this.presenceOf(room.id);
+        }),
+    );
+    return page;
+  }
+
+  private readonly presenceCache = new Map<string, { count: number; at: number }>();
+
+  /**
+   * How many are in a live room, for lists (the home page's "on air"): counted across nodes
+   * at most every PRESENCE_INTERVAL_MS per room, so a busy home page costs no more than the
+   * room's own presence broadcasts do.
+   */
+  private async presenceOf(roomId: string): Promise<number> {
+    const cached = this.presenceCache.get(roomId);
+    if (cached && Date.now() - cached.at < PRESENCE_INTERVAL_MS) return cached.count;
+    const count = await this.presence.peek(roomId);
+    if (this.presenceCache.size > 1000) this.presenceCache.clear();
+    this.presenceCache.set(roomId, { count, at: Date.now() });
+    return count;
+  }
+
+  /**
+   * A facilitator renames a room or changes some of its settings (the rest are kept; a
+   * `streamUrl` of null removes the stream). The room hears it as `room:state`, in order.
+   */
+  async update(auth: AuthUser, id: string, dto: UpdateRoomDto): Promise<RoomView> {
+    await this.uow.run(async (work) => {
+      const room = await this.access.load(id, work.tx, true);
+      await this.access.requireFacilitator(auth, room, work.tx);
+      const settings = { ...room.settings, ...stripUndefined(dto.settings ?? {}) };
+      if (settings.streamUrl === null) delete settings.streamUrl;
+      const title = dto.title ?? room.title;
+      await work.tx.query(`UPDATE rooms SET title = $2, settings = $3::jsonb WHERE id = $1`, [
+        id,
+        title,
+        JSON.stringify(settings),
+      ]);
+      await appendRoomEvent(work, { id, spaceId: room.spaceId }, 'room:state', {
+        status: room.status,
+        settings,
+        locked: room.locked,
+        title,
+      });
+      await this.audit.record(work.tx, {
+        spaceId: room.spaceId,
+        actorId: auth.id,
+        action: 'room.update',
+        targetType: 'room',
+        targetId: id,
+        before: { title: room.title, settings: room.settings },
+        after: { title, settings },
+      });
+    });
+    return this.get(id);
   }
 
   start(auth: AuthUser, id: string): Promise<RoomView> {
@@ -108,7 +169,10 @@ export class RoomsService {
       const room = await this.access.load(id, work.tx, true);
       await this.access.requireFacilitator(auth, room, work.tx);
       if (room.status !== from) {
-        throw Problem.conflict('illegal_transition', `A ${room.status} room cannot become ${to}.`);
+        throw Problem.conflict(
+          'illegal_transition',
+          msg('rooms.illegal_transition', { status: term(room.status), to: term(to) }),
+        );
       }
       await work.tx.query(
         `UPDATE rooms SET status = $2::varchar, ${to === 'live' ? 'started_at' : 'ended_at'} = now(),

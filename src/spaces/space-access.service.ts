@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Problem } from '../core/http/problem';
+import { msg, Problem } from '../core/http/problem';
 import { type AuthUser, isAdmin } from '../identity/auth/auth-user';
 
 /**
@@ -31,11 +31,11 @@ export class SpaceAccessService {
     tx: EntityManager = this.dataSource.manager,
   ): Promise<void> {
     if (!(await this.isFacilitator(auth, spaceId, tx))) {
-      throw Problem.forbidden('Only a facilitator of this space can do this.');
+      throw Problem.forbidden(msg('access.facilitator_only'));
     }
   }
 
   requireAdmin(auth: AuthUser): void {
-    if (!isAdmin(auth)) throw Problem.forbidden('Only an administrator can do this.');
+    if (!isAdmin(auth)) throw Problem.forbidden(msg('access.admin_only'));
   }
 }

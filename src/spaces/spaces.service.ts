@@ -10,7 +10,7 @@ import {
   type PageQuery,
   toPage,
 } from '../core/http/pagination';
-import { Problem } from '../core/http/problem';
+import { msg, Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { User } from '../identity/users/user.entity';
 import {
@@ -42,7 +42,7 @@ export const toSpaceView = (space: Space): SpaceView => ({
 export function mergeThresholds(base: Thresholds, patch: ThresholdsDto | undefined): Thresholds {
   const merged: Thresholds = { ...base, ...stripUndefined(patch ?? {}) };
   if (merged.deliberation < merged.review) {
-    throw Problem.field('thresholds.deliberation', 'must be at least thresholds.review');
+    throw Problem.field('thresholds.deliberation', 'thresholds_order');
   }
   return merged;
 }
@@ -72,10 +72,10 @@ export class SpacesService {
           }),
         );
       });
-      return toSpaceView(space);
+      return (await this.withCounts([toSpaceView(space)]))[0]!;
     } catch (error) {
       if (isUniqueViolation(error))
-        throw Problem.conflict('slug_taken', `The slug "${dto.slug}" is taken.`);
+        throw Problem.conflict('slug_taken', msg('spaces.slug_taken', { slug: dto.slug }));
       throw error;
     }
   }
@@ -92,11 +92,36 @@ export class SpacesService {
       const [name, id] = decodeKeyset(query.cursor, ['text', 'uuid']);
       qb.where('(s.name, s.id) > (:name, :id)', { name, id });
     }
-    return toPage(await qb.getMany(), limit, toSpaceView, (s) => [s.name, s.id]);
+    const page = toPage(await qb.getMany(), limit, toSpaceView, (s) => [s.name, s.id]);
+    return { ...page, items: await this.withCounts(page.items) };
   }
 
   async get(idOrSlug: string): Promise<SpaceView> {
-    return toSpaceView(await this.find(idOrSlug));
+    const [space] = await this.withCounts([toSpaceView(await this.find(idOrSlug))]);
+    return space!;
+  }
+
+  /** What a reader sees of each space at a glance: its topics, the open ones, live rooms. */
+  private async withCounts(spaces: SpaceView[]): Promise<SpaceView[]> {
+    if (spaces.length === 0) return spaces;
+    const rows: { id: string; topics: number; open: number; live: number }[] =
+      await this.dataSource.query(
+        `SELECT s.id,
+                (SELECT count(*)::int FROM topics t WHERE t.space_id = s.id) AS topics,
+                (SELECT count(*)::int FROM topics t WHERE t.space_id = s.id
+                    AND t.status IN ('proposed', 'under_review', 'deliberating')) AS open,
+                (SELECT count(*)::int FROM rooms r WHERE r.space_id = s.id AND r.status = 'live') AS live
+           FROM unnest($1::uuid[]) AS s(id)`,
+        [spaces.map((s) => s.id)],
+      );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return spaces.map((space) => {
+      const c = byId.get(space.id);
+      return {
+        ...space,
+        counts: { topics: c?.topics ?? 0, open: c?.open ?? 0, live: c?.live ?? 0 },
+      };
+    });
   }
 
   async find(idOrSlug: string): Promise<Space> {
@@ -109,7 +134,7 @@ export class SpacesService {
   }
 
   async update(auth: AuthUser, id: string, dto: UpdateSpaceDto): Promise<SpaceView> {
-    return this.dataSource.transaction(async (tx) => {
+    const updated = await this.dataSource.transaction(async (tx) => {
       const spaces = tx.getRepository(Space);
       const space = await spaces.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!space) throw Problem.notFound('Space');
@@ -122,6 +147,7 @@ export class SpacesService {
       if (dto.reportsToHide !== undefined) space.reportsToHide = dto.reportsToHide;
       return toSpaceView(await spaces.save(space));
     });
+    return (await this.withCounts([updated]))[0]!;
   }
 
   async facilitators(auth: AuthUser, spaceId: string): Promise<FacilitatorView[]> {

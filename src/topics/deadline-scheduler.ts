@@ -80,11 +80,9 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
         );
         for (const topic of due) {
           const to = topic.status === 'proposed' ? 'expired' : 'closed';
-          const reason =
-            to === 'expired'
-              ? 'the proposal window ended below the first threshold'
-              : 'the deliberation reached its closing time';
-          await this.ladder.move(work, topic, to, null, reason);
+          await this.ladder.move(work, topic, to, null, null, undefined, {
+            kind: to === 'expired' ? 'proposal_window' : 'closing_time',
+          });
         }
         return due.length;
       });

@@ -3,6 +3,8 @@ import { queryRows } from '../core/database/sql';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { domainEvent } from '../core/events/domain-events';
 import { type Thresholds } from '../spaces/space.entity';
+import { renderMessage } from '../core/http/i18n/localize';
+import { causeMessage, type SystemCause } from './system-cause';
 import { crossings } from './topic-lifecycle';
 import { appendTopicEvent } from './topic-events';
 import { type Rung, type TopicStatus } from './topic.entity';
@@ -136,13 +138,11 @@ export class LadderService {
         }),
       );
       if (crossing.to && crossing.to !== topic.status) {
-        await this.move(
-          work,
-          topic,
-          crossing.to,
-          null,
-          `${crossing.name} threshold reached (${crossing.count})`,
-        );
+        await this.move(work, topic, crossing.to, null, null, undefined, {
+          kind: 'threshold',
+          rung: crossing.name,
+          count: crossing.count,
+        });
       }
       topic.rung = crossing.rung;
     }
@@ -157,10 +157,14 @@ export class LadderService {
     topic: Pick<LockedTopic, 'id' | 'space_id' | 'status' | 'thresholds'>,
     to: TopicStatus,
     actorId: string | null,
-    reason: string | null,
+    given: string | null,
     closesAt?: Date,
+    cause?: SystemCause,
   ): Promise<void> {
     const from = topic.status;
+    // A move the system made keeps its cause as data (the timeline writes it in the reader's
+    // language) and, for older readers, the English sentence as its reason.
+    const reason = cause ? renderMessage(causeMessage(cause), 'en') : given;
     if (to === 'deliberating') {
       const closes =
         closesAt ?? new Date(Date.now() + topic.thresholds.deliberationDays * 86_400_000);
@@ -180,6 +184,7 @@ export class LadderService {
       from,
       to,
       reason,
+      ...(cause ? { cause } : {}),
     });
     topic.status = to;
     work.emit(

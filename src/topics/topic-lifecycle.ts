@@ -1,4 +1,4 @@
-import { Problem } from '../core/http/problem';
+import { msg, Problem, term } from '../core/http/problem';
 import { type Thresholds } from '../spaces/space.entity';
 import { type Rung, type TopicStatus } from './topic.entity';
 
@@ -19,7 +19,10 @@ const MANUAL: Record<TopicStatus, readonly TopicStatus[]> = {
 
 export function assertManualTransition(from: TopicStatus, to: TopicStatus): void {
   if (!MANUAL[from].includes(to)) {
-    throw Problem.conflict('illegal_transition', `A topic cannot move from ${from} to ${to}.`);
+    throw Problem.conflict(
+      'illegal_transition',
+      msg('topics.illegal_transition', { from: term(from), to: term(to) }),
+    );
   }
 }
 
@@ -31,11 +34,14 @@ export const ANSWERABLE_STATUSES: readonly TopicStatus[] = ['under_review', 'clo
 
 /** The refusal of a write that found its topic leaving the open statuses under its lock. */
 export const noLongerOpen = (): Problem =>
-  Problem.conflict('topic_not_open', 'This topic no longer takes part.');
+  Problem.conflict('topic_not_open', msg('code.topic_not_open'));
 
 export function assertOpen(status: TopicStatus): void {
   if (!OPEN_STATUSES.includes(status)) {
-    throw Problem.conflict('topic_not_open', `This topic is ${status} and no longer takes part.`);
+    throw Problem.conflict(
+      'topic_not_open',
+      msg('topics.not_open_status', { status: term(status) }),
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import { type Lang } from '../core/http/i18n/lang';
+import { ReaderLang } from '../core/http/i18n/reader-lang.decorator';
 import {
   Body,
   Controller,
@@ -126,8 +128,9 @@ export class TopicsController {
   timeline(
     @UuidParam('id') id: string,
     @Query() query: TimelineQuery,
+    @ReaderLang() lang: Lang,
   ): Promise<Page<TimelineEntry>> {
-    return this.topics.timeline(id, query);
+    return this.topics.timeline(id, query, lang);
   }
 
   @Post('topics/:id/response')

@@ -4,7 +4,9 @@ import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
-import { Problem } from '../core/http/problem';
+import { msg, Problem, term } from '../core/http/problem';
+import { type Lang } from '../core/http/i18n/lang';
+import { renderMessage } from '../core/http/i18n/localize';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { BanCheck } from '../moderation/bans.guard';
 import { AuditService } from '../moderation/audit.service';
@@ -22,6 +24,7 @@ import {
   type UpdateTopicDto,
 } from './dto/topic.dto';
 import { LadderService } from './ladder.service';
+import { causeMessage, causeOf } from './system-cause';
 import { ANSWERABLE_STATUSES, assertManualTransition, ladderProgress } from './topic-lifecycle';
 import { appendTopicEvent } from './topic-events';
 import { TIMELINE_TYPES } from './topic-event.entity';
@@ -57,12 +60,27 @@ interface TopicRow {
   my_stance: Stance | null;
   created_key: string;
   active_key: string;
+  needed_key: number;
 }
+
+/**
+ * What the next rung still asks of an open topic (agrees before the deliberation, participants
+ * during it); NULL for topics that climb no more. The same rule as `ladderProgress`.
+ */
+const NEEDED = `(CASE
+    WHEN t.status IN ('proposed', 'under_review') AND t.rung < 1
+      THEN GREATEST(0, (s.thresholds->>'review')::int - t.agree_count)
+    WHEN t.status IN ('proposed', 'under_review') AND t.rung < 2
+      THEN GREATEST(0, (s.thresholds->>'deliberation')::int - t.agree_count)
+    WHEN t.status = 'deliberating' AND t.rung < 3
+      THEN GREATEST(0, (s.thresholds->>'response')::int - t.participant_count)
+  END)`;
 
 const TOPIC_SELECT = `
   SELECT t.*, u.display_name AS author_name, s.thresholds,
          -- Full-precision keys for cursors (a JS Date would drop the microseconds).
          t.created_at::text AS created_key, t.last_activity_at::text AS active_key,
+         ${NEEDED} AS needed_key,
          CASE WHEN $viewer::uuid IS NULL THEN NULL
               ELSE EXISTS (SELECT 1 FROM topic_agrees a WHERE a.topic_id = t.id AND a.user_id = $viewer::uuid) END AS my_agree,
          (SELECT st.stance FROM topic_stances st WHERE st.topic_id = t.id AND st.user_id = $viewer::uuid) AS my_stance
@@ -115,7 +133,15 @@ export class TopicsService {
     return this.get(id, auth);
   }
 
-  async list(query: ListTopicsQuery, auth?: AuthUser): Promise<Page<TopicView>> {
+  /**
+   * A page of topics. `scope` narrows it for a person's own page: the topics they proposed,
+   * or those they agree with (which only they see).
+   */
+  async list(
+    query: ListTopicsQuery,
+    auth?: AuthUser,
+    scope: { authorId?: string; agreedBy?: string } = {},
+  ): Promise<Page<TopicView>> {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const sort = query.sort ?? 'recent';
     const params: unknown[] = [auth?.id ?? null];
@@ -128,18 +154,32 @@ export class TopicsService {
       }
       where.push(clause);
     };
+    if (scope.authorId) add('t.author_id = ?', scope.authorId);
+    if (scope.agreedBy)
+      add(
+        'EXISTS (SELECT 1 FROM topic_agrees g WHERE g.topic_id = t.id AND g.user_id = ?)',
+        scope.agreedBy,
+      );
     if (query.spaceId) add('t.space_id = ?', query.spaceId);
     if (query.status) add('t.status = ?', query.status);
     if (query.q) add(`(t.title || ' ' || t.body) ILIKE ?`, likeLiteral(query.q.normalize('NFC')));
 
-    // Keyset pagination on (sort key, id), both descending.
-    const key = { recent: 't.created_at', agrees: 't.agree_count', active: 't.last_activity_at' }[
-      sort
-    ];
+    // `near`: open topics by what their next rung still asks (fewest first), so a resident
+    // sees where one more agree or voice counts.
+    if (sort === 'near') add(`${NEEDED} IS NOT NULL`);
+    // Keyset pagination on (sort key, id), both descending (`near` ascending).
+    const key = {
+      recent: 't.created_at',
+      agrees: 't.agree_count',
+      active: 't.last_activity_at',
+      near: NEEDED,
+    }[sort];
+    const numeric = sort === 'agrees' || sort === 'near';
+    const dir = sort === 'near' ? 'ASC' : 'DESC';
     if (query.cursor) {
-      const [value, id] = decodeKeyset(query.cursor, [sort === 'agrees' ? 'int' : 'time', 'uuid']);
+      const [value, id] = decodeKeyset(query.cursor, [numeric ? 'int' : 'time', 'uuid']);
       add(
-        `(${key}, t.id) < (?${sort === 'agrees' ? '::int' : '::timestamptz'}, ?::uuid)`,
+        `(${key}, t.id) ${dir === 'ASC' ? '>' : '<'} (?${numeric ? '::int' : '::timestamptz'}, ?::uuid)`,
         value,
         id,
       );
@@ -147,7 +187,7 @@ export class TopicsService {
     params.push(limit + 1);
     const sql = `${TOPIC_SELECT.replace(/\$viewer/g, '$1')}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY ${key} DESC, t.id DESC LIMIT $${params.length}`;
+      ORDER BY ${key} ${dir}, t.id ${dir} LIMIT $${params.length}`;
     const rows: TopicRow[] = await this.dataSource.query(sql, params);
     const responses = await this.responses(rows.map((r) => r.id));
     return toPage(
@@ -155,7 +195,13 @@ export class TopicsService {
       limit,
       (row) => this.view(row, responses.get(row.id) ?? null, []),
       (row) => [
-        sort === 'agrees' ? row.agree_count : sort === 'recent' ? row.created_key : row.active_key,
+        sort === 'agrees'
+          ? row.agree_count
+          : sort === 'near'
+            ? row.needed_key
+            : sort === 'recent'
+              ? row.created_key
+              : row.active_key,
         row.id,
       ],
     );
@@ -204,13 +250,9 @@ export class TopicsService {
       const facilitator = await this.access.isFacilitator(auth, before.space_id, work.tx);
       const author = before.author_id === auth.id;
       if (!facilitator) {
-        if (!author)
-          throw Problem.forbidden('Only the author or a facilitator can edit this topic.');
+        if (!author) throw Problem.forbidden(msg('topics.edit_forbidden'));
         if (before.status !== 'proposed') {
-          throw Problem.conflict(
-            'topic_not_open',
-            'A topic can be edited by its author only while it is a proposal.',
-          );
+          throw Problem.conflict('topic_not_open', msg('topics.edit_proposal_only'));
         }
         // Like a comment: an author banned from the space may not write in it.
         await this.bans.assertNotBanned(work.tx, before.space_id, auth.id);
@@ -245,20 +287,17 @@ export class TopicsService {
       if (!topic) throw Problem.notFound('Topic');
       await this.access.requireFacilitator(auth, topic.space_id, work.tx);
       assertManualTransition(topic.status, dto.to);
-      if (dto.to === 'rejected' && !dto.reason)
-        throw Problem.field('reason', 'is required to reject a topic');
+      if (dto.to === 'rejected' && !dto.reason) throw Problem.field('reason', 'reason_reject');
       const belowThreshold =
         dto.to === 'deliberating' && topic.agree_count < topic.thresholds.deliberation;
       if (belowThreshold && !dto.reason) {
-        throw Problem.field('reason', 'is required to open a deliberation below its threshold');
+        throw Problem.field('reason', 'reason_open');
       }
       let closesAt: Date | undefined;
       if (dto.closesAt !== undefined) {
-        if (dto.to !== 'deliberating')
-          throw Problem.field('closesAt', 'applies only when opening a deliberation');
+        if (dto.to !== 'deliberating') throw Problem.field('closesAt', 'closes_at_open_only');
         closesAt = new Date(dto.closesAt);
-        if (closesAt.getTime() <= Date.now())
-          throw Problem.field('closesAt', 'must be in the future');
+        if (closesAt.getTime() <= Date.now()) throw Problem.field('closesAt', 'future');
       }
       const from = topic.status;
       await this.ladder.move(work, topic, dto.to, auth.id, dto.reason ?? null, closesAt);
@@ -282,7 +321,10 @@ export class TopicsService {
       if (!topic) throw Problem.notFound('Topic');
       await this.access.requireFacilitator(auth, topic.space_id, work.tx);
       if (!ANSWERABLE_STATUSES.includes(topic.status)) {
-        throw Problem.conflict('illegal_transition', `A ${topic.status} topic cannot be answered.`);
+        throw Problem.conflict(
+          'illegal_transition',
+          msg('topics.cannot_answer', { status: term(topic.status) }),
+        );
       }
       const rows: { id: string }[] = await work.tx.query(
         `INSERT INTO topic_responses (topic_id, author_id, role, body) VALUES ($1, $2, $3, $4) RETURNING id`,
@@ -320,10 +362,7 @@ export class TopicsService {
       const topic = await this.ladder.lock(work, id);
       if (!topic) throw Problem.notFound('Topic');
       if (topic.status !== 'deliberating') {
-        throw Problem.conflict(
-          'topic_not_open',
-          'Stances can be taken only during the deliberation.',
-        );
+        throw Problem.conflict('topic_not_open', msg('topics.stance_deliberation_only'));
       }
       await this.bans.assertNotBanned(work.tx, topic.space_id, auth.id);
       const previous: { stance: Stance }[] = await work.tx.query(
@@ -363,7 +402,15 @@ export class TopicsService {
     return this.get(id, auth);
   }
 
-  async timeline(id: string, query: TimelineQuery): Promise<Page<TimelineEntry>> {
+  /**
+   * The public timeline. A move the system made reads its `reason` in `lang`, and carries its
+   * `cause` as data (older entries get it from the English they were written with).
+   */
+  async timeline(
+    id: string,
+    query: TimelineQuery,
+    lang: Lang = 'ko',
+  ): Promise<Page<TimelineEntry>> {
     const exists: unknown[] = await this.dataSource.query(`SELECT 1 FROM topics WHERE id = $1`, [
       id,
     ]);
@@ -387,13 +434,18 @@ export class TopicsService {
     return toPage(
       rows,
       limit,
-      (r) => ({
-        seq: r.seq,
-        type: r.type,
-        actor: r.actor_id ? { id: r.actor_id, displayName: r.actor_name ?? '' } : null,
-        data: r.data,
-        createdAt: r.created_at.toISOString(),
-      }),
+      (r) => {
+        const cause = r.type === 'transitioned' ? causeOf(r.data, r.actor_id) : null;
+        return {
+          seq: r.seq,
+          type: r.type,
+          actor: r.actor_id ? { id: r.actor_id, displayName: r.actor_name ?? '' } : null,
+          data: cause
+            ? { ...r.data, cause, reason: renderMessage(causeMessage(cause), lang) }
+            : r.data,
+          createdAt: r.created_at.toISOString(),
+        };
+      },
       (r) => [r.seq],
     );
   }

@@ -48,6 +48,7 @@ describe('browser: proposing a topic and watching it climb the ladder', () => {
     await page.getByTestId('whoami').filter({ hasText: '제안하는 시민' }).waitFor();
 
     await page.goto(`${t.url}/spaces/${space.slug}`);
+    await page.getByRole('button', { name: /새 제안 쓰기/ }).click();
     await page.getByLabel('제목').fill('한강공원에 그늘막을 늘려 주세요');
     await page.getByLabel('내용').fill('여름 한낮에 쉴 곳이 부족합니다.');
     await page.getByRole('button', { name: '등록' }).click();
@@ -68,7 +69,8 @@ describe('browser: proposing a topic and watching it climb the ladder', () => {
       await t.http.put(`/api/v1/topics/${topicId}/agree`).set(user.auth).expect(200);
     await page.locator('.badge.status-deliberating').waitFor();
     await page.getByTestId('topic-agrees').filter({ hasText: /^4$/ }).waitFor();
-    await page.getByTestId('ladder-text').filter({ hasText: '공식 답변 4 / 6' }).waitFor();
+    // The last rung counts participants of the deliberation (none yet), not agrees.
+    await page.getByTestId('ladder-text').filter({ hasText: '시장 답변 0 / 6' }).waitFor();
     // The timeline gained the crossings without a reload.
     await page.locator('.timeline li[data-type="ladder_crossed"]').nth(1).waitFor();
     // And the proposer can agree too, from the page.
@@ -116,8 +118,8 @@ describe('browser: proposing a topic and watching it climb the ladder', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'topic-phone');
     // English switch.
-    await page.getByRole('button', { name: '언어 바꾸기' }).click();
-    await page.getByRole('button', { name: 'Change language' }).waitFor();
+    await page.getByRole('button', { name: /언어 바꾸기/ }).click();
+    await page.getByRole('button', { name: /Change language/ }).waitFor();
     await page.getByRole('heading', { name: /^Discussion/ }).waitFor();
     expect(seen.errors).toEqual([]);
     await context.close();

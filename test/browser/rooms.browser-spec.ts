@@ -100,7 +100,7 @@ describe('browser: live rooms', () => {
     // The second console also lists who did it, from the shared facilitators' feed.
     await f2.page
       .getByTestId('mod-actions')
-      .getByText(/진행자 → hide/)
+      .getByText(/진행자 → 메시지 숨김/)
       .waitFor();
     // The text is gone from the citizen's page altogether, not just styled away.
     expect(await citizen.page.content()).not.toContain('도배 광고 메시지입니다');
@@ -153,7 +153,7 @@ describe('browser: live rooms', () => {
     await muted.page.locator('.form-error[data-code="muted"]').waitFor();
     await f.page
       .getByTestId('mod-actions')
-      .getByText(/→ mute/)
+      .getByText(/→ 발언 제한/)
       .waitFor();
     expect(await f.page.locator('.messages li', { hasText: '두 번째 메시지' }).count()).toBe(0);
     expect([...muted.errors, ...f.errors]).toEqual([]);

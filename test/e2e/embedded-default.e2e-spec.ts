@@ -222,7 +222,7 @@ describe('embedded PostgreSQL by default (built server)', () => {
       // `npm start` serves the pages too, from the build beside the server.
       const home = await fetch(`${baseUrl}/`);
       expect(home.status).toBe(200);
-      expect(await home.text()).toMatch(/<div id="app">/);
+      expect(await home.text()).toMatch(/<div id="app"/);
       const loader = await fetch(`${baseUrl}/embed.js`);
       expect(loader.status).toBe(200);
 

@@ -477,6 +477,7 @@ describe('moderation', () => {
         stance: null,
         status: 'hidden',
         hiddenReason: '개인정보 노출',
+        hiddenBy: 'facilitator',
         agreeCount: 0,
         replyCount: 0,
         roomId: null,

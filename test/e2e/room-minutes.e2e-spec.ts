@@ -366,7 +366,8 @@ describe('rooms: end of room (questions carried to the topic) and minutes', () =
       { id: coFacilitator.id, displayName: '공동 진행자' },
       { id: third.id, displayName: '세 번째 진행자' },
     ]);
-    expect(body.attendance).toEqual({ peak: 7 });
+    // No minute was sampled in this short room (the sampler runs once a minute).
+    expect(body.attendance).toEqual({ peak: 7, timeline: [] });
     // 8 messages (hidden included); the questions carried over are not messages.
     expect(body.messages).toEqual({ count: 8 });
     expect(body.questions).toEqual({ count: 4, answered: 1, unanswered: 2, dismissed: 1 });
@@ -420,21 +421,22 @@ describe('rooms: end of room (questions carried to the topic) and minutes', () =
       {
         action: 'question.answer',
         actor: person(coFacilitator),
-        target: { type: 'question', id: answered.id },
+        // The target as people know it: the question's author.
+        target: { type: 'question', id: answered.id, displayName: '질문하는 시민' },
         reason: null,
         at: expect.any(String),
       },
       {
         action: 'question.dismiss',
         actor: person(coFacilitator),
-        target: { type: 'question', id: dismissed.id },
+        target: { type: 'question', id: dismissed.id, displayName: '이웃 시민' },
         reason: null,
         at: expect.any(String),
       },
       {
         action: 'comment.hide',
         actor: person(facilitator),
-        target: { type: 'comment', id: hidden },
+        target: { type: 'comment', id: hidden, displayName: '질문하는 시민' },
         reason: '광고',
         at: expect.any(String),
       },

@@ -136,8 +136,8 @@ export async function expectBansRefused(
   spaceBanned: TestUser,
 ): Promise<void> {
   for (const [user, code, message] of [
-    [removed, 'banned', /removed from this room/],
-    [spaceBanned, 'banned', /banned from this space/],
+    [removed, 'banned', /타운홀에서 내보내졌습니다/],
+    [spaceBanned, 'banned', /공간에서 활동이 제한되었습니다/],
   ] as const) {
     expect(await send(user)).toMatchObject({
       ok: false,

@@ -1,8 +1,14 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Frame,
+  type Page,
+} from 'playwright-core';
 export { eventually } from './eventually';
 
 /** Debian's Chromium; CI installs it (see .ci/run). */
@@ -12,7 +18,10 @@ const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
 export interface TestBrowser {
   browser: Browser;
   /** A fresh, isolated browser profile (like a separate person's browser). */
-  context(options?: { viewport?: { width: number; height: number } }): Promise<BrowserContext>;
+  context(options?: {
+    viewport?: { width: number; height: number };
+    colorScheme?: 'light' | 'dark';
+  }): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -37,7 +46,13 @@ export async function launchBrowser(): Promise<TestBrowser> {
   return {
     browser,
     context: (options) =>
-      browser.newContext({ viewport: options?.viewport ?? { width: 1100, height: 900 } }),
+      browser.newContext({
+        viewport: options?.viewport ?? { width: 1100, height: 900 },
+        colorScheme: options?.colorScheme ?? 'light',
+        // The city's residents read Seoul time, whatever the test machine's zone.
+        timezoneId: 'Asia/Seoul',
+        locale: 'ko-KR',
+      }),
     close: () => browser.close(),
   };
 }
@@ -92,3 +107,28 @@ export async function signIn(
     .click();
   await page.getByTestId('whoami').waitFor();
 }
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.1 A and AA rules on the page as it is now; each violation as
+ * `rule: target (summary)`, so a failing test says what to fix.
+ */
+export async function axeViolations(target: Page | Frame): Promise<string[]> {
+  await target.evaluate(AXE_SOURCE);
+  const violations = await target.evaluate<
+    { id: string; nodes: { target: string[]; failureSummary: string }[] }[]
+  >(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+       .then((r) => r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`,
+  );
+  return violations.flatMap((v) =>
+    v.nodes.map(
+      (n) =>
+        `${v.id}: ${n.target.join(' ')} (${n.failureSummary.replace(/\s+/g, ' ').slice(0, 200)})`,
+    ),
+  );
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const MOBILE = { width: 390, height: 844 };

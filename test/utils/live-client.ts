@@ -7,6 +7,8 @@ export interface LiveOptions {
   transports?: ('websocket' | 'polling')[];
   /** `auth.embed`: the origin of the page embedding a widget (any value, to test refusals). */
   embed?: unknown;
+  /** `auth.lang`: the language acks are written in (Korean by default). */
+  lang?: string;
 }
 
 export type Ack<T = unknown> =
@@ -26,6 +28,7 @@ export function liveClient(url: string, options: LiveOptions = {}): Socket {
     auth: {
       ...(options.token ? { token: options.token } : {}),
       ...(options.embed !== undefined ? { embed: options.embed } : {}),
+      ...(options.lang !== undefined ? { lang: options.lang } : {}),
     },
     extraHeaders: origin === null ? {} : { origin },
   });

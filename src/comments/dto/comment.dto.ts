@@ -40,6 +40,17 @@ export class ListCommentsQuery extends PageQuery {
   @Min(0)
   @Max(10)
   replies?: number;
+
+  /**
+   * Levels of replies nested in the answer (1–3, default 1): each reply down to that level
+   * comes with its own first `replies` replies and `moreReplies`.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3)
+  depth?: number;
 }
 
 export class ListRepliesQuery extends PageQuery {

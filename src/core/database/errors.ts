@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { Problem } from '../http/problem';
+import { msg, Problem } from '../http/problem';
 
 interface PgError {
   code?: string;
@@ -49,14 +49,25 @@ const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/;
 const DEAD_CONNECTION =
   /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect)/;
 
+/**
+ * TypeORM's refusal to run a statement on a transaction whose connection it already released:
+ * with statements of one transaction in flight together, the first to meet a dead connection
+ * ends the transaction, and the others then fail with this instead of the connection's error.
+ */
+const RELEASED = new Set([
+  'QueryRunnerProviderAlreadyReleasedError',
+  'QueryRunnerAlreadyReleasedError',
+]);
+
 /** The error and what it wraps (TypeORM's driverError, an Error's cause), outermost first. */
-function chain(error: unknown): { code?: unknown; message?: unknown }[] {
-  const seen: { code?: unknown; message?: unknown }[] = [];
+function chain(error: unknown): { code?: unknown; message?: unknown; name?: unknown }[] {
+  const seen: { code?: unknown; message?: unknown; name?: unknown }[] = [];
   let current: unknown = error;
   while (current && typeof current === 'object' && seen.length < 4) {
     const e = current as {
       code?: unknown;
       message?: unknown;
+      name?: unknown;
       driverError?: unknown;
       cause?: unknown;
     };
@@ -76,17 +87,14 @@ function chain(error: unknown): { code?: unknown; message?: unknown }[] {
  */
 export function unavailable(error: unknown): Problem | undefined {
   const hit = chain(error).some(
-    ({ code, message }) =>
+    ({ code, message, name }) =>
+      (typeof name === 'string' && RELEASED.has(name)) ||
       (typeof code === 'string' &&
         (CONNECTION_ERRNOS.has(code) || UNAVAILABLE_STATES.test(code))) ||
       (typeof message === 'string' && DEAD_CONNECTION.test(message)),
   );
   if (!hit) return undefined;
-  return new Problem(
-    503,
-    'service_unavailable',
-    'The service cannot reach its database right now. Retry in a moment.',
-    undefined,
-    { 'Retry-After': '1' },
-  );
+  return new Problem(503, 'service_unavailable', msg('db_unavailable'), undefined, {
+    'Retry-After': '1',
+  });
 }

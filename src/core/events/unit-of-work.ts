@@ -4,7 +4,7 @@ import { type AppConfig } from '../config/env';
 import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from '../database/sql';
 import { idempotencyScope } from '../http/idempotency/idempotency-scope';
-import { Problem } from '../http/problem';
+import { msg, Problem } from '../http/problem';
 import { type DomainEvent } from './domain-events';
 import { EventBus } from './event-bus';
 
@@ -32,10 +32,7 @@ async function markIdempotencyKey(tx: EntityManager, ttlHours: number): Promise<
     [scope.userId, scope.key, scope.owner, ttlHours],
   );
   if (marked.length === 0) {
-    throw Problem.conflict(
-      'idempotency_in_flight',
-      'A retry with this Idempotency-Key took over this request; its result is the one that counts.',
-    );
+    throw Problem.conflict('idempotency_in_flight', msg('idempotency_taken_over'));
   }
   scope.marked = true;
 }

@@ -9,8 +9,9 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Reflector } from '@nestjs/core';
 import { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { pickLang } from './i18n/lang';
 import { assertPayloadShape } from './payload-shape';
-import { Problem } from './problem';
+import { msg, Problem } from './problem';
 import { sendProblem } from './problem-details.filter';
 
 const ACCEPTS_BODY = 'madang:accepts-body';
@@ -41,7 +42,12 @@ export function bodyShape(): RequestHandler {
         assertPayloadShape(body);
       } catch (error) {
         if (!(error instanceof Problem)) throw error;
-        sendProblem(res, error, req.originalUrl.split('?')[0]);
+        sendProblem(
+          res,
+          error,
+          pickLang(req.headers['accept-language']),
+          req.originalUrl.split('?')[0],
+        );
         return;
       }
     }
@@ -81,19 +87,21 @@ export class BodyTypeGuard implements CanActivate {
     if (!hasBody(req)) return true;
     if (!takesBody(context)) {
       if (req.is('application/json') && isEmpty(req.body)) return true;
-      if (req.is('application/json'))
-        throw Problem.field('body', 'must be empty: this request takes no body');
+      if (req.is('application/json')) throw Problem.field('body', 'body_empty');
     }
     const accepted = this.reflector.getAllAndOverride<string[] | undefined>(ACCEPTS_BODY, [
       context.getHandler(),
       context.getClass(),
     ]) ?? ['application/json'];
     if (req.is(accepted)) return true;
-    throw new Problem(
-      415,
-      'unsupported_media_type',
-      `The request body must be ${accepted.join(' or ')}.`,
-      [{ field: 'Content-Type', message: `must be ${accepted.join(' or ')}` }],
-    );
+    const types = accepted.join(' or ');
+    throw new Problem(415, 'unsupported_media_type', msg('body_type', { types }), [
+      {
+        field: 'Content-Type',
+        message: `must be ${types}`,
+        rule: 'content_type',
+        params: { types },
+      },
+    ]);
   }
 }

@@ -55,7 +55,7 @@ export function decodeCursor(cursor: string, arity: number): (string | number | 
   } catch {
     // fall through
   }
-  throw Problem.field('cursor', 'is not valid');
+  throw Problem.field('cursor', 'cursor');
 }
 
 /** What one element of a keyset position must be before it reaches SQL. */
@@ -83,7 +83,7 @@ const FIELD_CHECKS: Record<CursorField, (v: unknown) => boolean> = {
 export function decodeKeyset(cursor: string, fields: readonly CursorField[]): (string | number)[] {
   const values = decodeCursor(cursor, fields.length);
   if (!fields.every((field, i) => FIELD_CHECKS[field](values[i])))
-    throw Problem.field('cursor', 'is not valid');
+    throw Problem.field('cursor', 'cursor');
   return values as (string | number)[];
 }
 

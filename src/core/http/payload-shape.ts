@@ -22,7 +22,7 @@ export function assertPayloadShape(value: unknown, root = 'body'): void {
     const { value: current, path, depth } = stack.pop()!;
     if (current === null || typeof current !== 'object') continue;
     if (depth >= MAX_PAYLOAD_DEPTH) {
-      throw Problem.field(path || root, `must not nest deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+      throw Problem.field(path || root, 'too_deep', { max: MAX_PAYLOAD_DEPTH });
     }
     if (Array.isArray(current)) {
       for (let i = 0; i < current.length; i++)
@@ -31,7 +31,7 @@ export function assertPayloadShape(value: unknown, root = 'body'): void {
     }
     // Own keys only: JSON.parse makes `__proto__` an own property, which is what is refused.
     for (const key of Object.keys(current)) {
-      if (PROTOTYPE_KEYS.has(key)) throw Problem.field(at(path, key), 'is not an allowed key');
+      if (PROTOTYPE_KEYS.has(key)) throw Problem.field(at(path, key), 'prototype_key');
       stack.push({
         value: (current as Record<string, unknown>)[key],
         path: at(path, key),

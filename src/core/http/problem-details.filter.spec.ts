@@ -2,13 +2,14 @@ import { BadRequestException, HttpException, NotFoundException } from '@nestjs/c
 import { QueryFailedError } from 'typeorm';
 import { createLogger } from '../logging/logger';
 import { toProblem } from './problem-details.filter';
+import { pickLang } from './i18n/lang';
 import { Problem, problemBody } from './problem';
 
 describe('toProblem', () => {
   const logger = createLogger('silent');
 
   it('keeps a Problem as it is', () => {
-    const problem = Problem.field('email', 'must be an email address');
+    const problem = Problem.field('email', 'email');
     expect(toProblem(problem, logger)).toBe(problem);
   });
 
@@ -18,7 +19,7 @@ describe('toProblem', () => {
       ['p'],
       new Error('relation "users" does not exist'),
     );
-    const body = problemBody(toProblem(error, logger));
+    const body = problemBody(toProblem(error, logger), 'en');
     expect(body).toEqual({
       type: expect.any(String),
       title: 'Internal Server Error',
@@ -55,6 +56,38 @@ describe('toProblem', () => {
       status: 413,
       code: 'payload_too_large',
     });
+  });
+
+  it('writes title, detail and field messages in Korean unless English is asked for', () => {
+    const problem = Problem.field('closesAt', 'future');
+    expect(problemBody(problem, 'ko')).toMatchObject({
+      title: '잘못된 요청',
+      detail: '입력한 내용을 확인해 주세요 — 마감 시각(closesAt): 앞으로의 시각이어야 합니다',
+      errors: [{ field: 'closesAt', message: '앞으로의 시각이어야 합니다' }],
+    });
+    expect(problemBody(problem, 'en')).toMatchObject({
+      title: 'Bad Request',
+      detail: 'closesAt: must be in the future',
+      errors: [{ field: 'closesAt', message: 'must be in the future' }],
+    });
+    expect(problemBody(Problem.notFound('Topic'), 'ko').detail).toBe('의제를 찾을 수 없습니다.');
+    expect(problemBody(Problem.notFound('Room'), 'ko').detail).toBe('타운홀을 찾을 수 없습니다.');
+    expect(problemBody(Problem.notFound('Topic'), 'en').detail).toBe('Topic not found');
+  });
+
+  it('reads the language from Accept-Language, Korean by default', () => {
+    expect(pickLang(undefined)).toBe('ko');
+    expect(pickLang('en')).toBe('en');
+    expect(pickLang('en-GB,en;q=0.9')).toBe('en');
+    expect(pickLang('fr, en;q=0.5, ko;q=0.8')).toBe('ko');
+    expect(pickLang('fr, de')).toBe('ko');
+    expect(pickLang('en;q=0, ko;q=0')).toBe('ko');
+  });
+
+  it('maps the router 404 to a sentence of its own', () => {
+    const problem = toProblem(new NotFoundException('Cannot GET /api/v1/nope'), logger);
+    expect(problemBody(problem, 'ko').detail).toBe('/api/v1/nope 주소를 찾을 수 없습니다.');
+    expect(problemBody(problem, 'en').detail).toBe('Cannot GET /api/v1/nope');
   });
 
   it('does not expose a 5xx HttpException message', () => {

@@ -10,7 +10,8 @@ import { LOGGER } from '../logging/logging.module';
 import { type Logger } from '../logging/logger';
 import { unavailable } from '../database/errors';
 import { ackError } from '../realtime/live-ack';
-import { type ErrorCode, Problem, problemBody } from './problem';
+import { type Lang, pickLang, socketLang } from './i18n/lang';
+import { type ErrorCode, msg, Problem, problemBody } from './problem';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'validation_failed',
@@ -49,19 +50,19 @@ export function toProblem(error: unknown, logger: Logger): Problem {
   if (isBodyParserError(parserError)) {
     switch (parserError.type) {
       case 'entity.parse.failed':
-        return new Problem(400, 'malformed_json', 'The request body is not valid JSON.', [
-          { field: 'body', message: 'must be valid JSON' },
+        return new Problem(400, 'malformed_json', msg('code.malformed_json'), [
+          { field: 'body', message: 'must be valid JSON', rule: 'json' },
         ]);
       case 'entity.too.large':
-        return new Problem(413, 'payload_too_large', 'The request body is too large.', [
-          { field: 'body', message: 'is too large' },
+        return new Problem(413, 'payload_too_large', msg('code.payload_too_large'), [
+          { field: 'body', message: 'is too large', rule: 'too_large' },
         ]);
       default:
         if (parserError.status >= 400 && parserError.status < 500) {
           return new Problem(
             parserError.status,
             CODE_BY_STATUS[parserError.status] ?? 'validation_failed',
-            'The request body could not be read.',
+            msg('body_unreadable'),
             [{ field: 'body', message: parserError.type }],
           );
         }
@@ -73,6 +74,18 @@ export function toProblem(error: unknown, logger: Logger): Problem {
     const given =
       typeof response === 'string' ? response : (response as { message?: unknown }).message;
     const message = typeof given === 'string' ? given : error.message;
+    // The router's own 404 ("Cannot GET /x"): said again as a sentence of ours.
+    const route = status === 404 ? /^Cannot (\w+) (\S+)$/.exec(message) : null;
+    if (route) {
+      return new Problem(
+        404,
+        'not_found',
+        msg('route_not_found', {
+          method: route[1]!,
+          path: route[2]!,
+        }),
+      );
+    }
     if (status < 500) return new Problem(status, CODE_BY_STATUS[status] ?? 'conflict', message);
   }
   const busy = unavailable(error);
@@ -81,14 +94,16 @@ export function toProblem(error: unknown, logger: Logger): Problem {
     return busy;
   }
   logger.error({ err: error }, 'unexpected error');
-  return new Problem(500, 'internal_error', 'Something went wrong on our side.');
+  return new Problem(500, 'internal_error', msg('code.internal_error'));
 }
 
-export function sendProblem(res: Response, problem: Problem, instance?: string): void {
+export function sendProblem(res: Response, problem: Problem, lang: Lang, instance?: string): void {
   res.status(problem.status);
   for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+  res.setHeader('Content-Language', lang);
+  res.vary('Accept-Language');
   res.type('application/problem+json');
-  res.send(JSON.stringify(problemBody(problem, instance)));
+  res.send(JSON.stringify(problemBody(problem, lang, instance)));
 }
 
 @Catch()
@@ -105,7 +120,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     if (res.headersSent) return;
-    sendProblem(res, toProblem(exception, this.logger), req.originalUrl.split('?')[0]);
+    sendProblem(
+      res,
+      toProblem(exception, this.logger),
+      pickLang(req.headers['accept-language']),
+      req.originalUrl.split('?')[0],
+    );
   }
 
   /**
@@ -120,8 +140,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       .slice(1)
       .find((arg): arg is (answer: unknown) => void => typeof arg === 'function');
     const event = args.at(-1);
+    const socket = args[0] as Parameters<typeof socketLang>[0] | undefined;
     ack?.(
-      ackError(exception, this.logger, { event: typeof event === 'string' ? event : undefined }),
+      ackError(
+        exception,
+        this.logger,
+        { event: typeof event === 'string' ? event : undefined },
+        socket?.handshake ? socketLang(socket) : undefined,
+      ),
     );
   }
 }

@@ -1,6 +1,11 @@
+import { DEFAULT_LANG, type Lang } from './i18n/lang';
+import { FIELD_RULES_EN, type FieldRuleKey, type MessageKey, type TermKey } from './i18n/messages';
+import { localize, renderMessage } from './i18n/localize';
+
 /**
  * Errors that reach clients. Every one has a stable machine `code` (clients switch on it and
- * translate it) and an English `detail`; the filter renders it as RFC 9457 problem+json.
+ * translate it) and a message by key; the filter renders it as RFC 9457 problem+json in the
+ * reader's language.
  */
 export type ErrorCode =
   | 'validation_failed'
@@ -36,72 +41,98 @@ export type ErrorCode =
   | 'questions_closed'
   | 'room_not_ended';
 
+/** A parameter of a message: a value, or a word of the catalogue (`{term: 'proposed'}`). */
+export type MessageParam = string | number | Date | { term: TermKey };
+
+/** A sentence by key, with its parameters: rendered in the reader's language at the end. */
+export interface Message {
+  key: MessageKey;
+  params?: Record<string, MessageParam>;
+}
+
+export const msg = (key: MessageKey, params?: Record<string, MessageParam>): Message =>
+  params ? { key, params } : { key };
+
+/** A status, rung or noun as a translatable word (anything unknown stays as it is). */
+export const term = (word: string): MessageParam => ({ term: word as TermKey });
+
+/** A field and what is wrong with it, as sent. */
 export interface FieldError {
   field: string;
   message: string;
 }
 
+/** A field error as the server keeps it: also the rule broken, so it can be translated. */
+export interface FieldProblem extends FieldError {
+  rule?: FieldRuleKey;
+  params?: Record<string, string | number>;
+}
+
+export type NotFoundSubject =
+  'Topic' | 'Comment' | 'Room' | 'Space' | 'User' | 'Report' | 'Question' | 'Space or user';
+
+/**
+ * `detail` stays the English sentence (logs, and the English answer); `text` is its key and
+ * parameters, from which `localize` writes it in the reader's language. A Problem built
+ * with a plain string has no key: in Korean it reads as its code's sentence.
+ */
 export class Problem extends Error {
+  readonly detail: string;
+  readonly text: Message | undefined;
+
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
-    readonly detail: string,
-    readonly errors?: FieldError[],
+    detail: string | Message,
+    readonly errors?: FieldProblem[],
     readonly headers: Record<string, string> = {},
   ) {
-    super(detail);
+    const english = typeof detail === 'string' ? detail : renderMessage(detail, 'en');
+    super(english);
+    this.detail = english;
+    this.text = typeof detail === 'string' ? undefined : detail;
     this.name = 'Problem';
   }
 
-  static badRequest(detail: string, errors?: FieldError[]): Problem {
+  static badRequest(detail: string | Message, errors?: FieldProblem[]): Problem {
     return new Problem(400, 'validation_failed', detail, errors);
   }
-  static field(field: string, message: string): Problem {
-    return new Problem(400, 'validation_failed', `${field}: ${message}`, [{ field, message }]);
+  /** One field refused by one of our own rules (its English from FIELD_RULES_EN). */
+  static field(
+    field: string,
+    rule: FieldRuleKey,
+    params?: Record<string, string | number>,
+  ): Problem {
+    const message = FIELD_RULES_EN[rule] ?? rule;
+    return new Problem(400, 'validation_failed', `${field}: ${message}`, [
+      { field, message, rule, ...(params ? { params } : {}) },
+    ]);
   }
-  static unauthorized(detail = 'Sign in to do this.', code: ErrorCode = 'unauthorized'): Problem {
+  static unauthorized(
+    detail: Message = msg('code.unauthorized'),
+    code: ErrorCode = 'unauthorized',
+  ): Problem {
     return new Problem(401, code, detail, undefined, { 'WWW-Authenticate': 'Bearer' });
   }
-  static forbidden(detail = 'You are not allowed to do this.'): Problem {
+  static forbidden(detail: Message = msg('code.forbidden')): Problem {
     return new Problem(403, 'forbidden', detail);
   }
-  static notFound(what: string): Problem {
-    return new Problem(404, 'not_found', `${what} not found`);
+  static notFound(what: NotFoundSubject): Problem {
+    return new Problem(404, 'not_found', msg('not_found', { what: { term: what } }));
   }
-  static conflict(code: ErrorCode, detail: string): Problem {
+  static conflict(code: ErrorCode, detail: Message): Problem {
     return new Problem(409, code, detail);
   }
-  static unprocessable(code: ErrorCode, detail: string): Problem {
+  static unprocessable(code: ErrorCode, detail: Message): Problem {
     return new Problem(422, code, detail);
   }
   static rateLimited(retryAfterSeconds: number): Problem {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-    return new Problem(
-      429,
-      'rate_limited',
-      `Too many requests; retry in ${seconds} s.`,
-      undefined,
-      {
-        'Retry-After': String(seconds),
-      },
-    );
+    return new Problem(429, 'rate_limited', msg('rate_limited', { seconds }), undefined, {
+      'Retry-After': String(seconds),
+    });
   }
 }
-
-export const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
 
 export interface ProblemBody {
   type: string;
@@ -113,14 +144,20 @@ export interface ProblemBody {
   errors?: FieldError[];
 }
 
-export function problemBody(problem: Problem, instance?: string): ProblemBody {
+/** The problem+json body in `lang` (Korean unless the reader asked for English). */
+export function problemBody(
+  problem: Problem,
+  lang: Lang = DEFAULT_LANG,
+  instance?: string,
+): ProblemBody {
+  const text = localize(problem, lang);
   return {
     type: `https://madang.dev/problems/${problem.code.replace(/_/g, '-')}`,
-    title: TITLES[problem.status] ?? 'Error',
+    title: text.title,
     status: problem.status,
-    detail: problem.detail,
+    detail: text.detail,
     code: problem.code,
     ...(instance ? { instance } : {}),
-    ...(problem.errors ? { errors: problem.errors } : {}),
+    ...(text.errors ? { errors: text.errors } : {}),
   };
 }

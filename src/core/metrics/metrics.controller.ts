@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { type Request, type Response } from 'express';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/env';
-import { Problem } from '../http/problem';
+import { msg, Problem } from '../http/problem';
 import { Public } from '../../identity/auth/auth.decorators';
 import { MetricsService } from './metrics.service';
 
@@ -26,7 +26,7 @@ export class MetricsController {
       const given = Buffer.from(req.header('x-metrics-token') ?? '');
       const want = Buffer.from(expected);
       if (given.length !== want.length || !timingSafeEqual(given, want)) {
-        throw Problem.unauthorized('A valid X-Metrics-Token header is required.');
+        throw Problem.unauthorized(msg('metrics_token'));
       }
     }
     res.setHeader('Content-Type', this.metrics.contentType);

@@ -1,4 +1,6 @@
-import { Problem } from '../http/problem';
+import { DEFAULT_LANG, type Lang } from '../http/i18n/lang';
+import { localize } from '../http/i18n/localize';
+import { msg, Problem } from '../http/problem';
 import { unavailable } from '../database/errors';
 import { type Logger } from '../logging/logger';
 import { type Ack } from './live-socket';
@@ -17,12 +19,14 @@ function retryAfter(problem: Problem): number | undefined {
  * Maps anything a socket event handler threw to the acknowledgement the client gets: a refusal
  * keeps its code (and `retryAfter`), a database that cannot answer is `service_unavailable`, and
  * anything unexpected is logged and answered `internal_error` without detail. Every path through
- * the live namespace answers with this, so no client waits for an ack that never comes.
+ * the live namespace answers with this, in the socket's language (`auth.lang`), so no client
+ * waits for an ack that never comes.
  */
 export function ackError(
   error: unknown,
   logger: Logger,
   context: Record<string, unknown>,
+  lang: Lang = DEFAULT_LANG,
 ): AckError {
   const problem = error instanceof Problem ? error : unavailable(error);
   if (problem) {
@@ -33,7 +37,7 @@ export function ackError(
       ok: false,
       error: {
         code: problem.code,
-        message: problem.detail,
+        message: localize(problem, lang).detail,
         ...(after !== undefined ? { retryAfter: after } : {}),
       },
     };
@@ -41,6 +45,10 @@ export function ackError(
   logger.error({ err: error, ...context }, 'live event failed');
   return {
     ok: false,
-    error: { code: 'internal_error', message: 'Something went wrong on our side.' },
+    error: {
+      code: 'internal_error',
+      message: localize(new Problem(500, 'internal_error', msg('code.internal_error')), lang)
+        .detail,
+    },
   };
 }

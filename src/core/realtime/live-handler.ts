@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/env';
+import { socketLang } from '../http/i18n/lang';
 import { Problem } from '../http/problem';
 import { assertPayloadShape } from '../http/payload-shape';
 import { RedisThrottlerStorage } from '../http/rate-limit/redis-throttler.storage';
@@ -63,7 +64,7 @@ export class LiveHandler implements OnApplicationShutdown {
       const dto = await this.parse(dtoClass, payload);
       return { ok: true, data: await handler(dto) };
     } catch (error) {
-      return ackError(error, this.logger, { event, socket: socket.id });
+      return ackError(error, this.logger, { event, socket: socket.id }, socketLang(socket));
     }
   }
 
@@ -95,7 +96,7 @@ export class LiveHandler implements OnApplicationShutdown {
 
   private async parse<D extends object>(dtoClass: DtoClass<D>, payload: unknown): Promise<D> {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-      throw Problem.field('payload', 'must be an object');
+      throw Problem.field('payload', 'payload_object');
     }
     // Before any transform: the transformer and validator recurse and drop prototype keys.
     assertPayloadShape(payload, 'payload');

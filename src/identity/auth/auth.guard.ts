@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type Request } from 'express';
-import { Problem } from '../../core/http/problem';
+import { msg, Problem } from '../../core/http/problem';
 import { type AuthUser } from './auth-user';
 import { PUBLIC_ROUTE } from './auth.decorators';
 import { TokenService } from './token.service';
@@ -30,8 +30,7 @@ export class AuthGuard implements CanActivate {
       throw Problem.unauthorized();
     }
     const match = /^Bearer ([A-Za-z0-9\-_.]+)$/.exec(header);
-    if (!match?.[1])
-      throw Problem.unauthorized('The Authorization header must be "Bearer <token>".');
+    if (!match?.[1]) throw Problem.unauthorized(msg('auth.bearer_format'));
     req.user = await this.tokens.verify(match[1]);
     return true;
   }

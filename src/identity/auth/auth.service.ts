@@ -5,8 +5,9 @@ import { type AppConfig } from '../../core/config/env';
 import { isUniqueViolation } from '../../core/database/errors';
 import { domainEvent } from '../../core/events/domain-events';
 import { UnitOfWork } from '../../core/events/unit-of-work';
-import { Problem } from '../../core/http/problem';
+import { msg, Problem } from '../../core/http/problem';
 import { type LoginDto, type RegisterDto } from '../dto/auth.dto';
+import { type ChangePasswordDto } from '../dto/user.dto';
 import { type AuthResult } from '../dto/user.dto';
 import { User } from '../users/user.entity';
 import { toUserView } from '../users/user.views';
@@ -34,7 +35,7 @@ export class AuthService {
       );
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw Problem.conflict('email_taken', 'An account with this email already exists.');
+        throw Problem.conflict('email_taken', msg('code.email_taken'));
       }
       throw error;
     }
@@ -51,8 +52,36 @@ export class AuthService {
     // One answer for "no such email" and "wrong password", so sign-in does not reveal who
     // has an account.
     if (!(await this.hasher.verify(user?.passwordHash, dto.password)) || !user) {
-      throw Problem.unauthorized('Email or password is incorrect.', 'invalid_credentials');
+      throw Problem.unauthorized(msg('code.invalid_credentials'), 'invalid_credentials');
     }
+    return this.result(user);
+  }
+
+  /**
+   * Changes the password after checking the current one. Every other session ends (as on
+   * logout), and the answer carries a fresh token for the one that asked.
+   */
+  async changePassword(auth: AuthUser, dto: ChangePasswordDto): Promise<AuthResult> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id: auth.id })
+      .getOne();
+    if (!user) throw Problem.unauthorized();
+    if (!(await this.hasher.verify(user.passwordHash, dto.currentPassword)))
+      throw Problem.unauthorized(msg('auth.wrong_password'), 'invalid_credentials');
+    if (dto.newPassword === dto.currentPassword)
+      throw Problem.field('newPassword', 'same_password');
+    const passwordHash = await this.hasher.hash(dto.newPassword);
+    await this.uow.run(async (work) => {
+      await work.tx.query(
+        `UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = now() WHERE id = $1`,
+        [auth.id, passwordHash],
+      );
+      work.emit(domainEvent('user.sessions_revoked', { userId: auth.id }));
+    });
+    user.tokenVersion += 1;
     return this.result(user);
   }
 

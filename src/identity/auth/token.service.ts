@@ -7,7 +7,7 @@ import { queryRows } from '../../core/database/sql';
 import { APP_CONFIG } from '../../core/config/config.module';
 import { type AppConfig } from '../../core/config/env';
 import { EventBus } from '../../core/events/event-bus';
-import { Problem } from '../../core/http/problem';
+import { msg, Problem } from '../../core/http/problem';
 import { type AuthUser } from './auth-user';
 import { User } from '../users/user.entity';
 
@@ -109,7 +109,7 @@ export class TokenService implements OnModuleInit, OnModuleDestroy {
     const claims = this.claims(token);
     const user = await this.user(claims.sub);
     if (!user || user.tokenVersion !== claims.ver) {
-      throw Problem.unauthorized('The access token is no longer valid; sign in again.');
+      throw Problem.unauthorized(msg('auth.token_revoked'));
     }
     return { id: user.id, role: user.role, displayName: user.displayName };
   }
@@ -126,15 +126,15 @@ export class TokenService implements OnModuleInit, OnModuleDestroy {
       });
     } catch (error) {
       if (error instanceof TokenExpiredError) {
-        throw Problem.unauthorized('The access token has expired; sign in again.', 'token_expired');
+        throw Problem.unauthorized(msg('code.token_expired'), 'token_expired');
       }
-      throw Problem.unauthorized('The access token is not valid.');
+      throw Problem.unauthorized(msg('auth.token_invalid'));
     }
     // A correctly signed token can still carry a subject that is no user id (signed elsewhere
     // with the same secret, or by an older format): refused here, it can never reach the batched
     // user read, where one malformed id failed every other request of the batch.
     if (typeof claims.sub !== 'string' || !UUID.test(claims.sub) || !Number.isInteger(claims.ver)) {
-      throw Problem.unauthorized('The access token is not valid.');
+      throw Problem.unauthorized(msg('auth.token_invalid'));
     }
     // Only tokens that expire are kept (every token this service signs does).
     if (typeof claims.exp === 'number') {

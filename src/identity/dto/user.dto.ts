@@ -1,5 +1,24 @@
-import { IsIn } from 'class-validator';
+import { IsIn, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { IsDisplayName } from '../../core/http/text-validators';
 import { GLOBAL_ROLES, type GlobalRole } from '../users/user.entity';
+
+/** What a person may change of their own account here: the name shown beside their words. */
+export class UpdateMeDto {
+  @IsDisplayName()
+  displayName!: string;
+}
+
+export class ChangePasswordDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  currentPassword!: string;
+
+  /** 8–128 characters, like at registration. */
+  @IsString()
+  @Length(8, 128)
+  newPassword!: string;
+}
 
 export class SetRoleDto {
   @IsIn(GLOBAL_ROLES)

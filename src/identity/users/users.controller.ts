@@ -1,18 +1,30 @@
-import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
+import { AuthRateLimit } from '../../core/http/rate-limit/rate-limit';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../../core/http/validation';
 import { ApiDoc } from '../../core/openapi/api-doc';
 import { type AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
-import { type MeView, SetRoleDto, type UserView } from '../dto/user.dto';
-import { MeSchema, UserSchema } from '../identity.openapi';
+import { AuthService } from '../auth/auth.service';
+import {
+  type AuthResult,
+  ChangePasswordDto,
+  type MeView,
+  SetRoleDto,
+  UpdateMeDto,
+  type UserView,
+} from '../dto/user.dto';
+import { AuthResultSchema, MeSchema, UserSchema } from '../identity.openapi';
 import { UsersService } from './users.service';
 
 @ApiTags('identity')
 @ApiBearerAuth()
 @Controller()
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+  ) {}
 
   @Get('me')
   @ApiDoc({
@@ -23,6 +35,29 @@ export class UsersController {
   })
   me(@CurrentUser() user: AuthUser): Promise<MeView> {
     return this.users.me(user);
+  }
+
+  @Patch('me')
+  @ApiDoc({ summary: 'Change your display name', status: 200, type: MeSchema })
+  updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateMeDto): Promise<MeView> {
+    return this.users.updateMe(user, dto);
+  }
+
+  /** Checks the current password; every other session ends, the answer has a new token. */
+  @Put('me/password')
+  @AuthRateLimit()
+  @ApiDoc({
+    summary: 'Change your password',
+    description:
+      'Checks the current password; every other session ends, and the answer carries a new token.',
+    status: 200,
+    type: AuthResultSchema,
+  })
+  changePassword(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: ChangePasswordDto,
+  ): Promise<AuthResult> {
+    return this.auth.changePassword(user, dto);
   }
 
   @Patch('users/:id/role')

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LOGGER } from '../../core/logging/logging.module';
 import { type Logger } from '../../core/logging/logger';
-import { Problem } from '../../core/http/problem';
+import { msg, Problem } from '../../core/http/problem';
 import { domainEvent } from '../../core/events/domain-events';
 import { UnitOfWork } from '../../core/events/unit-of-work';
 import { type AuthUser, isAdmin } from '../auth/auth-user';
-import { type MeView, type SpaceRoleView, type UserView } from '../dto/user.dto';
+import { type MeView, type SpaceRoleView, type UpdateMeDto, type UserView } from '../dto/user.dto';
 import { type GlobalRole, User } from './user.entity';
 import { toUserView } from './user.views';
 
@@ -38,8 +38,17 @@ export class UsersService {
     };
   }
 
+  /** A person renames themselves; their words everywhere show the new name (it is joined on read). */
+  async updateMe(auth: AuthUser, dto: UpdateMeDto): Promise<MeView> {
+    await this.dataSource.query(
+      `UPDATE users SET display_name = $2, updated_at = now() WHERE id = $1`,
+      [auth.id, dto.displayName],
+    );
+    return this.me(auth);
+  }
+
   async setRole(auth: AuthUser, userId: string, role: GlobalRole): Promise<UserView> {
-    if (!isAdmin(auth)) throw Problem.forbidden('Only an administrator can change roles.');
+    if (!isAdmin(auth)) throw Problem.forbidden(msg('users.roles_admin_only'));
     return this.uow.run(async (work) => {
       const { tx } = work;
       const users = tx.getRepository(User);
@@ -52,7 +61,7 @@ export class UsersService {
       if (user.role === role) return toUserView(user);
       if (user.role === 'admin') {
         if (admins.length <= 1) {
-          throw Problem.conflict('conflict', 'The last administrator cannot be demoted.');
+          throw Problem.conflict('conflict', msg('users.last_admin'));
         }
       }
       user.role = role;

@@ -3,7 +3,7 @@ import { type EntityManager } from 'typeorm';
 import { type CommentView } from '../../comments/comment.view';
 import { CommentsService } from '../../comments/comments.service';
 import { UnitOfWork } from '../../core/events/unit-of-work';
-import { Problem } from '../../core/http/problem';
+import { msg, Problem } from '../../core/http/problem';
 import { type AuthUser } from '../../identity/auth/auth-user';
 import { RoomAccess } from '../room-access.service';
 import { appendRoomEvent } from '../room-events';
@@ -29,7 +29,7 @@ export class RoomChatService {
   ) {}
 
   async send(auth: AuthUser | undefined, dto: ChatSendDto): Promise<ChatSendResult> {
-    if (!auth) throw Problem.unauthorized('Sign in to chat.');
+    if (!auth) throw Problem.unauthorized(msg('auth.sign_in_to_chat'));
     const comment = await this.uow.run(async (work) => {
       // Slow mode must hold when one user sends many messages at once (several tabs, a
       // script): their messages to this room queue on this lock, so each one sees the one
@@ -42,11 +42,10 @@ export class RoomChatService {
       // mod:lock / mod:slowmode and the end of the room.
       const room = await this.access.load(dto.roomId, work.tx, true);
       this.access.assertLive(room);
-      if (!room.settings.chat)
-        throw Problem.conflict('chat_closed', 'Chat is not open in this room.');
+      if (!room.settings.chat) throw Problem.conflict('chat_closed', msg('code.chat_closed'));
       const facilitator = await this.access.isFacilitator(auth, room, work.tx);
       if (room.locked && !facilitator)
-        throw Problem.conflict('chat_locked', 'A facilitator has locked the chat.');
+        throw Problem.conflict('chat_locked', msg('code.chat_locked'));
       await this.access.assertMayWrite(auth.id, room, work.tx);
       if (!facilitator) await this.assertSlowMode(work.tx, room, auth.id);
 
@@ -83,7 +82,7 @@ export class RoomChatService {
       throw new Problem(
         429,
         'slow_mode',
-        `Slow mode is on: one message every ${seconds} s; write again in ${Math.max(1, wait)} s.`,
+        msg('rooms.slow_mode', { seconds, wait: Math.max(1, wait) }),
       );
     }
   }

@@ -9,11 +9,31 @@ import {
   Max,
   Min,
   IsObject,
+  registerDecorator,
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../core/http/pagination';
 import { IsSingleLine } from '../../core/http/text-validators';
 import { ROOM_STATUSES, type RoomStatus } from '../room.entity';
+import { parseStreamUrl } from '../stream-url';
+
+/** A stream address `parseStreamUrl` accepts, or null (no stream). */
+function IsStreamUrl(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isStreamUrl',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message:
+          '$property must be a YouTube or Vimeo link, or an https address of an HLS (.m3u8) or MP4 (.mp4) stream',
+      },
+      validator: {
+        validate: (value: unknown) =>
+          value === null || (typeof value === 'string' && parseStreamUrl(value) !== null),
+      },
+    });
+}
 
 export class RoomSettingsDto {
   @IsOptional()
@@ -41,6 +61,26 @@ export class RoomSettingsDto {
   @Min(10)
   @Max(3600)
   speakerSeconds?: number;
+
+  /**
+   * The session's stream, shown beside the chat: a YouTube or Vimeo link, or an https address
+   * of an HLS (.m3u8) or MP4 (.mp4) stream; `null` removes it.
+   */
+  @IsOptional()
+  @IsStreamUrl()
+  streamUrl?: string | null;
+}
+
+/** A facilitator changes a room: its title, or some of its settings (the rest are kept). */
+export class UpdateRoomDto {
+  @IsOptional()
+  @IsSingleLine(1, 200)
+  title?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RoomSettingsDto)
+  settings?: RoomSettingsDto;
 }
 
 export class CreateRoomDto {

@@ -1,3 +1,4 @@
+import { formatDate } from '../../core/http/i18n/localize';
 import { type MinutesPerson, type MinutesView } from './minutes.view';
 
 const CHARACTER_ESCAPES: Record<string, string> = {
@@ -32,6 +33,7 @@ export function escapeMarkdown(text: string): string {
 
 const ACTION_LABELS: Record<string, string> = {
   'room.create': '방 만들기',
+  'room.update': '방 설정 변경',
   'room.start': '시작',
   'room.end': '종료',
   'room.pin': '메시지 고정',
@@ -69,17 +71,30 @@ const list = (items: string[]): string[] => (items.length ? items.map((i) => `- 
 
 const section = (title: string, lines: string[]): string[] => ['', `## ${title}`, '', ...lines];
 
+/** A time as the city reads it: Seoul local time (`2026년 12월 1일 오후 3:58`). */
+const seoul = (iso: string | null): string => (iso ? formatDate(new Date(iso), 'ko') : '—');
+
+/** How long the room ran, in words: `1시간 5분`, `12분`, or `1분 미만` (a short test). */
+export function durationText(startedAt: string | null, endedAt: string | null): string {
+  if (!startedAt || !endedAt) return '—';
+  const seconds = Math.max(0, (Date.parse(endedAt) - Date.parse(startedAt)) / 1000);
+  if (seconds < 60) return '1분 미만';
+  const minutes = Math.round(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours}시간${minutes % 60 ? ` ${minutes % 60}분` : ''}` : `${minutes}분`;
+}
+
 /** The minutes as a Korean Markdown document (the same content as the JSON). */
 export function renderMinutesMarkdown(m: MinutesView): string {
   const { room, questions } = m;
   const lines = [
     `# 회의록: ${escapeMarkdown(room.title)}`,
     '',
+    `- 시작: ${seoul(room.startedAt)}`,
+    `- 종료: ${seoul(room.endedAt)}`,
+    `- 진행 시간: ${durationText(room.startedAt, room.endedAt)}`,
     `- 방 ID: ${room.id}`,
     `- 의제 ID: ${room.topicId}`,
-    `- 시작: ${room.startedAt ?? '—'}`,
-    `- 종료: ${room.endedAt ?? '—'}`,
-    `- 진행 시간: ${room.durationMinutes}분`,
     ...section('진행자', list(m.facilitators.map((f) => person(f)))),
     ...section('참석 최대 인원', [`${m.attendance.peak}명`]),
     ...section('메시지', [`${m.messages.count}개`]),
@@ -110,9 +125,12 @@ export function renderMinutesMarkdown(m: MinutesView): string {
       list(
         m.moderation.map((a) => {
           const label = ACTION_LABELS[a.action] ?? escapeMarkdown(a.action);
-          const target = `${TARGET_LABELS[a.target.type] ?? escapeMarkdown(a.target.type)} ${a.target.id}`;
+          const kind = TARGET_LABELS[a.target.type] ?? escapeMarkdown(a.target.type);
+          const target = a.target.displayName
+            ? `${kind} (${escapeMarkdown(a.target.displayName)})`
+            : kind;
           const reason = a.reason ? ` · 사유: ${escapeMarkdown(a.reason)}` : '';
-          return `${a.at} · ${label} · ${person(a.actor)} → ${target}${reason}`;
+          return `${seoul(a.at)} · ${label} · ${person(a.actor)} → ${target}${reason}`;
         }),
       ),
     ),

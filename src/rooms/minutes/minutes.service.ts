@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Problem } from '../../core/http/problem';
+import { msg, Problem } from '../../core/http/problem';
 import { QUESTION_COLUMNS, type QuestionRow, toQuestionView } from '../qa/question.view';
 import { RoomAccess } from '../room-access.service';
 import { type MinutesPerson, type MinutesView } from './minutes.view';
@@ -19,6 +19,7 @@ interface AuditRow {
   actor_name: string | null;
   target_type: string;
   target_id: string;
+  target_name: string | null;
   reason: string | null;
   created_at: Date;
 }
@@ -38,13 +39,19 @@ export class MinutesService {
   async build(roomId: string): Promise<MinutesView> {
     const room = await this.access.load(roomId);
     if (room.status !== 'ended')
-      throw Problem.conflict('room_not_ended', 'The minutes are ready once the room has ended.');
+      throw Problem.conflict('room_not_ended', msg('code.room_not_ended'));
     const db = this.dataSource.manager;
 
-    const [audit, eventActors, counts, messages, unanswered, top] = await Promise.all([
+    const [audit, eventActors, counts, messages, unanswered, top, attendance] = await Promise.all([
       db.query<AuditRow[]>(
+        // The target's name as people know it: the user, or the author of the message or question.
         `SELECT a.action, a.actor_id, u.display_name AS actor_name, a.target_type, a.target_id,
-                a.reason, a.created_at
+                a.reason, a.created_at,
+                CASE a.target_type
+                  WHEN 'user' THEN (SELECT display_name FROM users WHERE id = a.target_id)
+                  WHEN 'comment' THEN (SELECT w.display_name FROM comments c JOIN users w ON w.id = c.author_id WHERE c.id = a.target_id)
+                  WHEN 'question' THEN (SELECT w.display_name FROM room_questions q JOIN users w ON w.id = q.author_id WHERE q.id = a.target_id)
+                END AS target_name
            FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
           WHERE a.space_id = $2 AND (
                 (a.target_type = 'room' AND a.target_id = $1)
@@ -97,6 +104,12 @@ export class MinutesService {
           LIMIT ${TOP_AGREED_LIMIT}`,
         [room.id],
       ),
+      // Each node's per-minute count, summed: attendance over time.
+      db.query<{ at: Date; count: number }[]>(
+        `SELECT at, sum(count)::int AS count FROM room_attendance WHERE room_id = $1
+          GROUP BY at ORDER BY at`,
+        [room.id],
+      ),
     ]);
 
     const byStatus = new Map(counts.map((c) => [c.status, c.n]));
@@ -117,7 +130,10 @@ export class MinutesService {
             : 0,
       },
       facilitators: await this.facilitators(audit, eventActors),
-      attendance: { peak: room.peakPresence },
+      attendance: {
+        peak: room.peakPresence,
+        timeline: attendance.map((a) => ({ at: a.at.toISOString(), count: a.count })),
+      },
       messages: { count: messages[0]?.n ?? 0 },
       questions: {
         count: [...byStatus.values()].reduce((a, b) => a + b, 0),
@@ -136,7 +152,11 @@ export class MinutesService {
       moderation: audit.map((a) => ({
         action: a.action,
         actor: a.actor_id ? { id: a.actor_id, displayName: a.actor_name ?? '' } : null,
-        target: { type: a.target_type, id: a.target_id },
+        target: {
+          type: a.target_type,
+          id: a.target_id,
+          ...(a.target_name !== null ? { displayName: a.target_name } : {}),
+        },
         reason: a.reason,
         at: a.created_at.toISOString(),
       })),

@@ -18,7 +18,8 @@ export interface MinutesView {
   };
   /** Everyone who started or ended the room or took a facilitator action in it, by first action. */
   facilitators: MinutesPerson[];
-  attendance: { peak: number };
+  /** The peak, and the count of each minute the room was live (summed over nodes). */
+  attendance: { peak: number; timeline: { at: string; count: number }[] };
   /** Chat messages posted in the room (every status; questions carried over are not messages). */
   messages: { count: number };
   /** `unanswered` = still visible or awaiting approval when the room ended. */
@@ -37,7 +38,8 @@ export interface MinutesView {
   moderation: {
     action: string;
     actor: MinutesPerson | null;
-    target: { type: string; id: string };
+    /** `displayName`: the user, or the author of the message or question acted on. */
+    target: { type: string; id: string; displayName?: string };
     reason: string | null;
     at: string;
   }[];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type Work } from '../../core/events/unit-of-work';
-import { Problem } from '../../core/http/problem';
+import { msg, Problem } from '../../core/http/problem';
 import { type AuthUser } from '../../identity/auth/auth-user';
 import { RoomAccess } from '../room-access.service';
 import { appendRoomEvent } from '../room-events';
@@ -46,7 +46,7 @@ export class RoomModActions {
     if (!auth) throw Problem.unauthorized();
     const room = await this.access.load(roomId, work.tx, true);
     const actor = await this.access.requireFacilitator(auth, room, work.tx);
-    if (room.status === 'ended') throw Problem.conflict('room_not_live', 'This room has ended.');
+    if (room.status === 'ended') throw Problem.conflict('room_not_live', msg('rooms.ended'));
     return { room, actor };
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type CommentView } from '../../comments/comment.view';
 import { UnitOfWork, type Work } from '../../core/events/unit-of-work';
-import { Problem } from '../../core/http/problem';
+import { msg, Problem, term } from '../../core/http/problem';
 import { type AuthUser } from '../../identity/auth/auth-user';
 import { AuditService } from '../../moderation/audit.service';
 import {
@@ -56,7 +56,7 @@ export class RoomModerationService {
       if (comment.status !== 'visible') {
         throw Problem.conflict(
           'conflict',
-          `The comment is ${comment.status}; only a visible comment can be hidden.`,
+          msg('moderation.hide_not_visible', { status: term(comment.status) }),
         );
       }
       const before = stateOf(comment);
@@ -82,7 +82,7 @@ export class RoomModerationService {
       if (comment.status !== 'hidden') {
         throw Problem.conflict(
           'conflict',
-          `The comment is ${comment.status}; only a hidden comment can be restored.`,
+          msg('moderation.restore_not_hidden', { status: term(comment.status) }),
         );
       }
       const before = stateOf(comment);
@@ -116,7 +116,7 @@ export class RoomModerationService {
       if (comment.status !== 'visible') {
         throw Problem.conflict(
           'conflict',
-          `The comment is ${comment.status}; only a visible comment can be pinned.`,
+          msg('moderation.pin_not_visible', { status: term(comment.status) }),
         );
       }
       await work.tx.query(`UPDATE rooms SET pinned_comment_id = $2 WHERE id = $1`, [

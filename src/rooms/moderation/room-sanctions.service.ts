@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { queryRows } from '../../core/database/sql';
 import { domainEvent } from '../../core/events/domain-events';
 import { UnitOfWork, type Work } from '../../core/events/unit-of-work';
-import { Problem } from '../../core/http/problem';
+import { msg, Problem, term } from '../../core/http/problem';
 import { LOGGER } from '../../core/logging/logging.module';
 import { type Logger } from '../../core/logging/logger';
 import { LiveServer } from '../../core/realtime/live-server';
@@ -155,10 +155,11 @@ export class RoomSanctionsService implements OnModuleDestroy {
     );
     const row = rows[0];
     if (!row) throw Problem.notFound('User');
-    if (row.id === actor.id) throw Problem.conflict('conflict', `You cannot ${kind} yourself.`);
+    if (row.id === actor.id)
+      throw Problem.conflict('conflict', msg('rooms.sanction_self', { kind: term(kind) }));
     const target: Target = { id: row.id, displayName: row.display_name, role: row.role };
     if (await this.access.isFacilitator(target, room, work.tx)) {
-      throw Problem.conflict('conflict', `A facilitator or an administrator cannot be ${kind}d.`);
+      throw Problem.conflict('conflict', msg('rooms.sanction_staff', { kind: term(kind) }));
     }
     return target;
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { queryRows } from '../../core/database/sql';
 import { UnitOfWork, type Work } from '../../core/events/unit-of-work';
-import { Problem } from '../../core/http/problem';
+import { type Message, msg, Problem, term } from '../../core/http/problem';
 import { type AuthUser } from '../../identity/auth/auth-user';
 import { AuditService } from '../../moderation/audit.service';
 import { RoomAccess } from '../room-access.service';
@@ -31,29 +31,29 @@ function transition(
   action: QuestionAction,
   from: QuestionState,
   highlighted: boolean,
-): QuestionState | { refused: string } {
+): QuestionState | { refused: Message } {
   switch (action) {
     case 'approve':
       if (from.status === 'pending') return { status: 'visible', highlighted: false };
       if (from.status === 'visible') return from;
-      return { refused: `A ${from.status} question cannot be approved.` };
+      return { refused: msg('qa.cannot_approve', { status: term(from.status) }) };
     case 'answered':
       if (from.status === 'visible') return { status: 'answered', highlighted: false };
       if (from.status === 'answered') return from;
       return {
         refused:
           from.status === 'pending'
-            ? 'Approve the question before marking it answered.'
-            : `A ${from.status} question cannot be marked answered.`,
+            ? msg('qa.approve_first')
+            : msg('qa.cannot_answer', { status: term(from.status) }),
       };
     case 'dismiss':
       if (from.status === 'pending' || from.status === 'visible')
         return { status: 'dismissed', highlighted: false };
       if (from.status === 'dismissed') return from;
-      return { refused: `An ${from.status} question cannot be dismissed.` };
+      return { refused: msg('qa.cannot_dismiss', { status: term(from.status) }) };
     case 'highlight':
       if (from.status === 'visible') return { status: 'visible', highlighted };
-      return { refused: `A ${from.status} question cannot be highlighted.` };
+      return { refused: msg('qa.cannot_highlight', { status: term(from.status) }) };
   }
 }
 
@@ -85,7 +85,7 @@ export class QuestionsService {
       const room = await this.access.load(dto.roomId, work.tx, true);
       this.access.assertLive(room);
       if (!room.settings.questions)
-        throw Problem.conflict('questions_closed', 'Questions are closed in this room.');
+        throw Problem.conflict('questions_closed', msg('code.questions_closed'));
       await this.access.assertMayWrite(user.id, room, work.tx);
       const status: QuestionStatus = room.settings.approveQuestions ? 'pending' : 'visible';
       const rows: { id: string }[] = await work.tx.query(
@@ -121,10 +121,9 @@ export class QuestionsService {
       const room = await this.access.assertMayReact(dto.roomId, user.id, work.tx);
       const before = await this.reader.get(room.id, dto.questionId, work.tx);
       if (!before) throw Problem.notFound('Question');
-      if (before.author.id === user.id)
-        throw Problem.conflict('conflict', 'You cannot upvote your own question.');
+      if (before.author.id === user.id) throw Problem.conflict('conflict', msg('qa.own_question'));
       if (before.status !== 'visible')
-        throw Problem.conflict('conflict', `A ${before.status} question takes no votes.`);
+        throw Problem.conflict('conflict', msg('qa.no_votes', { status: term(before.status) }));
       const inserted: unknown[] = await work.tx.query(
         `INSERT INTO room_question_votes (question_id, user_id) VALUES ($1, $2)
          ON CONFLICT DO NOTHING RETURNING 1`,
@@ -142,7 +141,7 @@ export class QuestionsService {
       );
       const row = updated[0];
       // Answered or dismissed meanwhile: the vote is rolled back with the transaction.
-      if (!row) throw Problem.conflict('conflict', 'This question no longer takes votes.');
+      if (!row) throw Problem.conflict('conflict', msg('qa.votes_closed'));
       return { question: toQuestionView(row), counted: true };
     });
     if (counted) this.votes.changed(dto.roomId, question.id);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Problem } from '../../core/http/problem';
+import { msg, Problem } from '../../core/http/problem';
 import { type AuthUser } from '../../identity/auth/auth-user';
 import { type AgreeResult, AgreesService } from '../../reactions/agrees.service';
 import { RoomAccess } from '../room-access.service';
@@ -24,7 +24,7 @@ export class RoomReactionsService {
    * agrees of the comment: a thousand agrees in a second cost a few statements, not thousands.
    */
   async setAgree(auth: AuthUser | undefined, dto: RoomAgreeDto): Promise<AgreeResult> {
-    if (!auth) throw Problem.unauthorized('Sign in to agree.');
+    if (!auth) throw Problem.unauthorized(msg('auth.sign_in_to_agree'));
     // Like AgreesService: a banned user may still take an agree back, not give one.
     const room = await this.access.assertMayReact(dto.roomId, auth.id, undefined, {
       banned: dto.agreed ? 'refuse' : 'allow',
@@ -36,7 +36,7 @@ export class RoomReactionsService {
 
   /** `react`: counted in memory and broadcast in aggregate (see ReactionAggregator). */
   async react(auth: AuthUser | undefined, dto: ReactDto): Promise<Record<string, never>> {
-    if (!auth) throw Problem.unauthorized('Sign in to react.');
+    if (!auth) throw Problem.unauthorized(msg('auth.sign_in_to_react'));
     const room = await this.access.assertMayReact(dto.roomId, auth.id);
     this.aggregator.add(room.id, dto.emoji);
     return {};

@@ -109,6 +109,8 @@ export interface SpaceView {
   };
   embedOrigins: string[];
   reportsToHide: number;
+  /** On reads: topics in the space, those still open, and its rooms live now. */
+  counts?: { topics: number; open: number; live: number };
   createdAt: string;
   updatedAt: string;
 }

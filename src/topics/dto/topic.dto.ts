@@ -66,7 +66,8 @@ export class UpdateTopicDto {
   tags?: string[];
 }
 
-export const TOPIC_SORTS = ['recent', 'agrees', 'active'] as const;
+/** `near`: open topics closest to their next rung first. */
+export const TOPIC_SORTS = ['recent', 'agrees', 'active', 'near'] as const;
 export type TopicSort = (typeof TOPIC_SORTS)[number];
 
 export class ListTopicsQuery extends PageQuery {

@@ -1,12 +1,14 @@
-import { type ComponentChildren, type JSX } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { Component, type ComponentChildren, type JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { lang, setLang, useT } from '../shared/i18n';
 import { useStore } from '../shared/store';
-import { ConnectionBadge } from '../shared/ui';
+import { ConfirmHost, ConnectionBadge, ToastHost, usePageTitle } from '../shared/ui';
 import { announcements, live, session } from './context';
 import { AuthPage } from './pages/auth';
 import { ConsolePage } from './pages/console';
 import { HomePage } from './pages/home';
+import { MinutesPage } from './pages/minutes';
+import { ProfilePage } from './pages/profile';
 import { RoomPage } from './pages/room';
 import { SpacePage } from './pages/space';
 import { TopicPage } from './pages/topic';
@@ -17,13 +19,15 @@ export function Link({
   href,
   children,
   class: className,
+  ...rest
 }: {
   href: string;
   children: ComponentChildren;
   class?: string;
-}) {
+} & { 'aria-current'?: 'page' | undefined }) {
   return (
     <a
+      {...rest}
       href={href}
       class={className}
       onClick={(e) => {
@@ -42,42 +46,150 @@ function Header() {
   const current = useStore(lang);
   const user = useStore(session)?.user;
   const state = useStore(useStore(live).state);
+  const path = useStore(location);
+  const here = path.split('?')[0];
   return (
     <header class="site-header">
-      <Link href="/" class="brand">
-        {t('appName')}
-      </Link>
-      <nav aria-label={t('spaces')}>
-        <ConnectionBadge state={state} />
-        <button
-          type="button"
-          class="link"
-          aria-label={t('languageLabel')}
-          onClick={() => setLang(current === 'ko' ? 'en' : 'ko')}
-        >
-          {t('language')}
-        </button>
-        {user ? (
-          <>
-            <span class="whoami" data-testid="whoami">
-              {user.displayName}
-            </span>
-            <button type="button" class="link" onClick={() => void session.signOut()}>
-              {t('signOut')}
-            </button>
-          </>
-        ) : (
-          <>
-            <Link href={`/signin?next=${encodeURIComponent(location.get())}`}>{t('signIn')}</Link>
-            <Link href="/register">{t('register')}</Link>
-          </>
-        )}
-      </nav>
+      <div class="bar">
+        <Link href="/" class="brand">
+          <span class="brand-mark" aria-hidden="true">
+            마
+          </span>
+          {t('appName')}
+        </Link>
+        <nav class="site-nav" aria-label={t('spaces')}>
+          <ConnectionBadge state={state} />
+          <button
+            type="button"
+            class="ghost sm"
+            aria-label={`${t('language')} — ${t('languageLabel')}`}
+            onClick={() => setLang(current === 'ko' ? 'en' : 'ko')}
+          >
+            {t('language')}
+          </button>
+          {user ? (
+            <>
+              <Link href="/me" aria-current={here === '/me' ? 'page' : undefined}>
+                <span data-testid="whoami">{user.displayName}</span>
+              </Link>
+              <button type="button" class="sm" onClick={() => void session.signOut()}>
+                {t('signOut')}
+              </button>
+            </>
+          ) : (
+            here !== '/signin' &&
+            here !== '/register' && (
+              <>
+                <Link href={`/signin?next=${encodeURIComponent(path)}`}>{t('signIn')}</Link>
+                <Link
+                  href={`/register?next=${encodeURIComponent(path)}`}
+                  class="btn btn-primary btn-sm"
+                >
+                  {t('register')}
+                </Link>
+              </>
+            )
+          )}
+        </nav>
+      </div>
     </header>
   );
 }
 
+/** Offline (the browser says so) or reconnecting (the live connection dropped): said at the top. */
+function ConnectivityBar() {
+  const t = useT();
+  const state = useStore(useStore(live).state);
+  const [online, setOnline] = useState(navigator.onLine);
+  const [wasOnline, setWasOnline] = useState(false);
+  useEffect(() => {
+    const on = () => setOnline(true);
+    const off = () => setOnline(false);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', off);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+    };
+  }, []);
+  useEffect(() => {
+    if (state === 'online') setWasOnline(true);
+  }, [state]);
+  if (!online)
+    return (
+      <div class="status-bar" role="alert" data-testid="offline">
+        {t('offline')}
+      </div>
+    );
+  // Only a connection that was up and dropped is "reconnecting"; the first connect is quiet.
+  if (state === 'offline' && wasOnline)
+    return (
+      <div class="status-bar" role="status" data-testid="reconnecting">
+        {t('reconnecting')}
+      </div>
+    );
+  return null;
+}
+
+export function NotFound() {
+  const t = useT();
+  usePageTitle(t('notFoundTitle'));
+  return (
+    <section class="error-page" data-testid="not-found">
+      <p class="code" aria-hidden="true">
+        404
+      </p>
+      <h1>{t('notFoundTitle')}</h1>
+      <p class="muted">{t('notFoundHint')}</p>
+      <Link href="/" class="btn btn-primary">
+        {t('goHome')}
+      </Link>
+    </section>
+  );
+}
+
+function ErrorPage() {
+  const t = useT();
+  usePageTitle(t('errorTitle'));
+  return (
+    <section class="error-page" data-testid="error-page" role="alert">
+      <p class="code" aria-hidden="true">
+        !
+      </p>
+      <h1>{t('errorTitle')}</h1>
+      <p class="muted">{t('errorHint')}</p>
+      <div class="row" style={{ justifyContent: 'center' }}>
+        <button type="button" class="primary" onClick={() => window.location.reload()}>
+          {t('reload')}
+        </button>
+        <a href="/" class="btn">
+          {t('goHome')}
+        </a>
+      </div>
+    </section>
+  );
+}
+
+/** A page that throws shows the error page of the design, not a blank screen. */
+class Boundary extends Component<
+  { children: ComponentChildren; path: string },
+  { failed: boolean }
+> {
+  override state = { failed: false };
+  override componentDidCatch(error: unknown): void {
+    console.error(error);
+    this.setState({ failed: true });
+  }
+  override componentDidUpdate(previous: { path: string }): void {
+    if (previous.path !== this.props.path && this.state.failed) this.setState({ failed: false });
+  }
+  override render() {
+    return this.state.failed ? <ErrorPage /> : this.props.children;
+  }
+}
+
 export function App() {
+  const t = useT();
   const path = useStore(location);
   const message = useStore(announcements);
   const current = useStore(lang);
@@ -102,6 +214,12 @@ export function App() {
     case 'console':
       page = <ConsolePage id={r.id} key={r.id} />;
       break;
+    case 'minutes':
+      page = <MinutesPage id={r.id} key={r.id} />;
+      break;
+    case 'me':
+      page = <ProfilePage />;
+      break;
     case 'signin':
     case 'register':
       page = <AuthPage mode={r.page} key={r.page} />;
@@ -113,20 +231,23 @@ export function App() {
   return (
     <>
       <a class="skip" href="#main">
-        {current === 'ko' ? '본문 바로가기' : 'Skip to content'}
+        {t('skipToContent')}
       </a>
       <Header />
-      <main id="main" tabIndex={-1}>
-        {page}
+      <ConnectivityBar />
+      <main id="main" tabIndex={-1} data-page={r.page}>
+        <Boundary path={path}>{page}</Boundary>
       </main>
+      <footer class="site-footer">
+        <p>
+          {t('appName')} · {t('tagline')}
+        </p>
+      </footer>
       <div class="sr-only" aria-live="polite" role="log" data-testid="live-region">
         {message}
       </div>
+      <ConfirmHost />
+      <ToastHost />
     </>
   );
-}
-
-function NotFound() {
-  const t = useT();
-  return <h1>{t('notFound')}</h1>;
 }

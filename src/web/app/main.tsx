@@ -5,5 +5,9 @@ import { session } from './context';
 
 void session.restore().finally(() => {
   const root = document.getElementById('app');
-  if (root) render(<App />, root);
+  if (!root) return;
+  // The static shell (header and skeleton, or the not-found page) gives way to the app.
+  root.textContent = '';
+  root.removeAttribute('data-page');
+  render(<App />, root);
 });

@@ -3,23 +3,14 @@ import { Store } from '../shared/store';
 /** The current path; the server answers every page path with index.html. */
 export const location = new Store<string>(window.location.pathname + window.location.search);
 
-export function navigate(to: string): void {
-  if (to === location.get()) return;
-  window.history.pushState(null, '', to);
-  location.set(to);
-  window.scrollTo(0, 0);
-}
-
-window.addEventListener('popstate', () =>
-  location.set(window.location.pathname + window.location.search),
-);
-
 export type Route =
   | { page: 'home' }
   | { page: 'space'; slug: string }
   | { page: 'topic'; id: string }
   | { page: 'room'; id: string }
   | { page: 'console'; id: string }
+  | { page: 'minutes'; id: string }
+  | { page: 'me' }
   | { page: 'signin' }
   | { page: 'register' }
   | { page: 'missing' };
@@ -36,10 +27,34 @@ export function route(path: string): Route {
   if ((m = p.match(new RegExp(`^/rooms/(${UUID})$`)))) return { page: 'room', id: m[1]! };
   if ((m = p.match(new RegExp(`^/rooms/(${UUID})/console$`))))
     return { page: 'console', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/rooms/(${UUID})/minutes$`))))
+    return { page: 'minutes', id: m[1]! };
+  if (p === '/me') return { page: 'me' };
   if (p === '/signin') return { page: 'signin' };
   if (p === '/register') return { page: 'register' };
   return { page: 'missing' };
 }
+
+export function navigate(to: string): void {
+  if (to === location.get()) return;
+  const target = route(to).page;
+  // A live room's page carries a Content-Security-Policy of its own (its stream's origin):
+  // it is loaded as a document, not swapped in.
+  if (target === 'room' || target === 'console') {
+    window.location.assign(to);
+    return;
+  }
+  window.history.pushState(null, '', to);
+  location.set(to);
+  window.scrollTo(0, 0);
+}
+
+window.addEventListener('popstate', () => {
+  const to = window.location.pathname + window.location.search;
+  const target = route(to).page;
+  if (target === 'room' || target === 'console') window.location.reload();
+  else location.set(to);
+});
 
 /** The `next` query parameter, only when it is a path on this site. */
 export function nextPath(): string {

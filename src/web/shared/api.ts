@@ -1,4 +1,9 @@
-/** Every HTTP call of the pages: JSON in, JSON out, problem+json turned into ApiError. */
+import { lang } from './i18n';
+
+/**
+ * Every HTTP call of the pages: JSON in, JSON out, problem+json turned into ApiError. The
+ * server writes its messages in the language asked for, so a refusal reads in the page's.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -35,7 +40,10 @@ export class Api {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'Accept-Language': lang.get(),
+    };
     const token = this.token();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';

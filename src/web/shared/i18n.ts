@@ -34,7 +34,6 @@ const ko = {
   comments: '댓글',
   participants: '참여자',
   nextRung: '다음 단계까지',
-  ladderDone: '모든 단계를 넘었습니다',
   status_proposed: '제안',
   status_under_review: '검토 중',
   status_deliberating: '공론 중',
@@ -48,7 +47,7 @@ const ko = {
   stance: '입장',
   stance_for: '찬성',
   stance_against: '반대',
-  stance_neutral: '중립',
+  stance_neutral: '기타',
   timeline: '진행 기록',
   response: '공식 답변',
   discussion: '토론',
@@ -85,7 +84,6 @@ const ko = {
   noSpeaker: '지금 발언자가 없습니다',
   waiting: '대기',
   presence: '참여 중',
-  people: '명',
   secondsLeft: '초 남음',
   console: '진행자 콘솔',
   modQueue: '모더레이션 대기열',
@@ -102,7 +100,7 @@ const ko = {
   pin: '고정',
   pinned: '고정됨',
   announce: '공지',
-  slowMode: '슬로 모드(초)',
+  slowMode: '천천히 보내기(초)',
   lock: '채팅 잠금',
   unlock: '채팅 잠금 해제',
   start: '시작',
@@ -133,6 +131,190 @@ const ko = {
   ev_transitioned: '상태 변경',
   ev_ladder_crossed: '공감 기준 도달',
   ev_answered: '공식 답변',
+  // Added with the design system and the pages of the citizen's Madang.
+  skipToContent: '본문 바로가기',
+  home: '처음',
+  me: '내 마당',
+  myTopics: '내 제안',
+  myComments: '내 댓글',
+  myAgrees: '공감한 제안',
+  account: '계정',
+  saveName: '이름 저장',
+  currentPassword: '현재 비밀번호',
+  newPassword: '새 비밀번호',
+  changePassword: '비밀번호 바꾸기',
+  saved: '저장했습니다',
+  passwordChanged: '비밀번호를 바꿨습니다. 다른 기기에서는 다시 로그인해야 합니다.',
+  onAir: '지금 방송 중인 타운홀',
+  nearRung: '다음 단계가 가까운 제안',
+  justAnswered: '최근 답변을 받은 제안',
+  people: '명',
+  peopleHere: '{n}명 참여 중',
+  topicsCount: '제안 {n}',
+  openCount: '진행 중 {n}',
+  liveCount: '방송 {n}',
+  noSpaces: '아직 만들어진 공간이 없습니다',
+  noSpacesHint:
+    '관리자가 공간(위원회나 사업)을 만들면 여기에서 시민 제안을 받을 수 있습니다. 관리자로 로그인한 뒤 API 문서(/api/docs)의 POST /spaces로 첫 공간을 만들어 보세요.',
+  noTopics: '아직 제안이 없습니다',
+  noTopicsHint: '첫 제안을 올려 보세요. 공감이 모이면 검토와 공론으로 이어집니다.',
+  noResults: '"{q}"에 맞는 제안이 없습니다',
+  noComments: '아직 의견이 없습니다. 첫 의견을 남겨 보세요.',
+  noItems: '아직 없습니다',
+  tags: '태그(쉼표로 구분, 10개까지)',
+  searchPlaceholder: '제목이나 내용으로 찾기',
+  sortOldest: '오래된 순',
+  sortNewest: '최신순',
+  sortNear: '다음 단계가 가까운 순',
+  sortLabel: '정렬',
+  statusLabel: '상태',
+  agreesN: '공감 {n}',
+  commentsN: '댓글 {n}',
+  participantsN: '참여자 {n}',
+  ladderTitle: '공감 사다리',
+  ladderNeed: '다음 단계({rung})까지 {n} 남음',
+  ladderParticipants: '참여자',
+  ladderAgrees: '공감',
+  ladderReached: '도달',
+  ladderAllReached: '모든 단계에 도달했습니다',
+  ladderExpired: '제안 기간 안에 첫 기준에 이르지 못해 마감되었습니다',
+  ladderRejected: '반려되어 더 이상 단계를 오르지 않습니다',
+  ladderClosedShort: '공론이 끝나 더 이상 단계를 오르지 않습니다',
+  rungReview: '부서 답변',
+  rungDeliberation: '공론장 열림',
+  rungResponse: '시장 답변',
+  owedAnswer: '답변 기한',
+  owedDue: '{rung} 기한: {date}',
+  owedAnswered: '{rung} 완료',
+  officialResponse: '공식 답변',
+  stanceChart: '입장 분포',
+  stanceTotal: '입장을 밝힌 사람 {n}명',
+  myStance: '내 입장',
+  chooseStance: '입장 고르기',
+  share: '공유',
+  linkCopied: '링크를 복사했습니다',
+  edit: '수정',
+  editComment: '댓글 수정',
+  save: '저장',
+  cancel: '취소',
+  delete: '삭제',
+  deleteComment: '댓글 삭제',
+  confirmDelete:
+    '이 댓글을 지울까요? 지운 댓글은 되돌릴 수 없고, 자리에는 "삭제된 댓글" 표시가 남습니다.',
+  edited: '수정됨',
+  reportTitle: '신고하기',
+  reportIntro: '운영 원칙에 어긋나는 글을 알려 주세요. 신고가 모이면 진행자가 검토합니다.',
+  reason_spam: '스팸·광고',
+  reason_abuse: '욕설·혐오·괴롭힘',
+  reason_off_topic: '주제와 무관',
+  reason_other: '기타',
+  reportDetail: '자세한 내용(선택)',
+  reportSend: '신고 보내기',
+  reportDone: '신고를 접수했습니다. 고맙습니다.',
+  viewReplies: '답글 {n}개 보기',
+  moreRepliesN: '답글 {n}개 더 보기',
+  deeperReplies: '이어진 답글 더 보기',
+  replyTo: '{name}님에게',
+  hiddenByReports: '신고가 모여 검토를 기다리는 댓글입니다',
+  writeHint: '여러 줄로 쓸 수 있습니다. 2,000자까지.',
+  confirm: '확인',
+  areYouSure: '정말 할까요?',
+  confirmEnd:
+    '타운홀을 끝낼까요? 끝내면 다시 열 수 없고, 답변하지 못한 질문은 의제의 댓글로 옮겨집니다.',
+  confirmBan: '이 참여자를 타운홀에서 내보낼까요?',
+  confirmReject: '이 의제를 반려할까요? 반려는 되돌릴 수 없습니다.',
+  confirmClose: '공론을 끝낼까요? 끝낸 공론은 다시 열 수 없습니다.',
+  offline: '인터넷 연결이 끊겼습니다. 연결되면 놓친 내용을 불러옵니다.',
+  reconnecting: '실시간 연결이 끊겨 다시 연결하는 중입니다…',
+  notFoundTitle: '페이지를 찾을 수 없습니다',
+  notFoundHint: '주소가 바뀌었거나 없어진 페이지입니다. 처음 화면에서 다시 찾아보세요.',
+  errorTitle: '문제가 생겼습니다',
+  errorHint: '잠시 뒤 다시 시도해 주세요. 문제가 계속되면 새로 고침해 보세요.',
+  reload: '새로 고침',
+  goHome: '처음으로',
+  retry: '다시 시도',
+  roomEndedNote: '이 타운홀은 끝났습니다. 회의록에서 나온 이야기를 볼 수 있습니다.',
+  viewMinutes: '회의록 보기',
+  stream: '중계',
+  streamTitle: '타운홀 중계 영상',
+  streamUnsupported: '이 브라우저에서는 중계를 바로 재생할 수 없습니다.',
+  openStream: '중계 새 창에서 보기',
+  streamUrl: '중계 주소(YouTube, Vimeo, HLS, MP4)',
+  saveStream: '중계 저장',
+  chatEmpty: '아직 메시지가 없습니다',
+  questionsEmpty: '아직 질문이 없습니다',
+  queueEmpty: '발언을 기다리는 사람이 없습니다',
+  minutesTitle: '회의록',
+  duration: '진행 시간',
+  startedAt: '시작',
+  endedAt: '종료',
+  facilitators: '진행자',
+  attendance: '참석',
+  peak: '최대 {n}명',
+  attendanceChart: '시간대별 참석 인원',
+  noAttendance: '참석 기록이 없습니다',
+  messagesCount: '메시지 {n}개',
+  questionsAnswered: '답변한 질문 {n}',
+  questionsUnanswered: '답변하지 못한 질문 {n}',
+  questionsDismissed: '제외한 질문 {n}',
+  topAgreed: '공감을 많이 받은 메시지',
+  moderationActions: '운영 조치',
+  downloadMd: 'Markdown 내려받기',
+  downloadJson: 'JSON 내려받기',
+  lessThanMinute: '1분 미만',
+  hoursMinutes: '{h}시간 {m}분',
+  minutesN: '{n}분',
+  system: '시스템',
+  nextLabel: '다음',
+  registerPrompt: '처음이신가요?',
+  signInPrompt: '이미 가입하셨나요?',
+  proposeIntro:
+    '동네와 도시에 필요한 일을 제안해 주세요. 공감이 {n}명 모이면 담당 부서가 답합니다.',
+  openPropose: '새 제안 쓰기',
+  liveBadge: 'LIVE',
+  justNow: '방금',
+  sinceLabel: '{n} 전',
+  ev_cause_threshold: '{rung} 기준({count}) 도달',
+  ev_cause_proposal_window: '제안 기간이 끝났습니다',
+  ev_cause_closing_time: '공론 기간이 끝났습니다',
+  transitionLine: '{from} → {to}',
+  actionsTitle: '진행 도구',
+  moreActions: '더 보기',
+  tagsShown: '태그',
+  by: '작성',
+  yourComment: '내가 쓴 댓글',
+  inTopic: '의제: {title}',
+  titleSuffix: '마당',
+  act_hide: '메시지 숨김',
+  act_restore: '메시지 복원',
+  act_pin: '메시지 고정',
+  act_announce: '공지',
+  act_mute: '발언 제한',
+  act_ban: '내보내기',
+  act_slowmode: '천천히 보내기',
+  act_lock: '채팅 잠금',
+  act_room_create: '방 만들기',
+  act_room_update: '방 설정 변경',
+  act_room_start: '시작',
+  act_room_end: '종료',
+  act_room_pin: '메시지 고정',
+  act_room_announce: '공지',
+  act_room_lock: '채팅 잠금',
+  act_room_slowmode: '천천히 보내기',
+  act_room_mute: '발언 제한',
+  act_room_ban: '내보내기',
+  act_comment_hide: '메시지 숨김',
+  act_comment_restore: '메시지 복원',
+  act_comment_auto_hide: '신고 누적 자동 숨김',
+  act_report_resolve: '신고 처리',
+  act_question_approve: '질문 승인',
+  act_question_answer: '질문 답변 완료',
+  act_question_dismiss: '질문 제외',
+  act_question_highlight: '질문 강조',
+  act_question_unhighlight: '질문 강조 해제',
+  act_queue_next: '발언권 넘기기',
+  act_queue_clear: '발언 종료',
+  act_queue_remove: '발언 신청 취소',
 } as const;
 
 export type MessageKey = keyof typeof ko;
@@ -169,7 +351,6 @@ const en: Record<MessageKey, string> = {
   comments: 'comments',
   participants: 'participants',
   nextRung: 'to the next step',
-  ladderDone: 'Every step reached',
   status_proposed: 'Proposed',
   status_under_review: 'Under review',
   status_deliberating: 'In deliberation',
@@ -220,7 +401,6 @@ const en: Record<MessageKey, string> = {
   noSpeaker: 'Nobody has the floor',
   waiting: 'Waiting',
   presence: 'here',
-  people: '',
   secondsLeft: 's left',
   console: 'Facilitator console',
   modQueue: 'Moderation queue',
@@ -268,6 +448,189 @@ const en: Record<MessageKey, string> = {
   ev_transitioned: 'Status changed',
   ev_ladder_crossed: 'Agreement threshold reached',
   ev_answered: 'Official response',
+  skipToContent: 'Skip to content',
+  home: 'Home',
+  me: 'My Madang',
+  myTopics: 'My topics',
+  myComments: 'My comments',
+  myAgrees: 'Topics I agree with',
+  account: 'Account',
+  saveName: 'Save name',
+  currentPassword: 'Current password',
+  newPassword: 'New password',
+  changePassword: 'Change password',
+  saved: 'Saved',
+  passwordChanged: 'Password changed. Other devices will have to sign in again.',
+  onAir: 'Town halls on air',
+  nearRung: 'Close to their next step',
+  justAnswered: 'Just answered',
+  people: '',
+  peopleHere: '{n} here',
+  topicsCount: '{n} topics',
+  openCount: '{n} open',
+  liveCount: '{n} live',
+  noSpaces: 'No spaces yet',
+  noSpacesHint:
+    'Once an administrator creates a space (a committee or programme), residents can propose topics here. Sign in as an administrator and create the first one with POST /spaces in the API documentation (/api/docs).',
+  noTopics: 'No topics yet',
+  noTopicsHint: 'Propose the first one. Agrees lead it to a review and a public deliberation.',
+  noResults: 'No topic matches "{q}"',
+  noComments: 'No comments yet. Be the first to write one.',
+  noItems: 'Nothing yet',
+  tags: 'Tags (comma-separated, up to 10)',
+  searchPlaceholder: 'Search titles and text',
+  sortOldest: 'Oldest',
+  sortNewest: 'Newest',
+  sortNear: 'Closest to next step',
+  sortLabel: 'Sort',
+  statusLabel: 'Status',
+  agreesN: '{n} agrees',
+  commentsN: '{n} comments',
+  participantsN: '{n} participants',
+  ladderTitle: 'Agreement ladder',
+  ladderNeed: '{n} to go to the next step ({rung})',
+  ladderParticipants: 'participants',
+  ladderAgrees: 'agrees',
+  ladderReached: 'reached',
+  ladderAllReached: 'Every step reached',
+  ladderExpired: 'Closed: the proposal window ended before the first step',
+  ladderRejected: 'Rejected: this topic climbs no further',
+  ladderClosedShort: 'The deliberation has closed; this topic climbs no further',
+  rungReview: 'Department answer',
+  rungDeliberation: 'Public deliberation',
+  rungResponse: "Mayor's answer",
+  owedAnswer: 'Answer due',
+  owedDue: '{rung} due: {date}',
+  owedAnswered: '{rung} given',
+  officialResponse: 'Official response',
+  stanceChart: 'Stances',
+  stanceTotal: '{n} people took a stance',
+  myStance: 'My stance',
+  chooseStance: 'Choose a stance',
+  share: 'Share',
+  linkCopied: 'Link copied',
+  edit: 'Edit',
+  editComment: 'Edit comment',
+  save: 'Save',
+  cancel: 'Cancel',
+  delete: 'Delete',
+  deleteComment: 'Delete comment',
+  confirmDelete:
+    'Delete this comment? This cannot be undone; a "deleted" placeholder keeps its place.',
+  edited: 'edited',
+  reportTitle: 'Report',
+  reportIntro: 'Tell us about content that breaks the rules. Facilitators review reports.',
+  reason_spam: 'Spam or advertising',
+  reason_abuse: 'Abuse, hate or harassment',
+  reason_off_topic: 'Off topic',
+  reason_other: 'Other',
+  reportDetail: 'Details (optional)',
+  reportSend: 'Send report',
+  reportDone: 'Report received. Thank you.',
+  viewReplies: 'View {n} replies',
+  moreRepliesN: '{n} more replies',
+  deeperReplies: 'More of this thread',
+  replyTo: 'to {name}',
+  hiddenByReports: 'Hidden after several reports, awaiting review',
+  writeHint: 'Several lines are fine. Up to 2,000 characters.',
+  confirm: 'Confirm',
+  areYouSure: 'Are you sure?',
+  confirmEnd:
+    'End this town hall? It cannot be reopened; unanswered questions move to the topic as comments.',
+  confirmBan: 'Remove this participant from the town hall?',
+  confirmReject: 'Reject this topic? This cannot be undone.',
+  confirmClose: 'Close the deliberation? It cannot be reopened.',
+  offline: 'You are offline. Missed updates will load once you are back.',
+  reconnecting: 'The live connection dropped; reconnecting…',
+  notFoundTitle: 'Page not found',
+  notFoundHint: 'The address changed or the page is gone. Start again from the home page.',
+  errorTitle: 'Something went wrong',
+  errorHint: 'Please try again in a moment, or reload the page.',
+  reload: 'Reload',
+  goHome: 'Home',
+  retry: 'Try again',
+  roomEndedNote: 'This town hall has ended. The minutes record what was said.',
+  viewMinutes: 'View the minutes',
+  stream: 'Stream',
+  streamTitle: 'Town hall stream',
+  streamUnsupported: 'This browser cannot play the stream here.',
+  openStream: 'Open the stream',
+  streamUrl: 'Stream address (YouTube, Vimeo, HLS, MP4)',
+  saveStream: 'Save stream',
+  chatEmpty: 'No messages yet',
+  questionsEmpty: 'No questions yet',
+  queueEmpty: 'Nobody is waiting to speak',
+  minutesTitle: 'Minutes',
+  duration: 'Duration',
+  startedAt: 'Started',
+  endedAt: 'Ended',
+  facilitators: 'Facilitators',
+  attendance: 'Attendance',
+  peak: 'Peak {n}',
+  attendanceChart: 'Attendance over time',
+  noAttendance: 'No attendance recorded',
+  messagesCount: '{n} messages',
+  questionsAnswered: '{n} answered',
+  questionsUnanswered: '{n} unanswered',
+  questionsDismissed: '{n} dismissed',
+  topAgreed: 'Most agreed messages',
+  moderationActions: 'Moderation actions',
+  downloadMd: 'Download Markdown',
+  downloadJson: 'Download JSON',
+  lessThanMinute: 'under a minute',
+  hoursMinutes: '{h} h {m} min',
+  minutesN: '{n} min',
+  system: 'System',
+  nextLabel: 'Next',
+  registerPrompt: 'New here?',
+  signInPrompt: 'Already registered?',
+  proposeIntro:
+    'Propose what your neighbourhood and city need. At {n} agrees the department answers.',
+  openPropose: 'Write a proposal',
+  liveBadge: 'LIVE',
+  justNow: 'just now',
+  sinceLabel: '{n} ago',
+  ev_cause_threshold: '{rung} threshold ({count}) reached',
+  ev_cause_proposal_window: 'The proposal window ended',
+  ev_cause_closing_time: 'The deliberation period ended',
+  transitionLine: '{from} → {to}',
+  actionsTitle: 'Facilitator tools',
+  moreActions: 'More',
+  tagsShown: 'Tags',
+  by: 'by',
+  yourComment: 'My comment',
+  inTopic: 'Topic: {title}',
+  titleSuffix: 'Madang',
+  act_hide: 'hid a message',
+  act_restore: 'restored a message',
+  act_pin: 'pinned a message',
+  act_announce: 'announced',
+  act_mute: 'muted',
+  act_ban: 'removed',
+  act_slowmode: 'slow mode',
+  act_lock: 'chat lock',
+  act_room_create: 'created the room',
+  act_room_update: 'changed the room',
+  act_room_start: 'started',
+  act_room_end: 'ended',
+  act_room_pin: 'pinned a message',
+  act_room_announce: 'announced',
+  act_room_lock: 'chat lock',
+  act_room_slowmode: 'slow mode',
+  act_room_mute: 'muted',
+  act_room_ban: 'removed',
+  act_comment_hide: 'hid a message',
+  act_comment_restore: 'restored a message',
+  act_comment_auto_hide: 'hidden after reports',
+  act_report_resolve: 'resolved a report',
+  act_question_approve: 'approved a question',
+  act_question_answer: 'marked a question answered',
+  act_question_dismiss: 'dismissed a question',
+  act_question_highlight: 'highlighted a question',
+  act_question_unhighlight: 'removed a highlight',
+  act_queue_next: 'gave the floor',
+  act_queue_clear: 'ended a turn',
+  act_queue_remove: 'removed from the queue',
 };
 
 const saved = safeStorage.get('madang.lang');
@@ -283,24 +646,77 @@ export function translate(current: Lang, key: MessageKey): string {
   return current === 'ko' ? ko[key] : en[key];
 }
 
+/** Fills `{name}` placeholders of a message. */
+export const fill = (text: string, params: Record<string, string | number>): string =>
+  text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    params[name] === undefined ? whole : String(params[name]),
+  );
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
 /** The translator for the current language; re-renders on a switch. */
-export function useT(): (key: MessageKey) => string {
+export function useT(): Translate {
   const current = useStore(lang);
-  return (key) => translate(current, key);
+  return (key, params) => {
+    const text = translate(current, key);
+    return params ? fill(text, params) : text;
+  };
 }
 
-// One formatter per language: building an Intl formatter per call (what toLocaleString does)
-// made a page of comments spend most of its first render formatting dates.
-const formatters = new Map<Lang, Intl.DateTimeFormat>();
-
-export function formatTime(iso: string, current: Lang): string {
-  let format = formatters.get(current);
-  if (!format) {
-    format = new Intl.DateTimeFormat(current === 'ko' ? 'ko-KR' : 'en-GB', {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-    });
-    formatters.set(current, format);
+// One formatter per language and style: building an Intl formatter per call (what
+// toLocaleString does) made a page of comments spend most of its first render formatting
+// dates. Times are shown in Seoul, where the city is, whatever the reader's machine says.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const format = (current: Lang, style: 'full' | 'time' | 'date'): Intl.DateTimeFormat => {
+  const key = `${current}:${style}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      style === 'time'
+        ? { hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE }
+        : style === 'date'
+          ? { dateStyle: 'long', timeZone: TIME_ZONE }
+          : { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE };
+    f = new Intl.DateTimeFormat(current === 'ko' ? 'ko-KR' : 'en-GB', options);
+    formatters.set(key, f);
   }
-  return format.format(new Date(iso));
+  return f;
+};
+
+export const TIME_ZONE = 'Asia/Seoul';
+
+export function formatTime(
+  iso: string,
+  current: Lang,
+  style: 'full' | 'time' | 'date' = 'full',
+): string {
+  return format(current, style).format(new Date(iso));
+}
+
+const relative = new Map<Lang, Intl.RelativeTimeFormat>();
+
+/** "3분 전" for the last week, the Seoul date and time before that. */
+export function relativeTime(iso: string, current: Lang, now = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return translate(current, 'justNow');
+  let r = relative.get(current);
+  if (!r) {
+    r = new Intl.RelativeTimeFormat(current === 'ko' ? 'ko-KR' : 'en-GB', { numeric: 'auto' });
+    relative.set(current, r);
+  }
+  if (abs < 3600) return r.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86_400) return r.format(Math.round(seconds / 3600), 'hour');
+  if (abs < 7 * 86_400) return r.format(Math.round(seconds / 86_400), 'day');
+  return formatTime(iso, current);
+}
+
+/** A duration in words: `1시간 5분`, `12분`, `1분 미만`. */
+export function durationText(ms: number, current: Lang): string {
+  if (ms < 60_000) return translate(current, 'lessThanMinute');
+  const minutes = Math.round(ms / 60_000);
+  const h = Math.floor(minutes / 60);
+  return h > 0
+    ? fill(translate(current, 'hoursMinutes'), { h, m: minutes % 60 })
+    : fill(translate(current, 'minutesN'), { n: minutes });
 }

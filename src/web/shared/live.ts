@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { ApiError } from './api';
+import { lang } from './i18n';
 import { Store } from './store';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -20,7 +21,13 @@ export class LiveConnection {
 
   constructor(token: string | null, embedOrigin?: string) {
     this.socket = io('/live', {
-      auth: { ...(token ? { token } : {}), ...(embedOrigin ? { embed: embedOrigin } : {}) },
+      // Read at every (re)connection: acks come back in the page's language.
+      auth: (cb) =>
+        cb({
+          ...(token ? { token } : {}),
+          ...(embedOrigin ? { embed: embedOrigin } : {}),
+          lang: lang.get(),
+        }),
       transports: ['websocket'],
       reconnectionDelayMax: 5_000,
     });

@@ -27,12 +27,13 @@ export interface RoomState {
 }
 
 export function fromJoin(join: RoomJoin, previous?: RoomState): RoomState {
+  const ended = join.room.status === 'ended';
   return {
     room: join.room,
-    presence: join.presence.count,
+    presence: ended ? 0 : join.presence.count,
     messages: join.recent,
     questions: join.questions,
-    queue: join.queue,
+    queue: ended ? { speaker: null, waiting: [] } : join.queue,
     reactions: previous?.reactions ?? {},
     announcements: previous?.announcements ?? [],
     pinned: join.recent.find((c) => c.id === join.room.pinnedCommentId) ?? previous?.pinned ?? null,
@@ -59,7 +60,7 @@ export function roomEvent(s: RoomState, event: string, p: Record<string, unknown
     case 'comment:pinned':
       return { ...s, pinned: p.comment as Comment };
     case 'presence':
-      return { ...s, presence: p.count as number };
+      return s.room.status === 'ended' ? s : { ...s, presence: p.count as number };
     case 'presence:detail':
       return {
         ...s,
@@ -103,10 +104,17 @@ export function roomEvent(s: RoomState, event: string, p: Record<string, unknown
           status: (p.status as Room['status'] | undefined) ?? s.room.status,
           settings: (p.settings as Room['settings'] | undefined) ?? s.room.settings,
           locked: (p.locked as boolean | undefined) ?? s.room.locked,
+          title: (p.title as string | undefined) ?? s.room.title,
         },
       };
     case 'room:ended':
-      return { ...s, room: { ...s.room, status: 'ended' } };
+      // Nothing of the live session goes on: no floor, no queue, nobody "here".
+      return {
+        ...s,
+        room: { ...s.room, status: 'ended' },
+        queue: { speaker: null, waiting: [] },
+        presence: 0,
+      };
     case 'you:muted':
       return { ...s, mutedUntil: p.until as string };
     case 'you:banned':

@@ -11,6 +11,8 @@ import {
   type TopicWatch,
 } from './types';
 
+export type CommentSort = 'oldest' | 'newest' | 'agrees';
+
 /**
  * A topic's agree count from a live `agree:count` (or an agree's answer), with the ladder's
  * `needed` recomputed locally; a rung crossing arrives as its own `topic:ladder` event.
@@ -23,7 +25,10 @@ export function applyTopicCount(
   if (payload.targetType !== 'topic' || payload.targetId !== topic.id) return topic;
   const agrees = payload.count as number;
   const { next } = topic.ladder;
-  const goal = next && space ? space.thresholds[next] : null;
+  // Agrees count towards the first two rungs only; the third counts participants, which an
+  // agree count says nothing about (the server's figure stays until the topic is re-read).
+  const byAgrees = next === 'review' || next === 'deliberation';
+  const goal = byAgrees && space ? space.thresholds[next] : null;
   const needed = goal === null ? topic.ladder.needed : Math.max(0, goal - agrees);
   return { ...topic, counts: { ...topic.counts, agrees }, ladder: { ...topic.ladder, needed } };
 }
@@ -35,6 +40,8 @@ export interface TopicStream {
   space: Space | undefined;
   comments: Comment[] | null;
   liveRoom: Room | null;
+  sort: CommentSort;
+  setSort: (sort: CommentSort) => void;
   setTopic: Dispatch<StateUpdater<Topic | null>>;
   changeComments: (change: (list: Comment[]) => Comment[]) => void;
   /** Agrees with the topic, or withdraws the agree. */
@@ -69,7 +76,12 @@ export function useTopicStream(
   spaceRef.current = space;
   const onEventRef = useRef(options.onEvent);
   onEventRef.current = options.onEvent;
+  const [sort, setSortState] = useState<CommentSort>('oldest');
+  const sortRef = useRef<CommentSort>('oldest');
   const liveCount = useRef<Record<string, unknown> | null>(null);
+  const topicRef = useRef<Topic | null>(null);
+  topicRef.current = topic;
+  const rereadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Seqs of the comments announced while a re-read is in flight: the answer may predate them.
   const liveComments = useRef<number[]>([]);
 
@@ -91,7 +103,9 @@ export function useTopicStream(
   const loadAll = async (): Promise<Topic> => {
     const [tp, page] = await Promise.all([
       api.get<Topic>(`/topics/${id}`),
-      api.get<Page<Comment>>(`/topics/${id}/comments?limit=${options.limit}&replies=3`),
+      api.get<Page<Comment>>(
+        `/topics/${id}/comments?limit=${options.limit}&replies=3&depth=3&sort=${sortRef.current}`,
+      ),
       loadRoom(),
     ]);
     setTopic(tp);
@@ -122,6 +136,12 @@ export function useTopicStream(
             if (event === 'agree:count') {
               if (payload.targetId === id) liveCount.current = payload;
               setTopic((prev) => prev && applyTopicCount(prev, payload, spaceRef.current));
+              // During a deliberation an agree can add a participant, which the count does
+              // not carry: the topic is read again (once for a burst of agrees).
+              if (payload.targetId === id && topicRef.current?.status === 'deliberating') {
+                clearTimeout(rereadTimer.current);
+                rereadTimer.current = setTimeout(() => void reread(), 250);
+              }
             } else if (event === 'comment:new') {
               if (typeof payload.seq === 'number') liveComments.current.push(payload.seq);
               setTopic(
@@ -131,6 +151,9 @@ export function useTopicStream(
                     counts: { ...prev.counts, comments: prev.counts.comments + 1 },
                   },
               );
+            } else if (event === 'stance:count') {
+              const counts = payload.counts as Topic['counts']['stances'];
+              setTopic((prev) => prev && { ...prev, counts: { ...prev.counts, stances: counts } });
             } else if (event === 'topic:room') void loadRoom().catch(() => undefined);
             else if (event.startsWith('topic:')) void reread();
             onEventRef.current?.(event, payload);
@@ -157,13 +180,15 @@ export function useTopicStream(
       (prev) =>
         prev && { ...applyTopicCount(prev, payload, spaceRef.current), myAgree: res.agreed },
     );
+    // An agree during a deliberation may make one a participant: the response rung counts it.
+    if (topic.status === 'deliberating') await reread();
   };
 
   const loadMore = cursor
     ? () =>
         void api
           .get<Page<Comment>>(
-            `/topics/${id}/comments?limit=${options.limit}&replies=3&cursor=${encodeURIComponent(cursor)}`,
+            `/topics/${id}/comments?limit=${options.limit}&replies=3&depth=3&sort=${sortRef.current}&cursor=${encodeURIComponent(cursor)}`,
           )
           .then((page) => {
             setComments((list) => [...(list ?? []), ...page.items]);
@@ -171,12 +196,28 @@ export function useTopicStream(
           })
     : null;
 
+  /** Another sort of the top-level comments: the thread is read again from its start. */
+  const setSort = (next: CommentSort): void => {
+    sortRef.current = next;
+    setSortState(next);
+    void api
+      .get<Page<Comment>>(
+        `/topics/${id}/comments?limit=${options.limit}&replies=3&depth=3&sort=${next}`,
+      )
+      .then((page) => {
+        setComments(page.items);
+        setCursor(page.nextCursor);
+      });
+  };
+
   return {
     topic,
     error,
     space,
     comments,
     liveRoom,
+    sort,
+    setSort,
     setTopic,
     changeComments: (change) => setComments((list) => list && change(list)),
     toggleAgree,

@@ -53,6 +53,7 @@ export interface Topic {
   ladder: { rung: number; next: Rung | null; needed: number | null };
   closesAt: string | null;
   rejectedReason: string | null;
+  owedAnswers: { rung: string; dueAt: string; answeredAt: string | null }[];
   response: { id: string; body: string; role: string; author: Person; createdAt: string } | null;
   seq: number;
   myAgree: boolean | null;

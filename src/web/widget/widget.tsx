@@ -7,7 +7,16 @@ import { useStore } from '../shared/store';
 import { CommentForm, CommentList, type ThreadActions } from '../shared/thread';
 import { useTopicStream } from '../shared/topic-stream';
 import { type Space } from '../shared/types';
-import { ConnectionBadge, ErrorNote, Ladder, LineForm, StatusBadge } from '../shared/ui';
+import {
+  ConnectionBadge,
+  ErrorNote,
+  Ladder,
+  LineForm,
+  LiveBadge,
+  StatusBadge,
+  StreamPlayer,
+  Time,
+} from '../shared/ui';
 import { isTokenMessage, RESIZE_MESSAGE } from './messages';
 
 /** The embedding page's origin as the loader declared it; trusted only once checked. */
@@ -131,6 +140,7 @@ function TopicWidget({ id, session, conn, onSpace }: PartProps) {
   const actions: ThreadActions = {
     api: session.api,
     signedIn: !!me,
+    meId: me?.user.id,
     facilitator: false,
     omitHidden: true,
     topicId: id,
@@ -141,7 +151,7 @@ function TopicWidget({ id, session, conn, onSpace }: PartProps) {
     <article data-topic-id={id}>
       {liveRoom && (
         <p class="banner live" role="status" data-testid="live-banner">
-          <span class="badge live-badge">{t('liveNow')}</span>{' '}
+          <LiveBadge />{' '}
           <a href={`/rooms/${liveRoom.id}`} target="_blank" rel="noopener">
             {liveRoom.title}
           </a>
@@ -157,7 +167,7 @@ function TopicWidget({ id, session, conn, onSpace }: PartProps) {
           aria-pressed={!!topic.myAgree}
           onClick={() => void stream.toggleAgree()}
         >
-          {t('agree')}{' '}
+          👍 {topic.myAgree ? t('agreed') : t('agree')}{' '}
           <span class="count" data-testid="topic-agrees">
             {topic.counts.agrees}
           </span>
@@ -188,17 +198,27 @@ function RoomWidget({ id, session, conn, onSpace }: PartProps) {
     <article data-room-id={id}>
       {live && (
         <p class="banner live" role="status" data-testid="live-banner">
-          <span class="badge live-badge">{t('liveNow')}</span> · {state.presence} {t('presence')}
+          <LiveBadge /> · {state.presence} {t('presence')}
         </p>
       )}
       <h1>{state.room.title}</h1>
+      {state.room.status === 'ended' && <p class="banner">{t('roomEnded')}</p>}
+      {state.room.settings.streamUrl && (
+        <StreamPlayer
+          url={state.room.settings.streamUrl}
+          title={`${t('streamTitle')}: ${state.room.title}`}
+        />
+      )}
       <ol class="messages" aria-live="polite" aria-label={t('chat')}>
         {state.messages
           .filter((m) => m.status === 'visible')
           .map((m) => (
             <li key={m.id} class="message" data-comment-id={m.id}>
-              <strong class="author">{m.author.displayName}</strong>{' '}
-              <span class="comment-body">{m.body}</span>
+              <div class="msg-head">
+                <strong class="author">{m.author.displayName}</strong>
+                <Time iso={m.createdAt} style="time" />
+              </div>
+              <span class="comment-body user-text">{m.body}</span>
             </li>
           ))}
       </ol>

@@ -12,7 +12,7 @@ import { ApiHeader } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { type Request, type Response } from 'express';
 import { type Observable, catchError, finalize, from, mergeMap, of } from 'rxjs';
-import { Problem } from '../problem';
+import { msg, Problem } from '../problem';
 import { idempotencyScope } from './idempotency-scope';
 import { IdempotencyService, LEASE_RENEW_MS } from './idempotency.service';
 
@@ -47,7 +47,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = req.header('idempotency-key');
     if (key === undefined) return next.handle();
     if (!KEY_PATTERN.test(key)) {
-      throw Problem.field('Idempotency-Key', 'must be 1–255 visible ASCII characters');
+      throw Problem.field('Idempotency-Key', 'idempotency_key');
     }
     // Keys are scoped per user; routes that take them always require sign-in.
     const userId = req.user?.id;
@@ -57,23 +57,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const claim = await this.idempotency.claim(userId, key, hash);
     switch (claim.kind) {
       case 'mismatch':
-        throw Problem.unprocessable(
-          'idempotency_key_reused',
-          'This Idempotency-Key was used with a different request.',
-        );
+        throw Problem.unprocessable('idempotency_key_reused', msg('code.idempotency_key_reused'));
       case 'in_flight':
         throw new Problem(
           409,
           'idempotency_in_flight',
-          'A request with this Idempotency-Key is still being processed; retry shortly.',
+          msg('code.idempotency_in_flight'),
           undefined,
           { 'Retry-After': String(claim.retryAfter) },
         );
       case 'lost':
-        throw Problem.conflict(
-          'idempotency_result_lost',
-          'The first request with this Idempotency-Key succeeded, but its response was lost; read the resource instead of retrying.',
-        );
+        throw Problem.conflict('idempotency_result_lost', msg('code.idempotency_result_lost'));
       case 'replay':
         res.setHeader('Idempotent-Replayed', 'true');
         return of(claim.body);

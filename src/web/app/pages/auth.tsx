@@ -1,5 +1,5 @@
 import { useT } from '../../shared/i18n';
-import { CredentialFields, Form, raw, text } from '../../shared/ui';
+import { CredentialFields, Form, raw, text, usePageTitle } from '../../shared/ui';
 import { Link } from '../app';
 import { announce, session } from '../context';
 import { navigate, nextPath } from '../router';
@@ -7,11 +7,16 @@ import { navigate, nextPath } from '../router';
 export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
   const t = useT();
   const register = mode === 'register';
+  const title = register ? t('register') : t('signIn');
+  usePageTitle(title);
+  // Both pages keep where the person came from, so they return there after either one.
+  const next = nextPath();
+  const carry = next !== '/' ? `?next=${encodeURIComponent(next)}` : '';
   return (
-    <section class="narrow">
-      <h1>{register ? t('register') : t('signIn')}</h1>
+    <section class="card" style={{ maxWidth: '28rem', margin: '0 auto' }}>
+      <h1>{title}</h1>
       <Form
-        label={register ? t('register') : t('signIn')}
+        label={title}
         onSubmit={async (data) => {
           const user = register
             ? await session.register(
@@ -21,24 +26,31 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
               )
             : await session.signIn(text(data, 'email'), raw(data, 'password'));
           announce(user.displayName);
-          navigate(nextPath());
+          navigate(next);
         }}
       >
         <CredentialFields newPassword={register} />
         {register && (
           <>
             <label for="displayName">{t('displayName')}</label>
-            <input id="displayName" name="displayName" required maxLength={50} />
+            <input
+              id="displayName"
+              name="displayName"
+              required
+              maxLength={50}
+              autoComplete="nickname"
+            />
           </>
         )}
-        <button type="submit">{register ? t('register') : t('signIn')}</button>
+        <button type="submit" class="primary">
+          {title}
+        </button>
       </Form>
-      <p>
-        {register ? (
-          <Link href="/signin">{t('signIn')}</Link>
-        ) : (
-          <Link href="/register">{t('register')}</Link>
-        )}
+      <p class="muted small" style={{ marginTop: '1rem' }}>
+        {register ? t('signInPrompt') : t('registerPrompt')}{' '}
+        <Link href={`${register ? '/signin' : '/register'}${carry}`}>
+          {register ? t('signIn') : t('register')}
+        </Link>
       </p>
     </section>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { useT } from '../../shared/i18n';
-import { ErrorNote, LineForm } from '../../shared/ui';
+import { type MessageKey, type Translate, useT } from '../../shared/i18n';
+import { confirmAction, ErrorNote, Form, LineForm, text } from '../../shared/ui';
+import { Link } from '../app';
 import { api } from '../context';
 import { type ModItem, type RoomState } from '../../shared/room-state';
 import { RoomPage } from './room';
@@ -47,6 +48,21 @@ export function ModerationPanels({
     .filter((m) => m.kind === 'action')
     .slice(-20)
     .reverse();
+  // An ended room has nothing left to run: the record is in the minutes.
+  if (room.status === 'ended')
+    return (
+      <section class="mod-panels" aria-label={t('console')}>
+        <p>{t('roomEndedNote')}</p>
+        <div class="toolbar">
+          <Link href={`/rooms/${id}/minutes`} class="btn btn-primary">
+            {t('viewMinutes')}
+          </Link>
+        </div>
+      </section>
+    );
+  const end = async () => {
+    if (await confirmAction(t('confirmEnd'), t('end'))) run(api.post(`/rooms/${id}/end`));
+  };
   return (
     <section class="mod-panels" aria-label={t('console')}>
       <ErrorNote error={error} />
@@ -57,14 +73,9 @@ export function ModerationPanels({
           </button>
         )}
         {room.status === 'live' && (
-          <button type="button" class="danger" onClick={() => run(api.post(`/rooms/${id}/end`))}>
+          <button type="button" class="danger" onClick={() => void end()}>
             {t('end')}
           </button>
-        )}
-        {room.status === 'ended' && (
-          <a href={`/api/v1/rooms/${id}/minutes?format=md`} target="_blank" rel="noopener">
-            {t('minutes')}
-          </a>
         )}
         <button
           type="button"
@@ -93,6 +104,25 @@ export function ModerationPanels({
           />
         </label>
       </div>
+      <Form
+        label={t('saveStream')}
+        class="inline"
+        onSubmit={async (data) => {
+          const url = text(data, 'streamUrl');
+          await api.patch(`/rooms/${id}`, { settings: { streamUrl: url || null } });
+        }}
+      >
+        <label for="stream-url">{t('streamUrl')}</label>
+        <input
+          id="stream-url"
+          name="streamUrl"
+          type="url"
+          maxLength={2000}
+          defaultValue={room.settings.streamUrl ?? ''}
+          style={{ flex: '1 1 18rem' }}
+        />
+        <button type="submit">{t('saveStream')}</button>
+      </Form>
       <LineForm
         id="announce-body"
         class="inline"
@@ -122,7 +152,8 @@ export function ModerationPanels({
               };
               return (
                 <li key={a.seq} data-action={p.action} data-target={p.target.id}>
-                  {p.actor.displayName} → {p.action} ({p.target.displayName ?? p.target.type})
+                  {p.actor.displayName} → {actionLabel(t, p.action)} (
+                  {p.target.displayName ?? p.target.type})
                 </li>
               );
             })}
@@ -167,6 +198,13 @@ export function ModerationPanels({
       </div>
     </section>
   );
+}
+
+/** A moderation action's name in the page's language (`room.mute` → 발언 제한). */
+export function actionLabel(t: Translate, action: string): string {
+  const key = `act_${action.replace(/\./g, '_')}` as MessageKey;
+  const text = t(key);
+  return text === undefined || text === key ? action : text;
 }
 
 function ReportItem({ item, run }: { item: ModItem; run: (p: Promise<unknown>) => void }) {

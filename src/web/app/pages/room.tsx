@@ -2,11 +2,20 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api';
 import { useT } from '../../shared/i18n';
 import { useStore } from '../../shared/store';
-import { CommentBody } from '../../shared/thread';
+import { CommentBody, ReportDialog } from '../../shared/thread';
 import { type Comment, type Question, REACTIONS } from '../../shared/types';
-import { ErrorNote, LineForm, Time } from '../../shared/ui';
+import {
+  confirmAction,
+  ErrorNote,
+  LineForm,
+  LiveBadge,
+  Skeleton,
+  StreamPlayer,
+  Time,
+  usePageTitle,
+} from '../../shared/ui';
 import { Link } from '../app';
-import { announce, announcements, live, session } from '../context';
+import { announce, announcements, api, live, session } from '../context';
 import { roomEvent, type RoomState, useRoomStream } from '../../shared/room-state';
 import { ModerationPanels } from './console';
 
@@ -27,8 +36,9 @@ export function RoomPage({ id, console: asConsole = false }: { id: string; conso
   // The console's reason field, given with every hide, mute and ban.
   const [reason, setReason] = useState(DEFAULT_REASON);
 
+  usePageTitle(state ? `${asConsole ? `${t('console')} — ` : ''}${state.room.title}` : undefined);
   if (error && !state) return <ErrorNote error={error} />;
-  if (!state) return <p>{t('loading')}</p>;
+  if (!state) return <Skeleton lines={5} height="2.5rem" />;
   const { room } = state;
   const ask = (event: string, payload: Record<string, unknown> = {}) =>
     conn.request(event, { roomId: id, ...payload }).catch((e: unknown) => {
@@ -37,38 +47,53 @@ export function RoomPage({ id, console: asConsole = false }: { id: string; conso
     });
   const myId = me?.user.id;
   const inQueue = !!state.queue.waiting.some((w) => w.userId === myId);
+  const isLive = room.status === 'live';
+  const ended = room.status === 'ended';
+  const streamUrl = room.settings.streamUrl;
   return (
     <div class={`room${asConsole ? ' console' : ''}`} data-room-id={id} data-status={room.status}>
       <header class="room-head">
-        <h1>
+        <p class="crumbs">
+          <Link href={`/topics/${room.topicId}`}>← {t('discussion')}</Link>
+        </p>
+        <div class="row">
+          {isLive ? (
+            <LiveBadge />
+          ) : (
+            <span class="badge" data-testid="room-status">
+              {ended ? t('roomEnded') : t('roomScheduled')}
+            </span>
+          )}
+          {isLive && (
+            <span class="muted small">
+              <span data-testid="presence">{state.presence}</span> {t('presence')}
+            </span>
+          )}
+          {state.moderator && !asConsole && !ended && (
+            <Link href={`/rooms/${id}/console`} class="btn btn-sm">
+              {t('console')}
+            </Link>
+          )}
+          {asConsole && (
+            <Link href={`/rooms/${id}`} class="btn btn-sm">
+              {t('room')}
+            </Link>
+          )}
+        </div>
+        <h1 style={{ marginTop: '0.5rem' }}>
           {asConsole ? `${t('console')} — ` : ''}
           {room.title}
         </h1>
-        <p class="meta">
-          {room.status === 'live' ? (
-            <span class="badge live-badge">{t('liveNow')}</span>
-          ) : room.status === 'ended' ? (
-            t('roomEnded')
-          ) : (
-            t('roomScheduled')
-          )}{' '}
-          · <span data-testid="presence">{state.presence}</span> {t('presence')} ·{' '}
-          <Link href={`/topics/${room.topicId}`}>{t('discussion')}</Link>
-          {state.moderator && !asConsole && (
-            <>
-              {' '}
-              · <Link href={`/rooms/${id}/console`}>{t('console')}</Link>
-            </>
-          )}
-          {asConsole && (
-            <>
-              {' '}
-              · <Link href={`/rooms/${id}`}>{t('room')}</Link>
-            </>
-          )}
-        </p>
       </header>
       <ErrorNote error={actionError ?? error} />
+      {ended && (
+        <p class="banner" role="status" data-testid="ended-note">
+          {t('roomEndedNote')}{' '}
+          <Link href={`/rooms/${id}/minutes`} class="btn btn-primary btn-sm">
+            {t('viewMinutes')}
+          </Link>
+        </p>
+      )}
       {state.banned && (
         <p class="error" role="alert">
           {t('banned')}
@@ -76,15 +101,16 @@ export function RoomPage({ id, console: asConsole = false }: { id: string; conso
       )}
       {state.mutedUntil && new Date(state.mutedUntil) > new Date() && (
         <p class="notice" role="status">
-          {t('mutedUntil')} (<Time iso={state.mutedUntil} />)
+          {t('mutedUntil')} (<Time iso={state.mutedUntil} style="time" />)
         </p>
       )}
-      {state.announcements.map((a) => (
-        <p class="banner announce" role="status" key={a.at}>
-          {t('announcement')}: {a.body}
-        </p>
-      ))}
-      {state.pinned && (
+      {!ended &&
+        state.announcements.map((a) => (
+          <p class="banner announce" role="status" key={a.at}>
+            📢 {t('announcement')}: {a.body}
+          </p>
+        ))}
+      {state.pinned && !ended && (
         <p class="banner pinned">
           📌 {state.pinned.author.displayName}: {state.pinned.body}
         </p>
@@ -93,67 +119,76 @@ export function RoomPage({ id, console: asConsole = false }: { id: string; conso
         <ModerationPanels id={id} state={state} ask={ask} reason={reason} onReason={setReason} />
       )}
       <div class="room-grid">
-        <section class="chat" aria-labelledby="chat-h">
-          <h2 id="chat-h">{t('chat')}</h2>
-          <ol class="messages" aria-label={t('chat')}>
-            {state.messages
-              // Hidden messages leave the room for participants; facilitators see them marked.
-              .filter((m) => asConsole || m.status !== 'hidden')
-              .map((m) => (
-                <Message
-                  key={m.id}
-                  message={m}
-                  console={asConsole}
-                  ask={ask}
-                  facilitator={state.moderator}
-                  reason={reason || t('hidden')}
-                />
-              ))}
-          </ol>
-          {me && room.status === 'live' && (
-            <LineForm
-              id="chat-body"
-              label={t('message')}
-              button={t('send')}
-              maxLength={2000}
-              onSend={(body) =>
-                conn
-                  .request<{ comment: Comment }>('chat:send', { roomId: id, body })
-                  .then(({ comment }) =>
-                    setState((s) => s && roomEvent(s, 'comment:new', { comment })),
-                  )
-              }
-            />
+        <div class="stack">
+          {streamUrl && (
+            <StreamPlayer url={streamUrl} title={`${t('streamTitle')}: ${room.title}`} />
           )}
-          {!me && (
-            <p>
-              <Link href={`/signin?next=/rooms/${id}`}>{t('signInToTake')}</Link>
-            </p>
-          )}
-        </section>
-        <aside class="side">
-          <section aria-labelledby="reactions-h">
-            <h2 id="reactions-h">{t('reactions')}</h2>
-            <div class="reactions">
-              {REACTIONS.map((emoji) => (
-                <button
-                  key={emoji}
-                  type="button"
-                  class="reaction"
-                  disabled={!me || room.status !== 'live'}
-                  aria-label={`${emoji} ${state.reactions[emoji] ?? 0}`}
-                  onClick={() => void ask('react', { emoji }).catch(() => undefined)}
-                >
-                  {emoji}{' '}
-                  <span class="count" data-emoji={emoji}>
-                    {state.reactions[emoji] ?? 0}
-                  </span>
-                </button>
-              ))}
-            </div>
+          <section class="chat" aria-labelledby="chat-h">
+            <h2 id="chat-h">{t('chat')}</h2>
+            {state.messages.length === 0 && <p class="muted">{t('chatEmpty')}</p>}
+            <ol class="messages" aria-label={t('chat')}>
+              {state.messages
+                // Hidden messages leave the room for participants; facilitators see them marked.
+                .filter((m) => asConsole || m.status !== 'hidden')
+                .map((m) => (
+                  <Message
+                    key={m.id}
+                    message={m}
+                    console={asConsole}
+                    ask={ask}
+                    facilitator={state.moderator}
+                    live={isLive}
+                    reason={reason || t('hidden')}
+                  />
+                ))}
+            </ol>
+            {me && isLive && (
+              <LineForm
+                id="chat-body"
+                label={t('message')}
+                button={t('send')}
+                maxLength={2000}
+                onSend={(body) =>
+                  conn
+                    .request<{ comment: Comment }>('chat:send', { roomId: id, body })
+                    .then(({ comment }) =>
+                      setState((s) => s && roomEvent(s, 'comment:new', { comment })),
+                    )
+                }
+              />
+            )}
+            {!me && !ended && (
+              <p>
+                <Link href={`/signin?next=/rooms/${id}`}>{t('signInToTake')}</Link>
+              </p>
+            )}
           </section>
-          <Speaker state={state} />
-          {me && room.status === 'live' && (
+        </div>
+        <aside class="side stack">
+          {isLive && (
+            <section aria-labelledby="reactions-h" class="card">
+              <h2 id="reactions-h">{t('reactions')}</h2>
+              <div class="reactions">
+                {REACTIONS.map((emoji) => (
+                  <button
+                    key={emoji}
+                    type="button"
+                    class="reaction"
+                    disabled={!me}
+                    aria-label={`${emoji} ${state.reactions[emoji] ?? 0}`}
+                    onClick={() => void ask('react', { emoji }).catch(() => undefined)}
+                  >
+                    {emoji}{' '}
+                    <span class="count" data-emoji={emoji}>
+                      {state.reactions[emoji] ?? 0}
+                    </span>
+                  </button>
+                ))}
+              </div>
+            </section>
+          )}
+          {isLive && <Speaker state={state} />}
+          {me && isLive && (
             <button
               type="button"
               class="hand"
@@ -180,37 +215,55 @@ function Message({
   facilitator,
   ask,
   reason,
+  live: isLive,
 }: {
   message: Comment;
   console: boolean;
   facilitator: boolean;
   ask: Ask;
   reason: string;
+  live: boolean;
 }) {
   const t = useT();
   const me = useStore(session);
+  const [reporting, setReporting] = useState(false);
+  const [reported, setReported] = useState(false);
   const hidden = message.status === 'hidden';
+  const mine = message.author.id === me?.user.id;
   return (
     <li
       class={`message${hidden ? ' is-hidden' : ''}`}
       data-comment-id={message.id}
       data-status={message.status}
     >
-      <strong class="author">{message.author.displayName}</strong>{' '}
-      {hidden && asConsole && <span class="badge hidden-mark">{t('hidden')}</span>}
+      <div class="msg-head">
+        <strong class="author">{message.author.displayName}</strong>
+        <Time iso={message.createdAt} style="time" />
+        {hidden && asConsole && <span class="badge hidden-mark">{t('hidden')}</span>}
+      </div>
       <CommentBody comment={message} facilitator={facilitator} />
       <span class="message-actions">
         <button
           type="button"
           class="agree-comment"
-          disabled={!me}
+          disabled={!me || !isLive}
           onClick={() =>
             void ask('agree:set', { commentId: message.id, agreed: true }).catch(() => undefined)
           }
         >
           {t('agree')} <span class="count">{message.agreeCount}</span>
         </button>
-        {asConsole && facilitator && (
+        {me && !mine && message.status === 'visible' && (
+          <button
+            type="button"
+            class="report-comment"
+            disabled={reported}
+            onClick={() => setReporting(true)}
+          >
+            {reported ? t('reported') : t('report')}
+          </button>
+        )}
+        {asConsole && facilitator && isLive && (
           <>
             <button
               type="button"
@@ -248,8 +301,12 @@ function Message({
                   type="button"
                   class="danger"
                   onClick={() =>
-                    void ask('mod:ban', { userId: message.author.id, reason }).catch(
-                      () => undefined,
+                    void confirmAction(t('confirmBan'), t('ban')).then(
+                      (ok) =>
+                        ok &&
+                        ask('mod:ban', { userId: message.author.id, reason }).catch(
+                          () => undefined,
+                        ),
                     )
                   }
                 >
@@ -260,6 +317,16 @@ function Message({
           </>
         )}
       </span>
+      {reporting && (
+        <ReportDialog
+          api={api}
+          commentId={message.id}
+          onClose={(done) => {
+            setReporting(false);
+            if (done) setReported(true);
+          }}
+        />
+      )}
     </li>
   );
 }
@@ -277,7 +344,7 @@ function Speaker({ state }: { state: RoomState }) {
     ? Math.max(0, Math.ceil((new Date(speaker.until).getTime() - Date.now()) / 1000))
     : 0;
   return (
-    <section aria-labelledby="speaker-h" class="speaker">
+    <section aria-labelledby="speaker-h" class="speaker card">
       <h2 id="speaker-h">{t('speaker')}</h2>
       {speaker ? (
         <p data-testid="speaker">
@@ -293,6 +360,7 @@ function Speaker({ state }: { state: RoomState }) {
       <h3>
         {t('waiting')} ({state.queue.waiting.length})
       </h3>
+      {state.queue.waiting.length === 0 && <p class="muted small">{t('queueEmpty')}</p>}
       <ol class="queue" data-testid="queue">
         {state.queue.waiting.map((w) => (
           <li key={w.userId} data-user-id={w.userId}>
@@ -322,9 +390,10 @@ function Questions({
   const act = (event: string, q: Question) => void ask(event, { questionId: q.id }).catch(setError);
   if (!state.room.settings.questions) return null;
   return (
-    <section aria-labelledby="qa-h" class="qa">
+    <section aria-labelledby="qa-h" class="qa card">
       <h2 id="qa-h">{t('questions')}</h2>
       <ErrorNote error={error instanceof ApiError ? error : null} />
+      {shown.length === 0 && <p class="muted small">{t('questionsEmpty')}</p>}
       <ol class="questions">
         {shown.map((q) => (
           <li
@@ -341,13 +410,14 @@ function Questions({
             </span>
             <button
               type="button"
-              disabled={!me || q.author.id === me.user.id}
+              class="sm"
+              disabled={!me || q.author.id === me.user.id || state.room.status !== 'live'}
               onClick={() => act('question:upvote', q)}
               aria-label={`${t('upvote')} ${q.upvotes}`}
             >
               ▲ <span class="count">{q.upvotes}</span>
             </button>
-            {asConsole && state.moderator && (
+            {asConsole && state.moderator && state.room.status === 'live' && (
               <span class="mod-buttons">
                 {q.status === 'pending' && (
                   <button type="button" onClick={() => act('question:approve', q)}>

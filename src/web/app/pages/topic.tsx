@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { type MessageKey, useT } from '../../shared/i18n';
+import { type MessageKey, type Translate, useT } from '../../shared/i18n';
 import { useStore } from '../../shared/store';
 import { CommentForm, CommentList, type ThreadActions } from '../../shared/thread';
-import { useTopicStream } from '../../shared/topic-stream';
+import { type CommentSort, useTopicStream } from '../../shared/topic-stream';
 import {
   type Comment,
   type Page,
@@ -11,11 +11,62 @@ import {
   type TimelineEntry,
   type Topic,
 } from '../../shared/types';
-import { ErrorNote, Form, Ladder, StatusBadge, text, Time } from '../../shared/ui';
+import {
+  confirmAction,
+  Dialog,
+  EmptyState,
+  ErrorNote,
+  Form,
+  Ladder,
+  LiveBadge,
+  Skeleton,
+  StanceChart,
+  StatusBadge,
+  Tabs,
+  text,
+  Time,
+  toast,
+  usePageTitle,
+} from '../../shared/ui';
 import { Link } from '../app';
 import { announce, announcements, api, live, session, useLoad } from '../context';
 
 const OPEN = new Set(['proposed', 'under_review', 'deliberating']);
+const RUNG_LABEL: Record<string, MessageKey> = {
+  review: 'rungReview',
+  deliberation: 'rungDeliberation',
+  response: 'rungResponse',
+};
+const rungText = (t: Translate, rung: unknown): string =>
+  RUNG_LABEL[String(rung)] ? t(RUNG_LABEL[String(rung)]!) : String(rung);
+const statusText = (t: Translate, status: unknown): string =>
+  t(`status_${String(status)}` as MessageKey);
+
+/** One timeline entry in the reader's language, from its data (never the server's English). */
+function eventLabel(e: TimelineEntry, t: Translate): string {
+  switch (e.type) {
+    case 'created':
+      return t('ev_created');
+    case 'ladder_crossed':
+      return `${t('ev_ladder_crossed')}: ${rungText(t, e.data.rung)} (${String(e.data.count)})`;
+    case 'answered':
+      return t('ev_answered');
+    case 'transitioned': {
+      const move = t('transitionLine', {
+        from: statusText(t, e.data.from),
+        to: statusText(t, e.data.to),
+      });
+      const cause = e.data.cause as { kind: string; rung?: string; count?: number } | undefined;
+      if (cause?.kind === 'threshold')
+        return `${move} · ${t('ev_cause_threshold', { rung: rungText(t, cause.rung), count: cause.count ?? 0 })}`;
+      if (cause?.kind === 'proposal_window') return `${move} · ${t('ev_cause_proposal_window')}`;
+      if (cause?.kind === 'closing_time') return `${move} · ${t('ev_cause_closing_time')}`;
+      return move;
+    }
+    default:
+      return e.type;
+  }
+}
 
 export function TopicPage({ id }: { id: string }) {
   const t = useT();
@@ -34,171 +85,307 @@ export function TopicPage({ id }: { id: string }) {
       } else if (event === 'comment:hidden') announcements.set('');
       else if (event.startsWith('topic:') && event !== 'topic:room') {
         timeline.reload();
-        if (event === 'topic:ladder') announce(`${t('nextRung')}: ${String(payload.rung)}`);
+        if (event === 'topic:ladder')
+          announce(`${t('ev_ladder_crossed')}: ${rungText(t, payload.rung)}`);
       }
     },
   });
   const { topic: tp, space, comments } = stream;
+  usePageTitle(tp?.title);
 
-  if (!tp) return stream.error ? <ErrorNote error={stream.error} /> : <p>{t('loading')}</p>;
+  if (!tp)
+    return stream.error ? (
+      <ErrorNote error={stream.error} />
+    ) : (
+      <div class="two-col">
+        <Skeleton lines={6} />
+        <Skeleton lines={3} height="3rem" />
+      </div>
+    );
   const facilitator = session.facilitates(tp.spaceId);
   const open = OPEN.has(tp.status);
   const actions: ThreadActions = {
     api,
     signedIn: !!me,
+    meId: me?.user.id,
     facilitator,
     topicId: tp.id,
     canPost: !!me && open,
     onChange: stream.changeComments,
   };
-  const eventLabel = (e: TimelineEntry): string => {
-    const label = t(`ev_${e.type}` as MessageKey);
-    if (e.type === 'ladder_crossed')
-      return `${label}: ${t(`rung_${String(e.data.rung)}` as MessageKey)}`;
-    if (e.type === 'transitioned')
-      return `${label}: ${t(`status_${String(e.data.from)}` as MessageKey)} → ${t(`status_${String(e.data.to)}` as MessageKey)}`;
-    return label;
-  };
   const liveRoom = stream.liveRoom;
+  const share = async () => {
+    const url = `${window.location.origin}/topics/${tp.id}`;
+    try {
+      if (navigator.share && matchMedia('(pointer: coarse)').matches)
+        await navigator.share({ title: tp.title, url });
+      else {
+        await navigator.clipboard.writeText(url);
+        toast(t('linkCopied'));
+      }
+    } catch {
+      // The person closed the share sheet, or the clipboard is refused: the address bar has it.
+    }
+  };
   return (
     <article class="topic" data-topic-id={tp.id}>
       {liveRoom && (
         <p class="banner live" role="status">
-          <span class="badge live-badge">{t('liveNow')}</span>{' '}
-          <Link href={`/rooms/${liveRoom.id}`}>{liveRoom.title}</Link>
+          <LiveBadge /> <Link href={`/rooms/${liveRoom.id}`}>{liveRoom.title}</Link>
         </p>
       )}
-      {space && (
-        <p class="crumbs">
-          <Link href={`/spaces/${encodeURIComponent(space.slug)}`}>{space.name}</Link>
-        </p>
-      )}
-      <StatusBadge status={tp.status} />
-      <h1>{tp.title}</h1>
-      <p class="meta">
-        {tp.author.displayName} · <Time iso={tp.createdAt} /> · {t('participants')}{' '}
-        {tp.counts.participants}
+      <p class="crumbs">
+        <Link href="/">{t('home')}</Link>
+        {space && (
+          <>
+            {' › '}
+            <Link href={`/spaces/${encodeURIComponent(space.slug)}`}>{space.name}</Link>
+          </>
+        )}
       </p>
-      <div class="topic-body">{tp.body}</div>
-      <div class="agree-bar">
-        <button
-          type="button"
-          class="agree-topic primary"
-          aria-pressed={!!tp.myAgree}
-          disabled={!me || !open}
-          onClick={() => void stream.toggleAgree()}
-        >
-          {tp.myAgree ? t('agreed') : t('agree')}{' '}
-          <span class="count" data-testid="topic-agrees">
-            {tp.counts.agrees}
-          </span>
-        </button>
-        <Ladder topic={tp} space={space} />
+      <div class="two-col">
+        <div class="stack">
+          <header class="topic-head">
+            <div class="row">
+              <StatusBadge status={tp.status} />
+              {tp.tags.map((tag) => (
+                <span key={tag} class="chip">
+                  #{tag}
+                </span>
+              ))}
+            </div>
+            <h1 style={{ marginTop: '0.5rem' }}>{tp.title}</h1>
+            <p class="meta">
+              <span>{tp.author.displayName}</span>
+              <Time iso={tp.createdAt} />
+              <span>{t('participantsN', { n: tp.counts.participants })}</span>
+            </p>
+          </header>
+          <div class="topic-body user-text">{tp.body}</div>
+          {tp.status === 'rejected' && tp.rejectedReason && (
+            <p class="notice">
+              {t('status_rejected')}: <span class="user-text">{tp.rejectedReason}</span>
+            </p>
+          )}
+          {tp.response && (
+            <section class="card response" aria-labelledby="response" data-testid="response">
+              <h2 id="response">✅ {t('officialResponse')}</h2>
+              <p class="meta">
+                <span>{tp.response.role}</span>
+                <span>{tp.response.author.displayName}</span>
+                <Time iso={tp.response.createdAt} style="full" />
+              </p>
+              <div class="user-text">{tp.response.body}</div>
+            </section>
+          )}
+          <section aria-labelledby="discussion" class="card">
+            <div class="section-head">
+              <h2 id="discussion">
+                {t('discussion')} ({tp.counts.comments})
+              </h2>
+            </div>
+            <Tabs<CommentSort>
+              label={t('sortLabel')}
+              selected={stream.sort}
+              onSelect={stream.setSort}
+              tabs={[
+                { key: 'oldest', label: t('sortOldest') },
+                { key: 'newest', label: t('sortNewest') },
+                { key: 'agrees', label: t('sortAgrees') },
+              ]}
+            />
+            <div role="tabpanel" id={`panel-${stream.sort}`} aria-labelledby={`tab-${stream.sort}`}>
+              {actions.canPost && <CommentForm actions={actions} label={t('writeComment')} />}
+              {!me && open && (
+                <p>
+                  <Link href={`/signin?next=/topics/${tp.id}`}>{t('signInToTake')}</Link>
+                </p>
+              )}
+              {!comments && <Skeleton lines={4} />}
+              {comments && comments.length === 0 && (
+                <EmptyState icon="💬" title={t('noComments')} />
+              )}
+              {comments && <CommentList comments={comments} actions={actions} />}
+              {stream.loadMore && (
+                <button type="button" onClick={stream.loadMore}>
+                  {t('loadMore')}
+                </button>
+              )}
+            </div>
+          </section>
+        </div>
+        <aside class="stack">
+          <section class="card agree-panel" aria-labelledby="ladder-h">
+            <h2 id="ladder-h">{t('ladderTitle')}</h2>
+            <button
+              type="button"
+              class="agree-topic"
+              aria-pressed={!!tp.myAgree}
+              disabled={!me || !open}
+              onClick={() => void stream.toggleAgree()}
+            >
+              👍 {tp.myAgree ? t('agreed') : t('agree')}{' '}
+              <span class="count" data-testid="topic-agrees">
+                {tp.counts.agrees}
+              </span>
+            </button>
+            <Ladder topic={tp} space={space} full />
+            {tp.owedAnswers.length > 0 && (
+              <ul class="plain-list small" data-testid="owed-answers">
+                {tp.owedAnswers.map((o) => (
+                  <li key={o.rung}>
+                    {o.answeredAt ? (
+                      <span class="badge ok">
+                        {t('owedAnswered', { rung: rungText(t, o.rung) })}
+                      </span>
+                    ) : (
+                      <span class="badge warn">
+                        {t('owedDue', {
+                          rung: rungText(t, o.rung),
+                          date: new Intl.DateTimeFormat(
+                            document.documentElement.lang === 'en' ? 'en-GB' : 'ko-KR',
+                            {
+                              dateStyle: 'long',
+                              timeZone: 'Asia/Seoul',
+                            },
+                          ).format(new Date(o.dueAt)),
+                        })}
+                      </span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            )}
+            <button type="button" class="sm" onClick={() => void share()}>
+              🔗 {t('share')}
+            </button>
+          </section>
+          {(tp.status === 'deliberating' ||
+            tp.counts.stances.for + tp.counts.stances.against + tp.counts.stances.neutral > 0) && (
+            <section class="card" aria-labelledby="stance-h">
+              <h2 id="stance-h">{t('stanceChart')}</h2>
+              <StanceChart counts={tp.counts.stances} />
+              {tp.status === 'deliberating' && (
+                <StanceControl topic={tp} onChange={(next) => stream.setTopic(() => next)} />
+              )}
+            </section>
+          )}
+          {facilitator && <FacilitatorTools topic={tp} onDone={stream.reread} />}
+          <section class="card" aria-labelledby="timeline">
+            <h2 id="timeline">{t('timeline')}</h2>
+            <ol class="timeline">
+              {timeline.data?.items.map((e) => (
+                <li key={e.seq} data-type={e.type}>
+                  <Time iso={e.createdAt} /> — <span class="event-type">{eventLabel(e, t)}</span>
+                  {e.actor && <> · {e.actor.displayName}</>}
+                  {e.actor && typeof e.data.reason === 'string' && (
+                    <>
+                      {' '}
+                      · <span class="user-text">{e.data.reason}</span>
+                    </>
+                  )}
+                </li>
+              ))}
+            </ol>
+          </section>
+        </aside>
       </div>
-      {tp.status === 'rejected' && tp.rejectedReason && (
-        <p class="notice">
-          {t('status_rejected')}: {tp.rejectedReason}
-        </p>
-      )}
-      {tp.status === 'deliberating' && (
-        <StanceControl
-          topic={tp}
-          onChange={(myStance) => stream.setTopic((prev) => prev && { ...prev, myStance })}
-        />
-      )}
-      {tp.response && (
-        <section class="response" aria-labelledby="response">
-          <h2 id="response">{t('response')}</h2>
-          <p class="meta">
-            {tp.response.author.displayName} ({tp.response.role}) ·{' '}
-            <Time iso={tp.response.createdAt} />
-          </p>
-          <div class="topic-body">{tp.response.body}</div>
-        </section>
-      )}
-      {facilitator && <FacilitatorTools topic={tp} onDone={stream.reread} />}
-      <section aria-labelledby="discussion">
-        <h2 id="discussion">
-          {t('discussion')} ({tp.counts.comments})
-        </h2>
-        {actions.canPost && <CommentForm actions={actions} label={t('writeComment')} />}
-        {!me && (
-          <p>
-            <Link href={`/signin?next=/topics/${tp.id}`}>{t('signInToTake')}</Link>
-          </p>
-        )}
-        {comments ? <CommentList comments={comments} actions={actions} /> : <p>{t('loading')}</p>}
-        {stream.loadMore && (
-          <button type="button" onClick={stream.loadMore}>
-            {t('loadMore')}
-          </button>
-        )}
-      </section>
-      <section aria-labelledby="timeline">
-        <h2 id="timeline">{t('timeline')}</h2>
-        <ol class="timeline">
-          {timeline.data?.items.map((e) => (
-            <li key={e.seq} data-type={e.type}>
-              <Time iso={e.createdAt} /> — <span class="event-type">{eventLabel(e)}</span>
-              {e.actor && <> · {e.actor.displayName}</>}
-              {typeof e.data.reason === 'string' && <> · {e.data.reason}</>}
-            </li>
-          ))}
-        </ol>
-      </section>
     </article>
   );
 }
 
-function StanceControl({ topic, onChange }: { topic: Topic; onChange: (s: Stance) => void }) {
+/** Choosing a stance: the answer carries the new counts, so the chart moves at once. */
+function StanceControl({ topic, onChange }: { topic: Topic; onChange: (t: Topic) => void }) {
   const t = useT();
   const me = useStore(session);
-  const s = topic.counts.stances;
+  const [error, setError] = useState<unknown>(null);
   return (
-    <fieldset class="stance" disabled={!me}>
-      <legend>{t('stance')}</legend>
-      {(['for', 'against', 'neutral'] as const).map((stance) => (
-        <label key={stance}>
-          <input
-            type="radio"
-            name="stance"
-            value={stance}
-            checked={topic.myStance === stance}
-            onChange={() =>
-              void api.put(`/topics/${topic.id}/stance`, { stance }).then(() => onChange(stance))
-            }
-          />
-          {t(`stance_${stance}`)} ({s[stance]})
-        </label>
-      ))}
-    </fieldset>
+    <div role="group" aria-label={t('chooseStance')}>
+      <p class="label">{t('myStance')}</p>
+      <div class="stance-buttons">
+        {(['for', 'against', 'neutral'] as const).map((stance: Stance) => (
+          <button
+            key={stance}
+            type="button"
+            class="stance-choice"
+            data-stance={stance}
+            aria-pressed={topic.myStance === stance}
+            disabled={!me}
+            onClick={() => {
+              setError(null);
+              api.put<Topic>(`/topics/${topic.id}/stance`, { stance }).then(onChange, setError);
+            }}
+          >
+            {t(`stance_${stance}`)}
+          </button>
+        ))}
+      </div>
+      <ErrorNote error={error} />
+    </div>
   );
 }
 
 function FacilitatorTools({ topic, onDone }: { topic: Topic; onDone: () => void }) {
   const t = useT();
   const [error, setError] = useState<unknown>(null);
-  const move = (to: 'deliberating' | 'closed' | 'rejected') => {
-    const reason = window.prompt(t('reason')) ?? undefined;
-    api
-      .post(`/topics/${topic.id}/transitions`, { to, ...(reason ? { reason } : {}) })
-      .then(onDone, setError);
-  };
+  const [moving, setMoving] = useState<'deliberating' | 'closed' | 'rejected' | null>(null);
+  const label = {
+    deliberating: t('openDeliberation'),
+    closed: t('close'),
+    rejected: t('reject'),
+  } as const;
   return (
-    <section class="facilitator" aria-labelledby="facilitator-tools">
-      <h2 id="facilitator-tools">{t('transitions')}</h2>
+    <section class="card facilitator" aria-labelledby="facilitator-tools">
+      <h2 id="facilitator-tools">{t('actionsTitle')}</h2>
       <div class="toolbar">
-        <button type="button" onClick={() => move('deliberating')}>
-          {t('openDeliberation')}
-        </button>
-        <button type="button" onClick={() => move('closed')}>
-          {t('close')}
-        </button>
-        <button type="button" onClick={() => move('rejected')}>
-          {t('reject')}
-        </button>
+        {(['deliberating', 'closed', 'rejected'] as const).map((to) => (
+          <button
+            key={to}
+            type="button"
+            class={to === 'rejected' ? 'danger sm' : 'sm'}
+            onClick={() => setMoving(to)}
+          >
+            {label[to]}
+          </button>
+        ))}
       </div>
       <ErrorNote error={error} />
+      {moving && (
+        <Dialog title={label[moving]} onClose={() => setMoving(null)} id="transition">
+          <Form
+            label={label[moving]}
+            onSubmit={async (data) => {
+              const reason = text(data, 'reason');
+              if (
+                moving !== 'deliberating' &&
+                !(await confirmAction(
+                  moving === 'rejected' ? t('confirmReject') : t('confirmClose'),
+                  label[moving],
+                ))
+              )
+                return;
+              await api.post(`/topics/${topic.id}/transitions`, {
+                to: moving,
+                ...(reason ? { reason } : {}),
+              });
+              setMoving(null);
+              setError(null);
+              onDone();
+            }}
+          >
+            <label for="transition-reason">{t('reason')}</label>
+            <textarea id="transition-reason" name="reason" rows={3} maxLength={2000} />
+            <div class="modal-actions">
+              <button type="button" onClick={() => setMoving(null)}>
+                {t('cancel')}
+              </button>
+              <button type="submit" class="primary">
+                {label[moving]}
+              </button>
+            </div>
+          </Form>
+        </Dialog>
+      )}
       <Form
         label={t('createRoom')}
         onSubmit={async (data) => {
@@ -210,7 +397,9 @@ function FacilitatorTools({ topic, onDone }: { topic: Topic; onDone: () => void 
       >
         <label for="room-title">{t('createRoom')}</label>
         <input id="room-title" name="title" required maxLength={200} />
-        <button type="submit">{t('createRoom')}</button>
+        <button type="submit" class="sm">
+          {t('createRoom')}
+        </button>
       </Form>
       <Form
         label={t('respond')}
@@ -221,7 +410,9 @@ function FacilitatorTools({ topic, onDone }: { topic: Topic; onDone: () => void 
       >
         <label for="response-body">{t('respond')}</label>
         <textarea id="response-body" name="body" required rows={4} />
-        <button type="submit">{t('respond')}</button>
+        <button type="submit" class="primary sm">
+          {t('respond')}
+        </button>
       </Form>
     </section>
   );

@@ -1,0 +1,507 @@
+import { type Lang } from './lang';
+
+/**
+ * Every sentence the server writes for people, in Korean and English, by a stable key. A
+ * refusal carries its key and parameters (never a finished sentence), so the same refusal
+ * reads right in either language; the code beside it never changes. `{name}` is a parameter;
+ * `{name|을}` adds the Korean particle that fits the word (을/를, 이/가, 은/는, 과/와, 으로/로).
+ */
+export const MESSAGES = {
+  // One per error code: the fallback when a refusal has no sentence of its own.
+  'code.validation_failed': { en: 'The request is not valid.', ko: '요청 내용을 확인해 주세요.' },
+  'code.malformed_json': {
+    en: 'The request body is not valid JSON.',
+    ko: '요청 본문이 올바른 JSON이 아닙니다.',
+  },
+  'code.payload_too_large': {
+    en: 'The request body is too large.',
+    ko: '보낸 내용이 너무 큽니다.',
+  },
+  'code.unsupported_media_type': {
+    en: 'This content type is not supported.',
+    ko: '지원하지 않는 형식입니다.',
+  },
+  'code.unauthorized': { en: 'Sign in to do this.', ko: '로그인이 필요합니다.' },
+  'code.invalid_credentials': {
+    en: 'Email or password is incorrect.',
+    ko: '이메일 또는 비밀번호가 맞지 않습니다.',
+  },
+  'code.token_expired': {
+    en: 'The access token has expired; sign in again.',
+    ko: '로그인 시간이 지났습니다. 다시 로그인해 주세요.',
+  },
+  'code.forbidden': {
+    en: 'You are not allowed to do this.',
+    ko: '이 작업을 할 권한이 없습니다.',
+  },
+  'code.not_found': { en: 'Not found.', ko: '찾을 수 없습니다.' },
+  'code.conflict': {
+    en: 'This cannot be done in the current state.',
+    ko: '지금 상태에서는 할 수 없는 작업입니다.',
+  },
+  'code.email_taken': {
+    en: 'An account with this email already exists.',
+    ko: '이미 가입된 이메일입니다.',
+  },
+  'code.slug_taken': { en: 'This slug is taken.', ko: '이미 쓰이는 주소 이름입니다.' },
+  'code.rate_limited': {
+    en: 'Too many requests; retry in a moment.',
+    ko: '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.',
+  },
+  'code.idempotency_key_reused': {
+    en: 'This Idempotency-Key was used with a different request.',
+    ko: '이 Idempotency-Key는 다른 요청에 이미 쓰였습니다.',
+  },
+  'code.idempotency_in_flight': {
+    en: 'A request with this Idempotency-Key is still being processed; retry shortly.',
+    ko: '같은 요청을 아직 처리하고 있습니다. 잠시 후 다시 시도해 주세요.',
+  },
+  'code.idempotency_result_lost': {
+    en: 'The first request with this Idempotency-Key succeeded, but its response was lost; read the resource instead of retrying.',
+    ko: '처음 요청은 처리되었지만 응답을 잃었습니다. 다시 보내지 말고 새로 불러와 주세요.',
+  },
+  'code.unprocessable': {
+    en: 'The request cannot be processed.',
+    ko: '요청을 처리할 수 없습니다.',
+  },
+  'code.service_unavailable': {
+    en: 'The server is too busy to answer now; nothing was written. Retry in a moment.',
+    ko: '지금은 서버가 바빠 처리하지 못했습니다. 저장된 것은 없으니 잠시 후 다시 시도해 주세요.',
+  },
+  'code.internal_error': {
+    en: 'Something went wrong on our side.',
+    ko: '서버에 문제가 생겼습니다. 잠시 후 다시 시도해 주세요.',
+  },
+  'code.illegal_transition': {
+    en: 'This change of status is not allowed.',
+    ko: '이 상태로는 바꿀 수 없습니다.',
+  },
+  'code.topic_not_open': {
+    en: 'This topic no longer takes part.',
+    ko: '이 의제는 더 이상 참여를 받지 않습니다.',
+  },
+  'code.banned': { en: 'You are banned here.', ko: '이곳에서 활동이 제한되었습니다.' },
+  'code.already_reported': {
+    en: 'You have already reported this comment.',
+    ko: '이미 신고한 댓글입니다.',
+  },
+  'code.room_not_live': {
+    en: 'This room is not live.',
+    ko: '지금 진행 중인 타운홀이 아닙니다.',
+  },
+  'code.muted': {
+    en: 'You are muted in this room.',
+    ko: '이 타운홀에서 발언이 제한되었습니다.',
+  },
+  'code.chat_locked': {
+    en: 'A facilitator has locked the chat.',
+    ko: '진행자가 채팅을 잠갔습니다.',
+  },
+  'code.chat_closed': {
+    en: 'Chat is not open in this room.',
+    ko: '이 타운홀은 채팅을 열지 않았습니다.',
+  },
+  'code.slow_mode': {
+    en: 'Slow mode is on; write again in a moment.',
+    ko: '천천히 보내기가 켜져 있습니다. 잠시 후 다시 보내 주세요.',
+  },
+  'code.questions_closed': {
+    en: 'Questions are closed in this room.',
+    ko: '이 타운홀은 질문을 받지 않습니다.',
+  },
+  'code.room_not_ended': {
+    en: 'The minutes are ready once the room has ended.',
+    ko: '회의록은 타운홀이 끝난 뒤에 볼 수 있습니다.',
+  },
+
+  // HTTP plumbing.
+  not_found: { en: '{what} not found', ko: '{what|을} 찾을 수 없습니다.' },
+  route_not_found: {
+    en: 'Cannot {method} {path}',
+    ko: '{path} 주소를 찾을 수 없습니다.',
+  },
+  body_unreadable: {
+    en: 'The request body could not be read.',
+    ko: '요청 본문을 읽을 수 없습니다.',
+  },
+  validation: { en: 'Invalid input: {fields}', ko: '입력한 내용을 확인해 주세요 — {fields}' },
+  rate_limited: {
+    en: 'Too many requests; retry in {seconds} s.',
+    ko: '요청이 너무 많습니다. {seconds}초 뒤에 다시 시도해 주세요.',
+  },
+  metrics_token: {
+    en: 'A valid X-Metrics-Token header is required.',
+    ko: '올바른 X-Metrics-Token 헤더가 필요합니다.',
+  },
+  body_type: {
+    en: 'The request body must be {types}.',
+    ko: '요청 본문은 {types} 형식이어야 합니다.',
+  },
+  db_unavailable: {
+    en: 'The service cannot reach its database right now. Retry in a moment.',
+    ko: '지금은 데이터베이스에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.',
+  },
+  idempotency_taken_over: {
+    en: 'A retry with this Idempotency-Key took over this request; its result is the one that counts.',
+    ko: '같은 Idempotency-Key로 다시 보낸 요청이 이 요청을 이어받았습니다. 그 요청의 결과가 유효합니다.',
+  },
+
+  // Identity.
+  'auth.bearer_format': {
+    en: 'The Authorization header must be "Bearer <token>".',
+    ko: 'Authorization 헤더는 "Bearer <토큰>" 형식이어야 합니다.',
+  },
+  'auth.token_revoked': {
+    en: 'The access token is no longer valid; sign in again.',
+    ko: '로그인이 끝났습니다. 다시 로그인해 주세요.',
+  },
+  'auth.token_invalid': {
+    en: 'The access token is not valid.',
+    ko: '로그인 정보가 올바르지 않습니다. 다시 로그인해 주세요.',
+  },
+  'auth.wrong_password': {
+    en: 'The current password is incorrect.',
+    ko: '현재 비밀번호가 맞지 않습니다.',
+  },
+  'auth.sign_in_to_chat': { en: 'Sign in to chat.', ko: '로그인하면 채팅할 수 있습니다.' },
+  'auth.sign_in_to_agree': { en: 'Sign in to agree.', ko: '로그인하면 공감할 수 있습니다.' },
+  'auth.sign_in_to_react': { en: 'Sign in to react.', ko: '로그인하면 반응할 수 있습니다.' },
+  'users.roles_admin_only': {
+    en: 'Only an administrator can change roles.',
+    ko: '관리자만 역할을 바꿀 수 있습니다.',
+  },
+  'users.last_admin': {
+    en: 'The last administrator cannot be demoted.',
+    ko: '마지막 관리자의 역할은 바꿀 수 없습니다.',
+  },
+  'access.facilitator_only': {
+    en: 'Only a facilitator of this space can do this.',
+    ko: '이 공간의 진행자만 할 수 있습니다.',
+  },
+  'access.admin_only': {
+    en: 'Only an administrator can do this.',
+    ko: '관리자만 할 수 있습니다.',
+  },
+
+  // Spaces.
+  'spaces.slug_taken': {
+    en: 'The slug "{slug}" is taken.',
+    ko: '"{slug}" 주소 이름은 이미 쓰이고 있습니다.',
+  },
+
+  // Topics.
+  'topics.illegal_transition': {
+    en: 'A topic cannot move from {from} to {to}.',
+    ko: '의제를 {from}에서 {to} 상태로 바꿀 수 없습니다.',
+  },
+  'topics.not_open_status': {
+    en: 'This topic is {status} and no longer takes part.',
+    ko: '이 의제는 {status} 상태라 더 이상 참여를 받지 않습니다.',
+  },
+  'topics.edit_forbidden': {
+    en: 'Only the author or a facilitator can edit this topic.',
+    ko: '작성자나 진행자만 의제를 고칠 수 있습니다.',
+  },
+  'topics.edit_proposal_only': {
+    en: 'A topic can be edited by its author only while it is a proposal.',
+    ko: '작성자는 제안 단계에서만 의제를 고칠 수 있습니다.',
+  },
+  'topics.cannot_answer': {
+    en: 'A {status} topic cannot be answered.',
+    ko: '{status} 상태의 의제에는 공식 답변을 달 수 없습니다.',
+  },
+  'topics.stance_deliberation_only': {
+    en: 'Stances can be taken only during the deliberation.',
+    ko: '입장은 공론이 진행되는 동안에만 밝힐 수 있습니다.',
+  },
+
+  // Comments and agrees.
+  'comments.edit_forbidden': {
+    en: 'Only the author can edit a comment.',
+    ko: '작성자만 댓글을 고칠 수 있습니다.',
+  },
+  'comments.delete_forbidden': {
+    en: 'Only the author can delete a comment.',
+    ko: '작성자만 댓글을 지울 수 있습니다.',
+  },
+  'comments.edit_status': {
+    en: 'A {status} comment cannot be edited.',
+    ko: '{status} 상태의 댓글은 고칠 수 없습니다.',
+  },
+  'agrees.comment_status': {
+    en: 'A {status} comment cannot be agreed with.',
+    ko: '{status} 상태의 댓글에는 공감할 수 없습니다.',
+  },
+
+  // Moderation.
+  'moderation.hide_not_visible': {
+    en: 'The comment is {status}; only a visible comment can be hidden.',
+    ko: '이 댓글은 {status} 상태입니다. 보이는 댓글만 숨길 수 있습니다.',
+  },
+  'moderation.restore_not_hidden': {
+    en: 'The comment is {status}; only a hidden comment can be restored.',
+    ko: '이 댓글은 {status} 상태입니다. 숨긴 댓글만 되살릴 수 있습니다.',
+  },
+  'moderation.pin_not_visible': {
+    en: 'The comment is {status}; only a visible comment can be pinned.',
+    ko: '이 메시지는 {status} 상태입니다. 보이는 메시지만 고정할 수 있습니다.',
+  },
+  'bans.self': { en: 'You cannot ban yourself.', ko: '자기 자신은 차단할 수 없습니다.' },
+  'bans.staff': {
+    en: 'A facilitator or administrator of this space cannot be banned; revoke the role first.',
+    ko: '이 공간의 진행자나 관리자는 차단할 수 없습니다. 먼저 역할을 거두어 주세요.',
+  },
+  'bans.space_until': {
+    en: 'You are banned from this space until {until}.',
+    ko: '{until}까지 이 공간에서 활동이 제한되었습니다.',
+  },
+  'bans.space': {
+    en: 'You are banned from this space.',
+    ko: '이 공간에서 활동이 제한되었습니다.',
+  },
+  'reports.deleted': {
+    en: 'A deleted comment cannot be reported.',
+    ko: '삭제된 댓글은 신고할 수 없습니다.',
+  },
+  'reports.own': {
+    en: 'You cannot report your own comment.',
+    ko: '자신이 쓴 댓글은 신고할 수 없습니다.',
+  },
+  'reports.resolved': {
+    en: 'This report has already been resolved.',
+    ko: '이미 처리된 신고입니다.',
+  },
+
+  // Rooms.
+  'rooms.ended': { en: 'This room has ended.', ko: '이 타운홀은 끝났습니다.' },
+  'rooms.status': { en: 'This room is {status}.', ko: '이 타운홀은 {status} 상태입니다.' },
+  'rooms.illegal_transition': {
+    en: 'A {status} room cannot become {to}.',
+    ko: '{status} 상태의 타운홀은 {to} 상태로 바꿀 수 없습니다.',
+  },
+  'rooms.removed': {
+    en: 'You were removed from this room.',
+    ko: '이 타운홀에서 내보내졌습니다.',
+  },
+  'rooms.muted_until': {
+    en: 'You are muted in this room until {until}.',
+    ko: '{until}까지 이 타운홀에서 발언이 제한되었습니다.',
+  },
+  'rooms.slow_mode': {
+    en: 'Slow mode is on: one message every {seconds} s; write again in {wait} s.',
+    ko: '천천히 보내기가 켜져 있습니다({seconds}초에 한 번). {wait}초 뒤에 다시 보내 주세요.',
+  },
+  'rooms.sanction_self': {
+    en: 'You cannot {kind} yourself.',
+    ko: '자기 자신에게는 {kind|을} 할 수 없습니다.',
+  },
+  'rooms.sanction_staff': {
+    en: 'A facilitator or an administrator cannot be {kind}d.',
+    ko: '진행자나 관리자에게는 {kind|을} 할 수 없습니다.',
+  },
+  'qa.own_question': {
+    en: 'You cannot upvote your own question.',
+    ko: '자신의 질문은 추천할 수 없습니다.',
+  },
+  'qa.no_votes': {
+    en: 'A {status} question takes no votes.',
+    ko: '{status} 상태의 질문은 추천할 수 없습니다.',
+  },
+  'qa.votes_closed': {
+    en: 'This question no longer takes votes.',
+    ko: '이 질문은 더 이상 추천을 받지 않습니다.',
+  },
+  'qa.cannot_approve': {
+    en: 'A {status} question cannot be approved.',
+    ko: '{status} 상태의 질문은 승인할 수 없습니다.',
+  },
+  'qa.approve_first': {
+    en: 'Approve the question before marking it answered.',
+    ko: '답변함으로 표시하기 전에 질문을 먼저 승인해 주세요.',
+  },
+  'qa.cannot_answer': {
+    en: 'A {status} question cannot be marked answered.',
+    ko: '{status} 상태의 질문은 답변함으로 표시할 수 없습니다.',
+  },
+  'qa.cannot_dismiss': {
+    en: 'An {status} question cannot be dismissed.',
+    ko: '{status} 상태의 질문은 제외할 수 없습니다.',
+  },
+  'qa.cannot_highlight': {
+    en: 'A {status} question cannot be highlighted.',
+    ko: '{status} 상태의 질문은 강조할 수 없습니다.',
+  },
+  'embed.forbidden': {
+    en: 'This page may not embed this discussion.',
+    ko: '이 페이지에는 이 토론을 넣을 수 없습니다.',
+  },
+
+  // What the ladder and the scheduler write on a topic's timeline.
+  'timeline.threshold': {
+    en: '{rung} threshold reached ({count})',
+    ko: '{rung} 기준 도달({count})',
+  },
+  'timeline.proposal_window': {
+    en: 'the proposal window ended below the first threshold',
+    ko: '제안 기간 안에 첫 기준에 이르지 못했습니다',
+  },
+  'timeline.closing_time': {
+    en: 'the deliberation reached its closing time',
+    ko: '공론 기간이 끝났습니다',
+  },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+export type MessageKey = keyof typeof MESSAGES;
+
+/** Words that parameters may name, translated rather than pasted. */
+export const TERMS = {
+  Topic: { en: 'Topic', ko: '의제' },
+  Comment: { en: 'Comment', ko: '댓글' },
+  Room: { en: 'Room', ko: '타운홀' },
+  Space: { en: 'Space', ko: '공간' },
+  User: { en: 'User', ko: '사용자' },
+  Report: { en: 'Report', ko: '신고' },
+  Question: { en: 'Question', ko: '질문' },
+  'Space or user': { en: 'Space or user', ko: '공간 또는 사용자' },
+  // Statuses of topics, comments, rooms and questions.
+  proposed: { en: 'proposed', ko: '제안' },
+  under_review: { en: 'under_review', ko: '검토 중' },
+  deliberating: { en: 'deliberating', ko: '공론 중' },
+  closed: { en: 'closed', ko: '공론 종료' },
+  answered: { en: 'answered', ko: '답변 완료' },
+  rejected: { en: 'rejected', ko: '반려' },
+  expired: { en: 'expired', ko: '기간 만료' },
+  visible: { en: 'visible', ko: '공개' },
+  hidden: { en: 'hidden', ko: '숨김' },
+  deleted: { en: 'deleted', ko: '삭제' },
+  scheduled: { en: 'scheduled', ko: '예정' },
+  live: { en: 'live', ko: '진행 중' },
+  ended: { en: 'ended', ko: '종료' },
+  pending: { en: 'pending', ko: '승인 대기' },
+  dismissed: { en: 'dismissed', ko: '제외' },
+  // Ladder rungs and room sanctions.
+  review: { en: 'review', ko: '검토' },
+  deliberation: { en: 'deliberation', ko: '공론' },
+  response: { en: 'response', ko: '공식 답변' },
+  mute: { en: 'mute', ko: '발언 제한' },
+  ban: { en: 'ban', ko: '내보내기' },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+export type TermKey = keyof typeof TERMS;
+
+/**
+ * What a field's value broke, in Korean (the English is class-validator's own sentence,
+ * kept as it was). Keyed by the rule; parameters come from the English sentence's numbers.
+ */
+export const FIELD_RULES_KO = {
+  min_length: '{min}자 이상 입력해 주세요',
+  max_length: '{max}자까지 입력할 수 있습니다',
+  length: '{min}–{max}자로 입력해 주세요',
+  string: '글자로 입력해 주세요',
+  integer: '정수여야 합니다',
+  number: '숫자여야 합니다',
+  boolean: '참/거짓 값이어야 합니다',
+  min: '{min} 이상이어야 합니다',
+  max: '{max} 이하여야 합니다',
+  one_of: '다음 중 하나여야 합니다: {values}',
+  uuid: 'UUID 형식이어야 합니다',
+  email: '올바른 이메일 주소가 아닙니다',
+  datetime: 'ISO-8601 날짜와 시각이어야 합니다',
+  array: '목록이어야 합니다',
+  array_max: '{max}개까지 넣을 수 있습니다',
+  array_min: '{min}개 이상 넣어 주세요',
+  object: '객체여야 합니다',
+  required: '꼭 입력해 주세요',
+  unknown_field: '알 수 없는 항목입니다',
+  control_chars: '제어 문자는 쓸 수 없습니다',
+  control_chars_line: '줄바꿈 말고 다른 제어 문자는 쓸 수 없습니다',
+  tag: '태그는 1–30자의 글자, 숫자, 띄어쓰기, 하이픈이어야 합니다',
+  slug: '3–64자의 영문 소문자, 숫자, 하이픈이어야 합니다',
+  origin: '정확한 출처(https://host[:port])여야 합니다',
+  url: '올바른 주소가 아닙니다',
+  invalid: '값이 올바르지 않습니다',
+  // Our own field refusals (Problem.field), with their English too.
+  cursor: '올바른 커서가 아닙니다',
+  json: '올바른 JSON이어야 합니다',
+  too_large: '너무 큽니다',
+  idempotency_key: '보이는 ASCII 문자 1–255자여야 합니다',
+  payload_object: '객체여야 합니다',
+  reason_reject: '반려할 때는 사유가 필요합니다',
+  reason_open: '기준에 이르지 않은 의제의 공론을 열 때는 사유가 필요합니다',
+  closes_at_open_only: '공론을 열 때만 정할 수 있습니다',
+  future: '앞으로의 시각이어야 합니다',
+  parent_other_topic: '이 의제의 댓글이 아닙니다',
+  parent_deleted: '삭제된 댓글에는 답글을 달 수 없습니다',
+  thresholds_order: '검토 기준(thresholds.review) 이상이어야 합니다',
+  stream_url: 'YouTube, Vimeo 링크나 HLS(.m3u8)·MP4(.mp4) https 주소여야 합니다',
+  too_deep: '32단계보다 깊이 중첩할 수 없습니다',
+  prototype_key: '쓸 수 없는 항목 이름입니다',
+  body_empty: '이 요청에는 본문을 보내지 않습니다',
+  content_type: '{types} 형식이어야 합니다',
+  time_zone: 'Asia/Seoul, UTC 같은 IANA 시간대여야 합니다',
+  day: 'YYYY-MM-DD 형식의 날짜여야 합니다',
+  not_before_from: '시작일(from)보다 앞설 수 없습니다',
+  same_password: '지금 비밀번호와 달라야 합니다',
+} as const;
+
+export type FieldRuleKey = keyof typeof FIELD_RULES_KO;
+
+/** The English of our own field refusals (class-validator writes its own). */
+export const FIELD_RULES_EN: Partial<Record<FieldRuleKey, string>> = {
+  uuid: 'must be a UUID',
+  cursor: 'is not valid',
+  json: 'must be valid JSON',
+  too_large: 'is too large',
+  idempotency_key: 'must be 1–255 visible ASCII characters',
+  payload_object: 'must be an object',
+  reason_reject: 'is required to reject a topic',
+  reason_open: 'is required to open a deliberation below its threshold',
+  closes_at_open_only: 'applies only when opening a deliberation',
+  future: 'must be in the future',
+  parent_other_topic: 'is not a comment of this topic',
+  parent_deleted: 'was deleted and takes no replies',
+  thresholds_order: 'must be at least thresholds.review',
+  stream_url:
+    'must be a YouTube or Vimeo link, or an https address of an HLS (.m3u8) or MP4 (.mp4) stream',
+  too_deep: 'must not nest deeper than 32 levels',
+  prototype_key: 'is not an allowed key',
+  body_empty: 'must be empty: this request takes no body',
+  not_before_from: 'must not be before from',
+  same_password: 'must differ from the current password',
+  invalid: 'is not valid',
+};
+
+/** Korean names of the fields people fill in, for the sentence that lists what to fix. */
+export const FIELD_LABELS_KO: Record<string, string> = {
+  title: '제목',
+  body: '내용',
+  tags: '태그',
+  email: '이메일',
+  password: '비밀번호',
+  currentPassword: '현재 비밀번호',
+  newPassword: '새 비밀번호',
+  displayName: '이름',
+  reason: '사유',
+  detail: '자세한 내용',
+  stance: '입장',
+  parentId: '상위 댓글',
+  to: '바꿀 상태',
+  closesAt: '마감 시각',
+  role: '답변 부서',
+  slug: '주소 이름',
+  name: '이름',
+  description: '설명',
+  startsAt: '시작 시각',
+  settings: '설정',
+  'settings.streamUrl': '중계 주소',
+  'settings.slowModeSeconds': '천천히 보내기(초)',
+  'settings.speakerSeconds': '발언 시간(초)',
+  minutes: '제한 시간(분)',
+  seconds: '초',
+  limit: '개수',
+  cursor: '커서',
+  sort: '정렬',
+  status: '상태',
+  q: '검색어',
+  body_json: '본문',
+};
