@@ -122,7 +122,8 @@ export async function reportingNodes<T>(nodes: ClusterNode[], body: () => Promis
   try {
     return await body();
   } catch (error) {
-    for (const node of nodes) console.error(node.process.report(Number(process.env.REPORT_LINES ?? 80)));
+    for (const node of nodes)
+      console.error(node.process.report(Number(process.env.REPORT_LINES ?? 80)));
     throw error;
   }
 }
