@@ -12,8 +12,9 @@ import { Topic } from '../topics/topic.entity';
 import { User } from '../identity/users/user.entity';
 import { type Stance } from '../topics/topic-participation.entity';
 
-export const COMMENT_STATUSES = ['visible', 'hidden', 'deleted'] as const;
-export type CommentStatus = (typeof COMMENT_STATUSES)[number];
+import { COMMENT_STATUSES, type CommentStatus } from '../protocol/views';
+
+export { COMMENT_STATUSES, type CommentStatus };
 
 @Entity('comments')
 // Pages of top-level comments and of one comment's replies, in every sort order. The

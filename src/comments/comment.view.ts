@@ -1,5 +1,4 @@
-import { type Stance } from '../topics/topic-participation.entity';
-import { type CommentStatus } from './comment.entity';
+import { type CommentStatus, type CommentView, type Stance } from '../protocol/views';
 
 /** The reason the report threshold writes when it hides a comment pending review. */
 export const AUTO_HIDE_REASON = 'reported: pending review';
@@ -24,28 +23,8 @@ export interface CommentRow {
   my_agree?: boolean | null;
 }
 
-export interface CommentView {
-  id: string;
-  topicId: string;
-  parentId: string | null;
-  depth: number;
-  author: { id: string; displayName: string };
-  /** null when deleted, and when hidden for anyone but the space's facilitators. */
-  body: string | null;
-  stance: Stance | null;
-  status: CommentStatus;
-  hiddenReason?: string;
-  /** Who hid it: the report threshold (pending review) or a facilitator, for the reader's own words. */
-  hiddenBy?: 'reports' | 'facilitator';
-  agreeCount: number;
-  replyCount: number;
-  roomId: string | null;
-  createdAt: string;
-  editedAt: string | null;
-  myAgree?: boolean;
-  replies?: CommentView[];
-  moreReplies?: number;
-}
+/** The comment as clients receive it: the contract's view (src/protocol/views.ts). */
+export type { CommentView } from '../protocol/views';
 
 /** Columns for CommentRow; `c` is comments, `u` users. */
 export const COMMENT_COLUMNS = `c.id, c.topic_id, c.parent_id, c.depth, c.author_id, u.display_name AS author_name,

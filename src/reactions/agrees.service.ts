@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { type AgreeResult } from '../protocol/live';
 import { refusedWith } from '../core/database/errors';
 import { GroupedBatchLoader } from '../core/database/batch-loader';
 import { queryRows } from '../core/database/sql';
@@ -12,10 +13,7 @@ import { LadderService, type LockedTopic } from '../topics/ladder.service';
 import { assertOpen, noLongerOpen, OPEN_STATUSES } from '../topics/topic-lifecycle';
 import { type TopicStatus } from '../topics/topic.entity';
 
-export interface AgreeResult {
-  agreed: boolean;
-  agreeCount: number;
-}
+export type { AgreeResult } from '../protocol/live';
 
 /** What the one-statement topic agree below answers: the topic as its lock left it. */
 type TopicAgreeRow = Omit<LockedTopic, 'id'> & {

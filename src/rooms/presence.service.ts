@@ -12,6 +12,7 @@ import { type Logger } from '../core/logging/logger';
 import { type LocalPresence, LiveServer } from '../core/realtime/live-server';
 import { Rooms } from '../core/realtime/live-socket';
 import { RedisService } from '../core/redis/redis.module';
+import { type PresenceDetail } from '../protocol/views';
 
 /** Presence is recounted and broadcast at most this often per room. */
 export const PRESENCE_INTERVAL_MS = 2000;
@@ -30,11 +31,8 @@ const KEY_TTL_MS = 60_000;
  */
 export const DEPARTURE_GRACE_MS = 20_000;
 
-export interface Presence {
-  count: number;
-  users: { id: string; displayName: string; sockets: number }[];
-  anonymous: number;
-}
+/** Who is in a room across nodes (the `presence:detail` payload without its room). */
+export type Presence = PresenceDetail;
 
 /** A node's part of a room, as stored in the room's registry hash (field `n:<node>`). */
 interface NodeEntry {

@@ -1,27 +1,12 @@
 import { type EntityManager } from 'typeorm';
 import { queryRows } from '../core/database/sql';
-import { domainEvent } from '../core/events/domain-events';
+import { domainEvent, type RoomEventRecord } from '../core/events/domain-events';
+import { type RoomEvents, type RoomEventType } from '../protocol/live';
 import { type Work } from '../core/events/unit-of-work';
 import { type RoomAudience } from './room-event.entity';
 
-/**
- * Durable room events and their client names. `data` is what the client receives besides
- * `{roomId, seq}`.
- */
-export type RoomEventType =
-  | 'room:state'
-  | 'room:ended'
-  | 'room:announce'
-  | 'comment:new'
-  | 'comment:hidden'
-  | 'comment:restored'
-  | 'comment:pinned'
-  | 'question:new'
-  | 'question:update'
-  | 'queue:update'
-  | 'mod:action'
-  | 'mod:report'
-  | 'mod:flag';
+/** Durable room events and what each stores: the live protocol's map (src/protocol/live.ts). */
+export type { RoomEventType } from '../protocol/live';
 
 async function nextSeq(tx: EntityManager, roomId: string): Promise<number> {
   const rows = await queryRows<{ seq: number }>(
@@ -39,11 +24,11 @@ async function nextSeq(tx: EntityManager, roomId: string): Promise<number> {
  * the commit. Numbers come from the room row (UPDATE … RETURNING), so they are gap-free and
  * in commit order per room, across every node.
  */
-export async function appendRoomEvent(
+export async function appendRoomEvent<K extends RoomEventType>(
   work: Work,
   room: { id: string; spaceId: string },
-  type: RoomEventType,
-  data: Record<string, unknown>,
+  type: K,
+  data: RoomEvents[K],
   audience: RoomAudience = 'all',
 ): Promise<number> {
   const seq = await nextSeq(work.tx, room.id);
@@ -51,15 +36,9 @@ export async function appendRoomEvent(
     `INSERT INTO room_events (room_id, seq, type, audience, data) VALUES ($1, $2, $3, $4, $5::jsonb)`,
     [room.id, seq, type, audience, JSON.stringify(data)],
   );
+  const record = { type, data } as RoomEventRecord;
   work.emit(
-    domainEvent('room.event', {
-      roomId: room.id,
-      spaceId: room.spaceId,
-      seq,
-      type,
-      audience,
-      data,
-    }),
+    domainEvent('room.event', { roomId: room.id, spaceId: room.spaceId, seq, audience, ...record }),
   );
   return seq;
 }

@@ -10,23 +10,37 @@ import {
 } from '../comments/comment.view';
 import { CommentsService } from '../comments/comments.service';
 import { EmbedService } from '../embed/embed.service';
+import { type RoomEventRecord } from '../core/events/domain-events';
 import { type LiveSocket, Rooms } from '../core/realtime/live-socket';
+import { type JoinResult, type MissedRoomEvent } from '../protocol/live';
 import { PresenceService } from './presence.service';
 import { QuestionsReader } from './qa/questions.read';
-import { type QuestionView } from './qa/question.view';
 import { QueueReader } from './queue/queue.read';
-import { type QueueState } from './queue/queue.view';
 import { RoomAccess } from './room-access.service';
-import { toRoomView, type RoomView } from './room.view';
+import { toRoomView } from './room.view';
 
 /** More missed events than this and the client is told to reload the room instead. */
 export const MAX_ROOM_REPLAY = 500;
 /** Chat messages included when joining. */
 export const RECENT_MESSAGES = 50;
 
-export interface MissedRoomEvent {
-  event: string;
-  payload: { roomId: string; seq: number } & Record<string, unknown>;
+export type { JoinResult, MissedRoomEvent } from '../protocol/live';
+
+/**
+ * A stored room event as a viewer gets it now: its comment, if it has one, as it is today
+ * (a message hidden since never shows its text).
+ */
+function replayed(
+  row: RoomEventRecord,
+  numbered: { roomId: string; seq: number },
+  views: Map<string, CommentView>,
+): MissedRoomEvent {
+  if ('comment' in row.data) {
+    const id = row.data.comment?.id;
+    const comment = id ? (views.get(id) ?? null) : null;
+    return { event: row.type, payload: { ...row.data, comment, ...numbered } } as MissedRoomEvent;
+  }
+  return { event: row.type, payload: { ...row.data, ...numbered } } as MissedRoomEvent;
 }
 
 /** The part of a join's answer that is the same for everyone joining with the same rights. */
@@ -51,23 +65,6 @@ async function perKey<K, V>(keys: K[], read: (key: K) => Promise<V>): Promise<Ma
 function notFoundAsUndefined(error: unknown): undefined {
   if (error instanceof Problem && error.status === 404) return undefined;
   throw error;
-}
-
-export interface JoinResult {
-  room: RoomView;
-  /** The room's last event number: live events continue from here. */
-  seq: number;
-  presence: { count: number };
-  /** The latest chat messages, oldest first. */
-  recent: CommentView[];
-  questions: QuestionView[];
-  queue: QueueState;
-  /** With `sinceSeq`: the events missed since then, in order. */
-  missed: MissedRoomEvent[];
-  /** True when too many events were missed: use `recent`, `questions` and `queue` instead. */
-  reset: boolean;
-  /** Whether this connection receives the facilitators' channel. */
-  moderator: boolean;
 }
 
 /**
@@ -176,19 +173,16 @@ export class RoomJoinService {
     sinceSeq: number,
     moderator: boolean,
   ): Promise<{ events: MissedRoomEvent[]; reset: boolean }> {
-    const rows: {
-      seq: number;
-      type: string;
-      audience: 'all' | 'mod';
-      data: Record<string, unknown>;
-    }[] = await this.dataSource.query(
-      `SELECT seq, type, audience, data FROM room_events WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-      [roomId, sinceSeq, MAX_ROOM_REPLAY + 1],
-    );
+    // Stored by appendRoomEvent, so each row's data is the one its type names.
+    const rows: ({ seq: number; audience: 'all' | 'mod' } & RoomEventRecord)[] =
+      await this.dataSource.query(
+        `SELECT seq, type, audience, data FROM room_events WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+        [roomId, sinceSeq, MAX_ROOM_REPLAY + 1],
+      );
     if (rows.length > MAX_ROOM_REPLAY) return { events: [], reset: true };
     // Comments are replayed as they are now, so a message hidden since never shows its text.
     const commentIds = rows
-      .map((r) => (r.data.comment as { id?: unknown } | undefined)?.id)
+      .map((r) => ('comment' in r.data ? r.data.comment?.id : undefined))
       .filter((id): id is string => typeof id === 'string');
     const views = await this.comments.viewsByIds([...new Set(commentIds)], moderator);
     const events: MissedRoomEvent[] = [];
@@ -198,10 +192,7 @@ export class RoomJoinService {
         events.push({ event: 'room:skip', payload: { roomId, seq: row.seq } });
         continue;
       }
-      const data = { ...row.data };
-      const commentId = (data.comment as { id?: unknown } | undefined)?.id;
-      if (typeof commentId === 'string') data.comment = views.get(commentId) ?? null;
-      events.push({ event: row.type, payload: { ...data, roomId, seq: row.seq } });
+      events.push(replayed(row, { roomId, seq: row.seq }, views));
     }
     return { events, reset: false };
   }

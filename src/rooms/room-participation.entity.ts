@@ -11,8 +11,9 @@ import {
 import { User } from '../identity/users/user.entity';
 import { Room } from './room.entity';
 
-export const QUESTION_STATUSES = ['pending', 'visible', 'answered', 'dismissed'] as const;
-export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
+import { QUESTION_STATUSES, type QuestionStatus } from '../protocol/views';
+
+export { QUESTION_STATUSES, type QuestionStatus };
 
 /** A question in a room's Q&A, upvoted once per user. */
 @Entity('room_questions')

@@ -12,23 +12,9 @@ import { Space } from '../spaces/space.entity';
 import { Topic } from '../topics/topic.entity';
 import { User } from '../identity/users/user.entity';
 
-export const ROOM_STATUSES = ['scheduled', 'live', 'ended'] as const;
-export type RoomStatus = (typeof ROOM_STATUSES)[number];
+import { ROOM_STATUSES, type RoomSettings, type RoomStatus } from '../protocol/views';
 
-export interface RoomSettings {
-  /** Chat open to participants. */
-  chat: boolean;
-  /** One message per person per this many seconds (0 = off). */
-  slowModeSeconds: number;
-  /** Q&A open. */
-  questions: boolean;
-  /** Questions wait for a facilitator's approval before everyone sees them. */
-  approveQuestions: boolean;
-  /** Time limit of each speaker on the floor. */
-  speakerSeconds: number;
-  /** The session's stream (see stream-url.ts); absent or null when there is none. */
-  streamUrl?: string | null;
-}
+export { ROOM_STATUSES, type RoomSettings, type RoomStatus };
 
 export const DEFAULT_ROOM_SETTINGS: Readonly<RoomSettings> = Object.freeze({
   chat: true,

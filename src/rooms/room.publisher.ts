@@ -28,8 +28,7 @@ export class RoomPublisher implements OnModuleInit, OnModuleDestroy {
           e.roomId,
           e.seq,
           meta.origin === 'local'
-            ? () =>
-                this.live.emitRoomEvent(target, e.type, { ...e.data, roomId: e.roomId, seq: e.seq })
+            ? () => this.live.emitRoomEvent(target, e, { roomId: e.roomId, seq: e.seq })
             : null,
         );
       }),

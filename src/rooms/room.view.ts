@@ -1,24 +1,7 @@
-import { type Room, type RoomSettings, type RoomStatus } from './room.entity';
+import { type RoomView } from '../protocol/views';
+import { type Room } from './room.entity';
 
-export interface RoomView {
-  id: string;
-  topicId: string;
-  spaceId: string;
-  title: string;
-  status: RoomStatus;
-  settings: RoomSettings;
-  locked: boolean;
-  startsAt: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  pinnedCommentId: string | null;
-  speaker: { userId: string; until: string } | null;
-  peakPresence: number;
-  /** In lists, for a live room: how many are in it now (recounted every few seconds). */
-  presence?: number;
-  seq: number;
-  createdAt: string;
-}
+export type { RoomView } from '../protocol/views';
 
 export const toRoomView = (room: Room): RoomView => ({
   id: room.id,

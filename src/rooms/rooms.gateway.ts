@@ -6,10 +6,10 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { LiveHandler } from '../core/realtime/live-handler';
-import { type Ack, LIVE_NAMESPACE, type LiveSocket } from '../core/realtime/live-socket';
+import { LIVE_NAMESPACE, type LiveAck, type LiveSocket } from '../core/realtime/live-socket';
 import { JoinRoomDto, RoomRefDto } from './dto/room.dto';
 import { PresenceService } from './presence.service';
-import { type JoinResult, RoomJoinService } from './room-join.service';
+import { RoomJoinService } from './room-join.service';
 
 const ROOM_PREFIX = 'room:';
 
@@ -26,7 +26,7 @@ export class RoomsGateway implements OnGatewayConnection {
   join(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<JoinResult>> {
+  ): Promise<LiveAck<'room:join'>> {
     return this.handler.run(socket, 'room:join', JoinRoomDto, body, (dto) =>
       this.rooms.join(socket, dto.roomId, dto.sinceSeq),
     );
@@ -36,7 +36,7 @@ export class RoomsGateway implements OnGatewayConnection {
   leave(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<{ roomId: string }>> {
+  ): Promise<LiveAck<'room:leave'>> {
     return this.handler.run(socket, 'room:leave', RoomRefDto, body, (dto) =>
       this.rooms.leave(socket, dto.roomId),
     );

@@ -5,9 +5,9 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { LiveHandler } from '../core/realtime/live-handler';
-import { type Ack, LIVE_NAMESPACE, type LiveSocket } from '../core/realtime/live-socket';
+import { LIVE_NAMESPACE, type LiveAck, type LiveSocket } from '../core/realtime/live-socket';
 import { UnwatchTopicDto, WatchTopicDto } from './dto';
-import { TopicStreamService, type WatchResult } from './topic-stream.service';
+import { TopicStreamService } from './topic-stream.service';
 
 /** `topic:watch` / `topic:unwatch`: the live stream of one topic, for pages and embeds. */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
@@ -21,7 +21,7 @@ export class TopicStreamGateway {
   watch(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<WatchResult>> {
+  ): Promise<LiveAck<'topic:watch'>> {
     return this.handler.run(socket, 'topic:watch', WatchTopicDto, body, (dto) =>
       this.stream.watch(socket, dto.topicId, dto.sinceSeq),
     );
@@ -31,7 +31,7 @@ export class TopicStreamGateway {
   unwatch(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<{ topicId: string }>> {
+  ): Promise<LiveAck<'topic:unwatch'>> {
     return this.handler.run(socket, 'topic:unwatch', UnwatchTopicDto, body, (dto) =>
       this.stream.unwatch(socket, dto.topicId),
     );

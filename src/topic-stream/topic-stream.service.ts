@@ -3,30 +3,19 @@ import { DataSource } from 'typeorm';
 import { CommentsService } from '../comments/comments.service';
 import { EmbedService } from '../embed/embed.service';
 import { Problem } from '../core/http/problem';
-import { type LiveEventName, type LiveServerEvents } from '../core/realtime/live-events';
+import { type CommentView } from '../protocol/views';
+import { type MissedTopicEvent, type WatchResult } from '../protocol/live';
 import { type LiveSocket, Rooms } from '../core/realtime/live-socket';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import { type TopicEventType } from '../topics/topic-event.entity';
 
 /** A replayed event: the same name and payload the client would have received live. */
-export type StreamEvent =
-  | {
-      [K in LiveEventName]: { event: K; payload: LiveServerEvents[K] };
-    }[LiveEventName]
-  | { event: 'topic:created'; payload: { topicId: string; seq: number } };
+export type StreamEvent = MissedTopicEvent;
 
 /** More missed events than this and the client is told to reload the topic instead. */
 export const MAX_REPLAY = 500;
 
-export interface WatchResult {
-  topicId: string;
-  /** The topic's last event number: live events continue from here. */
-  seq: number;
-  /** Events after `sinceSeq`, in order; empty without `sinceSeq`. */
-  missed: StreamEvent[];
-  /** True when more than MAX_REPLAY events were missed: reload over HTTP, then watch again. */
-  reset: boolean;
-}
+export type { WatchResult } from '../protocol/live';
 
 interface EventRow {
   seq: number;
@@ -89,7 +78,7 @@ export class TopicStreamService {
   private toStreamEvent(
     topicId: string,
     row: EventRow,
-    views: Map<string, LiveServerEvents['comment:new']['comment']>,
+    views: Map<string, CommentView>,
   ): StreamEvent {
     const { seq, data } = row;
     const commentId = typeof data.commentId === 'string' ? data.commentId : '';

@@ -2,8 +2,9 @@ import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn 
 import { Topic } from './topic.entity';
 import { User } from '../identity/users/user.entity';
 
-export const STANCES = ['for', 'against', 'neutral'] as const;
-export type Stance = (typeof STANCES)[number];
+import { STANCES, type Stance } from '../protocol/views';
+
+export { STANCES, type Stance };
 
 /** A user's stance on a deliberating topic (one per user; may change). */
 @Entity('topic_stances')

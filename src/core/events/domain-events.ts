@@ -1,3 +1,5 @@
+import { type RoomEvents, type RoomEventType } from '../../protocol/live';
+
 /**
  * Every domain event, by name, with its payload. Declared once so that publishers, the
  * in-process bus, the Redis bridge and socket pushers all agree on the shapes.
@@ -74,10 +76,8 @@ export interface DomainEventMap {
     roomId: string;
     spaceId: string;
     seq: number;
-    type: string;
     audience: 'all' | 'mod';
-    data: Record<string, unknown>;
-  };
+  } & RoomEventRecord;
   /** A room went live: pages and widgets of its topic show the "live now" banner. */
   'room.started': { roomId: string; spaceId: string; topicId: string; title: string };
   /** A room ended: unanswered questions move to the topic, presence is dropped. */
@@ -102,3 +102,8 @@ export const domainEvent = <K extends DomainEventName>(
   name,
   payload,
 });
+
+/** A durable room event's name and stored data, kept together so each name has its data. */
+export type RoomEventRecord = {
+  [K in RoomEventType]: { type: K; data: RoomEvents[K] };
+}[RoomEventType];

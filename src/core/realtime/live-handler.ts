@@ -13,10 +13,20 @@ import { LOGGER } from '../logging/logging.module';
 import { type Logger } from '../logging/logger';
 import { RedisService } from '../redis/redis.module';
 import { ackError } from './live-ack';
-import { type Ack, type LiveSocket } from './live-socket';
+import { type LiveClientEvent, type LiveClientEvents } from '../../protocol/live';
+import { type LiveAck, type LiveSocket } from './live-socket';
 import { clientAddress } from './socket-address';
 
 type DtoClass<D> = new () => D;
+
+/**
+ * The DTO class of an event, checked against the protocol both ways: everything the client may
+ * send is a field the DTO validates, and every field the DTO requires is one the client sends.
+ */
+type DtoFor<E extends LiveClientEvent, D> = DtoClass<D> &
+  ([LiveClientEvents[E]['payload']] extends [D]
+    ? unknown
+    : { 'the DTO does not take the payload of this event': LiveClientEvents[E]['payload'] });
 
 /** The window of every socket limit. */
 export const SOCKET_WINDOW_MS = 10_000;
@@ -52,13 +62,13 @@ export class LiveHandler implements OnApplicationShutdown {
     else this.counter.onApplicationShutdown();
   }
 
-  async run<D extends object, T>(
+  async run<E extends LiveClientEvent, D extends LiveClientEvents[E]['payload']>(
     socket: LiveSocket,
-    event: string,
-    dtoClass: DtoClass<D>,
+    event: E,
+    dtoClass: DtoFor<E, D>,
     payload: unknown,
-    handler: (dto: D) => Promise<T>,
-  ): Promise<Ack<T>> {
+    handler: (dto: D) => Promise<LiveClientEvents[E]['ack']>,
+  ): Promise<LiveAck<E>> {
     try {
       await this.limit(socket);
       const dto = await this.parse(dtoClass, payload);

@@ -1,7 +1,13 @@
 import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { type Namespace } from 'socket.io';
 import { MetricsService } from '../metrics/metrics.service';
-import { type LiveEventName, type LiveServerEvents, type RoomEventPayload } from './live-events';
+import {
+  type LiveEventName,
+  type LiveServerEvents,
+  type RoomEventPayload,
+  type RoomEvents,
+  type RoomEventType,
+} from './live-events';
 import { LIVE_NAMESPACE, type LiveSocketData } from './live-socket';
 
 interface Member {
@@ -68,8 +74,13 @@ export class LiveServer implements OnGatewayInit {
   }
 
   /** A durable room event (rooms/room-events.ts), already numbered. */
-  emitRoomEvent(room: string, type: string, payload: RoomEventPayload): void {
-    this.send(room, type, payload);
+  emitRoomEvent<K extends RoomEventType>(
+    room: string,
+    event: { type: K; data: RoomEvents[K] },
+    numbered: { roomId: string; seq: number },
+  ): void {
+    const payload: RoomEventPayload<K> = { ...event.data, ...numbered };
+    this.send(room, event.type, payload);
   }
 
   private send(room: string | string[], event: string, payload: object): void {

@@ -1,3 +1,4 @@
+import { type Ack, type LiveClientEvent, type LiveClientEvents } from '../../protocol/live';
 import { type Socket } from 'socket.io';
 import { type AuthUser } from '../../identity/auth/auth-user';
 
@@ -24,12 +25,10 @@ export const Rooms = {
   roomModerators: (roomId: string): string => `room:${roomId}:mod`,
 } as const;
 
-/**
- * The answer every client→server event gets through its acknowledgement callback; refusals for
- * rate (`rate_limited`) and overload (`service_unavailable`) say when to retry, in seconds.
- */
-export type Ack<T> =
-  | { ok: true; data: T }
-  | { ok: false; error: { code: string; message: string; retryAfter?: number } };
+/** The acknowledgement envelope (src/protocol/live.ts). */
+export type { Ack } from '../../protocol/live';
+
+/** What the acknowledgement of client event `E` answers. */
+export type LiveAck<E extends LiveClientEvent> = Ack<LiveClientEvents[E]['ack']>;
 
 export const LIVE_NAMESPACE = '/live';

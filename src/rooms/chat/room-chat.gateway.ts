@@ -5,9 +5,9 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { LiveHandler } from '../../core/realtime/live-handler';
-import { type Ack, LIVE_NAMESPACE, type LiveSocket } from '../../core/realtime/live-socket';
+import { LIVE_NAMESPACE, type LiveAck, type LiveSocket } from '../../core/realtime/live-socket';
 import { ChatSendDto } from './dto/chat.dto';
-import { type ChatSendResult, RoomChatService } from './room-chat.service';
+import { RoomChatService } from './room-chat.service';
 
 /** `chat:send`. */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
@@ -21,7 +21,7 @@ export class RoomChatGateway {
   send(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<ChatSendResult>> {
+  ): Promise<LiveAck<'chat:send'>> {
     return this.handler.run(socket, 'chat:send', ChatSendDto, body, (dto) =>
       this.chat.send(socket.data.user, dto),
     );

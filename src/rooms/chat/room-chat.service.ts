@@ -1,3 +1,4 @@
+import { type LiveClientEvents } from '../../protocol/live';
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import { type CommentView } from '../../comments/comment.view';
@@ -10,9 +11,7 @@ import { appendRoomEvent } from '../room-events';
 import { type Room } from '../room.entity';
 import { type ChatSendDto } from './dto/chat.dto';
 
-export interface ChatSendResult {
-  comment: CommentView;
-}
+export type ChatSendResult = LiveClientEvents['chat:send']['ack'];
 
 /**
  * Chat in a live room. A message is a comment of the room's topic (same validation, bans,

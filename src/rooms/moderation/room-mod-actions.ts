@@ -6,24 +6,9 @@ import { RoomAccess } from '../room-access.service';
 import { appendRoomEvent } from '../room-events';
 import { type Room } from '../room.entity';
 
-export type RoomModAction =
-  'hide' | 'restore' | 'pin' | 'announce' | 'mute' | 'ban' | 'slowmode' | 'lock';
+import { type ModActionEvent, type ModActionTarget, type RoomModAction } from '../../protocol/live';
 
-export interface ModActionTarget {
-  type: 'comment' | 'user' | 'room';
-  id: string;
-  displayName?: string;
-}
-
-/** The facilitators-only `mod:action` event: one shared record of who did what. */
-export interface ModActionEvent {
-  action: RoomModAction;
-  actor: { id: string; displayName: string };
-  target: ModActionTarget;
-  reason: string | null;
-  /** What the action set (e.g. `{until}` of a mute, `{locked}`), when it set something. */
-  details?: Record<string, unknown>;
-}
+export type { ModActionEvent, ModActionTarget, RoomModAction };
 
 /** A room locked for a facilitator's action, and who acts. */
 export interface ModScope {

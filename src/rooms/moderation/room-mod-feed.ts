@@ -1,3 +1,4 @@
+import { type CommentView } from '../../protocol/views';
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CommentsService } from '../../comments/comments.service';
@@ -94,7 +95,7 @@ export class RoomModFeed implements OnModuleInit, OnModuleDestroy {
   }
 
   /** As facilitators see it: only they receive these events (a replay re-reads it). */
-  private async view(commentId: string): Promise<unknown> {
+  private async view(commentId: string): Promise<CommentView | null> {
     return (await this.comments.viewsByIds([commentId], true)).get(commentId) ?? null;
   }
 }

@@ -4,9 +4,8 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { type CommentView } from '../../comments/comment.view';
 import { LiveHandler } from '../../core/realtime/live-handler';
-import { type Ack, LIVE_NAMESPACE, type LiveSocket } from '../../core/realtime/live-socket';
+import { LIVE_NAMESPACE, type LiveAck, type LiveSocket } from '../../core/realtime/live-socket';
 import {
   ModAnnounceDto,
   ModBanDto,
@@ -16,11 +15,7 @@ import {
   ModPinDto,
   ModSlowModeDto,
 } from './dto/room-moderation.dto';
-import {
-  type AnnounceResult,
-  RoomModerationService,
-  type RoomStateResult,
-} from './room-moderation.service';
+import { RoomModerationService } from './room-moderation.service';
 import { RoomSanctionsService } from './room-sanctions.service';
 
 /** The facilitator's `mod:*` events; who may send them is decided in the services. */
@@ -36,7 +31,7 @@ export class RoomModerationGateway {
   hide(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<{ comment: CommentView }>> {
+  ): Promise<LiveAck<'mod:hide'>> {
     return this.handler.run(socket, 'mod:hide', ModCommentDto, body, (dto) =>
       this.moderation.hide(socket.data.user, dto),
     );
@@ -46,7 +41,7 @@ export class RoomModerationGateway {
   restore(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<{ comment: CommentView }>> {
+  ): Promise<LiveAck<'mod:restore'>> {
     return this.handler.run(socket, 'mod:restore', ModCommentDto, body, (dto) =>
       this.moderation.restore(socket.data.user, dto),
     );
@@ -56,7 +51,7 @@ export class RoomModerationGateway {
   pin(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<{ comment: CommentView }>> {
+  ): Promise<LiveAck<'mod:pin'>> {
     return this.handler.run(socket, 'mod:pin', ModPinDto, body, (dto) =>
       this.moderation.pin(socket.data.user, dto),
     );
@@ -66,7 +61,7 @@ export class RoomModerationGateway {
   announce(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<AnnounceResult>> {
+  ): Promise<LiveAck<'mod:announce'>> {
     return this.handler.run(socket, 'mod:announce', ModAnnounceDto, body, (dto) =>
       this.moderation.announce(socket.data.user, dto),
     );
@@ -76,7 +71,7 @@ export class RoomModerationGateway {
   mute(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<{ userId: string; mutedUntil: string }>> {
+  ): Promise<LiveAck<'mod:mute'>> {
     return this.handler.run(socket, 'mod:mute', ModMuteDto, body, (dto) =>
       this.sanctions.mute(socket.data.user, dto),
     );
@@ -86,7 +81,7 @@ export class RoomModerationGateway {
   ban(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<{ userId: string; banned: true }>> {
+  ): Promise<LiveAck<'mod:ban'>> {
     return this.handler.run(socket, 'mod:ban', ModBanDto, body, (dto) =>
       this.sanctions.ban(socket.data.user, dto),
     );
@@ -96,7 +91,7 @@ export class RoomModerationGateway {
   slowMode(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<RoomStateResult>> {
+  ): Promise<LiveAck<'mod:slowmode'>> {
     return this.handler.run(socket, 'mod:slowmode', ModSlowModeDto, body, (dto) =>
       this.moderation.slowMode(socket.data.user, dto),
     );
@@ -106,7 +101,7 @@ export class RoomModerationGateway {
   lock(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<RoomStateResult>> {
+  ): Promise<LiveAck<'mod:lock'>> {
     return this.handler.run(socket, 'mod:lock', ModLockDto, body, (dto) =>
       this.moderation.lock(socket.data.user, dto),
     );

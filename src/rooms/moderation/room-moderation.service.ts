@@ -1,3 +1,4 @@
+import { type LiveClientEvents, type RoomStateResult } from '../../protocol/live';
 import { Injectable } from '@nestjs/common';
 import { type CommentView } from '../../comments/comment.view';
 import { UnitOfWork, type Work } from '../../core/events/unit-of-work';
@@ -20,15 +21,9 @@ import {
 } from './dto/room-moderation.dto';
 import { RoomModActions, type ModScope } from './room-mod-actions';
 
-export interface RoomStateResult {
-  settings: RoomSettings;
-  locked: boolean;
-}
+export type { RoomStateResult } from '../../protocol/live';
 
-export interface AnnounceResult {
-  body: string;
-  by: { id: string; displayName: string };
-}
+export type AnnounceResult = LiveClientEvents['mod:announce']['ack'];
 
 /**
  * A facilitator's actions on a room's messages and state: hide / restore, pin, announce,

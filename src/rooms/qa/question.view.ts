@@ -1,4 +1,4 @@
-import { type QuestionStatus } from '../room-participation.entity';
+import { type QuestionStatus, type QuestionView } from '../../protocol/views';
 
 export interface QuestionRow {
   id: string;
@@ -14,18 +14,7 @@ export interface QuestionRow {
   answered_at: Date | null;
 }
 
-export interface QuestionView {
-  id: string;
-  roomId: string;
-  author: { id: string; displayName: string };
-  body: string;
-  status: QuestionStatus;
-  highlighted: boolean;
-  upvotes: number;
-  commentId: string | null;
-  createdAt: string;
-  answeredAt: string | null;
-}
+export type { QuestionView } from '../../protocol/views';
 
 export const QUESTION_COLUMNS = `q.id, q.room_id, q.author_id, u.display_name AS author_name, q.body, q.status,
   q.highlighted, q.upvotes, q.comment_id, q.created_at, q.answered_at`;

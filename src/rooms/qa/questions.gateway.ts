@@ -5,12 +5,9 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { LiveHandler } from '../../core/realtime/live-handler';
-import { type Ack, LIVE_NAMESPACE, type LiveSocket } from '../../core/realtime/live-socket';
+import { LIVE_NAMESPACE, type LiveAck, type LiveSocket } from '../../core/realtime/live-socket';
 import { AskQuestionDto, HighlightQuestionDto, QuestionRefDto } from './dto/question.dto';
-import { type QuestionView } from './question.view';
-import { type QuestionAction, QuestionsService } from './questions.service';
-
-type QuestionAck = Promise<Ack<{ question: QuestionView }>>;
+import { QuestionsService } from './questions.service';
 
 /** Q&A events: `question:ask`, `question:upvote` and the facilitators' actions. */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
@@ -21,44 +18,62 @@ export class QuestionsGateway {
   ) {}
 
   @SubscribeMessage('question:ask')
-  ask(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): QuestionAck {
+  ask(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<LiveAck<'question:ask'>> {
     return this.handler.run(socket, 'question:ask', AskQuestionDto, body, (dto) =>
       this.questions.ask(socket.data.user, dto),
     );
   }
 
   @SubscribeMessage('question:upvote')
-  upvote(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): QuestionAck {
+  upvote(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<LiveAck<'question:upvote'>> {
     return this.handler.run(socket, 'question:upvote', QuestionRefDto, body, (dto) =>
       this.questions.upvote(socket.data.user, dto),
     );
   }
 
   @SubscribeMessage('question:highlight')
-  highlight(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): QuestionAck {
+  highlight(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<LiveAck<'question:highlight'>> {
     return this.handler.run(socket, 'question:highlight', HighlightQuestionDto, body, (dto) =>
       this.questions.moderate(socket.data.user, 'highlight', dto, dto.highlighted ?? true),
     );
   }
 
   @SubscribeMessage('question:answered')
-  answered(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): QuestionAck {
-    return this.moderate(socket, 'answered', body);
+  answered(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<LiveAck<'question:answered'>> {
+    return this.handler.run(socket, 'question:answered', QuestionRefDto, body, (dto) =>
+      this.questions.moderate(socket.data.user, 'answered', dto),
+    );
   }
 
   @SubscribeMessage('question:dismiss')
-  dismiss(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): QuestionAck {
-    return this.moderate(socket, 'dismiss', body);
+  dismiss(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<LiveAck<'question:dismiss'>> {
+    return this.handler.run(socket, 'question:dismiss', QuestionRefDto, body, (dto) =>
+      this.questions.moderate(socket.data.user, 'dismiss', dto),
+    );
   }
 
   @SubscribeMessage('question:approve')
-  approve(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): QuestionAck {
-    return this.moderate(socket, 'approve', body);
-  }
-
-  private moderate(socket: LiveSocket, action: QuestionAction, body: unknown): QuestionAck {
-    return this.handler.run(socket, `question:${action}`, QuestionRefDto, body, (dto) =>
-      this.questions.moderate(socket.data.user, action, dto),
+  approve(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<LiveAck<'question:approve'>> {
+    return this.handler.run(socket, 'question:approve', QuestionRefDto, body, (dto) =>
+      this.questions.moderate(socket.data.user, 'approve', dto),
     );
   }
 }

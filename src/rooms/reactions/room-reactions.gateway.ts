@@ -5,8 +5,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { LiveHandler } from '../../core/realtime/live-handler';
-import { type Ack, LIVE_NAMESPACE, type LiveSocket } from '../../core/realtime/live-socket';
-import { type AgreeResult } from '../../reactions/agrees.service';
+import { LIVE_NAMESPACE, type LiveAck, type LiveSocket } from '../../core/realtime/live-socket';
 import { ReactDto, RoomAgreeDto } from './dto/room-reactions.dto';
 import { RoomReactionsService } from './room-reactions.service';
 
@@ -22,7 +21,7 @@ export class RoomReactionsGateway {
   agree(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<AgreeResult>> {
+  ): Promise<LiveAck<'agree:set'>> {
     return this.handler.run(socket, 'agree:set', RoomAgreeDto, body, (dto) =>
       this.reactions.setAgree(socket.data.user, dto),
     );
@@ -32,7 +31,7 @@ export class RoomReactionsGateway {
   react(
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<Record<string, never>>> {
+  ): Promise<LiveAck<'react'>> {
     return this.handler.run(socket, 'react', ReactDto, body, (dto) =>
       this.reactions.react(socket.data.user, dto),
     );

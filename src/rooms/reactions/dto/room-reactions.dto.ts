@@ -1,8 +1,8 @@
 import { IsBoolean, IsIn, IsUUID } from 'class-validator';
 
-/** The reactions a room offers (❤️ is U+2764 U+FE0F, as emoji keyboards send it). */
-export const REACTION_EMOJI = ['👏', '👍', '❤️', '🤔'] as const;
-export type ReactionEmoji = (typeof REACTION_EMOJI)[number];
+import { REACTION_EMOJI, type ReactionEmoji } from '../../../protocol/views';
+
+export { REACTION_EMOJI, type ReactionEmoji };
 
 export class ReactDto {
   @IsUUID('all', { message: 'must be a UUID' })
