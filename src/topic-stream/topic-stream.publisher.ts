@@ -4,6 +4,7 @@ import { CommentsService } from '../comments/comments.service';
 import { type DomainEventMap } from '../core/events/domain-events';
 import { EventBus } from '../core/events/event-bus';
 import { type LiveServerEvents } from '../core/realtime/live-events';
+import { Coalescer } from '../core/realtime/coalescer';
 import { LiveServer } from '../core/realtime/live-server';
 import { Rooms } from '../core/realtime/live-socket';
 import { SeqOrder } from '../core/realtime/seq-order';
@@ -30,10 +31,11 @@ export const AGREE_COALESCE_MS = 200;
 @Injectable()
 export class TopicStreamPublisher implements OnModuleInit, OnModuleDestroy {
   private readonly offs: (() => void)[] = [];
-  private readonly pendingCounts = new Map<string, LiveServerEvents['agree:count']>();
-  private flushTimer?: NodeJS.Timeout;
-  /** The flush under way: flushes run one after another, so counts go out in read order. */
-  private flushing: Promise<void> = Promise.resolve();
+  /** Targets whose count changed, by id; flushes run one after another, in read order. */
+  private readonly counts = new Coalescer<string, LiveServerEvents['agree:count']>(
+    AGREE_COALESCE_MS,
+    (batch) => this.flush([...batch.values()]),
+  );
   private readonly order = new SeqOrder();
 
   constructor(
@@ -178,10 +180,8 @@ export class TopicStreamPublisher implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.offs.forEach((off) => off());
-    clearTimeout(this.flushTimer);
     // Shutting down: the counts the events carried, without reading the database again.
-    for (const payload of this.pendingCounts.values()) this.send(payload);
-    this.pendingCounts.clear();
+    for (const payload of this.counts.take().values()) this.send(payload);
     this.order.flush();
   }
 
@@ -204,11 +204,7 @@ export class TopicStreamPublisher implements OnModuleInit, OnModuleDestroy {
 
   /** Marks a target whose count changed; its count goes out at the next flush. */
   private queueCount(payload: LiveServerEvents['agree:count']): void {
-    this.pendingCounts.set(payload.targetId, payload);
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = undefined;
-      this.flushing = this.flushing.then(() => this.flush());
-    }, AGREE_COALESCE_MS);
+    this.counts.add(payload.targetId, payload);
   }
 
   /**
@@ -217,10 +213,7 @@ export class TopicStreamPublisher implements OnModuleInit, OnModuleDestroy {
    * be older than one already sent; the count read at flush time is never older than any event
    * it replaces (the room's comment agrees do the same, see RoomAgreeCoalescer).
    */
-  private async flush(): Promise<void> {
-    const pending = [...this.pendingCounts.values()];
-    this.pendingCounts.clear();
-    if (pending.length === 0) return;
+  private async flush(pending: LiveServerEvents['agree:count'][]): Promise<void> {
     try {
       const rows = await queryRows<{ id: string; agree_count: number }>(
         this.dataSource.manager,

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { LOGGER } from '../../core/logging/logging.module';
 import { type Logger } from '../../core/logging/logger';
 import { LiveServer } from '../../core/realtime/live-server';
+import { Coalescer } from '../../core/realtime/coalescer';
 import { Rooms } from '../../core/realtime/live-socket';
 
 /** Upvote counts are sent at most this often per question: a burst of votes is one message. */
@@ -18,8 +19,10 @@ export const VOTES_COALESCE_MS = 250;
  */
 @Injectable()
 export class QuestionVotesBroadcaster implements OnApplicationShutdown {
-  private readonly pending = new Map<string, string>();
-  private timer?: NodeJS.Timeout;
+  /** Question id → its room. */
+  private readonly votes = new Coalescer<string, string>(VOTES_COALESCE_MS, (batch) =>
+    this.send([...batch.keys()]),
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -29,21 +32,19 @@ export class QuestionVotesBroadcaster implements OnApplicationShutdown {
 
   /** Call after the vote committed. */
   changed(roomId: string, questionId: string): void {
-    this.pending.set(questionId, roomId);
-    this.timer ??= setTimeout(() => void this.flush(), VOTES_COALESCE_MS);
+    this.votes.add(questionId, roomId);
   }
 
   onApplicationShutdown(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending.clear();
+    this.votes.close();
   }
 
-  async flush(): Promise<void> {
-    this.timer = undefined;
-    const ids = [...this.pending.keys()];
-    this.pending.clear();
-    if (ids.length === 0) return;
+  /** Sends what is pending now. */
+  flush(): Promise<void> {
+    return this.votes.drain();
+  }
+
+  private async send(ids: string[]): Promise<void> {
     try {
       const rows: { id: string; room_id: string; upvotes: number }[] = await this.dataSource.query(
         `SELECT id, room_id, upvotes FROM room_questions WHERE id = ANY($1)`,

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { LOGGER } from '../../core/logging/logging.module';
 import { type Logger } from '../../core/logging/logger';
 import { LiveServer } from '../../core/realtime/live-server';
+import { Coalescer } from '../../core/realtime/coalescer';
 import { Rooms } from '../../core/realtime/live-socket';
 import { type ReactionEmoji } from './dto/room-reactions.dto';
 
@@ -22,11 +23,15 @@ type Counts = Partial<Record<ReactionEmoji, number>>;
  */
 @Injectable()
 export class ReactionAggregator implements OnModuleDestroy {
-  /** Counted since the last broadcast. */
-  private window = new Map<string, Counts>();
+  /** Counted since the last broadcast, by room. */
+  private readonly window = new Coalescer<string, Counts>(
+    REACTION_FLUSH_MS,
+    (batch) => this.broadcast(batch),
+    (counts, click) => add(counts ?? {}, click),
+  );
   /** Counted but not yet in PostgreSQL (kept across a failed write, for the next flush). */
   private unsaved = new Map<string, Counts>();
-  private timer?: NodeJS.Timeout;
+  private retry?: NodeJS.Timeout;
 
   constructor(
     private readonly live: LiveServer,
@@ -35,23 +40,24 @@ export class ReactionAggregator implements OnModuleDestroy {
   ) {}
 
   add(roomId: string, emoji: ReactionEmoji): void {
-    bump(this.window, roomId, emoji, 1);
-    bump(this.unsaved, roomId, emoji, 1);
-    // One timer for the node: the next flush is at least REACTION_FLUSH_MS after the last.
-    this.timer ??= setTimeout(() => void this.flush(), REACTION_FLUSH_MS);
+    // The next broadcast is at least REACTION_FLUSH_MS after the last, for the whole node.
+    this.window.add(roomId, { [emoji]: 1 });
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearTimeout(this.timer);
+    clearTimeout(this.retry);
     await this.flush();
   }
 
-  async flush(): Promise<void> {
-    this.timer = undefined;
-    const window = this.window;
-    this.window = new Map();
+  /** Broadcasts what was counted since the last broadcast and adds it to the totals. */
+  flush(): Promise<void> {
+    return this.window.drain();
+  }
+
+  private async broadcast(window: Map<string, Counts>): Promise<void> {
     for (const [roomId, counts] of window) {
       this.live.emit(Rooms.room(roomId), 'reactions', { roomId, counts });
+      this.unsaved.set(roomId, add(this.unsaved.get(roomId) ?? {}, counts));
     }
     await this.save();
   }
@@ -75,17 +81,20 @@ export class ReactionAggregator implements OnModuleDestroy {
       );
     } catch (err) {
       this.logger.warn({ err }, 'reaction totals not saved; retrying with the next flush');
-      for (const [roomId, counts] of batch) {
-        for (const [emoji, n] of Object.entries(counts) as [ReactionEmoji, number][])
-          bump(this.unsaved, roomId, emoji, n);
-      }
-      this.timer ??= setTimeout(() => void this.flush(), SAVE_RETRY_MS);
+      for (const [roomId, counts] of batch)
+        this.unsaved.set(roomId, add(this.unsaved.get(roomId) ?? {}, counts));
+      this.retry ??= setTimeout(() => {
+        this.retry = undefined;
+        void this.save();
+      }, SAVE_RETRY_MS);
     }
   }
 }
 
-function bump(map: Map<string, Counts>, roomId: string, emoji: ReactionEmoji, n: number): void {
-  const counts = map.get(roomId) ?? {};
-  counts[emoji] = (counts[emoji] ?? 0) + n;
-  map.set(roomId, counts);
+/** `into` with `more` added to it, emoji by emoji (a new object). */
+function add(into: Counts, more: Counts): Counts {
+  const sum: Counts = { ...into };
+  for (const [emoji, n] of Object.entries(more) as [ReactionEmoji, number][])
+    sum[emoji] = (sum[emoji] ?? 0) + n;
+  return sum;
 }

@@ -4,6 +4,7 @@ import { EventBus } from '../../core/events/event-bus';
 import { LOGGER } from '../../core/logging/logging.module';
 import { type Logger } from '../../core/logging/logger';
 import { LiveServer } from '../../core/realtime/live-server';
+import { Coalescer } from '../../core/realtime/coalescer';
 import { Rooms } from '../../core/realtime/live-socket';
 
 /** A comment's agree count is sent to a room at most this often (per node). */
@@ -20,8 +21,12 @@ export const ROOM_AGREE_COALESCE_MS = 200;
 @Injectable()
 export class RoomAgreeCoalescer implements OnModuleInit, OnModuleDestroy {
   /** Comment id → the room it was agreed in, when known (else the room it was posted in). */
-  private pending = new Map<string, string | null>();
-  private timer?: NodeJS.Timeout;
+  private readonly pending = new Coalescer<string, string | null>(
+    ROOM_AGREE_COALESCE_MS,
+    (batch) => this.send(batch),
+    // A room named by an agree in it wins over "unknown" from an agree elsewhere.
+    (known, next) => next ?? known ?? null,
+  );
   private off?: () => void;
 
   constructor(
@@ -39,23 +44,20 @@ export class RoomAgreeCoalescer implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.off?.();
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending.clear();
+    this.pending.close();
   }
 
   /** Marks a comment whose count may have changed; `roomId` when it was agreed in a room. */
   changed(commentId: string, roomId?: string): void {
-    if (roomId !== undefined || !this.pending.has(commentId))
-      this.pending.set(commentId, roomId ?? this.pending.get(commentId) ?? null);
-    this.timer ??= setTimeout(() => void this.flush(), ROOM_AGREE_COALESCE_MS);
+    this.pending.add(commentId, roomId ?? null);
   }
 
-  async flush(): Promise<void> {
-    this.timer = undefined;
-    const batch = this.pending;
-    this.pending = new Map();
-    if (batch.size === 0) return;
+  /** Sends what is pending now. */
+  flush(): Promise<void> {
+    return this.pending.drain();
+  }
+
+  private async send(batch: Map<string, string | null>): Promise<void> {
     try {
       const rows: { id: string; room_id: string | null; agree_count: number }[] =
         await this.dataSource.query(
