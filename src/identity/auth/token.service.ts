@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
+import { LRUCache } from 'lru-cache';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BatchLoader } from '../../core/database/batch-loader';
@@ -18,7 +19,7 @@ interface AccessClaims {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** How many checked tokens are remembered (the oldest go first). */
+/** How many checked tokens are remembered (the least recently used go first). */
 const VERIFIED_MAX = 10_000;
 
 /** How long a user row read to check a token is reused (when no revocation says otherwise). */
@@ -42,14 +43,18 @@ type CheckedUser = Pick<User, 'id' | 'role' | 'displayName' | 'tokenVersion'>;
  */
 @Injectable()
 export class TokenService implements OnModuleInit, OnModuleDestroy {
-  private readonly users = new Map<string, { user: CheckedUser; at: number }>();
+  /** User rows that checked a token, each reused for USER_CACHE_MS (least recently used out). */
+  private readonly users = new LRUCache<string, CheckedUser>({
+    max: USER_CACHE_MAX,
+    ttl: USER_CACHE_MS,
+  });
   /**
    * Tokens whose signature was checked, with their claims and expiry (seconds). Checking a
    * signature (decoding, parsing, HMAC) cost ~0.1 ms of every request and handshake; a token is
    * immutable, so once is enough. Its expiry is still checked on every use, and its version
    * against the user's as before — a logout or role change ends it at once.
    */
-  private readonly verified = new Map<string, AccessClaims & { exp: number }>();
+  private readonly verified = new LRUCache<string, AccessClaims>({ max: VERIFIED_MAX });
   /** Bumped by every revocation: a read that overlapped one is not kept. */
   private generation = 0;
   private off?: () => void;
@@ -115,9 +120,9 @@ export class TokenService implements OnModuleInit, OnModuleDestroy {
   }
 
   private claims(token: string): AccessClaims {
+    // Kept until its own expiry at most (the entry's ttl), so a hit is a token still in force.
     const known = this.verified.get(token);
-    if (known && Date.now() < known.exp * 1000) return known;
-    this.verified.delete(token);
+    if (known) return known;
     let claims: AccessClaims & { exp?: unknown };
     try {
       claims = this.jwt.verify<AccessClaims & { exp?: unknown }>(token, {
@@ -136,30 +141,23 @@ export class TokenService implements OnModuleInit, OnModuleDestroy {
     if (typeof claims.sub !== 'string' || !UUID.test(claims.sub) || !Number.isInteger(claims.ver)) {
       throw Problem.unauthorized(msg('auth.token_invalid'));
     }
-    // Only tokens that expire are kept (every token this service signs does).
-    if (typeof claims.exp === 'number') {
-      if (this.verified.size >= VERIFIED_MAX)
-        this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(token, { sub: claims.sub, ver: claims.ver, exp: claims.exp });
-    }
+    // Only tokens that expire are kept (every token this service signs does), until they do.
+    const left = typeof claims.exp === 'number' ? claims.exp * 1000 - Date.now() : 0;
+    if (left > 0) this.verified.set(token, { sub: claims.sub, ver: claims.ver }, { ttl: left });
     return { sub: claims.sub, ver: claims.ver };
   }
 
   private async user(id: string): Promise<CheckedUser | null> {
     const cached = this.users.get(id);
-    if (cached && performance.now() - cached.at < USER_CACHE_MS) return cached.user;
+    if (cached) return cached;
     const generation = this.generation;
     const user = await this.loader.get(id);
     if (!user) {
       this.users.delete(id);
       return null;
     }
-    if (generation === this.generation) {
-      // Oldest first out: a Map iterates in insertion order.
-      if (this.users.size >= USER_CACHE_MAX) this.users.delete(this.users.keys().next().value!);
-      this.users.delete(id);
-      this.users.set(id, { user, at: performance.now() });
-    }
+    // A read that overlapped a revocation is not kept.
+    if (generation === this.generation) this.users.set(id, user);
     return user;
   }
 }
