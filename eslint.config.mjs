@@ -44,6 +44,47 @@ export default tseslint.config(
     },
   },
   {
+    // Core is what every feature builds on: it imports none of them (features register with
+    // core instead, e.g. the embed origins), and the live protocol is shared from src/protocol.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/comments/**',
+                '**/topics/**',
+                '**/rooms/**',
+                '**/spaces/**',
+                '**/identity/**',
+                '**/moderation/**',
+                '**/reactions/**',
+                '**/embed/**',
+                '**/topic-stream/**',
+                '**/open-data/**',
+                '**/profile/**',
+                '**/web/**',
+              ],
+              message: 'core/ imports no feature: let the feature register with core instead.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/protocol/**/*.ts'],
+    rules: {
+      // The web client imports the protocol as it is: it imports nothing but itself.
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'src/protocol is dependency-free.' }] },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

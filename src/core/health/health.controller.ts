@@ -2,7 +2,7 @@ import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Public } from '../../identity/auth/auth.decorators';
+import { Public } from '../auth/public-route';
 import { ApiDoc } from '../openapi/api-doc';
 import { RedisService } from '../redis/redis.module';
 import {

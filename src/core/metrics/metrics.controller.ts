@@ -5,7 +5,7 @@ import { type Request, type Response } from 'express';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/env';
 import { msg, Problem } from '../http/problem';
-import { Public } from '../../identity/auth/auth.decorators';
+import { Public } from '../auth/public-route';
 import { MetricsService } from './metrics.service';
 
 @ApiExcludeController()

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { ApiHeader, ApiProperty, type OpenAPIObject } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
-import { Public } from '../../identity/auth/auth.decorators';
+import { Public } from '../auth/public-route';
 import { ApiDoc } from './api-doc';
 import { buildOpenApiDocument } from './openapi-document';
 import { toOpenApi31 } from './openapi-31';

@@ -9,7 +9,7 @@ import {
   type ResponseObject,
   SwaggerModule,
 } from '@nestjs/swagger';
-import { PUBLIC_ROUTE } from '../../identity/auth/auth.decorators';
+import { PUBLIC_ROUTE } from '../auth/public-route';
 import { type ErrorCode } from '../http/problem';
 import { API_DOC, type ApiDocOptions } from './api-doc';
 import { toOpenApi31 } from './openapi-31';

@@ -1,6 +1,6 @@
 import { type Ack, type LiveClientEvent, type LiveClientEvents } from '../../protocol/live';
 import { type Socket } from 'socket.io';
-import { type AuthUser } from '../../identity/auth/auth-user';
+import { type AuthUser } from '../auth/auth-user';
 
 /** What the handshake established about a connection. */
 export interface LiveSocketData {

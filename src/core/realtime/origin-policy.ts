@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type IncomingMessage } from 'node:http';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/env';
 
@@ -19,11 +18,10 @@ export class OriginPolicy {
   private embed = new Set<string>();
   private loadedAt = 0;
   private loading?: Promise<void>;
+  /** Where the embed origins come from: the spaces register their reader (spaces module). */
+  private source: () => Promise<string[]> = () => Promise.resolve([]);
 
-  constructor(
-    private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.fixed = new Set([
       ...(config.PUBLIC_ORIGIN ? [config.PUBLIC_ORIGIN] : []),
       ...config.CORS_ORIGINS,
@@ -41,16 +39,21 @@ export class OriginPolicy {
     return this.embed.has(origin);
   }
 
+  /** Sets where every space's embed origins are read from (the spaces feature owns them). */
+  useEmbedOrigins(source: () => Promise<string[]>): void {
+    this.source = source;
+    this.loadedAt = 0;
+  }
+
   /** The page was served by this server: the browser's Origin names the Host it connected to. */
   private isSameOrigin(origin: string, host: string | undefined): boolean {
     return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
   }
 
   private refresh(): Promise<void> {
-    this.loading ??= this.dataSource
-      .query(`SELECT DISTINCT unnest(embed_origins) AS origin FROM spaces`)
-      .then((rows: { origin: string }[]) => {
-        this.embed = new Set(rows.map((r) => r.origin));
+    this.loading ??= this.source()
+      .then((origins) => {
+        this.embed = new Set(origins);
         this.loadedAt = Date.now();
       })
       .finally(() => {

@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { IdentityModule } from '../../identity/identity.module';
 import { LiveHandler } from './live-handler';
 import { LiveServer } from './live-server';
 import { OriginPolicy } from './origin-policy';
@@ -7,7 +6,6 @@ import { SessionCloser } from './session-closer';
 
 @Global()
 @Module({
-  imports: [IdentityModule],
   providers: [LiveServer, LiveHandler, OriginPolicy, SessionCloser],
   exports: [LiveServer, LiveHandler, OriginPolicy],
 })

@@ -1,7 +1,7 @@
 import { type ExtendedError, type Socket } from 'socket.io';
 import { Problem } from '../http/problem';
-import { type TokenService } from '../../identity/auth/token.service';
-import { isExactOrigin } from '../../spaces/embed-origin';
+import { type TokenVerifier } from '../auth/auth-user';
+import { isExactOrigin } from '../http/exact-origin';
 import { type LiveSocketData, Rooms } from './live-socket';
 
 type HandshakeError = ExtendedError & { data: { code: string } };
@@ -15,7 +15,7 @@ const refuse = (code: string, message: string): HandshakeError =>
  * read-only viewer. Runs in the adapter, not in Nest guards, because guards do not cover the
  * connection itself.
  */
-export function socketAuth(tokens: TokenService) {
+export function socketAuth(tokens: TokenVerifier) {
   return (socket: Socket, next: (err?: ExtendedError) => void): void => {
     const auth = socket.handshake.auth as { token?: unknown; embed?: unknown } | undefined;
     const token = auth?.token;

@@ -8,7 +8,7 @@ import { type AppConfig } from '../config/env';
 import { type Logger } from '../logging/logger';
 import { type MetricsService } from '../metrics/metrics.service';
 import { closeRedis, type RedisClient, type RedisService } from '../redis/redis.module';
-import { type TokenService } from '../../identity/auth/token.service';
+import { type TokenVerifier } from '../auth/auth-user';
 import { LIVE_NAMESPACE } from './live-socket';
 import { ackError } from './live-ack';
 import { type OriginPolicy } from './origin-policy';
@@ -32,7 +32,7 @@ export interface RealtimeDeps {
   logger: Logger;
   metrics: MetricsService;
   redis: RedisService;
-  tokens: TokenService;
+  tokens: TokenVerifier;
   origins: OriginPolicy;
 }
 

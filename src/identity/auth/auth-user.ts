@@ -1,10 +1,2 @@
-import { type GlobalRole } from '../users/user.entity';
-
-/** Who is calling, as resolved from a valid access token for this request. */
-export interface AuthUser {
-  id: string;
-  role: GlobalRole;
-  displayName: string;
-}
-
-export const isAdmin = (auth: AuthUser | undefined): boolean => auth?.role === 'admin';
+/** The signed-in caller: defined in core, which carries it through requests and sockets. */
+export { type AuthUser, isAdmin } from '../../core/auth/auth-user';

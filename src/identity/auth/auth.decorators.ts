@@ -1,15 +1,9 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { type Request } from 'express';
 import { Problem } from '../../core/http/problem';
 import { type AuthUser } from './auth-user';
 
-export const PUBLIC_ROUTE = 'madang:public';
-
-/**
- * Anyone may call this route. A token, when sent, is still verified so the route can
- * personalise its answer. Routes without this decorator require a signed-in user.
- */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+export { Public, PUBLIC_ROUTE } from '../../core/auth/public-route';
 
 type WithUser = Request & { user?: AuthUser };
 

@@ -6,8 +6,9 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
-export const GLOBAL_ROLES = ['citizen', 'admin'] as const;
-export type GlobalRole = (typeof GLOBAL_ROLES)[number];
+import { GLOBAL_ROLES, type GlobalRole } from '../../core/auth/auth-user';
+
+export { GLOBAL_ROLES, type GlobalRole };
 
 @Entity('users')
 export class User {

@@ -11,7 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsPlainText, IsSingleLine } from '../../core/http/text-validators';
-import { IsExactOrigin } from '../embed-origin';
+import { IsExactOrigin } from '../../core/http/exact-origin';
 
 export class ThresholdsDto {
   /** Agrees that oblige the department to answer (Seoul: 50). */

@@ -1,4 +1,4 @@
-import { isExactOrigin } from './embed-origin';
+import { isExactOrigin } from './exact-origin';
 
 describe('isExactOrigin', () => {
   it.each([
