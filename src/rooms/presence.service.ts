@@ -11,7 +11,7 @@ import { LOGGER } from '../core/logging/logging.module';
 import { type Logger } from '../core/logging/logger';
 import { type LocalPresence, LiveServer } from '../core/realtime/live-server';
 import { Rooms } from '../core/realtime/live-socket';
-import { RedisService } from '../core/redis/redis.module';
+import { redisReady, RedisService } from '../core/redis/redis.module';
 import { type PresenceDetail } from '../protocol/views';
 
 /** Presence is recounted and broadcast at most this often per room. */
@@ -101,7 +101,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, OnApplica
     for (const timer of this.departing.values()) clearTimeout(timer);
     this.departing.clear();
     const client = this.redis.client;
-    if (!client?.isReady || this.published.size === 0) return;
+    if (!redisReady(client) || this.published.size === 0) return;
     const multi = client.multi();
     for (const roomId of this.published) multi.hDel(this.key(roomId), this.fields());
     await multi.exec().catch(() => undefined);
@@ -158,7 +158,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, OnApplica
   async peek(roomId: string): Promise<number> {
     const own = this.live.localMembers(Rooms.room(roomId));
     const client = this.redis.client;
-    if (!client?.isReady) return merge(own, []).count;
+    if (!redisReady(client)) return merge(own, []).count;
     try {
       const all = (await client.hGetAll(this.key(roomId))) as Record<string, string>;
       return merge(own, this.fresh(all, this.fields()[0]).entries).count;
@@ -238,7 +238,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, OnApplica
   private async exchange(roomId: string, own: LocalPresence): Promise<NodeEntry[]> {
     const client = this.redis.client;
     if (!client) return [];
-    if (!client.isReady) throw new Error('redis is not connected');
+    if (!redisReady(client)) throw new Error('redis is not connected');
     const key = this.key(roomId);
     const [members, vouched] = this.fields();
     const multi = client.multi();

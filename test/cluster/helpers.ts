@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { createServer } from 'node:net';
 import { createClient } from 'redis';
@@ -16,7 +19,10 @@ import { builtFile, childEnv, freePorts, NodeProcess, waitForOk } from '../utils
  */
 export class PrivateRedis {
   private process?: ChildProcess;
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    private readonly extra: string[] = [],
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -25,7 +31,17 @@ export class PrivateRedis {
   async start(): Promise<void> {
     this.process = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        ...this.extra,
+      ],
       {
         stdio: 'ignore',
       },
@@ -49,6 +65,18 @@ export class PrivateRedis {
     }
   }
 
+  /** One command's reply, as text. */
+  async command(args: string[]): Promise<string> {
+    const client = createClient({ url: this.url, socket: { reconnectStrategy: false } });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      return String(await client.sendCommand(args));
+    } finally {
+      await client.close();
+    }
+  }
+
   async stop(): Promise<void> {
     const child = this.process;
     // Killed by a signal, a process has no exit code but a signal code: both mean it is gone.
@@ -56,6 +84,76 @@ export class PrivateRedis {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+}
+
+/**
+ * A Redis Cluster of `masters` masters (no replicas) of one test's own, on loopback ports, made
+ * the way an operator makes one: `redis-server --cluster-enabled yes` per node, then
+ * `redis-cli --cluster create`.
+ */
+export class PrivateRedisCluster {
+  private readonly nodes: PrivateRedis[];
+  private readonly dir = mkdtempSync(join(tmpdir(), 'madang-redis-cluster-'));
+
+  constructor(ports: number[]) {
+    this.nodes = ports.map(
+      (port) =>
+        new PrivateRedis(port, [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(this.dir, `nodes-${port}.conf`),
+          '--cluster-node-timeout',
+          '2000',
+        ]),
+    );
+  }
+
+  /** REDIS_URL for the server: every node, comma-separated (REDIS_CLUSTER=true). */
+  get url(): string {
+    return this.nodes.map((n) => n.url).join(',');
+  }
+
+  get ports(): number[] {
+    return this.nodes.map((n) => n.port);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.start()));
+    const created = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(
+        'redis-cli',
+        [
+          '--cluster',
+          'create',
+          ...this.nodes.map((n) => `127.0.0.1:${n.port}`),
+          '--cluster-replicas',
+          '0',
+          '--cluster-yes',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      child.once('close', (code) => resolve({ code, output }));
+    });
+    if (created.code !== 0)
+      throw new Error(`redis-cli --cluster create failed:\n${created.output}`);
+    // The cluster is usable once every node agrees every slot is served.
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const states = await Promise.all(this.nodes.map((n) => n.command(['CLUSTER', 'INFO'])));
+      if (states.every((info) => info.includes('cluster_state:ok'))) return;
+      if (Date.now() > deadline) throw new Error('the Redis Cluster did not come up in 15 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.stop()));
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

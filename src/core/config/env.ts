@@ -84,8 +84,18 @@ export class Environment {
 
   /** Absent: a single node with in-memory rate limits and an in-process event bus. */
   @IsOptional()
-  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  @Matches(/^rediss?:\/\/[^,\s]+(,rediss?:\/\/[^,\s]+)*$/, {
+    message: 'REDIS_URL must be a redis:// URL (with REDIS_CLUSTER, a comma-separated list)',
+  })
   REDIS_URL?: string;
+
+  /**
+   * REDIS_URL names the seed nodes of a Redis Cluster (comma-separated): keys and sharded
+   * channels are spread over its masters, and the client follows the cluster's slot map.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  REDIS_CLUSTER = false;
 
   @IsOptional()
   @IsString()

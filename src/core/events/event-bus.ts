@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { LOGGER } from '../logging/logging.module';
 import { type Logger } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
-import { closeRedis, type RedisClient, RedisService } from '../redis/redis.module';
+import { closeRedis, type RedisClient, RedisService, redisReady } from '../redis/redis.module';
 import { type DomainEvent, type DomainEventMap, type DomainEventName } from './domain-events';
 
 /** Where an event was published: on this node, or on another node (received over Redis). */
@@ -70,7 +70,7 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
     // Broadcasts this leads to are timed from here (madang_broadcast_latency_seconds).
     this.metrics.published(() => this.deliver(events, { origin: 'local' }));
     const client = this.redis.client;
-    if (client?.isReady) {
+    if (redisReady(client)) {
       const envelope: Envelope = { node: this.nodeId, events: [...events] };
       client.publish(this.channel, JSON.stringify(envelope)).catch((err: unknown) => {
         this.logger.warn(

@@ -1,5 +1,5 @@
 import { type Logger } from '../logging/logger';
-import { type RedisClient } from '../redis/redis.module';
+import { type RedisClient, redisReady } from '../redis/redis.module';
 
 type Kind = 'subscribe' | 'pSubscribe' | 'sSubscribe';
 
@@ -116,7 +116,7 @@ export class SubscriptionKeeper {
   }
 
   private retry(): void {
-    if (!this.client.isReady) {
+    if (!redisReady(this.client)) {
       this.retrySoon(RETRY_MS);
       return;
     }

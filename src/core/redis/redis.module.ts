@@ -1,11 +1,28 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/env';
 import { LOGGER } from '../logging/logging.module';
 import { type Logger } from '../logging/logger';
 
-export type RedisClient = ReturnType<typeof createClient>;
+/**
+ * A connection to a single Redis, or to a Redis Cluster (REDIS_CLUSTER): the commands Madang
+ * uses read the same on both, and a cluster routes each to the master of its key's slot.
+ */
+export type RedisClient = ReturnType<typeof createClient> | ReturnType<typeof createCluster>;
+
+/**
+ * Whether the client can take commands now. A single client says so itself; a cluster client
+ * is open while it follows the cluster (each of its node clients reconnects on its own).
+ */
+export function redisReady(client: RedisClient | null | undefined): client is RedisClient {
+  return !!client && takesCommands(client);
+}
+
+function takesCommands(client: RedisClient): boolean {
+  const ready: unknown = (client as { isReady?: unknown }).isReady;
+  return typeof ready === 'boolean' ? ready : client.isOpen;
+}
 
 /**
  * Closes a client without hanging when Redis is down: a graceful close waits for the
@@ -13,8 +30,26 @@ export type RedisClient = ReturnType<typeof createClient>;
  */
 export async function closeRedis(client: RedisClient | null | undefined): Promise<void> {
   if (!client?.isOpen) return;
-  if (client.isReady) await client.close();
+  if (takesCommands(client)) await client.close();
   else client.destroy();
+}
+
+/** The client REDIS_URL (and REDIS_CLUSTER) describe. */
+function connectTo(config: AppConfig): RedisClient {
+  const socket = {
+    // Keep retrying forever with a capped backoff: Redis restarts must heal by themselves.
+    reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000),
+    connectTimeout: 5000,
+  };
+  // Commands issued while Redis is down fail at once instead of piling up in memory.
+  const disableOfflineQueue = true;
+  if (config.REDIS_CLUSTER) {
+    return createCluster({
+      rootNodes: config.REDIS_URL!.split(',').map((url) => ({ url })),
+      defaults: { socket, disableOfflineQueue },
+    });
+  }
+  return createClient({ url: config.REDIS_URL, socket, disableOfflineQueue });
 }
 
 /**
@@ -35,18 +70,7 @@ export class RedisService implements OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.prefix = config.REDIS_PREFIX ?? 'madang:';
-    this.client = config.REDIS_URL
-      ? createClient({
-          url: config.REDIS_URL,
-          socket: {
-            // Keep retrying forever with a capped backoff: Redis restarts must heal by themselves.
-            reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000),
-            connectTimeout: 5000,
-          },
-          // Commands issued while Redis is down fail at once instead of piling up in memory.
-          disableOfflineQueue: true,
-        })
-      : null;
+    this.client = config.REDIS_URL ? connectTo(config) : null;
     this.client?.on('error', (err: unknown) => this.logger.warn({ err }, 'redis error'));
   }
 

@@ -1,6 +1,6 @@
 import { type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { type Logger } from '../../logging/logger';
-import { type RedisClient } from '../../redis/redis.module';
+import { type RedisClient, redisReady } from '../../redis/redis.module';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -43,8 +43,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
-    if (!this.redis.isReady) return this.local(key, ttl, limit, blockDuration, throttlerName);
-    const base = `${this.prefix}rl:${throttlerName}:${key}`;
+    if (!redisReady(this.redis)) return this.local(key, ttl, limit, blockDuration, throttlerName);
+    // One hash tag for the counter and its block, so a Redis Cluster keeps both on one slot
+    // (the script touches both).
+    const base = `${this.prefix}rl:{${throttlerName}:${key}}`;
     try {
       const [hits, ttlMs, blockMs] = (await this.redis.eval(SCRIPT, {
         keys: [base, `${base}:blocked`],
