@@ -71,7 +71,8 @@ export class PrivateRedis {
     client.on('error', () => undefined);
     await client.connect();
     try {
-      return String(await client.sendCommand(args));
+      const reply: unknown = await client.sendCommand(args);
+      return typeof reply === 'string' ? reply : JSON.stringify(reply);
     } finally {
       await client.close();
     }

@@ -113,7 +113,7 @@ describe('cluster: three nodes on a Redis Cluster of three masters', () => {
           (p) => p.comment.body === '세 노드 모두에게',
         ),
       );
-      expect((await ask(sockets[2]!, 'chat:send', { roomId, body: '세 노드 모두에게' })).ok).toBe(
+      expect((await ask(sockets[2], 'chat:send', { roomId, body: '세 노드 모두에게' })).ok).toBe(
         true,
       );
       expect((await Promise.all(heard)).map((p) => p.comment.body)).toEqual([
@@ -123,7 +123,7 @@ describe('cluster: three nodes on a Redis Cluster of three masters', () => {
       ]);
 
       // Presence counts the people of all three nodes (four distinct users).
-      await nextEvent<{ count: number }>(sockets[0]!, 'presence', (p) => p.count === 4, 15_000);
+      await nextEvent<{ count: number }>(sockets[0], 'presence', (p) => p.count === 4, 15_000);
 
       // A ban given on node B closes the troll's sockets on every node, and a rejoin is refused.
       const mod = await connected(b.url, {
