@@ -5,6 +5,8 @@ import { Documents } from '../core/openapi/shape';
 import {
   type AuditEntryView,
   type BanView,
+  type BulkResolveResult,
+  type ReportGroupView,
   REPORT_RESOLUTIONS,
   REPORT_STATUSES,
   type ReportQueueItem,
@@ -60,6 +62,56 @@ export class ReportSchema {
 export class ReportQueueItemSchema extends ReportSchema {
   @ApiProperty({ type: CommentSchema })
   comment!: CommentSchema;
+}
+
+export class ReasonCountSchema {
+  @ApiProperty({ enum: REPORT_REASONS, enumName: 'ReportReason' })
+  reason!: ReportReason;
+
+  @ApiProperty()
+  count!: number;
+}
+
+@Documents<ReportGroupView>('ReportGroup', 'The open reports of one comment.')
+export class ReportGroupSchema {
+  @ApiProperty({ type: CommentSchema })
+  comment!: CommentSchema;
+
+  @ApiProperty()
+  reportCount!: number;
+
+  @ApiProperty({ type: [ReasonCountSchema] })
+  reasons!: ReasonCountSchema[];
+
+  @ApiProperty({ type: [String], description: 'What reporters wrote, latest first (up to 5).' })
+  details!: string[];
+
+  @ApiProperty({ type: [String], description: "The open reports' ids, oldest first." })
+  reportIds!: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  firstReportedAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  lastReportedAt!: string;
+}
+
+@Documents<BulkResolveResult>('BulkResolveResult')
+export class BulkResolveResultSchema {
+  @ApiProperty({ enum: REPORT_RESOLUTIONS, enumName: 'ReportResolution' })
+  action!: ReportResolution;
+
+  @ApiProperty({ type: [String], description: 'Comments whose open reports were resolved.' })
+  resolved!: string[];
+
+  @ApiProperty({
+    type: [String],
+    description: 'Comments that had no open report left (resolved meanwhile).',
+  })
+  skipped!: string[];
+
+  @ApiProperty({ description: 'Reports resolved in all.' })
+  reports!: number;
 }
 
 @Documents<BanView>('Ban')

@@ -36,6 +36,11 @@ export class RoomsService {
       const topic = topics[0];
       if (!topic) throw Problem.notFound('Topic');
       await this.access.requireFacilitator(auth, { spaceId: topic.space_id }, work.tx);
+      const archived: unknown[] = await work.tx.query(
+        `SELECT 1 FROM spaces WHERE id = $1 AND archived_at IS NOT NULL FOR SHARE`,
+        [topic.space_id],
+      );
+      if (archived.length > 0) throw Problem.conflict('space_archived', msg('spaces.archived'));
       assertOpen(topic.status);
       const settings = { ...DEFAULT_ROOM_SETTINGS, ...stripUndefined(dto.settings ?? {}) };
       const rows: { id: string }[] = await work.tx.query(

@@ -45,7 +45,7 @@ export class TopicsController {
     description: 'The topic starts as `proposed` and collects agrees for the proposal window.',
     status: 201,
     type: TopicSchema,
-    problems: { 403: ['banned'], 404: ['not_found'] },
+    problems: { 403: ['banned'], 404: ['not_found'], 409: ['space_archived'] },
   })
   create(
     @CurrentUser() user: AuthUser,

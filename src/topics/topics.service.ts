@@ -104,12 +104,14 @@ export class TopicsService {
 
   async create(auth: AuthUser, spaceId: string, dto: CreateTopicDto): Promise<TopicView> {
     const id = await this.uow.run(async (work) => {
-      const spaces: { thresholds: Thresholds }[] = await work.tx.query(
-        `SELECT thresholds FROM spaces WHERE id = $1`,
+      // FOR SHARE: an archive committing now waits for this topic, or this waits for it.
+      const spaces: { thresholds: Thresholds; archived_at: Date | null }[] = await work.tx.query(
+        `SELECT thresholds, archived_at FROM spaces WHERE id = $1 FOR SHARE`,
         [spaceId],
       );
       const space = spaces[0];
       if (!space) throw Problem.notFound('Space');
+      if (space.archived_at) throw Problem.conflict('space_archived', msg('spaces.archived'));
       await this.bans.assertNotBanned(work.tx, spaceId, auth.id);
       const rows: { id: string }[] = await work.tx.query(
         `INSERT INTO topics (space_id, author_id, title, body, tags, proposal_expires_at)
