@@ -83,6 +83,7 @@ export class RoomsService {
       .take(limit + 1);
     if (query.status) qb.andWhere('r.status = :status', { status: query.status });
     if (query.topicId) qb.andWhere('r.topic_id = :topicId', { topicId: query.topicId });
+    if (query.spaceId) qb.andWhere('r.space_id = :spaceId', { spaceId: query.spaceId });
     if (query.cursor) {
       const [createdAt, id] = decodeKeyset(query.cursor, ['time', 'uuid']);
       qb.andWhere('(r.created_at, r.id) < (:createdAt::timestamptz, :id::uuid)', { createdAt, id });

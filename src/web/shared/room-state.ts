@@ -59,6 +59,8 @@ export function roomEvent(s: RoomState, event: string, p: Record<string, unknown
       return { ...s, messages: threadEvent(s.messages, event, p) };
     case 'comment:pinned':
       return { ...s, pinned: p.comment as Comment };
+    case 'comment:unpinned':
+      return s.pinned?.id === p.commentId ? { ...s, pinned: null } : s;
     case 'presence':
       return s.room.status === 'ended' ? s : { ...s, presence: p.count as number };
     case 'presence:detail':
@@ -119,6 +121,8 @@ export function roomEvent(s: RoomState, event: string, p: Record<string, unknown
       return { ...s, mutedUntil: p.until as string };
     case 'you:banned':
       return { ...s, banned: true };
+    case 'you:unmuted':
+      return { ...s, mutedUntil: null };
     case 'mod:report':
     case 'mod:flag':
     case 'mod:action':

@@ -89,3 +89,13 @@ export interface TopicWatch {
 export type RoomEvent = { roomId: string; seq?: number } & Record<string, unknown>;
 
 export const REACTIONS = ['👏', '👍', '❤️', '🤔'] as const;
+
+// The back office's views, as the server returns them.
+export type {
+  AuditEntryView as AuditEntry,
+  BanView as Ban,
+  BulkResolveResult,
+  ReportGroupView as ReportGroup,
+} from '../../moderation/dto/moderation.dto';
+export type { FacilitatorView as Facilitator } from '../../spaces/dto/space.dto';
+export type { RoomSanctionView as RoomSanction } from '../../protocol/views';
