@@ -127,7 +127,7 @@ export class AuditLogService {
       where.push(sql(`$${params.length}`));
     };
     if (query.spaceId) add((p) => `a.space_id = ${p}`, query.spaceId);
-    if (query.actor) add((p) => `a.actor_id = ${p}`, query.actor);
+    if (query.actorId) add((p) => `a.actor_id = ${p}`, query.actorId);
     if (query.action) add((p) => `a.action = ${p}`, query.action);
     if (query.targetType) add((p) => `a.target_type = ${p}`, query.targetType);
     if (query.targetId) add((p) => `a.target_id = ${p}`, query.targetId);

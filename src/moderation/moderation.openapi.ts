@@ -5,6 +5,7 @@ import { Documents } from '../core/openapi/shape';
 import {
   type AuditEntryView,
   type BanView,
+  BULK_SKIP_REASONS,
   type BulkResolveResult,
   type ReportGroupView,
   REPORT_RESOLUTIONS,
@@ -96,22 +97,28 @@ export class ReportGroupSchema {
   lastReportedAt!: string;
 }
 
+export class BulkSkipSchema {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: BULK_SKIP_REASONS })
+  reason!: (typeof BULK_SKIP_REASONS)[number];
+}
+
 @Documents<BulkResolveResult>('BulkResolveResult')
 export class BulkResolveResultSchema {
-  @ApiProperty({ enum: REPORT_RESOLUTIONS, enumName: 'ReportResolution' })
-  action!: ReportResolution;
-
-  @ApiProperty({ type: [String], description: 'Comments whose open reports were resolved.' })
+  @ApiProperty({
+    type: [String],
+    description:
+      'Every report resolved: the named ones and the other open reports of their comments.',
+  })
   resolved!: string[];
 
   @ApiProperty({
-    type: [String],
-    description: 'Comments that had no open report left (resolved meanwhile).',
+    type: [BulkSkipSchema],
+    description: 'Named reports left alone: unknown in this space, or already resolved.',
   })
-  skipped!: string[];
-
-  @ApiProperty({ description: 'Reports resolved in all.' })
-  reports!: number;
+  skipped!: BulkSkipSchema[];
 }
 
 @Documents<BanView>('Ban')

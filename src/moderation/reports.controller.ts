@@ -86,10 +86,11 @@ export class ReportsController {
   @HttpCode(HttpStatus.OK)
   @Idempotent()
   @ApiDoc({
-    summary: 'Resolve the open reports of many comments at once',
+    summary: 'Resolve many reports at once',
     description:
-      'Facilitators: `hide` or `dismiss` for up to 500 comments of the space, all in one ' +
-      'transaction. Comments with no open report left are returned in `skipped`. Audited per comment.',
+      'Facilitators: `hide` or `dismiss` up to 500 reports of the space in one transaction; each ' +
+      "report's comment is resolved whole (all its open reports). Unknown or already resolved " +
+      'reports come back in `skipped` with the reason. One audit row per comment.',
     status: 200,
     type: BulkResolveResultSchema,
     problems: { 403: ['forbidden'], 404: ['not_found'] },
@@ -99,7 +100,7 @@ export class ReportsController {
     @UuidParam('id') id: string,
     @Body() dto: BulkResolveDto,
   ): Promise<BulkResolveResult> {
-    return this.reports.resolveMany(user, id, dto.commentIds, dto.action);
+    return this.reports.resolveMany(user, id, dto.reportIds, dto.action);
   }
 
   @Post('reports/:id/resolve')

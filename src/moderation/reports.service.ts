@@ -298,57 +298,57 @@ export class ReportsService {
   }
 
   /**
-   * Resolves the open reports of many comments of one space at once (a spam wave is a hundred
-   * reports, not one), in one transaction: all of them or none. Comments are locked in id
-   * order, so two bulk resolutions cannot deadlock. A comment with no open report left (someone
-   * resolved it meanwhile) is skipped and named in `skipped`; one of another space, or none,
-   * refuses the whole request.
+   * Resolves many reports of one space at once (a spam wave is a hundred reports, not one), in
+   * one transaction: all of them or none. Each named report's comment is resolved as a whole,
+   * like a single resolution: every open report of that comment, so `resolved` lists them all.
+   * Comments are locked in id order, so two bulk resolutions cannot deadlock. A report that is
+   * unknown here (or of another space: not revealed) or was already resolved is `skipped` with
+   * the reason (`not_found`, `resolved`).
    */
   resolveMany(
     auth: AuthUser,
     spaceId: string,
-    commentIds: string[],
+    reportIds: string[],
     action: ReportResolution,
   ): Promise<BulkResolveResult> {
     return this.uow.run(async (work) => {
       const { tx } = work;
       await requireSpace(tx, spaceId);
       await this.access.requireFacilitator(auth, spaceId, tx);
-      const owners: { id: string; space_id: string }[] = await tx.query(
-        `SELECT c.id, t.space_id FROM comments c JOIN topics t ON t.id = c.topic_id
-          WHERE c.id = ANY($1::uuid[])`,
-        [commentIds],
+      const found: { id: string; comment_id: string }[] = await tx.query(
+        `SELECT id, comment_id FROM reports WHERE id = ANY($1::uuid[]) AND space_id = $2`,
+        [reportIds, spaceId],
       );
-      const inSpace = new Set(owners.filter((o) => o.space_id === spaceId).map((o) => o.id));
-      const foreign = commentIds.find((id) => !inSpace.has(id));
-      if (foreign) throw Problem.field('commentIds', 'not_in_space');
+      const commentOf = new Map(found.map((r) => [r.id, r.comment_id]));
+      const skipped: BulkResolveResult['skipped'] = reportIds
+        .filter((id) => !commentOf.has(id))
+        .map((id) => ({ id, reason: 'not_found' as const }));
       const resolved: string[] = [];
-      const skipped: string[] = [];
-      let reports = 0;
-      for (const commentId of [...commentIds].sort()) {
+      for (const commentId of [...new Set(commentOf.values())].sort()) {
         const comment = await this.comments.lock(tx, commentId);
         const open: { id: string; reason: ReportReason }[] = await tx.query(
           `SELECT id, reason FROM reports WHERE comment_id = $1 AND status = 'open'
             ORDER BY created_at, id`,
           [commentId],
         );
-        const first = open[0];
-        if (!first) {
-          skipped.push(commentId);
-          continue;
-        }
-        reports += await this.resolveComment(work, auth, comment, action, first.id, first.reason);
-        resolved.push(commentId);
+        const openIds = new Set(open.map((r) => r.id));
+        for (const [id, of] of commentOf)
+          if (of === commentId && !openIds.has(id)) skipped.push({ id, reason: 'resolved' });
+        const named = open.find((r) => commentOf.has(r.id));
+        if (!named) continue;
+        resolved.push(
+          ...(await this.resolveComment(work, auth, comment, action, named.id, named.reason)),
+        );
       }
-      return { action, resolved, skipped, reports };
+      return { resolved, skipped };
     });
   }
 
   /**
    * Resolves every open report of the locked comment. `hide` hides the comment (or confirms a
    * threshold hide with a reviewed reason); `dismiss` brings back a comment that only the
-   * threshold had hidden. The audit row names `reportId`, the report acted on. Returns how many
-   * reports were resolved.
+   * threshold had hidden. The audit row names `reportId`, the report acted on. Returns the ids of
+   * the reports resolved.
    */
   private async resolveComment(
     work: Work,
@@ -357,7 +357,7 @@ export class ReportsService {
     action: ReportResolution,
     reportId: string,
     reason: ReportReason,
-  ): Promise<number> {
+  ): Promise<string[]> {
     const before = { ...stateOf(comment), openReports: comment.openReportCount };
     const resolved = await this.comments.resolveOpenReports(work.tx, comment, action, auth.id);
     const audit = {
@@ -375,7 +375,7 @@ export class ReportsService {
     } else {
       await this.comments.recordAudit(work.tx, comment, auth.id, audit);
     }
-    return resolved.length;
+    return resolved;
   }
 
   private async findRow(tx: EntityManager, reportId: string): Promise<ReportRow> {

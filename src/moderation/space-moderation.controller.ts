@@ -1,4 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Put, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { type Response } from 'express';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Page, PageQuery } from '../core/http/pagination';
@@ -114,7 +124,7 @@ export class AdminAuditController {
   @ApiProduces('application/json', 'text/csv')
   @ApiDoc({
     summary: 'The audit log of every space',
-    description: 'Administrators only; the filters of a space\'s log, and `spaceId`.',
+    description: "Administrators only; the filters of a space's log, and `spaceId`.",
     status: 200,
     type: pageOf(AuditEntrySchema, 'AuditEntry'),
     alternative: {

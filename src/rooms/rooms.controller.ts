@@ -94,7 +94,7 @@ export class RoomsController {
   @ApiDoc({
     summary: 'Mutes and removals in force in a room',
     description:
-      "Facilitators of its space: who is muted (until when) or removed, why and by whom. Lifted with the socket events `mod:unmute` and `mod:unban`.",
+      'Facilitators of its space: who is muted (until when) or removed, why and by whom. Lifted with the socket events `mod:unmute` and `mod:unban`.',
     status: 200,
     type: [RoomSanctionSchema],
     problems: { 403: ['forbidden'], 404: ['not_found'] },

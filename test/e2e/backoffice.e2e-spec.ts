@@ -407,8 +407,17 @@ describe('back office: server additions', () => {
         );
     });
 
+    const reportsOf = async (commentIds: string[]): Promise<string[]> =>
+      (
+        await db.query(
+          `SELECT id FROM reports WHERE comment_id = ANY($1) ORDER BY created_at, id`,
+          [commentIds],
+        )
+      ).map((r: { id: string }) => r.id);
+
     it('bad bulk bodies → 400 naming the field; nothing written', async () => {
       const comment = await reported(topicId, 1);
+      const [report] = await reportsOf([comment]);
       const url = `/api/v1/spaces/${space.id}/reports/resolve`;
       const before = await auditCount();
       const send = (body: unknown) =>
@@ -416,43 +425,59 @@ describe('back office: server additions', () => {
           .post(url)
           .set(facilitator.auth)
           .send(body as object);
-      expectFieldErrors(await send({ action: 'hide', commentIds: [] }), ['commentIds']);
+      expectFieldErrors(await send({ action: 'hide', reportIds: [] }), ['reportIds']);
       expectFieldErrors(
-        await send({ action: 'hide', commentIds: Array.from({ length: 501 }, () => randomUUID()) }),
-        ['commentIds'],
+        await send({ action: 'hide', reportIds: Array.from({ length: 501 }, () => randomUUID()) }),
+        ['reportIds'],
       );
-      expectFieldErrors(await send({ action: 'hide', commentIds: [comment, comment] }), [
-        'commentIds',
-      ]);
-      expectFieldErrors(await send({ action: 'hide', commentIds: ['nope'] }), ['commentIds']);
-      expectFieldErrors(await send({ action: 'delete', commentIds: [comment] }), ['action']);
-      expectFieldErrors(await send({ action: 'hide', commentIds: 'all' }), ['commentIds']);
-      expectFieldErrors(await send({ action: 'hide', commentIds: [comment], force: true }), [
+      expectFieldErrors(await send({ action: 'hide', reportIds: [report, report] }), ['reportIds']);
+      expectFieldErrors(await send({ action: 'hide', reportIds: ['nope'] }), ['reportIds']);
+      expectFieldErrors(await send({ action: 'delete', reportIds: [report] }), ['action']);
+      expectFieldErrors(await send({ action: 'hide', reportIds: 'all' }), ['reportIds']);
+      expectFieldErrors(await send({ action: 'hide' }), ['reportIds']);
+      expectFieldErrors(await send({ action: 'hide', reportIds: [report], force: true }), [
         'force',
       ]);
-      // A comment of another space refuses the whole request.
+      expect(await auditCount()).toBe(before);
+      const open = await db.query(`SELECT status FROM reports WHERE id = $1`, [report]);
+      expect(open[0].status).toBe('open');
+    });
+
+    it('a report of another space, or unknown, is skipped as not_found and left alone', async () => {
+      const mine = await reported(topicId, 1);
       const otherTopic = (await createTopic(t, citizen, other.id)).id;
       const foreign = await reported(otherTopic, 1);
-      expectFieldErrors(await send({ action: 'hide', commentIds: [comment, foreign] }), [
-        'commentIds',
-      ]);
-      expect(await auditCount()).toBe(before);
-      const open = await db.query(
-        `SELECT count(*)::int AS n FROM reports WHERE comment_id = ANY($1) AND status = 'open'`,
-        [[comment, foreign]],
-      );
-      expect(open[0].n).toBe(2);
+      const [myReport] = await reportsOf([mine]);
+      const [foreignReport] = await reportsOf([foreign]);
+      const unknown = randomUUID();
+      const res = await t.http
+        .post(`/api/v1/spaces/${space.id}/reports/resolve`)
+        .set(facilitator.auth)
+        .send({ action: 'dismiss', reportIds: [myReport, foreignReport, unknown] })
+        .expect(200);
+      expect(res.body).toEqual({
+        resolved: [myReport],
+        skipped: [
+          { id: foreignReport, reason: 'not_found' },
+          { id: unknown, reason: 'not_found' },
+        ],
+      });
+      const row = await db.query(`SELECT status FROM reports WHERE id = $1`, [foreignReport]);
+      expect(row[0].status).toBe('open');
     });
 
     it('refuses anonymous viewers, citizens and facilitators of other spaces', async () => {
       const comment = await reported(topicId, 1);
+      const [report] = await reportsOf([comment]);
       const url = `/api/v1/spaces/${space.id}/reports/resolve`;
-      const body = { action: 'hide', commentIds: [comment] };
+      const body = { action: 'hide', reportIds: [report] };
+      const before = await auditCount();
       expectProblem(await t.http.post(url).send(body), 401, 'unauthorized');
       for (const who of [citizen, otherFacilitator])
         expectProblem(await t.http.post(url).set(who.auth).send(body), 403, 'forbidden');
       const row = await db.query(`SELECT status FROM comments WHERE id = $1`, [comment]);
       expect(row[0].status).toBe('visible');
+      expect(await auditCount()).toBe(before);
       expectProblem(
         await t.http
           .post(`/api/v1/spaces/${randomUUID()}/reports/resolve`)
@@ -467,30 +492,36 @@ describe('back office: server additions', () => {
       const target = await createSpace(t, admin, { reportsToHide: 5 });
       await makeFacilitator(t, admin, target.id, facilitator);
       const topic = (await createTopic(t, citizen, target.id)).id;
-      const [author, reporter] = await bulkUsers(t, 2, 'wave');
+      const [author, reporter, second] = await bulkUsers(t, 3, 'wave');
       // A spam wave, written straight to the tables: through the API it would take minutes.
       const comments: { id: string }[] = await db.query(
         `INSERT INTO comments (topic_id, author_id, body, depth, open_report_count)
-         SELECT $1, $2, '광고 ' || g, 0, 1 FROM generate_series(1, 120) g RETURNING id`,
+         SELECT $1, $2, '광고 ' || g, 0, 2 FROM generate_series(1, 120) g RETURNING id`,
         [topic, author!.id],
       );
       const ids = comments.map((c) => c.id);
       await db.query(
         `INSERT INTO reports (space_id, topic_id, comment_id, reporter_id, reason)
-         SELECT $1, $2, id, $3, 'spam' FROM unnest($4::uuid[]) AS id`,
-        [target.id, topic, reporter!.id, ids],
+         SELECT $1, $2, id, r, 'spam' FROM unnest($4::uuid[]) AS id, unnest($3::uuid[]) AS r`,
+        [target.id, topic, [reporter!.id, second!.id], ids],
       );
+      const all = await reportsOf(ids);
+      expect(all).toHaveLength(240);
+      // One report named per comment: the comment's other report is resolved with it.
+      const named = (
+        await db.query(
+          `SELECT DISTINCT ON (comment_id) id FROM reports WHERE comment_id = ANY($1)
+            ORDER BY comment_id, id`,
+          [ids],
+        )
+      ).map((r: { id: string }) => r.id);
       const res = await t.http
         .post(`/api/v1/spaces/${target.id}/reports/resolve`)
         .set(facilitator.auth)
-        .send({ action: 'hide', commentIds: ids })
+        .send({ action: 'hide', reportIds: named })
         .expect(200);
-      expect(res.body).toEqual({
-        action: 'hide',
-        resolved: [...ids].sort(),
-        skipped: [],
-        reports: 120,
-      });
+      expect(res.body.skipped).toEqual([]);
+      expect([...res.body.resolved].sort()).toEqual([...all].sort());
       const states = await db.query(
         `SELECT status, open_report_count FROM comments WHERE id = ANY($1)`,
         [ids],
@@ -505,14 +536,17 @@ describe('back office: server additions', () => {
         actor_id: facilitator.id,
         target_type: 'report',
         reason: 'hide',
+        after: expect.objectContaining({ resolvedReports: 2, status: 'hidden' }),
       });
       const again = await t.http
         .post(`/api/v1/spaces/${target.id}/reports/resolve`)
         .set(facilitator.auth)
-        .send({ action: 'dismiss', commentIds: ids.slice(0, 3) })
+        .send({ action: 'dismiss', reportIds: named.slice(0, 3) })
         .expect(200);
-      expect(again.body).toMatchObject({ resolved: [], reports: 0 });
-      expect([...again.body.skipped].sort()).toEqual(ids.slice(0, 3).sort());
+      expect(again.body).toEqual({
+        resolved: [],
+        skipped: named.slice(0, 3).map((id: string) => ({ id, reason: 'resolved' })),
+      });
       expect(await auditRows(target.id, 'report.resolve')).toHaveLength(120);
     });
 
@@ -522,21 +556,23 @@ describe('back office: server additions', () => {
       const co = await registerUser(t, { displayName: '공동 진행자' });
       await makeFacilitator(t, admin, target.id, co);
       const topic = (await createTopic(t, citizen, target.id)).id;
-      const ids: string[] = [];
-      for (let i = 0; i < 6; i++) ids.push(await reported(topic, 1));
+      const comments: string[] = [];
+      for (let i = 0; i < 6; i++) comments.push(await reported(topic, 1));
+      const ids = await reportsOf(comments);
       const [a, b] = await Promise.all([
         t.http
           .post(`/api/v1/spaces/${target.id}/reports/resolve`)
           .set(facilitator.auth)
-          .send({ action: 'hide', commentIds: ids }),
+          .send({ action: 'hide', reportIds: ids }),
         t.http
           .post(`/api/v1/spaces/${target.id}/reports/resolve`)
           .set(co.auth)
-          .send({ action: 'dismiss', commentIds: [...ids].reverse() }),
+          .send({ action: 'dismiss', reportIds: [...ids].reverse() }),
       ]);
       expect([a.status, b.status]).toEqual([200, 200]);
-      expect(a.body.reports + b.body.reports).toBe(6);
+      // Whichever came second found every report resolved: nothing is resolved twice.
       expect([...a.body.resolved, ...b.body.resolved].sort()).toEqual([...ids].sort());
+      expect(a.body.skipped.length + b.body.skipped.length).toBe(6);
       expect(await auditRows(target.id, 'report.resolve')).toHaveLength(6);
     });
   });
@@ -570,7 +606,7 @@ describe('back office: server additions', () => {
         'user.ban',
         'facilitator.grant',
       ]);
-      const byActor = (await audit({ actor: facilitator.id }).expect(200)).body.items;
+      const byActor = (await audit({ actorId: facilitator.id }).expect(200)).body.items;
       expect(byActor.map((e: { action: string }) => e.action)).toEqual(['user.ban']);
       const byAction = (await audit({ action: 'user.unban' }).expect(200)).body.items;
       expect(byAction).toEqual([
@@ -587,21 +623,21 @@ describe('back office: server additions', () => {
       expect((await audit({ from: future }).expect(200)).body.items).toEqual([]);
       const since = new Date(Date.now() - 3_600_000).toISOString();
       expect(
-        (await audit({ from: since, to: future, actor: admin.id }).expect(200)).body.items,
+        (await audit({ from: since, to: future, actorId: admin.id }).expect(200)).body.items,
       ).toHaveLength(2);
     });
 
     it('bad filters → 400 naming them', async () => {
       expectFieldErrors(
         await audit({
-          actor: 'me',
+          actorId: 'me',
           action: 'DROP TABLE',
           targetType: 'planet',
           targetId: '1',
           from: 'yesterday',
           format: 'xml',
         }),
-        ['actor', 'action', 'targetType', 'targetId', 'from', 'format'],
+        ['actorId', 'action', 'targetType', 'targetId', 'from', 'format'],
       );
       expectFieldErrors(await audit({ from: '2030-01-02T00:00:00Z', to: '2030-01-01T00:00:00Z' }), [
         'to',

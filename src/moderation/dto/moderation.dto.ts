@@ -43,20 +43,20 @@ export class ResolveReportDto {
   action!: ReportResolution;
 }
 
-/** The most comments one bulk resolution takes: a large spam wave in one go, bounded. */
+/** The most reports one bulk resolution takes: a large spam wave in one go, bounded. */
 export const BULK_RESOLVE_MAX = 500;
 
 export class BulkResolveDto {
   @IsIn(REPORT_RESOLUTIONS)
   action!: ReportResolution;
 
-  /** The reported comments whose open reports to resolve (1–500, no repeats). */
+  /** The reports to resolve (1–500, no repeats); each one's comment is resolved whole. */
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(BULK_RESOLVE_MAX)
   @ArrayUnique()
   @IsUUID('all', { each: true, message: 'each value in $property must be a UUID' })
-  commentIds!: string[];
+  reportIds!: string[];
 }
 
 export class BanDto {
@@ -92,7 +92,7 @@ export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Who acted.' })
   @IsOptional()
   @IsUUID('all', { message: 'must be a UUID' })
-  actor?: string;
+  actorId?: string;
 
   @ApiPropertyOptional({ example: 'comment.hide', description: 'The action, exactly.' })
   @IsOptional()
@@ -174,14 +174,13 @@ export interface ReportGroupView {
   lastReportedAt: string;
 }
 
+export const BULK_SKIP_REASONS = ['not_found', 'resolved'] as const;
+
 export interface BulkResolveResult {
-  action: ReportResolution;
-  /** Comments whose open reports were resolved. */
+  /** Every report resolved: the named ones and the other open reports of their comments. */
   resolved: string[];
-  /** Comments that had no open report left (resolved meanwhile). */
-  skipped: string[];
-  /** Reports resolved in all. */
-  reports: number;
+  /** Named reports left alone: unknown in this space, or already resolved. */
+  skipped: { id: string; reason: (typeof BULK_SKIP_REASONS)[number] }[];
 }
 
 export interface BanView {

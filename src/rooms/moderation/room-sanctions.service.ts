@@ -46,7 +46,8 @@ interface SanctionState {
  */
 @Injectable()
 export class RoomSanctionsService implements OnModuleDestroy {
-  private readonly pendingDisconnects = new Set<NodeJS.Timeout>();
+  /** Sockets to close after a ban's notice, by timer, with the banned user's id. */
+  private readonly pendingDisconnects = new Map<NodeJS.Timeout, string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -60,7 +61,7 @@ export class RoomSanctionsService implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     // Closing the server closes those sockets anyway.
-    for (const timer of this.pendingDisconnects) clearTimeout(timer);
+    for (const timer of this.pendingDisconnects.keys()) clearTimeout(timer);
     this.pendingDisconnects.clear();
   }
 
@@ -143,7 +144,7 @@ export class RoomSanctionsService implements OnModuleDestroy {
         this.logger.error({ err, roomId, userId: dto.userId }, 'banned user not disconnected');
       }
     }, BAN_DISCONNECT_DELAY_MS);
-    this.pendingDisconnects.add(timer);
+    this.pendingDisconnects.set(timer, dto.userId);
     return { userId: dto.userId, banned: true };
   }
 
@@ -207,6 +208,13 @@ export class RoomSanctionsService implements OnModuleDestroy {
         }),
       );
     });
+    // A ban lifted within moments of being set must not still close the sockets the user
+    // reconnects with (on this node; another node's timer fires within 300 ms of its ban).
+    for (const [timer, userId] of this.pendingDisconnects)
+      if (userId === dto.userId) {
+        clearTimeout(timer);
+        this.pendingDisconnects.delete(timer);
+      }
     return { userId: dto.userId, banned: false };
   }
 
@@ -246,10 +254,10 @@ export class RoomSanctionsService implements OnModuleDestroy {
 
   /** Clears one side of the sanction; a row left with nothing in force is removed. */
   private async lift(work: Work, roomId: string, userId: string, set: string): Promise<void> {
-    await work.tx.query(
-      `UPDATE room_sanctions SET ${set} WHERE room_id = $1 AND user_id = $2`,
-      [roomId, userId],
-    );
+    await work.tx.query(`UPDATE room_sanctions SET ${set} WHERE room_id = $1 AND user_id = $2`, [
+      roomId,
+      userId,
+    ]);
     await work.tx.query(
       `DELETE FROM room_sanctions WHERE room_id = $1 AND user_id = $2
           AND NOT banned AND (muted_until IS NULL OR muted_until <= now())`,

@@ -474,6 +474,18 @@ const ko = {
   act_facilitator_revoke: '진행자 해제',
   act_user_ban: '활동 제한',
   act_user_unban: '활동 제한 해제',
+  act_topic_open_deliberation: '공론 시작',
+  act_topic_close: '공론 종료',
+  act_topic_reject: '제안 반려',
+  act_topic_respond: '공식 답변',
+  act_topic_edit: '제안 수정',
+  bo_when: '시각',
+  bo_actor: '처리한 사람',
+  bo_resolution_hide: '숨김',
+  bo_resolution_dismiss: '기각',
+  bo_target_comment: '메시지',
+  bo_target_user: '사람',
+  bo_target_room: '타운홀',
 } as const;
 
 export type MessageKey = keyof typeof ko;
@@ -949,6 +961,18 @@ const en: Record<MessageKey, string> = {
   act_facilitator_revoke: 'revoked a facilitator',
   act_user_ban: 'banned a user',
   act_user_unban: 'lifted a ban',
+  act_topic_open_deliberation: 'opened a deliberation',
+  act_topic_close: 'closed the deliberation',
+  act_topic_reject: 'rejected the topic',
+  act_topic_respond: 'posted the official response',
+  act_topic_edit: 'edited the topic',
+  bo_when: 'When',
+  bo_actor: 'Actor',
+  bo_resolution_hide: 'hide',
+  bo_resolution_dismiss: 'dismiss',
+  bo_target_comment: 'message',
+  bo_target_user: 'person',
+  bo_target_room: 'town hall',
 };
 
 const saved = safeStorage.get('madang.lang');

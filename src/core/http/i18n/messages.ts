@@ -464,7 +464,6 @@ export const FIELD_RULES_KO = {
   day: 'YYYY-MM-DD 형식의 날짜여야 합니다',
   not_before_from: '시작일(from)보다 앞설 수 없습니다',
   same_password: '지금 비밀번호와 달라야 합니다',
-  not_in_space: '이 공간의 댓글이 아닌 것이 있습니다',
   time_range: '끝(to)이 시작(from)보다 앞설 수 없습니다',
 } as const;
 
@@ -492,7 +491,6 @@ export const FIELD_RULES_EN: Partial<Record<FieldRuleKey, string>> = {
   body_empty: 'must be empty: this request takes no body',
   not_before_from: 'must not be before from',
   same_password: 'must differ from the current password',
-  not_in_space: 'contains a comment that is not in this space',
   time_range: 'must not be before from',
   invalid: 'is not valid',
 };

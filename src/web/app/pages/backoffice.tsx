@@ -504,10 +504,10 @@ function ReportsPanel({ space }: { space: Space }) {
   const [error, setError] = useState<unknown>(null);
   const items = groups.data?.items;
   const bulk = async (action: 'hide' | 'dismiss') => {
-    const ids = [...selected];
+    const ids = (items ?? []).filter((g) => selected.has(g.comment.id)).flatMap((g) => g.reportIds);
     if (
       !(await confirmAction(
-        t('bo_confirmBulk', { n: ids.length }),
+        t('bo_confirmBulk', { n: selected.size }),
         action === 'hide' ? t('bo_bulkHide') : t('bo_bulkDismiss'),
       ))
     )
@@ -515,9 +515,9 @@ function ReportsPanel({ space }: { space: Space }) {
     try {
       const done = await api.post<BulkResolveResult>(`/spaces/${space.id}/reports/resolve`, {
         action,
-        commentIds: ids,
+        reportIds: ids,
       });
-      toast(t('bo_bulkDone', { n: done.resolved.length, r: done.reports }));
+      toast(t('bo_bulkDone', { n: selected.size, r: done.resolved.length }));
       setSelected(new Set());
       setError(null);
       groups.reload();
@@ -541,7 +541,7 @@ function ReportsPanel({ space }: { space: Space }) {
         <p class="muted">{t('bo_noReports')}</p>
       ) : (
         <div class="toolbar">
-          <label>
+          <label class="row">
             <input
               type="checkbox"
               checked={selected.size === items.length}
@@ -627,6 +627,11 @@ function StateView({ value }: { value: Record<string, unknown> | null }) {
 }
 
 const AUDIT_ACTIONS = [
+  'topic.open_deliberation',
+  'topic.close',
+  'topic.reject',
+  'topic.respond',
+  'topic.edit',
   'comment.hide',
   'comment.restore',
   'comment.auto_hide',
@@ -639,6 +644,10 @@ const AUDIT_ACTIONS = [
   'facilitator.grant',
   'facilitator.revoke',
   'room.create',
+  'room.update',
+  'room.start',
+  'room.end',
+  'room.announce',
   'room.mute',
   'room.unmute',
   'room.ban',
@@ -685,7 +694,7 @@ export function AuditPanel({ spaceId }: { spaceId?: string }) {
         class="filters"
         onSubmit={async (data) => {
           const next: Record<string, string> = {};
-          for (const key of ['actor', 'action', 'targetId'])
+          for (const key of ['actorId', 'action', 'targetId'])
             if (text(data, key)) next[key] = text(data, key);
           if (text(data, 'from')) next.from = seoulInstant(text(data, 'from'));
           if (text(data, 'to')) next.to = seoulInstant(text(data, 'to'));
@@ -696,7 +705,7 @@ export function AuditPanel({ spaceId }: { spaceId?: string }) {
         <div class="form-grid">
           <div class="field">
             <label for="audit-actor">{t('bo_filterActor')}</label>
-            <input id="audit-actor" name="actor" maxLength={36} />
+            <input id="audit-actor" name="actorId" maxLength={36} />
           </div>
           <div class="field">
             <label for="audit-action">{t('bo_filterAction')}</label>
@@ -739,8 +748,8 @@ export function AuditPanel({ spaceId }: { spaceId?: string }) {
           <table class="audit" data-testid="audit">
             <thead>
               <tr>
-                <th scope="col">{t('bo_filterFrom')}</th>
-                <th scope="col">{t('bo_filterActor')}</th>
+                <th scope="col">{t('bo_when')}</th>
+                <th scope="col">{t('bo_actor')}</th>
                 <th scope="col">{t('bo_filterAction')}</th>
                 <th scope="col">{t('reason')}</th>
                 <th scope="col">{t('bo_before')}</th>
@@ -755,7 +764,12 @@ export function AuditPanel({ spaceId }: { spaceId?: string }) {
                   </td>
                   <td>{e.actor?.displayName ?? t('bo_system')}</td>
                   <td>{actionLabel(t, e.action)}</td>
-                  <td>{e.reason ?? '—'}</td>
+                  <td>
+                    {e.action === 'report.resolve' &&
+                    (e.reason === 'hide' || e.reason === 'dismiss')
+                      ? t(`bo_resolution_${e.reason}`)
+                      : (e.reason ?? '—')}
+                  </td>
                   <td>
                     <StateView value={e.before} />
                   </td>

@@ -169,7 +169,7 @@ export function ModerationPanels({
               return (
                 <li key={a.seq} data-action={p.action} data-target={p.target.id}>
                   {p.actor.displayName} → {actionLabel(t, p.action)} (
-                  {p.target.displayName ?? p.target.type})
+                  {p.target.displayName ?? t(`bo_target_${p.target.type}` as MessageKey)})
                 </li>
               );
             })}
