@@ -4,11 +4,15 @@
  * topic) while sockets watch the topic stream. Baseline: a bare `pg` pool of the same size
  * inserting the same row, with the same number of callers, alternating in the same run.
  *
- *   npm run bench:b5    (B5_CONCURRENCY=32 B5_SECONDS=10 B5_ROUNDS=3 B5_WATCHERS=100)
+ * The server runs with its shipped limits: the writers are B5_USERS users taken in turn (32
+ * requests in flight whatever their number), so none of them passes the per-user HTTP limit
+ * (300 a minute) or socket limit (100 events per 10 s) at the rates measured.
+ *
+ *   npm run bench:b5    (B5_CONCURRENCY=32 B5_USERS=600 B5_SECONDS=10 B5_ROUNDS=3 B5_WATCHERS=100)
  */
 import 'reflect-metadata';
 import { Pool } from 'pg';
-import { broadcast, collect, connectAll, connectSenders, type Totals, Worker } from './lib/clients';
+import { broadcast, collect, connectAll, type Totals, Worker } from './lib/clients';
 import { createDatabase, createUsers, createWorld } from './lib/database';
 import { startSubject } from './lib/fanout';
 import { cpuSeconds, runMain, sleep } from './lib/processes';
@@ -18,6 +22,7 @@ const CONCURRENCY = envNumber('B5_CONCURRENCY', 32);
 const SECONDS = envNumber('B5_SECONDS', 10);
 const ROUNDS = envNumber('B5_ROUNDS', 3);
 const WATCHERS = envNumber('B5_WATCHERS', 100);
+const USERS = envNumber('B5_USERS', 600);
 const POOL = 10; // the server's DATABASE_POOL_SIZE default
 
 type Kind = 'http' | 'socket' | 'raw pg';
@@ -55,13 +60,22 @@ async function main(): Promise<void> {
   let comments: number | undefined;
   try {
     const world = await createWorld(server.url, db.url);
-    const users = await createUsers(db.url, CONCURRENCY);
+    const users = await createUsers(db.url, Math.max(USERS, CONCURRENCY));
     await connectAll([watchers], WATCHERS, {
       url: server.url,
       join: { event: 'topic:watch', id: world.topicId },
       concurrency: 16,
     });
-    await connectSenders(sender, server.url, users, world.roomId, 8);
+    // The writers do not join the room: its broadcasts would go to every one of them, and the
+    // watchers of the topic (as for HTTP) are the audience measured.
+    await sender.ask({
+      type: 'connect',
+      url: server.url,
+      count: users.length,
+      tokens: users.map((u) => u.token),
+      addresses: ['127.0.0.1'],
+      concurrency: 8,
+    });
     const requests = users.map((u, i) => ({
       method: 'POST',
       path: `/api/v1/topics/${world.topicId}/comments`,
@@ -112,6 +126,7 @@ async function main(): Promise<void> {
             rate: 0,
             durationMs: SECONDS * 1000,
             senders: users.length,
+            concurrency: CONCURRENCY,
             bodyBytes: 60,
           });
           stats = await collect([sender]);
@@ -202,6 +217,7 @@ async function main(): Promise<void> {
     machine: machine(),
     settings: {
       concurrency: CONCURRENCY,
+      users: Math.max(USERS, CONCURRENCY),
       seconds: SECONDS,
       rounds: ROUNDS,
       watchers: WATCHERS,
