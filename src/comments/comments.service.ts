@@ -92,7 +92,17 @@ export class CommentsService {
     auth: AuthUser,
     topicId: string,
     dto: CreateCommentDto,
-    context: { roomId?: string; work?: Work; anyStatus?: boolean } = {},
+    context: {
+      roomId?: string;
+      work?: Work;
+      anyStatus?: boolean;
+      /**
+       * Runs in `work` after every check, just before the statement that writes the comment and
+       * takes the topic's row lock: a room takes its own row lock here, keeping the lock order
+       * (room, then topic) while holding it for as little as possible.
+       */
+      beforeWrite?: () => Promise<void>;
+    } = {},
   ): Promise<CommentView> {
     const tx = context.work?.tx ?? this.dataSource.manager;
     // The topic and the author's ban in force, if any (one row per space and user).
@@ -134,7 +144,10 @@ export class CommentsService {
       roomId: context.roomId ?? null,
       mustBeOpen: !context.anyStatus,
     };
-    if (context.work) return this.writeIn(context.work, comment);
+    if (context.work) {
+      await context.beforeWrite?.();
+      return this.writeIn(context.work, comment);
+    }
     if (idempotencyScope.getStore()) return this.uow.run((work) => this.writeIn(work, comment));
 
     const written = await this.write(this.dataSource.manager, comment);
