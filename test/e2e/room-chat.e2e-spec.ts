@@ -273,7 +273,10 @@ describe('rooms: chat, agrees and reactions', () => {
       const chains = sockets.map(async (socket, i) => {
         const acks: Ack[] = [];
         for (let k = 0; k < 20; k++) {
-          const ack = await request(socket, 'chat:send', { roomId: room.id, body: `경쟁 ${i}-${k}` });
+          const ack = await request(socket, 'chat:send', {
+            roomId: room.id,
+            body: `경쟁 ${i}-${k}`,
+          });
           acks.push(ack);
           if (++acked === 10) lockSent();
           if (!ack.ok) break;
@@ -298,10 +301,9 @@ describe('rooms: chat, agrees and reactions', () => {
       const messages = events.filter((e) => e.type === 'comment:new');
       expect(messages).toHaveLength(accepted.length);
       expect(Math.max(...messages.map((e) => e.seq))).toBeLessThan(lockAt);
-      const rows = await db.query(
-        `SELECT count(*)::int AS n FROM comments WHERE room_id = $1`,
-        [room.id],
-      );
+      const rows = await db.query(`SELECT count(*)::int AS n FROM comments WHERE room_id = $1`, [
+        room.id,
+      ]);
       expect(rows[0].n).toBe(accepted.length);
     });
 
