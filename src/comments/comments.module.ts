@@ -4,11 +4,20 @@ import { SpacesModule } from '../spaces/spaces.module';
 import { TopicsModule } from '../topics/topics.module';
 import { CommentsController } from './comments.controller';
 import { CommentsService } from './comments.service';
+import {
+  PublicPageInterceptor,
+  PublicPageVersion,
+} from '../core/http/public-page/public-page.interceptor';
+import { TopicPageVersion } from './topic-page-version';
 
 @Module({
   imports: [SpacesModule, ModerationModule, TopicsModule],
   controllers: [CommentsController],
-  providers: [CommentsService],
+  providers: [
+    CommentsService,
+    PublicPageInterceptor,
+    { provide: PublicPageVersion, useClass: TopicPageVersion },
+  ],
   exports: [CommentsService],
 })
 export class CommentsModule {}
