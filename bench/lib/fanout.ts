@@ -97,12 +97,19 @@ export class FanoutRig {
     this.senderUsers = await createUsers(databaseUrl, senders);
   }
 
-  async connect(receiverUrl: string, senderUrl: string, world: World): Promise<number> {
-    const failed = await connectAll(this.receivers, this.sockets, {
-      url: receiverUrl,
-      join: { event: 'room:join', id: world.roomId },
-      concurrency: 64,
-    });
+  /** The receivers on `receiverUrl`, or spread evenly over several nodes' URLs. */
+  async connect(receiverUrl: string | string[], senderUrl: string, world: World): Promise<number> {
+    const urls = Array.isArray(receiverUrl) ? receiverUrl : [receiverUrl];
+    let failed = 0;
+    for (const [i, url] of urls.entries()) {
+      const share =
+        Math.floor(this.sockets / urls.length) + (i < this.sockets % urls.length ? 1 : 0);
+      failed += await connectAll(this.receivers, share, {
+        url,
+        join: { event: 'room:join', id: world.roomId },
+        concurrency: 64,
+      });
+    }
     await connectSenders(this.sender, senderUrl, this.senderUsers, world.roomId, 4);
     return failed;
   }
