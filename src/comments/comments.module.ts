@@ -3,12 +3,13 @@ import { ModerationModule } from '../moderation/moderation.module';
 import { SpacesModule } from '../spaces/spaces.module';
 import { TopicsModule } from '../topics/topics.module';
 import { CommentsController } from './comments.controller';
+import { CommentsRepository } from './comments.repository';
 import { CommentsService } from './comments.service';
 
 @Module({
   imports: [SpacesModule, ModerationModule, TopicsModule],
   controllers: [CommentsController],
-  providers: [CommentsService],
-  exports: [CommentsService],
+  providers: [CommentsRepository, CommentsService],
+  exports: [CommentsRepository, CommentsService],
 })
 export class CommentsModule {}

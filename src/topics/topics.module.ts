@@ -3,13 +3,31 @@ import { ModerationModule } from '../moderation/moderation.module';
 import { SpacesModule } from '../spaces/spaces.module';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { LadderService } from './ladder.service';
+import { TopicEventsRepository } from './topic-events.repository';
+import { TopicParticipationRepository } from './topic-participation.repository';
+import { TopicResponsesRepository } from './topic-responses.repository';
+import { TopicsRepository } from './topics.repository';
 import { TopicsController } from './topics.controller';
 import { TopicsService } from './topics.service';
 
 @Module({
   imports: [SpacesModule, ModerationModule],
   controllers: [TopicsController],
-  providers: [TopicsService, LadderService, DeadlineScheduler],
-  exports: [TopicsService, LadderService, DeadlineScheduler],
+  providers: [
+    TopicsRepository,
+    TopicEventsRepository,
+    TopicResponsesRepository,
+    TopicParticipationRepository,
+    TopicsService,
+    LadderService,
+    DeadlineScheduler,
+  ],
+  exports: [
+    TopicsRepository,
+    TopicEventsRepository,
+    TopicsService,
+    LadderService,
+    DeadlineScheduler,
+  ],
 })
 export class TopicsModule {}

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
@@ -11,7 +9,6 @@ import { type AuthUser } from '../identity/auth/auth-user';
 import { BanCheck } from '../moderation/bans.guard';
 import { AuditService } from '../moderation/audit.service';
 import { SpaceAccessService } from '../spaces/space-access.service';
-import { type Thresholds } from '../spaces/space.entity';
 import {
   type CreateTopicDto,
   type ListTopicsQuery,
@@ -26,75 +23,19 @@ import {
 import { LadderService } from './ladder.service';
 import { causeMessage, causeOf } from './system-cause';
 import { ANSWERABLE_STATUSES, assertManualTransition, ladderProgress } from './topic-lifecycle';
-import { appendTopicEvent } from './topic-events';
 import { TIMELINE_TYPES } from './topic-event.entity';
-import { type Stance } from './topic-participation.entity';
-import { type Rung, type TopicStatus } from './topic.entity';
-
-interface TopicRow {
-  id: string;
-  space_id: string;
-  author_id: string;
-  author_name: string;
-  title: string;
-  body: string;
-  tags: string[];
-  status: TopicStatus;
-  rung: Rung;
-  agree_count: number;
-  comment_count: number;
-  participant_count: number;
-  stance_for: number;
-  stance_against: number;
-  stance_neutral: number;
-  seq: number;
-  proposal_expires_at: Date;
-  deliberation_opened_at: Date | null;
-  closes_at: Date | null;
-  rejected_reason: string | null;
-  last_activity_at: Date;
-  created_at: Date;
-  updated_at: Date;
-  thresholds: Thresholds;
-  my_agree: boolean | null;
-  my_stance: Stance | null;
-  created_key: string;
-  active_key: string;
-  needed_key: number;
-}
-
-/**
- * What the next rung still asks of an open topic (agrees before the deliberation, participants
- * during it); NULL for topics that climb no more. The same rule as `ladderProgress`.
- */
-const NEEDED = `(CASE
-    WHEN t.status IN ('proposed', 'under_review') AND t.rung < 1
-      THEN GREATEST(0, (s.thresholds->>'review')::int - t.agree_count)
-    WHEN t.status IN ('proposed', 'under_review') AND t.rung < 2
-      THEN GREATEST(0, (s.thresholds->>'deliberation')::int - t.agree_count)
-    WHEN t.status = 'deliberating' AND t.rung < 3
-      THEN GREATEST(0, (s.thresholds->>'response')::int - t.participant_count)
-  END)`;
-
-const TOPIC_SELECT = `
-  SELECT t.*, u.display_name AS author_name, s.thresholds,
-         -- Full-precision keys for cursors (a JS Date would drop the microseconds).
-         t.created_at::text AS created_key, t.last_activity_at::text AS active_key,
-         ${NEEDED} AS needed_key,
-         CASE WHEN $viewer::uuid IS NULL THEN NULL
-              ELSE EXISTS (SELECT 1 FROM topic_agrees a WHERE a.topic_id = t.id AND a.user_id = $viewer::uuid) END AS my_agree,
-         (SELECT st.stance FROM topic_stances st WHERE st.topic_id = t.id AND st.user_id = $viewer::uuid) AS my_stance
-    FROM topics t
-    JOIN users u ON u.id = t.author_id
-    JOIN spaces s ON s.id = t.space_id`;
-
-/** Escapes LIKE wildcards so a search for "100%" means the text "100%". */
-const likeLiteral = (q: string): string => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+import { TopicEventsRepository } from './topic-events.repository';
+import { TopicParticipationRepository } from './topic-participation.repository';
+import { TopicResponsesRepository } from './topic-responses.repository';
+import { type TopicRow, type TopicScope, TopicsRepository } from './topics.repository';
 
 @Injectable()
 export class TopicsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly topics: TopicsRepository,
+    private readonly events: TopicEventsRepository,
+    private readonly answers: TopicResponsesRepository,
+    private readonly participation: TopicParticipationRepository,
     private readonly uow: UnitOfWork,
     private readonly ladder: LadderService,
     private readonly access: SpaceAccessService,
@@ -104,27 +45,17 @@ export class TopicsService {
 
   async create(auth: AuthUser, spaceId: string, dto: CreateTopicDto): Promise<TopicView> {
     const id = await this.uow.run(async (work) => {
-      const spaces: { thresholds: Thresholds }[] = await work.tx.query(
-        `SELECT thresholds FROM spaces WHERE id = $1`,
-        [spaceId],
-      );
-      const space = spaces[0];
-      if (!space) throw Problem.notFound('Space');
+      // A ban needs its space, so a space that does not exist has none: it is refused below.
       await this.bans.assertNotBanned(work.tx, spaceId, auth.id);
-      const rows: { id: string }[] = await work.tx.query(
-        `INSERT INTO topics (space_id, author_id, title, body, tags, proposal_expires_at)
-         VALUES ($1, $2, $3, $4, $5, now() + make_interval(days => $6)) RETURNING id`,
-        [
-          spaceId,
-          auth.id,
-          dto.title,
-          dto.body,
-          [...new Set(dto.tags ?? [])],
-          space.thresholds.proposalWindowDays,
-        ],
-      );
-      const topicId = rows[0]!.id;
-      const seq = await appendTopicEvent(work.tx, topicId, 'created', auth.id, {
+      const topicId = await this.topics.insert(work.tx, {
+        spaceId,
+        authorId: auth.id,
+        title: dto.title,
+        body: dto.body,
+        tags: [...new Set(dto.tags ?? [])],
+      });
+      if (!topicId) throw Problem.notFound('Space');
+      const seq = await this.events.append(work.tx, topicId, 'created', auth.id, {
         title: dto.title,
       });
       work.emit(domainEvent('topic.created', { topicId, spaceId, seq }));
@@ -140,85 +71,20 @@ export class TopicsService {
   async list(
     query: ListTopicsQuery,
     auth?: AuthUser,
-    scope: { authorId?: string; agreedBy?: string } = {},
+    scope: TopicScope = {},
   ): Promise<Page<TopicView>> {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const sort = query.sort ?? 'recent';
-    const params: unknown[] = [auth?.id ?? null];
-    const where: string[] = [];
-    const add = (sql: string, ...values: unknown[]): void => {
-      let clause = sql;
-      for (const value of values) {
-        params.push(value);
-        clause = clause.replace('?', `$${params.length}`);
-      }
-      where.push(clause);
+    const page = await this.topics.page(query, auth?.id ?? null, scope);
+    const responses = await this.responses(page.items.map((r) => r.id));
+    return {
+      ...page,
+      items: page.items.map((row) => this.view(row, responses.get(row.id) ?? null, [])),
     };
-    if (scope.authorId) add('t.author_id = ?', scope.authorId);
-    if (scope.agreedBy)
-      add(
-        'EXISTS (SELECT 1 FROM topic_agrees g WHERE g.topic_id = t.id AND g.user_id = ?)',
-        scope.agreedBy,
-      );
-    if (query.spaceId) add('t.space_id = ?', query.spaceId);
-    if (query.status) add('t.status = ?', query.status);
-    if (query.q) add(`(t.title || ' ' || t.body) ILIKE ?`, likeLiteral(query.q.normalize('NFC')));
-
-    // `near`: open topics by what their next rung still asks (fewest first), so a resident
-    // sees where one more agree or voice counts.
-    if (sort === 'near') add(`${NEEDED} IS NOT NULL`);
-    // Keyset pagination on (sort key, id), both descending (`near` ascending).
-    const key = {
-      recent: 't.created_at',
-      agrees: 't.agree_count',
-      active: 't.last_activity_at',
-      near: NEEDED,
-    }[sort];
-    const numeric = sort === 'agrees' || sort === 'near';
-    const dir = sort === 'near' ? 'ASC' : 'DESC';
-    if (query.cursor) {
-      const [value, id] = decodeKeyset(query.cursor, [numeric ? 'int' : 'time', 'uuid']);
-      add(
-        `(${key}, t.id) ${dir === 'ASC' ? '>' : '<'} (?${numeric ? '::int' : '::timestamptz'}, ?::uuid)`,
-        value,
-        id,
-      );
-    }
-    params.push(limit + 1);
-    const sql = `${TOPIC_SELECT.replace(/\$viewer/g, '$1')}
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY ${key} ${dir}, t.id ${dir} LIMIT $${params.length}`;
-    const rows: TopicRow[] = await this.dataSource.query(sql, params);
-    const responses = await this.responses(rows.map((r) => r.id));
-    return toPage(
-      rows,
-      limit,
-      (row) => this.view(row, responses.get(row.id) ?? null, []),
-      (row) => [
-        sort === 'agrees'
-          ? row.agree_count
-          : sort === 'near'
-            ? row.needed_key
-            : sort === 'recent'
-              ? row.created_key
-              : row.active_key,
-        row.id,
-      ],
-    );
   }
 
   async get(id: string, auth?: AuthUser): Promise<TopicView> {
-    const rows: TopicRow[] = await this.dataSource.query(
-      `${TOPIC_SELECT.replace(/\$viewer/g, '$1')} WHERE t.id = $2`,
-      [auth?.id ?? null, id],
-    );
-    const row = rows[0];
+    const row = await this.topics.view(id, auth?.id ?? null);
     if (!row) throw Problem.notFound('Topic');
-    const owed: { rung: string; due_at: Date; answered_at: Date | null }[] =
-      await this.dataSource.query(
-        `SELECT rung, due_at, answered_at FROM owed_answers WHERE topic_id = $1 ORDER BY created_at`,
-        [id],
-      );
+    const owed = await this.answers.owedOf(id);
     return this.view(
       row,
       (await this.responses([id])).get(id) ?? null,
@@ -234,18 +100,7 @@ export class TopicsService {
     await this.uow.run(async (work) => {
       // One read, under the row lock: concurrent edits queue here, and `before` is what the
       // audit row and the unchanged fields are built from.
-      const rows: {
-        space_id: string;
-        status: TopicStatus;
-        author_id: string;
-        title: string;
-        body: string;
-        tags: string[];
-      }[] = await work.tx.query(
-        `SELECT space_id, status, author_id, title, body, tags FROM topics WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
-      const before = rows[0];
+      const before = await this.topics.lockForEdit(work.tx, id);
       if (!before) throw Problem.notFound('Topic');
       const facilitator = await this.access.isFacilitator(auth, before.space_id, work.tx);
       const author = before.author_id === auth.id;
@@ -262,10 +117,7 @@ export class TopicsService {
         body: dto.body ?? before.body,
         tags: dto.tags ? [...new Set(dto.tags)] : before.tags,
       };
-      await work.tx.query(
-        `UPDATE topics SET title = $2, body = $3, tags = $4, updated_at = now() WHERE id = $1`,
-        [id, after.title, after.body, after.tags],
-      );
+      await this.topics.updateContent(work.tx, id, after);
       if (!author) {
         await this.audit.record(work.tx, {
           spaceId: before.space_id,
@@ -326,18 +178,16 @@ export class TopicsService {
           msg('topics.cannot_answer', { status: term(topic.status) }),
         );
       }
-      const rows: { id: string }[] = await work.tx.query(
-        `INSERT INTO topic_responses (topic_id, author_id, role, body) VALUES ($1, $2, $3, $4) RETURNING id`,
-        [id, auth.id, dto.role ?? 'facilitator', dto.body],
-      );
-      const responseId = rows[0]!.id;
-      await work.tx.query(
-        `UPDATE owed_answers SET answered_at = now() WHERE topic_id = $1 AND answered_at IS NULL`,
-        [id],
-      );
+      const responseId = await this.answers.insert(work.tx, {
+        topicId: id,
+        authorId: auth.id,
+        role: dto.role ?? 'facilitator',
+        body: dto.body,
+      });
+      await this.answers.settleOwed(work.tx, id);
       const from = topic.status;
       await this.ladder.move(work, topic, 'answered', auth.id, null);
-      const seq = await appendTopicEvent(work.tx, id, 'answered', auth.id, {
+      const seq = await this.events.append(work.tx, id, 'answered', auth.id, {
         responseId,
         role: dto.role ?? 'facilitator',
       });
@@ -365,31 +215,10 @@ export class TopicsService {
         throw Problem.conflict('topic_not_open', msg('topics.stance_deliberation_only'));
       }
       await this.bans.assertNotBanned(work.tx, topic.space_id, auth.id);
-      const previous: { stance: Stance }[] = await work.tx.query(
-        `SELECT stance FROM topic_stances WHERE topic_id = $1 AND user_id = $2`,
-        [id, auth.id],
-      );
-      const old = previous[0]?.stance;
+      const old = await this.participation.stanceOf(work.tx, id, auth.id);
       if (old === dto.stance) return;
-      await work.tx.query(
-        `INSERT INTO topic_stances (topic_id, user_id, stance) VALUES ($1, $2, $3)
-         ON CONFLICT (topic_id, user_id) DO UPDATE SET stance = EXCLUDED.stance`,
-        [id, auth.id, dto.stance],
-      );
-      const column = (s: Stance): string =>
-        ({ for: 'stance_for', against: 'stance_against', neutral: 'stance_neutral' })[s];
-      const counts = await queryRows<{
-        stance_for: number;
-        stance_against: number;
-        stance_neutral: number;
-      }>(
-        work.tx,
-        `UPDATE topics SET ${column(dto.stance)} = ${column(dto.stance)} + 1
-           ${old ? `, ${column(old)} = ${column(old)} - 1` : ''}, last_activity_at = now()
-         WHERE id = $1 RETURNING stance_for, stance_against, stance_neutral`,
-        [id],
-      );
-      const c = counts[0]!;
+      await this.participation.setStance(work.tx, id, auth.id, dto.stance);
+      const c = await this.topics.moveStance(work.tx, id, dto.stance, old);
       work.emit(
         domainEvent('stance.changed', {
           topicId: id,
@@ -411,26 +240,10 @@ export class TopicsService {
     query: TimelineQuery,
     lang: Lang = 'ko',
   ): Promise<Page<TimelineEntry>> {
-    const exists: unknown[] = await this.dataSource.query(`SELECT 1 FROM topics WHERE id = $1`, [
-      id,
-    ]);
-    if (exists.length === 0) throw Problem.notFound('Topic');
+    if (!(await this.topics.exists(id))) throw Problem.notFound('Topic');
     const limit = query.limit ?? DEFAULT_LIMIT;
     const after = query.cursor ? Number(decodeKeyset(query.cursor, ['int'])[0]) : 0;
-    const rows: {
-      seq: number;
-      type: string;
-      actor_id: string | null;
-      actor_name: string | null;
-      data: Record<string, unknown>;
-      created_at: Date;
-    }[] = await this.dataSource.query(
-      `SELECT e.seq, e.type, e.actor_id, u.display_name AS actor_name, e.data, e.created_at
-           FROM topic_events e LEFT JOIN users u ON u.id = e.actor_id
-          WHERE e.topic_id = $1 AND e.type = ANY($2) AND e.seq > $3
-          ORDER BY e.seq LIMIT $4`,
-      [id, TIMELINE_TYPES, after, limit + 1],
-    );
+    const rows = await this.events.timeline(id, TIMELINE_TYPES, after, limit + 1);
     return toPage(
       rows,
       limit,
@@ -452,20 +265,7 @@ export class TopicsService {
 
   private async responses(ids: string[]): Promise<Map<string, TopicView['response']>> {
     if (ids.length === 0) return new Map();
-    const rows: {
-      id: string;
-      topic_id: string;
-      body: string;
-      role: string;
-      author_id: string;
-      author_name: string;
-      created_at: Date;
-    }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (r.topic_id) r.id, r.topic_id, r.body, r.role, r.author_id, u.display_name AS author_name, r.created_at
-           FROM topic_responses r JOIN users u ON u.id = r.author_id
-          WHERE r.topic_id = ANY($1) ORDER BY r.topic_id, r.created_at DESC`,
-      [ids],
-    );
+    const rows = await this.answers.latestOf(ids);
     return new Map(
       rows.map((r) => [
         r.topic_id,
