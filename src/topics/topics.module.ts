@@ -7,6 +7,10 @@ import { TopicEventsRepository } from './topic-events.repository';
 import { TopicParticipationRepository } from './topic-participation.repository';
 import { TopicResponsesRepository } from './topic-responses.repository';
 import { TopicsRepository } from './topics.repository';
+import { TopicResponsesService } from './topic-responses.service';
+import { TopicStancesService } from './topic-stances.service';
+import { TopicTimelineService } from './topic-timeline.service';
+import { TopicTransitionsService } from './topic-transitions.service';
 import { TopicsController } from './topics.controller';
 import { TopicsService } from './topics.service';
 
@@ -19,6 +23,10 @@ import { TopicsService } from './topics.service';
     TopicResponsesRepository,
     TopicParticipationRepository,
     TopicsService,
+    TopicTransitionsService,
+    TopicResponsesService,
+    TopicStancesService,
+    TopicTimelineService,
     LadderService,
     DeadlineScheduler,
   ],
@@ -26,6 +34,9 @@ import { TopicsService } from './topics.service';
     TopicsRepository,
     TopicEventsRepository,
     TopicsService,
+    TopicTransitionsService,
+    TopicResponsesService,
+    TopicStancesService,
     LadderService,
     DeadlineScheduler,
   ],
