@@ -3,7 +3,6 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { refusedWith } from '../core/database/errors';
 import { type DomainEvent, domainEvent } from '../core/events/domain-events';
 import { EventBus } from '../core/events/event-bus';
-import { idempotencyScope } from '../core/http/idempotency/idempotency-scope';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { type Page, type PageQuery } from '../core/http/pagination';
 import { msg, Problem, term } from '../core/http/problem';
@@ -61,8 +60,9 @@ export class CommentsService {
    * anything is written (a caller may catch it and go on in the same transaction). The write is
    * one statement that takes the topic row lock — which serialises a topic's comments — in its
    * last step (`writeComment`); on its own it is its own transaction, so the lock is held for the
-   * statement and the commit inside PostgreSQL only. Under an Idempotency-Key it runs in a
-   * transaction that also marks the key.
+   * statement and the commit inside PostgreSQL only — unless the unit of work needs a
+   * transaction of its own (`UnitOfWork.runAlone`: under an Idempotency-Key, which it marks in
+   * the same commit).
    */
   async create(
     auth: AuthUser,
@@ -100,15 +100,18 @@ export class CommentsService {
       mustBeOpen: !context.anyStatus,
     };
     if (context.work) return this.writeIn(context.work, comment);
-    if (idempotencyScope.getStore()) return this.uow.run((work) => this.writeIn(work, comment));
-
-    const written = await this.write(this.dataSource.manager, comment);
-    this.bus.publish([createdEvent(written)]);
-    // Committed: what the ladder owes follows in a transaction of its own, under the lock
-    // (the scheduler applies a rung a crash left owed, as for topic agrees).
-    if (becameDeliberating(written)) await this.ladder.participateLate(topicId, auth.id);
-    else await this.ladder.settleIfOwed(topicId, written.topic);
-    return toCommentView(written.comment, false);
+    return this.uow.runAlone(
+      async () => {
+        const written = await this.write(this.dataSource.manager, comment);
+        this.bus.publish([createdEvent(written)]);
+        // Committed: what the ladder owes follows in a transaction of its own, under the lock
+        // (the scheduler applies a rung a crash left owed, as for topic agrees).
+        if (becameDeliberating(written)) await this.ladder.participateLate(topicId, auth.id);
+        else await this.ladder.settleIfOwed(topicId, written.topic);
+        return toCommentView(written.comment, false);
+      },
+      (work) => this.writeIn(work, comment),
+    );
   }
 
   /** The comment written inside `work`, with what the ladder owes in the same transaction. */
