@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     const world = await createWorld(a.url, db.url);
     for (const sockets of SIZES) {
       const rig = new FanoutRig(sockets);
-      await rig.prepare(db.url);
+      await rig.prepare(db.url, Math.max(4, Math.ceil(RATE / 5)));
       try {
         for (let round = 0; round < ROUNDS; round++) {
           for (const where of ['same node', 'cross node'] as Where[]) {

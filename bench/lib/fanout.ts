@@ -88,6 +88,11 @@ export class FanoutRig {
     );
   }
 
+  /**
+   * `senders` users post the chat; at the shipped socket limit (100 events per 10 s per user)
+   * each may send 10 messages a second, so a rate needs at least rate / 5 of them (half the
+   * limit, for headroom).
+   */
   async prepare(databaseUrl: string, senders = 4): Promise<void> {
     this.senderUsers = await createUsers(databaseUrl, senders);
   }

@@ -59,7 +59,7 @@ export class CommentsService {
    * What is only read comes first, unlocked, and every refusal that needs no lock is made before
    * anything is written (a caller may catch it and go on in the same transaction). The write is
    * one statement that takes the topic row lock — which serialises a topic's comments — in its
-   * last step (`writeComment`); on its own it is its own transaction, so the lock is held for the
+   * last step (`CommentsRepository.write`); on its own it is its own transaction, so the lock is held for the
    * statement and the commit inside PostgreSQL only — unless the unit of work needs a
    * transaction of its own (`UnitOfWork.runAlone`: under an Idempotency-Key, which it marks in
    * the same commit).
@@ -68,7 +68,17 @@ export class CommentsService {
     auth: AuthUser,
     topicId: string,
     dto: CreateCommentDto,
-    context: { roomId?: string; work?: Work; anyStatus?: boolean } = {},
+    context: {
+      roomId?: string;
+      work?: Work;
+      anyStatus?: boolean;
+      /**
+       * Runs in `work` after every check, just before the statement that writes the comment and
+       * takes the topic's row lock: a room takes its own row lock here, keeping the lock order
+       * (room, then topic) while holding it for as little as possible.
+       */
+      beforeWrite?: () => Promise<void>;
+    } = {},
   ): Promise<CommentView> {
     const tx = context.work?.tx ?? this.dataSource.manager;
     // The topic and the author's ban in force, if any (one row per space and user).
@@ -99,7 +109,10 @@ export class CommentsService {
       roomId: context.roomId ?? null,
       mustBeOpen: !context.anyStatus,
     };
-    if (context.work) return this.writeIn(context.work, comment);
+    if (context.work) {
+      await context.beforeWrite?.();
+      return this.writeIn(context.work, comment);
+    }
     return this.uow.runAlone(
       async () => {
         const written = await this.write(this.dataSource.manager, comment);

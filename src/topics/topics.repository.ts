@@ -262,6 +262,16 @@ export class TopicsRepository {
     return rows[0];
   }
 
+  /** The topic's last event number (what its public pages are made at); undefined: no topic. */
+  async seqOf(id: string): Promise<number | undefined> {
+    const rows = await queryRows<{ seq: number }>(
+      this.dataSource.manager,
+      `SELECT seq FROM topics WHERE id = $1`,
+      [id],
+    );
+    return rows[0]?.seq;
+  }
+
   /**
    * A topic about to take a comment: its status and the author's ban in force in its space
    * (`banInForce` is the SQL joining `b`, given $1 the topic and $2 the author).
