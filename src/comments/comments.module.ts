@@ -3,6 +3,7 @@ import { ModerationModule } from '../moderation/moderation.module';
 import { SpacesModule } from '../spaces/spaces.module';
 import { TopicsModule } from '../topics/topics.module';
 import { CommentsController } from './comments.controller';
+import { CommentsRepository } from './comments.repository';
 import { CommentsService } from './comments.service';
 import {
   PublicPageInterceptor,
@@ -14,10 +15,11 @@ import { TopicPageVersion } from './topic-page-version';
   imports: [SpacesModule, ModerationModule, TopicsModule],
   controllers: [CommentsController],
   providers: [
+    CommentsRepository,
     CommentsService,
     PublicPageInterceptor,
     { provide: PublicPageVersion, useClass: TopicPageVersion },
   ],
-  exports: [CommentsService],
+  exports: [CommentsRepository, CommentsService],
 })
 export class CommentsModule {}

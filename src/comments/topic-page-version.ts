@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Request } from 'express';
-import { DataSource } from 'typeorm';
 import { PublicPageVersion } from '../core/http/public-page/public-page.interceptor';
+import { TopicsRepository } from '../topics/topics.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,7 +12,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @Injectable()
 export class TopicPageVersion extends PublicPageVersion {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(private readonly topics: TopicsRepository) {
     super();
   }
 
@@ -20,11 +20,7 @@ export class TopicPageVersion extends PublicPageVersion {
     const id = req.params.id;
     // The route's own pipe refuses a malformed id; it runs after this.
     if (typeof id !== 'string' || !UUID.test(id)) return undefined;
-    const rows: { seq: number }[] = await this.dataSource.query(
-      `SELECT seq FROM topics WHERE id = $1`,
-      [id],
-    );
-    const seq = rows[0]?.seq;
+    const seq = await this.topics.seqOf(id);
     return seq === undefined ? undefined : `${id}:${seq}`;
   }
 }
