@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { type RoomAsk } from '../../shared/live';
 import { Store, useStore } from '../../shared/store';
 import { type RoomSanction } from '../../shared/types';
 import { formatTime, lang, type MessageKey, type Translate, useT } from '../../shared/i18n';
@@ -12,7 +13,7 @@ export function ConsolePage({ id }: { id: string }) {
   return <RoomPage id={id} console />;
 }
 
-type Ask = (event: string, payload?: Record<string, unknown>) => Promise<unknown>;
+type Ask = RoomAsk;
 
 /** How long a mute from this console lasts (minutes); the facilitator picks it. */
 export const muteMinutes = new Store<number>(10);
