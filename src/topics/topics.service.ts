@@ -12,6 +12,7 @@ import {
   type ListTopicsQuery,
   type TopicView,
   type UpdateTopicDto,
+  type OwedAnswerItem,
 } from './dto/topic.dto';
 import { ladderProgress } from './topic-lifecycle';
 import { TopicEventsRepository } from './topic-events.repository';
@@ -77,6 +78,21 @@ export class TopicsService {
       ...page,
       items: page.items.map((row) => this.view(row, responses.get(row.id) ?? null, [])),
     };
+  }
+
+  /** The space's unanswered owed answers, earliest due first, for its facilitators. */
+  async owedInSpace(auth: AuthUser, spaceId: string): Promise<OwedAnswerItem[]> {
+    await this.access.requireSpace(spaceId);
+    await this.access.requireFacilitator(auth, spaceId);
+    const rows = await this.answers.owedInSpace(spaceId);
+    return rows.map((r) => ({
+      topicId: r.topic_id,
+      title: r.title,
+      status: r.status,
+      rung: r.rung,
+      dueAt: r.due_at.toISOString(),
+      overdue: r.overdue,
+    }));
   }
 
   async get(id: string, auth?: AuthUser): Promise<TopicView> {

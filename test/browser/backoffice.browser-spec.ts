@@ -327,10 +327,35 @@ describe('browser: the back office, a committee’s day', () => {
     await confirm(page);
     await page.getByText('활동이 제한된 사람이 없습니다.').waitFor();
 
-    // ---- To do, and every action of the day in the audit log.
+    // ---- To do: two topics that crossed the first rung owe answers, one already late.
+    const late = await createTopic(t, citizen, space.id, { title: '어린이 공원 그늘막' });
+    const soon = await createTopic(t, citizen, space.id, { title: '버스 정류장 의자' });
+    // Written to the tables: fifty agrees through the API would only slow the walk down.
+    await db.query(`UPDATE topics SET status = 'under_review', rung = 1 WHERE id = ANY($1)`, [
+      [late.id, soon.id],
+    ]);
+    await db.query(
+      `INSERT INTO owed_answers (topic_id, rung, due_at) VALUES
+         ($1, 'review', now() - interval '2 days'), ($2, 'review', now() + interval '5 days')`,
+      [late.id, soon.id],
+    );
     await tab(page, '할 일');
-    await page.getByRole('heading', { name: '답변해야 할 제안' }).waitFor();
+    const owed = page.getByTestId('owed');
+    await owed.getByText('어린이 공원 그늘막').waitFor();
+    expect(
+      await owed
+        .locator('li')
+        .evaluateAll((items) =>
+          items.map((li) => [li.querySelector('a')?.textContent, li.dataset.overdue]),
+        ),
+    ).toEqual([
+      ['어린이 공원 그늘막', 'true'],
+      ['버스 정류장 의자', 'false'],
+    ]);
+    await owed.locator('[data-overdue="true"]').getByText('기한 지남').waitFor();
     await check(page, 'manage-todo');
+
+    // ---- Every action of the day in the audit log.
     await tab(page, '감사 기록');
     const audit = page.getByTestId('audit');
     await audit.waitFor();

@@ -689,6 +689,57 @@ describe('back office: server additions', () => {
     });
   });
 
+  describe('GET /spaces/:id/owed-answers', () => {
+    it('lists unanswered owed answers earliest due first, the late ones marked', async () => {
+      const target = await createSpace(t, admin);
+      await makeFacilitator(t, admin, target.id, facilitator);
+      const [late, soon, answered] = [
+        await createTopic(t, citizen, target.id, { title: '늦은 답변의 제안' }),
+        await createTopic(t, citizen, target.id, { title: '곧 답할 제안입니다' }),
+        await createTopic(t, citizen, target.id, { title: '이미 답한 제안' }),
+      ];
+      await db.query(
+        `INSERT INTO owed_answers (topic_id, rung, due_at, answered_at) VALUES
+           ($1, 'review', now() + interval '3 days', NULL),
+           ($2, 'review', now() - interval '1 day', NULL),
+           ($3, 'review', now() - interval '9 days', now())`,
+        [soon.id, late.id, answered.id],
+      );
+      const res = await t.http
+        .get(`/api/v1/spaces/${target.id}/owed-answers`)
+        .set(facilitator.auth)
+        .expect(200);
+      expect(res.body).toEqual([
+        expect.objectContaining({
+          topicId: late.id,
+          title: '늦은 답변의 제안',
+          rung: 'review',
+          overdue: true,
+        }),
+        expect.objectContaining({ topicId: soon.id, title: '곧 답할 제안입니다', overdue: false }),
+      ]);
+      expectProblem(
+        await t.http.get(`/api/v1/spaces/${target.id}/owed-answers`),
+        401,
+        'unauthorized',
+      );
+      for (const who of [citizen, otherFacilitator])
+        expectProblem(
+          await t.http.get(`/api/v1/spaces/${target.id}/owed-answers`).set(who.auth),
+          403,
+          'forbidden',
+        );
+      expectFieldErrors(await t.http.get('/api/v1/spaces/nope/owed-answers').set(admin.auth), [
+        'spaceId',
+      ]);
+      expectProblem(
+        await t.http.get(`/api/v1/spaces/${randomUUID()}/owed-answers`).set(admin.auth),
+        404,
+        'not_found',
+      );
+    });
+  });
+
   describe('rooms: unmute, unban, unpin and the sanctions list', () => {
     const joinedRoom = async () => {
       const room = await liveRoom(t, facilitator, topicId);

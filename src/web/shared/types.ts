@@ -58,4 +58,5 @@ export type {
   ReportGroupView as ReportGroup,
 } from '../../moderation/dto/moderation.dto';
 export type { FacilitatorView as Facilitator } from '../../spaces/dto/space.dto';
+export type { OwedAnswerItem } from '../../topics/dto/topic.dto';
 export type { RoomSanctionView as RoomSanction } from '../../protocol/views';

@@ -8,6 +8,7 @@ import {
   type Ban,
   type BulkResolveResult,
   type Page,
+  type OwedAnswerItem,
   type ReportGroup,
   type Room,
   type Space,
@@ -409,56 +410,45 @@ function TodoPanel({ space }: { space: Space }) {
   const t = useT();
   const current = useStore(lang);
   const load = useLoad(async () => {
-    const [review, closed, deliberating, scheduled, live] = await Promise.all([
+    const [owed, review, closed, scheduled, live] = await Promise.all([
+      api.get<OwedAnswerItem[]>(`/spaces/${space.id}/owed-answers`),
       api.get<Page<Topic>>(
         `/topics${query({ spaceId: space.id, status: 'under_review', limit: 100 })}`,
       ),
       api.get<Page<Topic>>(`/topics${query({ spaceId: space.id, status: 'closed', limit: 100 })}`),
-      api.get<Page<Topic>>(
-        `/topics${query({ spaceId: space.id, status: 'deliberating', limit: 100 })}`,
-      ),
       api.get<Page<Room>>(`/rooms${query({ spaceId: space.id, status: 'scheduled', limit: 100 })}`),
       api.get<Page<Room>>(`/rooms${query({ spaceId: space.id, status: 'live', limit: 100 })}`),
     ]);
     return {
-      topics: [...review.items, ...closed.items, ...deliberating.items],
+      owed,
+      waiting: [...review.items, ...closed.items],
       rooms: [...live.items, ...scheduled.items],
     };
   }, [space.id]);
   if (load.error) return <ErrorNote error={load.error} />;
   if (!load.data) return <Skeleton lines={4} />;
-  const now = Date.now();
-  const owed = load.data.topics
-    .flatMap((topic) =>
-      topic.owedAnswers.filter((o) => !o.answeredAt).map((o) => ({ topic, ...o })),
-    )
-    .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
-  const waiting = load.data.topics.filter(
-    (x) => x.status === 'under_review' || x.status === 'closed',
-  );
+  // The server lists them earliest due first, so the late ones lead.
+  const { owed, waiting } = load.data;
   return (
     <>
       <section aria-labelledby="owed-h">
         <h2 id="owed-h">{t('bo_owed')}</h2>
         {owed.length === 0 && <p class="muted">{t('bo_noOwed')}</p>}
         <ul class="plain-list stack" data-testid="owed">
-          {owed.map((o) => {
-            const late = Date.parse(o.dueAt) < now;
-            return (
-              <li
-                key={`${o.topic.id}-${o.rung}`}
-                class={`card ${late ? 'overdue' : ''}`}
-                data-overdue={late}
-              >
-                {late && <span class="badge warn">{t('bo_overdue')}</span>}{' '}
-                <Link href={`/topics/${o.topic.id}`}>{o.topic.title}</Link>
-                <p class="meta">
-                  <span>{t(`bo_rung_${o.rung}` as MessageKey)}</span>
-                  <span>{t('bo_dueAt', { at: formatTime(o.dueAt, current) })}</span>
-                </p>
-              </li>
-            );
-          })}
+          {owed.map((o) => (
+            <li
+              key={`${o.topicId}-${o.rung}`}
+              class={`card ${o.overdue ? 'overdue' : ''}`}
+              data-overdue={String(o.overdue)}
+            >
+              {o.overdue && <span class="badge warn">{t('bo_overdue')}</span>}{' '}
+              <Link href={`/topics/${o.topicId}`}>{o.title}</Link>
+              <p class="meta">
+                <span>{t(`bo_rung_${o.rung}` as MessageKey)}</span>
+                <span>{t('bo_dueAt', { at: formatTime(o.dueAt, current) })}</span>
+              </p>
+            </li>
+          ))}
         </ul>
       </section>
       <section aria-labelledby="waiting-h">
@@ -1078,15 +1068,17 @@ function FacilitatorsAdmin() {
     void p.then(() => facilitators.reload()).catch((e: unknown) => setError(e));
   return (
     <>
-      <label for="fac-space">{t('bo_space')}</label>
-      <select id="fac-space" value={spaceId} onChange={(e) => setSpaceId(e.currentTarget.value)}>
-        <option value="">{t('bo_choose')}</option>
-        {spaces.data?.items.map((s) => (
-          <option key={s.id} value={s.id}>
-            {s.name}
-          </option>
-        ))}
-      </select>
+      <div class="field">
+        <label for="fac-space">{t('bo_space')}</label>
+        <select id="fac-space" value={spaceId} onChange={(e) => setSpaceId(e.currentTarget.value)}>
+          <option value="">{t('bo_choose')}</option>
+          {spaces.data?.items.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </div>
       <ErrorNote error={facilitators.error ?? error} />
       {space && (
         <>
