@@ -124,6 +124,11 @@ export class TopicsService {
         ],
       );
       const topicId = rows[0]!.id;
+      // A proposer hears what becomes of their proposal (they may unfollow it later).
+      await work.tx.query(
+        `INSERT INTO follows (user_id, target_type, target_id) VALUES ($1, 'topic', $2)`,
+        [auth.id, topicId],
+      );
       const seq = await appendTopicEvent(work.tx, topicId, 'created', auth.id, {
         title: dto.title,
       });

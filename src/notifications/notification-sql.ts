@@ -1,0 +1,114 @@
+import { type EntityManager } from 'typeorm';
+import { queryRows } from '../core/database/sql';
+import { banInForce } from '../moderation/bans.guard';
+import { type NotificationSwitch, type NotificationType } from '../protocol/views';
+
+/** The switch of the settings that turns each kind of notification off. */
+export const SWITCH_OF: Record<NotificationType, NotificationSwitch> = {
+  'topic.ladder': 'ladder',
+  'topic.status': 'status',
+  'topic.answered': 'answer',
+  'comment.reply': 'reply',
+  'comment.hidden': 'hidden',
+  'room.live': 'room',
+  'budget.phase': 'budget',
+  'project.reviewed': 'budget',
+  'project.selected': 'budget',
+  'answer.due': 'due',
+};
+
+/** A notification row as written, with what its push needs. */
+export interface NotificationRow {
+  id: string;
+  user_id: string;
+  type: NotificationType;
+  data: Record<string, unknown>;
+  topic_id: string | null;
+  comment_id: string | null;
+  room_id: string | null;
+  read_at: Date | null;
+  created_at: Date;
+}
+
+export const NOTIFICATION_COLUMNS =
+  'id, user_id, type, data, topic_id, comment_id, room_id, read_at, created_at';
+
+/** Who a notification goes to, before the rules every notification shares are applied. */
+export type Recipients =
+  | { kind: 'followers'; targetType: 'topic'; targetId: string }
+  | { kind: 'comment_author'; commentId: string; status: 'visible' | 'hidden' }
+  | { kind: 'facilitators'; spaceId: string };
+
+export interface NotificationSpec {
+  type: NotificationType;
+  /** What caused it (`topic_event:<id>` …): one notification per person and source, ever. */
+  source: string;
+  spaceId: string;
+  /** Who acted; never notified of their own action. */
+  actorId: string | null;
+  data: Record<string, unknown>;
+  topicId: string | null;
+  commentId?: string | null;
+  roomId?: string | null;
+  recipients: Recipients;
+}
+
+function recipientsSql(r: Recipients): { sql: string; params: unknown[] } {
+  switch (r.kind) {
+    case 'followers':
+      return {
+        sql: `SELECT f.user_id FROM follows f WHERE f.target_type = $R1 AND f.target_id = $R2::uuid`,
+        params: [r.targetType, r.targetId],
+      };
+    case 'comment_author':
+      return {
+        sql: `SELECT c.author_id AS user_id FROM comments c WHERE c.id = $R1::uuid AND c.status = $R2`,
+        params: [r.commentId, r.status],
+      };
+    case 'facilitators':
+      return {
+        sql: `SELECT sf.user_id FROM space_facilitators sf WHERE sf.space_id = $R1::uuid`,
+        params: [r.spaceId],
+      };
+  }
+}
+
+/**
+ * Writes one notification to every recipient in one statement (INSERT … SELECT), so ten
+ * thousand followers cost one round trip, not ten thousand. The rules every notification
+ * shares are in its WHERE: never the actor, never someone banned from the space, never someone
+ * who turned the kind off. The unique (person, source) key makes a second write of the same
+ * event — another node, a retry after a crash — a no-op.
+ */
+export async function writeNotifications(
+  tx: EntityManager,
+  spec: NotificationSpec,
+): Promise<NotificationRow[]> {
+  const recipients = recipientsSql(spec.recipients);
+  const base = [
+    spec.type,
+    spec.source,
+    JSON.stringify(spec.data),
+    spec.topicId,
+    spec.commentId ?? null,
+    spec.roomId ?? null,
+    spec.actorId,
+    spec.spaceId,
+    SWITCH_OF[spec.type],
+  ];
+  const sql = recipients.sql.replace(/\$R(\d)/g, (_m, n: string) => `$${base.length + Number(n)}`);
+  return queryRows<NotificationRow>(
+    tx,
+    `INSERT INTO notifications (user_id, type, source, data, topic_id, comment_id, room_id)
+     SELECT DISTINCT r.user_id, $1, $2, $3::jsonb, $4::uuid, $5::uuid, $6::uuid
+       FROM (${sql}) r
+       LEFT JOIN notification_settings ns ON ns.user_id = r.user_id
+      WHERE r.user_id IS DISTINCT FROM $7::uuid
+        AND COALESCE((ns.types->>$9::text)::boolean, true)
+        AND NOT EXISTS (SELECT 1 FROM space_bans b
+                         WHERE b.space_id = $8::uuid AND b.user_id = r.user_id AND ${banInForce('b')})
+     ON CONFLICT (user_id, source) DO NOTHING
+     RETURNING ${NOTIFICATION_COLUMNS}`,
+    [...base, ...recipients.params],
+  );
+}
