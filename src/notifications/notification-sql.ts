@@ -78,7 +78,8 @@ function recipientsSql(r: Recipients): { sql: string; params: unknown[] } {
  * thousand followers cost one round trip, not ten thousand. The rules every notification
  * shares are in its WHERE: never the actor, never someone banned from the space, never someone
  * who turned the kind off. The unique (person, source) key makes a second write of the same
- * event — another node, a retry after a crash — a no-op.
+ * event — another node, a retry after a crash — a no-op. `created_at` is the clock at each
+ * write, not the batch transaction's start, so the events of one batch keep their order.
  */
 export async function writeNotifications(
   tx: EntityManager,
@@ -99,9 +100,9 @@ export async function writeNotifications(
   const sql = recipients.sql.replace(/\$R(\d)/g, (_m, n: string) => `$${base.length + Number(n)}`);
   return queryRows<NotificationRow>(
     tx,
-    `INSERT INTO notifications (user_id, type, source, data, topic_id, comment_id, room_id)
-     SELECT DISTINCT r.user_id, $1, $2, $3::jsonb, $4::uuid, $5::uuid, $6::uuid
-       FROM (${sql}) r
+    `INSERT INTO notifications (user_id, type, source, data, topic_id, comment_id, room_id, created_at)
+     SELECT r.user_id, $1, $2, $3::jsonb, $4::uuid, $5::uuid, $6::uuid, clock_timestamp()
+       FROM (SELECT DISTINCT user_id FROM (${sql}) q) r
        LEFT JOIN notification_settings ns ON ns.user_id = r.user_id
       WHERE r.user_id IS DISTINCT FROM $7::uuid
         AND COALESCE((ns.types->>$9::text)::boolean, true)

@@ -333,12 +333,12 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
     const written = await this.dataSource.transaction((tx) =>
       queryRows<NotificationRow>(
         tx,
-        `INSERT INTO notifications (user_id, type, source, data, topic_id)
+        `INSERT INTO notifications (user_id, type, source, data, topic_id, created_at)
          SELECT sf.user_id, 'answer.due',
                 'answer_due:' || o.id || CASE WHEN o.due_at <= now() THEN ':overdue' ELSE ':soon' END,
                 jsonb_build_object('title', t.title, 'rung', o.rung, 'dueAt', o.due_at,
                                    'overdue', o.due_at <= now()),
-                t.id
+                t.id, clock_timestamp()
            FROM owed_answers o
            JOIN topics t ON t.id = o.topic_id
            JOIN space_facilitators sf ON sf.space_id = t.space_id
