@@ -98,7 +98,9 @@ export async function writeNotifications(
     SWITCH_OF[spec.type],
   ];
   const sql = recipients.sql.replace(/\$R(\d)/g, (_m, n: string) => `$${base.length + Number(n)}`);
-  return queryRows<NotificationRow>(
+  // Only what differs per person comes back: ten thousand copies of the same data would be
+  // ten thousand JSON parses on the event loop.
+  const rows = await queryRows<Pick<NotificationRow, 'id' | 'user_id' | 'created_at'>>(
     tx,
     `INSERT INTO notifications (user_id, type, source, data, topic_id, comment_id, room_id, created_at)
      SELECT r.user_id, $1, $2, $3::jsonb, $4::uuid, $5::uuid, $6::uuid, clock_timestamp()
@@ -109,7 +111,16 @@ export async function writeNotifications(
         AND NOT EXISTS (SELECT 1 FROM space_bans b
                          WHERE b.space_id = $8::uuid AND b.user_id = r.user_id AND ${banInForce('b')})
      ON CONFLICT (user_id, source) DO NOTHING
-     RETURNING ${NOTIFICATION_COLUMNS}`,
+     RETURNING id, user_id, created_at`,
     [...base, ...recipients.params],
   );
+  return rows.map((row) => ({
+    ...row,
+    type: spec.type,
+    data: spec.data,
+    topic_id: spec.topicId,
+    comment_id: spec.commentId ?? null,
+    room_id: spec.roomId ?? null,
+    read_at: null,
+  }));
 }

@@ -28,7 +28,7 @@ const BATCH = 20;
 /** Owed answers are announced this long before they are due, then again once overdue. */
 export const DUE_SOON_DAYS = 3;
 /** How many pushes go out before the event loop is given back to requests. */
-const PUSH_SLICE = 500;
+const PUSH_SLICE = 250;
 
 /** The commits that may have left source rows to turn into notifications. */
 const NUDGES: DomainEventName[] = [
