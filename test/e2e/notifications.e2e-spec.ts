@@ -200,6 +200,42 @@ describe('notifications', () => {
         .expect((res) => expect(res.body.following).toBe(true));
     });
 
+    it('a reply hidden before the notifier reaches it notifies nobody (it can no longer be read)', async () => {
+      const mine = await postComment(t, follower, topicId, { body: '주차는 어디에 하나요?' });
+      const reply = await postComment(t, stranger, topicId, {
+        parentId: mine.id,
+        body: '광고: 주차 대행',
+      });
+      await settled(topicId);
+      await t.http
+        .post(`/api/v1/comments/${reply.id}/hide`)
+        .set(facilitator.auth)
+        .send({ reason: '광고성 게시물' })
+        .expect(200);
+      await settled(topicId);
+      // As if the notifier had reached the reply only now, after it was hidden.
+      await db.query(`DELETE FROM notifications WHERE comment_id = $1 AND type = 'comment.reply'`, [
+        reply.id,
+      ]);
+      await db.query(
+        `UPDATE topic_events SET notified_at = NULL
+          WHERE topic_id = $1 AND type = 'comment_created' AND data->>'commentId' = $2`,
+        [topicId, reply.id],
+      );
+      t.app.get(Notifier).nudge();
+      await settled(topicId);
+      expect(
+        await db.query(
+          `SELECT user_id FROM notifications WHERE comment_id = $1 AND type = 'comment.reply'`,
+          [reply.id],
+        ),
+      ).toEqual([]);
+      // Its author is told it was hidden; the one it answered hears nothing of it.
+      expect(
+        await db.query(`SELECT user_id, type FROM notifications WHERE comment_id = $1`, [reply.id]),
+      ).toEqual([{ user_id: stranger.id, type: 'comment.hidden' }]);
+    });
+
     it('a commenter who turned auto-follow off does not follow what they discuss', async () => {
       const quiet = await registerUser(t);
       await t.http
@@ -224,7 +260,12 @@ describe('notifications', () => {
         .send({ reason: '광고성 게시물' })
         .expect(200);
       await settled(topicId);
-      expect(await recipients(topicId, 'comment.hidden')).toEqual([answerOff.id]);
+      expect(
+        await db.query(
+          `SELECT user_id FROM notifications WHERE comment_id = $1 AND type = 'comment.hidden'`,
+          [comment.id],
+        ),
+      ).toEqual([{ user_id: answerOff.id }]);
       const [item] = (await inbox(answerOff)).filter((n) => n.type === 'comment.hidden');
       expect(item).toMatchObject({ commentId: comment.id, data: { reason: '광고성 게시물' } });
     });
