@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../core/database/sql';
 import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
@@ -10,12 +9,15 @@ import {
   type NotificationSwitch,
   type NotificationView,
 } from '../protocol/views';
+import { TopicsRepository } from '../topics/topics.repository';
 import {
   type ListNotificationsQuery,
   type MarkReadDto,
   type NotificationSettingsDto,
 } from './dto/notification.dto';
-import { NOTIFICATION_COLUMNS, type NotificationRow } from './notification-sql';
+import { FollowsRepository } from './follows.repository';
+import { NotificationSettingsRepository } from './notification-settings.repository';
+import { NotificationsRepository } from './notifications.repository';
 import { toNotificationView } from './notifier';
 
 export interface NotificationSettings {
@@ -36,53 +38,34 @@ const DEFAULT_EMAIL: EmailCadence = 'daily';
 /** A person's inbox, their settings and what they follow. Only ever their own. */
 @Injectable()
 export class NotificationsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsRepository,
+    private readonly settingsRows: NotificationSettingsRepository,
+    private readonly follows: FollowsRepository,
+    private readonly topics: TopicsRepository,
+  ) {}
 
   async list(auth: AuthUser, query: ListNotificationsQuery): Promise<Page<NotificationView>> {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const after = query.cursor ? decodeKeyset(query.cursor, ['time', 'uuid']) : null;
-    const rows = await queryRows<NotificationRow & { created_key: string }>(
-      this.dataSource.manager,
-      `SELECT ${NOTIFICATION_COLUMNS}, created_at::text AS created_key FROM notifications
-        WHERE user_id = $1 AND ($2::boolean IS NOT TRUE OR read_at IS NULL)
-          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
-        ORDER BY created_at DESC, id DESC LIMIT $5`,
-      [auth.id, query.unread === 'true', after?.[0] ?? null, after?.[1] ?? null, limit + 1],
-    );
+    const rows = await this.notifications.page(auth.id, query.unread === 'true', after, limit + 1);
     return toPage(rows, limit, toNotificationView, (r) => [r.created_key, r.id]);
   }
 
   async unread(auth: AuthUser): Promise<{ unread: number }> {
-    const rows = await queryRows<{ unread: number }>(
-      this.dataSource.manager,
-      `SELECT count(*)::int AS unread FROM notifications WHERE user_id = $1 AND read_at IS NULL`,
-      [auth.id],
-    );
-    return { unread: rows[0]?.unread ?? 0 };
+    return { unread: await this.notifications.unread(auth.id) };
   }
 
   /** Marks read (ids of someone else's are simply not theirs to mark: nothing happens). */
   async markRead(auth: AuthUser, dto: MarkReadDto): Promise<{ unread: number }> {
     if ((dto.ids === undefined) === (dto.all === undefined)) throw Problem.field('ids', 'invalid');
-    await this.dataSource.query(
-      `UPDATE notifications SET read_at = now()
-        WHERE user_id = $1 AND read_at IS NULL AND ($2::boolean OR id = ANY($3::uuid[]))`,
-      [auth.id, dto.all === true, dto.ids ?? []],
-    );
+    await this.notifications.markRead(auth.id, dto.all === true ? 'all' : (dto.ids ?? []));
     return this.unread(auth);
   }
 
   async settings(auth: AuthUser): Promise<NotificationSettings> {
-    const rows = await queryRows<{
-      email: EmailCadence;
-      types: Partial<Record<NotificationSwitch, boolean>>;
-      follow_on_comment: boolean;
-    }>(
-      this.dataSource.manager,
-      `SELECT email, types, follow_on_comment FROM notification_settings WHERE user_id = $1`,
-      [auth.id],
-    );
-    const row = rows[0];
+    const row = await this.settingsRows.get(auth.id);
     const types = Object.fromEntries(
       NOTIFICATION_SWITCHES.map((s) => [s, row?.types[s] ?? true]),
     ) as Record<NotificationSwitch, boolean>;
@@ -93,7 +76,7 @@ export class NotificationsService {
     };
   }
 
-  /** Merges the given settings into the stored ones in one statement (concurrent PUTs merge). */
+  /** Merges the given settings into the stored ones; what is left out is kept. */
   async updateSettings(
     auth: AuthUser,
     dto: NotificationSettingsDto,
@@ -104,53 +87,24 @@ export class NotificationsService {
         dto.types![s],
       ]),
     );
-    await this.dataSource.query(
-      `INSERT INTO notification_settings (user_id, email, types, follow_on_comment)
-       VALUES ($1, COALESCE($2, $5), $3::jsonb, COALESCE($4, true))
-       ON CONFLICT (user_id) DO UPDATE
-         SET email = COALESCE($2, notification_settings.email),
-             types = notification_settings.types || $3::jsonb,
-             follow_on_comment = COALESCE($4, notification_settings.follow_on_comment),
-             updated_at = now()`,
-      [
-        auth.id,
-        dto.email ?? null,
-        JSON.stringify(types),
-        dto.followOnComment ?? null,
-        DEFAULT_EMAIL,
-      ],
+    await this.settingsRows.merge(
+      auth.id,
+      { email: dto.email ?? null, types, followOnComment: dto.followOnComment ?? null },
+      DEFAULT_EMAIL,
     );
     return this.settings(auth);
   }
 
   /** Follows or unfollows a topic; idempotent. An unknown topic is 404 either way. */
   async setFollow(auth: AuthUser, topicId: string, following: boolean): Promise<FollowResult> {
-    const found = await queryRows<unknown>(
-      this.dataSource.manager,
-      `SELECT 1 FROM topics WHERE id = $1`,
-      [topicId],
-    );
-    if (found.length === 0) throw Problem.notFound('Topic');
-    if (following)
-      await this.dataSource.query(
-        `INSERT INTO follows (user_id, target_type, target_id) VALUES ($1, 'topic', $2)
-         ON CONFLICT DO NOTHING`,
-        [auth.id, topicId],
-      );
-    else
-      await this.dataSource.query(
-        `DELETE FROM follows WHERE user_id = $1 AND target_type = 'topic' AND target_id = $2`,
-        [auth.id, topicId],
-      );
+    if (!(await this.topics.exists(topicId))) throw Problem.notFound('Topic');
+    if (following) await this.follows.follow(this.dataSource.manager, auth.id, 'topic', topicId);
+    else await this.follows.unfollow(this.dataSource.manager, auth.id, 'topic', topicId);
     return { targetType: 'topic', targetId: topicId, following };
   }
 
   async isFollowing(auth: AuthUser, topicId: string): Promise<FollowResult> {
-    const rows = await queryRows<unknown>(
-      this.dataSource.manager,
-      `SELECT 1 FROM follows WHERE user_id = $1 AND target_type = 'topic' AND target_id = $2`,
-      [auth.id, topicId],
-    );
-    return { targetType: 'topic', targetId: topicId, following: rows.length > 0 };
+    const following = await this.follows.isFollowing(auth.id, 'topic', topicId);
+    return { targetType: 'topic', targetId: topicId, following };
   }
 }

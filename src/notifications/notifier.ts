@@ -4,24 +4,27 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../core/config/config.module';
 import { type AppConfig } from '../core/config/env';
-import { queryRows } from '../core/database/sql';
+import { type Queryable } from '../core/database/sql';
 import { EventBus } from '../core/events/event-bus';
+import { UnitOfWork } from '../core/events/unit-of-work';
 import { type DomainEventName } from '../core/events/domain-events';
 import { LOGGER } from '../core/logging/logging.module';
 import { type Logger } from '../core/logging/logger';
 import { LiveServer } from '../core/realtime/live-server';
 import { Rooms } from '../core/realtime/live-socket';
-import { banInForce } from '../moderation/bans.guard';
 import { type NotificationView } from '../protocol/views';
+import { FollowsRepository } from './follows.repository';
 import {
-  NOTIFICATION_COLUMNS,
+  NotificationSourcesRepository,
+  type TopicSourceRow,
+} from './notification-sources.repository';
+import {
   type NotificationRow,
   type NotificationSpec,
-  writeNotifications,
-} from './notification-sql';
+  NotificationsRepository,
+} from './notifications.repository';
 
 /** Source events claimed per transaction; each may fan out to many thousands of people. */
 const BATCH = 20;
@@ -42,26 +45,6 @@ const NUDGES: DomainEventName[] = [
 
 /** The statuses whose move is told to a topic's followers (answers have their own kind). */
 const TOLD_STATUSES = ['deliberating', 'closed', 'rejected'];
-
-interface TopicEventRow {
-  id: string;
-  topic_id: string;
-  type: string;
-  actor_id: string | null;
-  data: Record<string, unknown>;
-  space_id: string;
-  title: string;
-}
-
-interface RoomEventRow {
-  id: string;
-  room_id: string;
-  data: { by?: string };
-  topic_id: string;
-  space_id: string;
-  room_title: string;
-  title: string;
-}
 
 export const toNotificationView = (row: NotificationRow): NotificationView => ({
   id: row.id,
@@ -95,7 +78,10 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly sources: NotificationSourcesRepository,
+    private readonly notifications: NotificationsRepository,
+    private readonly follows: FollowsRepository,
     private readonly bus: EventBus,
     private readonly live: LiveServer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -155,20 +141,21 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
   /** One transaction: claim, write, mark; the pushes go out after its commit. */
   private async batch(): Promise<number> {
     const written: NotificationRow[] = [];
-    const claimed = await this.dataSource.transaction(async (tx) => {
-      const topicEvents = await this.claimTopicEvents(tx);
+    const claimed = await this.uow.run(async ({ tx }) => {
+      const topicEvents = await this.sources.claimTopicEvents(tx, BATCH);
       for (const event of topicEvents) {
         const spec = await this.specOfTopicEvent(tx, event);
-        if (spec) written.push(...(await writeNotifications(tx, spec)));
+        if (spec) written.push(...(await this.notifications.fanOut(tx, spec)));
       }
       if (topicEvents.length > 0)
-        await tx.query(`UPDATE topic_events SET notified_at = now() WHERE id = ANY($1::bigint[])`, [
+        await this.sources.markTopicEvents(
+          tx,
           topicEvents.map((e) => e.id),
-        ]);
-      const roomEvents = await this.claimRoomEvents(tx);
+        );
+      const roomEvents = await this.sources.claimRoomEvents(tx, BATCH);
       for (const event of roomEvents) {
         written.push(
-          ...(await writeNotifications(tx, {
+          ...(await this.notifications.fanOut(tx, {
             type: 'room.live',
             source: `room_event:${event.id}`,
             spaceId: event.space_id,
@@ -181,43 +168,20 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
         );
       }
       if (roomEvents.length > 0)
-        await tx.query(`UPDATE room_events SET notified_at = now() WHERE id = ANY($1::bigint[])`, [
+        await this.sources.markRoomEvents(
+          tx,
           roomEvents.map((e) => e.id),
-        ]);
+        );
       return Math.max(topicEvents.length, roomEvents.length);
     });
     await this.push(written);
     return claimed;
   }
 
-  private claimTopicEvents(tx: EntityManager): Promise<TopicEventRow[]> {
-    // The WHERE repeats the partial index's predicate, so the index is what is read.
-    return queryRows<TopicEventRow>(
-      tx,
-      `SELECT e.id, e.topic_id, e.type, e.actor_id, e.data, t.space_id, t.title
-         FROM topic_events e JOIN topics t ON t.id = e.topic_id
-        WHERE e.notified_at IS NULL
-          AND e.type IN ('ladder_crossed', 'transitioned', 'answered', 'comment_created', 'comment_hidden')
-        ORDER BY e.id LIMIT ${BATCH}
-        FOR UPDATE OF e SKIP LOCKED`,
-    );
-  }
-
-  private claimRoomEvents(tx: EntityManager): Promise<RoomEventRow[]> {
-    return queryRows<RoomEventRow>(
-      tx,
-      `SELECT e.id, e.room_id, e.data, r.topic_id, r.space_id, r.title AS room_title, t.title
-         FROM room_events e JOIN rooms r ON r.id = e.room_id JOIN topics t ON t.id = r.topic_id
-        WHERE e.notified_at IS NULL AND e.type = 'room:state' AND (e.data->>'status') = 'live'
-        ORDER BY e.id LIMIT ${BATCH}
-        FOR UPDATE OF e SKIP LOCKED`,
-    );
-  }
-
   /** What one topic event notifies, and to whom; undefined when it notifies nobody. */
   private async specOfTopicEvent(
-    tx: EntityManager,
-    e: TopicEventRow,
+    tx: Queryable,
+    e: TopicSourceRow,
   ): Promise<NotificationSpec | undefined> {
     const common = {
       source: `topic_event:${e.id}`,
@@ -250,12 +214,7 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
           recipients: followers,
         };
       }
-      case 'answered': {
-        const responses = await queryRows<{ body: string }>(
-          tx,
-          `SELECT body FROM topic_responses WHERE id = $1`,
-          [e.data.responseId],
-        );
+      case 'answered':
         return {
           ...common,
           type: 'topic.answered',
@@ -263,11 +222,10 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
             title: e.title,
             responseId: e.data.responseId,
             role: e.data.role ?? 'facilitator',
-            excerpt: excerpt(responses[0]?.body ?? ''),
+            excerpt: excerpt(e.response_body ?? ''),
           },
           recipients: followers,
         };
-      }
       case 'comment_created':
         return this.specOfComment(tx, e, common);
       case 'comment_hidden':
@@ -292,34 +250,23 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
    * reply tells the author of the comment answered — while the reply can still be read.
    */
   private async specOfComment(
-    tx: EntityManager,
-    e: TopicEventRow,
+    tx: Queryable,
+    e: TopicSourceRow,
     common: Pick<NotificationSpec, 'source' | 'spaceId' | 'actorId' | 'topicId'>,
   ): Promise<NotificationSpec | undefined> {
-    if (e.actor_id) {
-      await tx.query(
-        `INSERT INTO follows (user_id, target_type, target_id)
-         SELECT $1::uuid, 'topic', $2::uuid
-          WHERE COALESCE((SELECT follow_on_comment FROM notification_settings WHERE user_id = $1), true)
-         ON CONFLICT DO NOTHING`,
-        [e.actor_id, e.topic_id],
-      );
-    }
+    if (e.actor_id) await this.follows.followOnComment(tx, e.actor_id, e.topic_id);
     const parentId = e.data.parentId as string | null | undefined;
-    if (!parentId) return undefined;
-    const replies = await queryRows<{ body: string; by: string }>(
-      tx,
-      `SELECT c.body, u.display_name AS by FROM comments c JOIN users u ON u.id = c.author_id
-        WHERE c.id = $1 AND c.status = 'visible'`,
-      [e.data.commentId],
-    );
-    const reply = replies[0];
-    if (!reply) return undefined;
+    if (!parentId || e.comment_status !== 'visible') return undefined;
     return {
       ...common,
       type: 'comment.reply',
       commentId: e.data.commentId as string,
-      data: { title: e.title, parentId, by: reply.by, excerpt: excerpt(reply.body) },
+      data: {
+        title: e.title,
+        parentId,
+        by: e.comment_by ?? '',
+        excerpt: excerpt(e.comment_body ?? ''),
+      },
       recipients: { kind: 'comment_author', commentId: parentId, status: 'visible' },
     };
   }
@@ -330,27 +277,8 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
    * (person, source) key makes every node's sweep write each once.
    */
   async announceDue(): Promise<number> {
-    const written = await this.dataSource.transaction((tx) =>
-      queryRows<NotificationRow>(
-        tx,
-        `INSERT INTO notifications (user_id, type, source, data, topic_id, created_at)
-         SELECT sf.user_id, 'answer.due',
-                'answer_due:' || o.id || CASE WHEN o.due_at <= now() THEN ':overdue' ELSE ':soon' END,
-                jsonb_build_object('title', t.title, 'rung', o.rung, 'dueAt', o.due_at,
-                                   'overdue', o.due_at <= now()),
-                t.id, clock_timestamp()
-           FROM owed_answers o
-           JOIN topics t ON t.id = o.topic_id
-           JOIN space_facilitators sf ON sf.space_id = t.space_id
-           LEFT JOIN notification_settings ns ON ns.user_id = sf.user_id
-          WHERE o.answered_at IS NULL AND o.due_at <= now() + make_interval(days => $1)
-            AND COALESCE((ns.types->>'due')::boolean, true)
-            AND NOT EXISTS (SELECT 1 FROM space_bans b
-                             WHERE b.space_id = t.space_id AND b.user_id = sf.user_id AND ${banInForce('b')})
-         ON CONFLICT (user_id, source) DO NOTHING
-         RETURNING ${NOTIFICATION_COLUMNS}`,
-        [DUE_SOON_DAYS],
-      ),
+    const written = await this.uow.run(({ tx }) =>
+      this.notifications.announceDue(tx, DUE_SOON_DAYS),
     );
     await this.push(written);
     return written.length;
@@ -364,16 +292,9 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
     if (rows.length === 0) return;
     const users = [...new Set(rows.map((r) => r.user_id))];
     const counts = new Map<string, number>();
-    for (let i = 0; i < users.length; i += 5000) {
-      const slice = users.slice(i, i + 5000);
-      const found = await queryRows<{ user_id: string; unread: number }>(
-        this.dataSource.manager,
-        `SELECT user_id, count(*)::int AS unread FROM notifications
-          WHERE user_id = ANY($1::uuid[]) AND read_at IS NULL GROUP BY user_id`,
-        [slice],
-      );
-      for (const row of found) counts.set(row.user_id, row.unread);
-    }
+    for (let i = 0; i < users.length; i += 5000)
+      for (const [user, n] of await this.notifications.unreadCounts(users.slice(i, i + 5000)))
+        counts.set(user, n);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       this.live.emit(Rooms.user(row.user_id), 'notification:new', {
