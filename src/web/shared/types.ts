@@ -4,15 +4,11 @@
  */
 export type { CommentView as Comment } from '../../comments/comment.view';
 export type { SpaceView as Space } from '../../spaces/dto/space.dto';
-export type { TimelineEntry } from '../../topics/dto/topic.dto';
+export type { TimelineEntry, TopicView as Topic } from '../../topics/dto/topic.dto';
 export type { RoomView as Room } from '../../rooms/room.view';
 export type { RoomSettings } from '../../rooms/room.entity';
 export type { QuestionView as Question } from '../../rooms/qa/question.view';
 export type { QueueState as Queue } from '../../rooms/queue/queue.view';
-import type { CommentView as Comment } from '../../comments/comment.view';
-import type { RoomView as Room } from '../../rooms/room.view';
-import type { QuestionView as Question } from '../../rooms/qa/question.view';
-import type { QueueState as Queue } from '../../rooms/queue/queue.view';
 
 // A dependency-free module of the server's: the one list of statuses, not a copy.
 import { TOPIC_STATUSES, type TopicStatus } from '../../topics/topic-status';
@@ -36,56 +32,20 @@ export interface Me extends User {
   spaces: { spaceId: string; slug: string; name: string; role: 'facilitator' }[];
 }
 
-export interface Topic {
-  id: string;
-  spaceId: string;
-  author: Person;
-  title: string;
-  body: string;
-  tags: string[];
-  status: TopicStatus;
-  counts: {
-    agrees: number;
-    comments: number;
-    participants: number;
-    stances: Record<Stance, number>;
-  };
-  ladder: { rung: number; next: Rung | null; needed: number | null };
-  closesAt: string | null;
-  rejectedReason: string | null;
-  owedAnswers: { rung: string; dueAt: string; answeredAt: string | null }[];
-  response: { id: string; body: string; role: string; author: Person; createdAt: string } | null;
-  seq: number;
-  myAgree: boolean | null;
-  myStance: Stance | null;
-  createdAt: string;
-}
-
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-export interface RoomJoin {
-  room: Room;
-  seq: number;
-  presence: { count: number };
-  recent: Comment[];
-  questions: Question[];
-  queue: Queue;
-  missed: { event: string; payload: RoomEvent }[];
-  reset: boolean;
-  moderator: boolean;
-}
-
-export interface TopicWatch {
-  topicId: string;
-  seq: number;
-  missed: { event: string; payload: Record<string, unknown> & { seq?: number } }[];
-  reset: boolean;
-}
-
-/** A room event as it arrives: `{roomId, seq}` plus the event's own fields. */
-export type RoomEvent = { roomId: string; seq?: number } & Record<string, unknown>;
+/** The live protocol's answers, from the same module the gateways are typed by. */
+export type {
+  JoinResult as RoomJoin,
+  WatchResult as TopicWatch,
+  LiveEvent,
+  LiveEventName,
+  LiveServerEvents,
+  LiveClientEvent,
+  LiveClientEvents,
+} from '../../protocol/live';
 
 export const REACTIONS = ['👏', '👍', '❤️', '🤔'] as const;
