@@ -1,5 +1,6 @@
 import { type NotificationView } from '../../protocol/views';
 import { fill, lang, translate, type Translate } from '../shared/i18n';
+import { liveEvent } from '../shared/live';
 import { notificationText } from '../shared/notification-text';
 import { Store } from '../shared/store';
 import { announce, api, live, session } from './context';
@@ -32,9 +33,10 @@ async function refresh(): Promise<void> {
 function attach(): void {
   stop?.();
   const conn = live.get();
-  const offEvent = conn.onEvent((event, payload) => {
-    if (event !== 'notification:new') return;
-    const p = payload as unknown as { notification: NotificationView; unread: number };
+  const offEvent = conn.onEvent((name, payload) => {
+    const e = liveEvent(name, payload);
+    if (e.event !== 'notification:new') return;
+    const p = e.payload;
     unread.set(p.unread);
     incoming.set([p.notification, ...incoming.get().filter((n) => n.id !== p.notification.id)]);
     notify(p.notification);
