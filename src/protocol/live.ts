@@ -9,6 +9,7 @@ import {
   type RoomView,
   type QueueState,
   type ReactionEmoji,
+  type NotificationView,
 } from './views';
 
 /**
@@ -148,6 +149,8 @@ export type LiveServerEvents = Omit<Numbered<RoomEvents, 'roomId'>, keyof TopicE
     // To one user only.
     'you:muted': { roomId: string; until: string; reason: string };
     'you:banned': { roomId: string; reason: string };
+    /** A new notification for this socket's user (every socket of theirs, on every node). */
+    'notification:new': { notification: NotificationView; unread: number };
   };
 
 export type LiveEventName = keyof LiveServerEvents;

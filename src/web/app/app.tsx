@@ -8,6 +8,7 @@ import { AuthPage } from './pages/auth';
 import { ConsolePage } from './pages/console';
 import { HomePage } from './pages/home';
 import { MinutesPage } from './pages/minutes';
+import { Bell, InboxPage, NotificationSettingsPage } from './pages/notifications';
 import { ProfilePage } from './pages/profile';
 import { RoomPage } from './pages/room';
 import { SpacePage } from './pages/space';
@@ -69,6 +70,7 @@ function Header() {
           </button>
           {user ? (
             <>
+              <Bell />
               <Link href="/me" aria-current={here === '/me' ? 'page' : undefined}>
                 <span data-testid="whoami">{user.displayName}</span>
               </Link>
@@ -219,6 +221,12 @@ export function App() {
       break;
     case 'me':
       page = <ProfilePage />;
+      break;
+    case 'notifications':
+      page = <InboxPage />;
+      break;
+    case 'notificationSettings':
+      page = <NotificationSettingsPage />;
       break;
     case 'signin':
     case 'register':
