@@ -29,6 +29,7 @@ import { RoomsModule } from './rooms/rooms.module';
 import { EmbedModule } from './embed/embed.module';
 import { OpenDataModule } from './open-data/open-data.module';
 import { ProfileModule } from './profile/profile.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({})
 export class AppModule {
@@ -62,6 +63,7 @@ export class AppModule {
         EmbedModule,
         OpenDataModule,
         ProfileModule,
+        NotificationsModule,
       ],
       providers: [
         // Order matters: authentication first, so rate limits can count per user.

@@ -9,6 +9,7 @@ import {
   type RoomView,
   type QueueState,
   type ReactionEmoji,
+  type NotificationView,
 } from './views';
 
 /**
@@ -162,6 +163,8 @@ export type LiveServerEvents = Omit<Numbered<RoomEvents, 'roomId'>, keyof TopicE
     'you:banned': { roomId: string; reason: string };
     /** The facilitator lifted the mute early. */
     'you:unmuted': { roomId: string };
+    /** A new notification for this socket's user (every socket of theirs, on every node). */
+    'notification:new': { notification: NotificationView; unread: number };
   };
 
 export type LiveEventName = keyof LiveServerEvents;

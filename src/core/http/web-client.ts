@@ -18,6 +18,7 @@ const PAGE_PATHS = [
   /^\/topics\/[0-9a-fA-F-]{36}$/,
   /^\/rooms\/[0-9a-fA-F-]{36}(\/console|\/minutes)?$/,
   /^\/(signin|register|me|admin)$/,
+  /^\/me\/(notifications|notification-settings)$/,
 ];
 
 /** A room page: its stream (if any) may need a media source of its own in the CSP. */

@@ -9,6 +9,7 @@ import { AdminPage, ManagePage } from './pages/backoffice';
 import { ConsolePage } from './pages/console';
 import { HomePage } from './pages/home';
 import { MinutesPage } from './pages/minutes';
+import { Bell, InboxPage, NotificationSettingsPage } from './pages/notifications';
 import { ProfilePage } from './pages/profile';
 import { RoomPage } from './pages/room';
 import { SpacePage } from './pages/space';
@@ -75,6 +76,7 @@ function Header() {
                   {t('bo_adminLink')}
                 </Link>
               )}
+              <Bell />
               <Link href="/me" aria-current={here === '/me' ? 'page' : undefined}>
                 <span data-testid="whoami">{user.displayName}</span>
               </Link>
@@ -231,6 +233,12 @@ export function App() {
       break;
     case 'me':
       page = <ProfilePage />;
+      break;
+    case 'notifications':
+      page = <InboxPage />;
+      break;
+    case 'notificationSettings':
+      page = <NotificationSettingsPage />;
       break;
     case 'signin':
     case 'register':

@@ -13,6 +13,8 @@ export type Route =
   | { page: 'console'; id: string }
   | { page: 'minutes'; id: string }
   | { page: 'me' }
+  | { page: 'notifications' }
+  | { page: 'notificationSettings' }
   | { page: 'signin' }
   | { page: 'register' }
   | { page: 'missing' };
@@ -35,6 +37,8 @@ export function route(path: string): Route {
   if ((m = p.match(new RegExp(`^/rooms/(${UUID})/minutes$`))))
     return { page: 'minutes', id: m[1]! };
   if (p === '/me') return { page: 'me' };
+  if (p === '/me/notifications') return { page: 'notifications' };
+  if (p === '/me/notification-settings') return { page: 'notificationSettings' };
   if (p === '/signin') return { page: 'signin' };
   if (p === '/register') return { page: 'register' };
   return { page: 'missing' };
