@@ -4,8 +4,8 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  * A space can be archived: it keeps its topics, rooms and records for reading, but takes no
  * new topic or room and leaves the public list. Null while the space is in use.
  */
-export class SpaceArchive1795600000000 implements MigrationInterface {
-  name = 'SpaceArchive1795600000000';
+export class SpaceArchive1795630000000 implements MigrationInterface {
+  name = 'SpaceArchive1795630000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "spaces" ADD "archived_at" TIMESTAMP WITH TIME ZONE`);
