@@ -28,6 +28,7 @@ import { RoomsModule } from './rooms/rooms.module';
 import { EmbedModule } from './embed/embed.module';
 import { OpenDataModule } from './open-data/open-data.module';
 import { ProfileModule } from './profile/profile.module';
+import { BudgetsModule } from './budgets/budgets.module';
 
 @Module({})
 export class AppModule {
@@ -60,6 +61,7 @@ export class AppModule {
         EmbedModule,
         OpenDataModule,
         ProfileModule,
+        BudgetsModule,
       ],
       providers: [
         // Order matters: authentication first, so rate limits can count per user.

@@ -84,6 +84,10 @@ export interface DomainEventMap {
   'room.ended': { roomId: string; spaceId: string; topicId: string };
   /** A user was muted or banned in a room: every node updates what it holds for them. */
   'room.sanction': { roomId: string; userId: string; kind: 'mute' | 'ban'; until: string | null };
+  /** A budget moved phase (its public timeline's event `seq`). */
+  'budget.phase': { budgetId: string; spaceId: string; seq: number; from: string; to: string };
+  /** Ballots or paper totals of a budget changed: a public live tally is sent again. */
+  'budget.ballots_changed': { budgetId: string; spaceId: string };
   /** Every session of the user ended (logout, role change): their sockets must close. */
   'user.sessions_revoked': { userId: string };
 }
