@@ -234,13 +234,12 @@ export class BudgetQueries {
     }
     // `random` is stable per viewer: the order of a hash of the project and the viewer, so a
     // resident paging through sees each project once and nobody is always first.
-    params.push(auth?.id ?? 'anonymous');
-    const seed = `$${params.length}::text`;
-    const order = {
-      random: `md5(p.id::text || ${seed}), p.id`,
-      amount: `p.amount, p.created_at, p.id`,
-      newest: `p.created_at DESC, p.id DESC`,
-    }[query.sort ?? 'random'];
+    const sort = query.sort ?? 'random';
+    let order = sort === 'amount' ? `p.amount, p.created_at, p.id` : `p.created_at DESC, p.id DESC`;
+    if (sort === 'random') {
+      params.push(auth?.id ?? 'anonymous');
+      order = `md5(p.id::text || $${params.length}::text), p.id`;
+    }
     params.push(limit + 1, offset);
     const rows = await queryRows<ProjectRow>(
       this.dataSource,

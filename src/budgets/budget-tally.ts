@@ -99,38 +99,36 @@ export async function loadProjects(db: Db, budgetId: string): Promise<ProjectFac
  * running counter that could drift from the ballots, so the tally is a recount by construction.
  */
 export async function tallyBudget(db: Db, budget: BudgetRow): Promise<HeadingResult[]> {
-  const [headings, projects, ballotRows, choiceRows, paperRows, paperCountRows] =
-    await Promise.all([
-      loadHeadings(db, budget.id),
-      loadProjects(db, budget.id),
-      queryRows<{ heading_id: string; class_key: string; channel: string; n: number }>(
+  // One after another: `db` may be a transaction, whose one connection takes one query at a time.
+  const headings = await loadHeadings(db, budget.id);
+  const projects = await loadProjects(db, budget.id);
+  const ballotRows = await queryRows<{ heading_id: string; class_key: string; channel: string; n: number }>(
         db,
         `SELECT c.heading_id, b.class_key, b.channel, count(DISTINCT b.id)::int AS n
            FROM budget_ballot_choices c JOIN budget_ballots b ON b.id = c.ballot_id
           WHERE c.budget_id = $1 GROUP BY 1, 2, 3`,
         [budget.id],
-      ),
-      queryRows<{ project_id: string; class_key: string; rank: number; n: number }>(
+      );
+  const choiceRows = await queryRows<{ project_id: string; class_key: string; rank: number; n: number }>(
         db,
         `SELECT c.project_id, b.class_key, c.rank, count(*)::int AS n
            FROM budget_ballot_choices c JOIN budget_ballots b ON b.id = c.ballot_id
           WHERE c.budget_id = $1 GROUP BY 1, 2, 3`,
         [budget.id],
-      ),
-      queryRows<{ heading_id: string; class_key: string; n: number }>(
+      );
+  const paperRows = await queryRows<{ heading_id: string; class_key: string; n: number }>(
         db,
         `SELECT heading_id, class_key, sum(ballots)::int AS n FROM budget_paper_totals
           WHERE budget_id = $1 GROUP BY 1, 2`,
         [budget.id],
-      ),
-      queryRows<{ project_id: string; class_key: string; n: number }>(
+      );
+  const paperCountRows = await queryRows<{ project_id: string; class_key: string; n: number }>(
         db,
         `SELECT kv.key AS project_id, t.class_key, sum(kv.value::int)::int AS n
            FROM budget_paper_totals t, jsonb_each_text(t.counts) kv
           WHERE t.budget_id = $1 GROUP BY 1, 2`,
         [budget.id],
-      ),
-    ]);
+      );
   return computeResults({
     rule: ruleOf(budget),
     classes: budget.voter_classes,

@@ -854,7 +854,7 @@ export class BudgetsService {
         spaceId: budget.space_id,
         actorId: auth.id,
         action: 'budget.paper_totals',
-        targetType: 'budget_paper_total',
+        targetType: 'budget_paper',
         targetId: id,
         after: { station: dto.station, headingId: dto.headingId, classKey, ballots: dto.ballots, counts: dto.counts },
       });

@@ -33,7 +33,7 @@ export class AuditEntry {
     | 'budget_heading'
     | 'budget_project'
     | 'budget_voter'
-    | 'budget_paper_total';
+    | 'budget_paper';
 
   @Column('uuid')
   targetId!: string;
