@@ -5,6 +5,7 @@ import { useStore } from '../shared/store';
 import { ConfirmHost, ConnectionBadge, ToastHost, usePageTitle } from '../shared/ui';
 import { announcements, live, session } from './context';
 import { AuthPage } from './pages/auth';
+import { BallotPage, BudgetPage, ProjectPage, ResultsPage } from './pages/budget';
 import { ConsolePage } from './pages/console';
 import { HomePage } from './pages/home';
 import { MinutesPage } from './pages/minutes';
@@ -216,6 +217,18 @@ export function App() {
       break;
     case 'minutes':
       page = <MinutesPage id={r.id} key={r.id} />;
+      break;
+    case 'budget':
+      page = <BudgetPage id={r.id} key={r.id} />;
+      break;
+    case 'project':
+      page = <ProjectPage id={r.id} key={r.id} />;
+      break;
+    case 'ballot':
+      page = <BallotPage id={r.id} key={r.id} />;
+      break;
+    case 'results':
+      page = <ResultsPage id={r.id} key={r.id} />;
       break;
     case 'me':
       page = <ProfilePage />;

@@ -10,6 +10,10 @@ export type Route =
   | { page: 'room'; id: string }
   | { page: 'console'; id: string }
   | { page: 'minutes'; id: string }
+  | { page: 'budget'; id: string }
+  | { page: 'project'; id: string }
+  | { page: 'ballot'; id: string }
+  | { page: 'results'; id: string }
   | { page: 'me' }
   | { page: 'signin' }
   | { page: 'register' }
@@ -29,6 +33,10 @@ export function route(path: string): Route {
     return { page: 'console', id: m[1]! };
   if ((m = p.match(new RegExp(`^/rooms/(${UUID})/minutes$`))))
     return { page: 'minutes', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/budgets/(${UUID})$`)))) return { page: 'budget', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/budgets/(${UUID})/ballot$`)))) return { page: 'ballot', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/budgets/(${UUID})/results$`)))) return { page: 'results', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/projects/(${UUID})$`)))) return { page: 'project', id: m[1]! };
   if (p === '/me') return { page: 'me' };
   if (p === '/signin') return { page: 'signin' };
   if (p === '/register') return { page: 'register' };
