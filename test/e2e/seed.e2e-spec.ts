@@ -289,7 +289,7 @@ describe('demo seed', () => {
       [DEMO_SLUGS.budget, 'execution', 'approval'],
       [DEMO_SLUGS.village, 'voting', 'ranked'],
     ]);
-    const [city, village] = budgets as [{ id: string }, { id: string }];
+    const [city, village] = budgets as unknown as [{ id: string }, { id: string }];
     const view = await t.http.get(`/api/v1/budgets/${city.id}`).expect(200);
     expect(
       view.body.timeline.map((e: { type: string; data: { to?: string } }) => e.data.to ?? e.type),
