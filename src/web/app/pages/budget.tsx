@@ -282,10 +282,14 @@ export function BudgetPage({ id }: { id: string }) {
               </p>
               <p class="project-amount">{w(p.cost)}</p>
               <p class="muted">{p.summary}</p>
+              {p.category && (
+                <p class="chips">
+                  <span class="chip">{p.category}</span>
+                </p>
+              )}
               <p class="meta">
                 <ProjectStatus status={p.status} />
                 <span>{p.headingName}</span>
-                {p.category && <span class="chip">{p.category}</span>}
                 {p.location && <span>📍 {p.location}</span>}
               </p>
             </li>
@@ -313,7 +317,7 @@ export function ProjectPage({ id }: { id: string }) {
         <p class="meta">
           <ProjectStatus status={p.status} />
           <span>{p.headingName}</span>
-          {p.category && <span class="chip">{p.category}</span>}
+          {p.category && <span>{p.category}</span>}
         </p>
         <h1>{p.title}</h1>
         <p class="project-amount">{w(p.cost)}</p>
@@ -565,10 +569,12 @@ export function BallotPage({ id }: { id: string }) {
                       <Link href={`/projects/${p.id}`}>{p.title}</Link>
                     </p>
                     <p class="project-amount">{w(p.cost)}</p>
-                    <p class="meta">
-                      {p.category && <span class="chip">{p.category}</span>}
-                      {p.location && <span>📍 {p.location}</span>}
-                    </p>
+                    {p.category && (
+                      <p class="chips">
+                        <span class="chip">{p.category}</span>
+                      </p>
+                    )}
+                    {p.location && <p class="meta">📍 {p.location}</p>}
                     {picked ? (
                       <button
                         type="button"
