@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../core/database/sql';
+import { Problem } from '../core/http/problem';
 import { type Row } from '../open-data/csv';
 import { loadProjects } from './budget-tally';
 import { BudgetsService } from './budgets.service';
@@ -32,13 +33,46 @@ export class BudgetExports {
 
   /** Refuses (409 results_not_public) before the first byte when the tally is not public. */
   async *results(budgetId: string): AsyncGenerator<Row[]> {
+    yield await this.resultRows(budgetId);
+  }
+
+  /**
+   * The open-data set: the results of every budget whose results are public, of one space or
+   * all; one budget by `budgetId` (refused while its results are not public).
+   */
+  async *openResults(query: { spaceId?: string; budgetId?: string }): AsyncGenerator<Row[]> {
+    if (query.spaceId) {
+      const spaces = await queryRows(this.dataSource, `SELECT 1 FROM spaces WHERE id = $1`, [query.spaceId]);
+      if (spaces.length === 0) throw Problem.notFound('Space');
+    }
+    if (query.budgetId) {
+      const budget = await this.budgets.budgetRow(this.dataSource, query.budgetId);
+      if (query.spaceId && budget.space_id !== query.spaceId) throw Problem.notFound('Budget');
+      yield await this.resultRows(query.budgetId);
+      return;
+    }
+    const ids = await queryRows<{ id: string }>(
+      this.dataSource,
+      `SELECT id FROM budgets
+        WHERE ($1::uuid IS NULL OR space_id = $1)
+          AND (phase IN ('results', 'execution') OR (phase = 'voting' AND live_tally))
+        ORDER BY created_at, id`,
+      [query.spaceId ?? null],
+    );
+    if (ids.length === 0) yield [];
+    for (const { id } of ids) yield await this.resultRows(id);
+  }
+
+  private async resultRows(budgetId: string): Promise<Row[]> {
     const results = await this.budgets.results(budgetId);
+    const spaceId = (await this.budgets.budgetRow(this.dataSource, budgetId)).space_id;
     const projects = new Map((await loadProjects(this.dataSource, budgetId)).map((p) => [p.id, p]));
     const rows: Row[] = [];
     for (const h of results.headings) {
       for (const p of h.projects) {
         rows.push({
           budget_id: results.budgetId,
+          space_id: spaceId,
           phase: results.phase,
           heading_id: h.headingId,
           heading_name: h.name,
@@ -59,6 +93,6 @@ export class BudgetExports {
         });
       }
     }
-    yield rows;
+    return rows;
   }
 }

@@ -22,12 +22,14 @@ import { ApiDoc } from '../core/openapi/api-doc';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { CurrentUser, OptionalUser, Public } from '../identity/auth/auth.decorators';
 import { ExportWriter } from '../open-data/export-writer';
+import { recordSchema } from '../open-data/open-data.openapi';
 import { BUDGET_PROJECTS, BUDGET_RESULTS } from './budget-datasets';
 import { BudgetExports } from './budget-exports';
 import { BudgetQueries, type BudgetView, type ProjectView } from './budget-queries';
 import { type BallotView, BudgetsService, type ResultsView } from './budgets.service';
 import {
   BallotDto,
+  BudgetResultsOpenDataQuery,
   ClaimDto,
   CreateBudgetDto,
   ExportQuery,
@@ -379,5 +381,23 @@ export class BudgetsController {
       return this.writer.send(res, BUDGET_RESULTS, query.format, this.exports.results(id));
     }
     return this.writer.send(res, BUDGET_PROJECTS, query.format, this.exports.projects(id));
+  }
+
+  /** One more set of the open-data family (docs/open-data.md), served by the budget module. */
+  @Public()
+  @Get('open-data/budget-results')
+  @ApiTags('open-data')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiDoc({
+    summary: 'Export the results of participatory budgets',
+    description:
+      'Every budget whose results are public (from `results`, or while voting with `liveTally`), of one space or one budget.',
+    status: 200,
+    type: [recordSchema(BUDGET_RESULTS, 'OpenDataBudgetResult')],
+    alternative: CSV,
+    problems: { 404: ['not_found'], 409: ['results_not_public'] },
+  })
+  openResults(@Query() query: BudgetResultsOpenDataQuery, @Res() res: Response): Promise<void> {
+    return this.writer.send(res, BUDGET_RESULTS, query.format, this.exports.openResults(query));
   }
 }

@@ -429,6 +429,10 @@ describe('participatory budgets', () => {
       // No count leaks before results: not the API, not the export, not the socket.
       expectProblem(await a.http.get(api(`/budgets/${s.id}/results`)), 409, 'results_not_public');
       expectProblem(await a.http.get(api(`/budgets/${s.id}/export?what=results`)), 409, 'results_not_public');
+      expectProblem(await a.http.get(api(`/open-data/budget-results?budgetId=${s.id}`)), 409, 'results_not_public');
+      const open = await a.http.get(api(`/open-data/budget-results?spaceId=${space.id}`)).expect(200);
+      expect(open.body.map((r: { budget_id: string }) => r.budget_id)).not.toContain(s.id);
+      expectFieldErrors(await a.http.get(api(`/open-data/budget-results?budgetId=x`)), ['budgetId']);
       const projectsCsv = await a.http.get(api(`/budgets/${s.id}/export?what=projects&format=csv`)).expect(200);
       expect(projectsCsv.text.split('\r\n')[0]).not.toMatch(/vote|score|ballot|points/);
       const socket = await connected(b.url);
@@ -651,6 +655,16 @@ describe('participatory budgets', () => {
       const csv = await a.http.get(api(`/budgets/${s.id}/export?what=results&format=csv`)).expect(200);
       expect(csv.text).toContain('did_not_fit');
       expect(csv.text).not.toMatch(/H-\d|@test\.madang/);
+      const openData = await a.http.get(api(`/open-data/budget-results?budgetId=${s.id}`)).expect(200);
+      expect(openData.body.map((r: { project_id: string; reason: string }) => [key[r.project_id], r.reason])).toEqual([
+        ['A', 'selected'],
+        ['D', 'selected'],
+        ['C', 'did_not_fit'],
+        ['B', 'did_not_fit'],
+        ['E', 'selected'],
+        ['X', 'unfeasible'],
+      ]);
+      expect(openData.body[0]).toMatchObject({ space_id: space.id, heading_spent: 90, ballots_paper: 2, points: 'all=5' });
       expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'budget.paper_totals' AND space_id = $1`, [space.id])).toBeGreaterThanOrEqual(1);
 
       // Execution milestones: facilitators, in `execution`.

@@ -347,3 +347,17 @@ export class ExportQuery {
   @IsIn(['projects', 'results'])
   what?: 'projects' | 'results';
 }
+
+export class BudgetResultsOpenDataQuery {
+  @IsOptional()
+  @IsIn(['csv', 'json'])
+  format?: 'csv' | 'json';
+
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  spaceId?: string;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  budgetId?: string;
+}
