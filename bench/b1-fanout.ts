@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   try {
     for (const sockets of SIZES) {
       const rig = new FanoutRig(sockets);
-      await rig.prepare(db.url);
+      await rig.prepare(db.url, Math.max(4, Math.ceil(Math.max(RATE, ...RAMP) / 5)));
       try {
         for (let round = 0; round < ROUNDS; round++) {
           for (const kind of ['madang', 'bare'] as ServerKind[]) {

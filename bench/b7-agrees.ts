@@ -4,6 +4,8 @@
  * timeout), in shuffled order, many in flight. Every run must end with the count equal to the
  * distinct users, in the topic row and in the agree rows. Baseline: the bare `pg` insert of
  * the same rows (insert-only, ON CONFLICT DO NOTHING), same pool size, same callers.
+ * B7c does the same with one comment (`PUT /comments/:id/agree`), alternating with B7 in
+ * each round. Each target's figure is the median of all its rounds.
  *
  *   npm run bench:b7    (B7_USERS=1000 B7_ATTEMPTS=3 B7_CONCURRENCY=64 B7_ROUNDS=3)
  */
@@ -20,6 +22,15 @@ const ATTEMPTS = envNumber('B7_ATTEMPTS', 3);
 const CONCURRENCY = envNumber('B7_CONCURRENCY', 64);
 const ROUNDS = envNumber('B7_ROUNDS', 3);
 const POOL = 10;
+
+type Target = 'topic' | 'comment';
+/** Each round alternates the targets and, for each, the product and the bare `pg` baseline. */
+const STEPS: [Target, 'madang' | 'raw pg'][] = [
+  ['topic', 'madang'],
+  ['topic', 'raw pg'],
+  ['comment', 'madang'],
+  ['comment', 'raw pg'],
+];
 
 /** A fixed shuffle, so both sides of a round see the same order. */
 function shuffled<T>(items: T[], seed: number): T[] {
@@ -47,14 +58,27 @@ async function main(): Promise<void> {
       42,
     );
     for (let round = 0; round < ROUNDS; round++) {
-      for (const kind of ['madang', 'raw pg'] as const) {
+      for (const [target, kind] of STEPS) {
         const topic = await api<{ id: string }>(
           server.url,
           'POST',
           `/spaces/${world.spaceId}/topics`,
           world.admin.token,
-          { title: `공감 측정 ${round} ${kind}`, body: '측정용 주제입니다.' },
+          { title: `공감 측정 ${round} ${target} ${kind}`, body: '측정용 주제입니다.' },
         );
+        const comment =
+          target === 'comment'
+            ? await api<{ id: string }>(
+                server.url,
+                'POST',
+                `/topics/${topic.id}/comments`,
+                world.admin.token,
+                { body: '모두가 공감할 의견입니다.' },
+              )
+            : undefined;
+        const path = comment
+          ? `/api/v1/comments/${comment.id}/agree`
+          : `/api/v1/topics/${topic.id}/agree`;
         await load.ask({ type: 'reset' });
         const cpu0 = cpuSeconds(server.pid);
         const t0 = performance.now();
@@ -62,11 +86,7 @@ async function main(): Promise<void> {
           await load.ask({
             type: 'http',
             base: server.url,
-            requests: order.map((u) => ({
-              method: 'PUT',
-              path: `/api/v1/topics/${topic.id}/agree`,
-              token: u.token,
-            })),
+            requests: order.map((u) => ({ method: 'PUT', path, token: u.token })),
             concurrency: CONCURRENCY,
             durationMs: 600_000,
             limit: order.length,
@@ -79,16 +99,20 @@ async function main(): Promise<void> {
             concurrency: CONCURRENCY,
             durationMs: 600_000,
             limit: order.length,
-            sql: 'INSERT INTO topic_agrees (topic_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-            params: order.map((u) => [topic.id, u.id]),
+            sql: comment
+              ? 'INSERT INTO comment_agrees (comment_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING'
+              : 'INSERT INTO topic_agrees (topic_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+            params: order.map((u) => [comment?.id ?? topic.id, u.id]),
           });
         }
         const seconds = (performance.now() - t0) / 1000;
         const serverCpu = cpuSeconds(server.pid) - cpu0;
         const stats = await collect([load]);
         const counted = await pool.query<{ rows: string; count: number }>(
-          `SELECT (SELECT count(*) FROM topic_agrees WHERE topic_id = $1) AS rows, agree_count AS count FROM topics WHERE id = $1`,
-          [topic.id],
+          comment
+            ? `SELECT (SELECT count(*) FROM comment_agrees WHERE comment_id = $1) AS rows, agree_count AS count FROM comments WHERE id = $1`
+            : `SELECT (SELECT count(*) FROM topic_agrees WHERE topic_id = $1) AS rows, agree_count AS count FROM topics WHERE id = $1`,
+          [comment?.id ?? topic.id],
         );
         const rowsInDb = Number(counted.rows[0]?.rows);
         const countInDb = counted.rows[0]?.count ?? -1;
@@ -99,6 +123,7 @@ async function main(): Promise<void> {
           rowsInDb === USERS &&
           (kind === 'raw pg' || (countInDb === USERS && Object.keys(errors).length === 0));
         const r = {
+          target,
           kind,
           round: round + 1,
           requests: order.length,
@@ -114,7 +139,7 @@ async function main(): Promise<void> {
         };
         rounds.push(r);
         log(
-          `B7 ${kind} round ${round + 1}: ${order.length} agrees in ${seconds.toFixed(2)} s = ${r.perSecond.toFixed(0)}/s (distinct ${r.distinctPerSecond.toFixed(0)}/s), p50 ${r.latency.p50.toFixed(1)} p99 ${r.latency.p99.toFixed(1)} ms; rows ${rowsInDb}, count ${countInDb}, errors ${JSON.stringify(errors)}`,
+          `${target === 'comment' ? 'B7c' : 'B7'} ${kind} round ${round + 1}: ${order.length} agrees in ${seconds.toFixed(2)} s = ${r.perSecond.toFixed(0)}/s (distinct ${r.distinctPerSecond.toFixed(0)}/s), p50 ${r.latency.p50.toFixed(1)} p99 ${r.latency.p99.toFixed(1)} ms; rows ${rowsInDb}, count ${countInDb}, errors ${JSON.stringify(errors)}`,
         );
       }
     }
@@ -125,6 +150,7 @@ async function main(): Promise<void> {
     await db.drop();
   }
   type R = {
+    target: Target;
     kind: string;
     perSecond: number;
     distinctPerSecond: number;
@@ -134,33 +160,37 @@ async function main(): Promise<void> {
     exact: boolean;
   };
   const list = rounds as unknown as R[];
-  const subject = list.filter((r) => r.kind === 'madang');
-  const raw = list.filter((r) => r.kind === 'raw pg');
-  const value = median(subject.map((r) => r.perSecond));
-  const base = median(raw.map((r) => r.perSecond));
-  const exact = list.every((r) => r.exact);
-  const row: Row = {
-    id: 'B7',
-    case: `${USERS.toLocaleString('en-US')} users agree with one topic at once, each ${ATTEMPTS}× (retries), ${CONCURRENCY} in flight`,
-    rate: 'closed loop',
-    p50: median(subject.map((r) => r.latency.p50)),
-    p99: median(subject.map((r) => r.latency.p99)),
-    max: median(subject.map((r) => r.latency.max)),
-    perCpuSecond: median(subject.map((r) => r.requests / r.serverCpu)),
-    metric: 'agree requests/s',
-    value,
-    baseline: base,
-    ratio: value / base,
-    target: 'count exact every run; ≥ 2,000 agrees/s',
-    met: exact && value >= 2000,
-    correctness: exact
-      ? `every run: ${USERS} rows = topic count = distinct users, no error`
-      : `FAILED: ${JSON.stringify(list.map((r) => r as unknown as { rowsInDb: number; countInDb: number }))}`,
-    notes: `distinct agrees/s ${median(subject.map((r) => r.distinctPerSecond)).toFixed(0)}; the agrees with one topic that reach the server in one turn of its event loop are one statement, whose last step takes the topic row's lock until its commit; repeats take no lock`,
+  const rowOf = (target: Target): Row => {
+    const mine = list.filter((r) => r.target === target);
+    const subject = mine.filter((r) => r.kind === 'madang');
+    const raw = mine.filter((r) => r.kind === 'raw pg');
+    const value = median(subject.map((r) => r.perSecond));
+    const base = median(raw.map((r) => r.perSecond));
+    const exact = mine.every((r) => r.exact);
+    const what = target === 'comment' ? 'one comment' : 'one topic';
+    return {
+      id: target === 'comment' ? 'B7c' : 'B7',
+      case: `${USERS.toLocaleString('en-US')} users agree with ${what} at once, each ${ATTEMPTS}× (retries), ${CONCURRENCY} in flight`,
+      rate: 'closed loop',
+      p50: median(subject.map((r) => r.latency.p50)),
+      p99: median(subject.map((r) => r.latency.p99)),
+      max: median(subject.map((r) => r.latency.max)),
+      perCpuSecond: median(subject.map((r) => r.requests / r.serverCpu)),
+      metric: 'agree requests/s',
+      value,
+      baseline: base,
+      ratio: value / base,
+      target: 'count exact every run; ≥ 2,000 agrees/s (median of every round)',
+      met: exact && value >= 2000,
+      correctness: exact
+        ? `every run: ${USERS} rows = ${target} count = distinct users, no error`
+        : `FAILED: ${JSON.stringify(mine.map((r) => r as unknown as { rowsInDb: number; countInDb: number }))}`,
+      notes: `distinct agrees/s ${median(subject.map((r) => r.distinctPerSecond)).toFixed(0)}; the agrees with ${what} that reach the server in one turn of its event loop are one statement, whose last step takes the ${target} row's lock until its commit; repeats take no lock`,
+    };
   };
   save({
     id: 'B7',
-    title: 'exact agrees under load',
+    title: 'exact agrees under load (a topic, B7; a comment, B7c)',
     machine: machine(),
     settings: {
       users: USERS,
@@ -169,7 +199,7 @@ async function main(): Promise<void> {
       rounds: ROUNDS,
       pool: POOL,
     },
-    rows: [row],
+    rows: [rowOf('topic'), rowOf('comment')],
     rounds,
     findings: [],
   });

@@ -7,6 +7,7 @@ import { DatabaseModule } from './core/database/database.module';
 import { HealthModule } from './core/health/health.module';
 import { BodyTypeGuard } from './core/http/body-checks';
 import { IdempotencyModule } from './core/http/idempotency/idempotency.module';
+import { PublicPageModule } from './core/http/public-page/public-page.module';
 import { ProblemDetailsFilter } from './core/http/problem-details.filter';
 import { RateLimitGuard, throttlerOptions } from './core/http/rate-limit/rate-limit';
 import { LOGGER, LoggingModule } from './core/logging/logging.module';
@@ -47,6 +48,7 @@ export class AppModule {
           useFactory: throttlerOptions,
         }),
         IdempotencyModule,
+        PublicPageModule,
         HealthModule,
         IdentityModule,
         SpacesModule,

@@ -314,16 +314,24 @@ async function sendLoad(cmd: Extract<WorkerCommand, { type: 'send' }>): Promise<
   await Promise.all(inFlight);
 }
 
-/** Closed loop: each sender socket sends its next message when the last one is answered. */
+/**
+ * Closed loop: `concurrency` callers (one per sender socket when not given), each sending its
+ * next message when the last one is answered. The callers take the sender sockets in turn, so
+ * a load spread over many users keeps each user under the shipped per-user limit while the
+ * number of messages in flight stays that of the HTTP and `pg` loops it is compared with.
+ */
 async function sendClosed(
   cmd: Extract<WorkerCommand, { type: 'send' }>,
   senders: Tracked[],
 ): Promise<void> {
   const started = nowMs();
   let i = 0;
+  let turn = 0;
+  const callers = Math.min(cmd.concurrency ?? senders.length, senders.length);
   await Promise.all(
-    senders.map(async (tracked) => {
+    Array.from({ length: callers }, async () => {
       while (nowMs() - started < cmd.durationMs) {
+        const tracked = senders[turn++ % senders.length]!;
         const t = nowMs();
         const payload = { roomId: cmd.roomId, body: `t=${t.toFixed(3)} i=${i++}` };
         sent++;
@@ -348,10 +356,12 @@ async function httpLoad(cmd: Extract<WorkerCommand, { type: 'http' }>): Promise<
   const one = (i: number, due: number): Promise<void> => {
     const spec = cmd.requests[i % cmd.requests.length]!;
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const localAddress = cmd.addresses?.[i % cmd.addresses.length];
     return new Promise((resolve) => {
       const req = httpRequest(
         {
           agent,
+          ...(localAddress ? { localAddress } : {}),
           host: url.hostname,
           port: url.port,
           method: spec.method,

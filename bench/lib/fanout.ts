@@ -88,16 +88,28 @@ export class FanoutRig {
     );
   }
 
+  /**
+   * `senders` users post the chat; at the shipped socket limit (100 events per 10 s per user)
+   * each may send 10 messages a second, so a rate needs at least rate / 5 of them (half the
+   * limit, for headroom).
+   */
   async prepare(databaseUrl: string, senders = 4): Promise<void> {
     this.senderUsers = await createUsers(databaseUrl, senders);
   }
 
-  async connect(receiverUrl: string, senderUrl: string, world: World): Promise<number> {
-    const failed = await connectAll(this.receivers, this.sockets, {
-      url: receiverUrl,
-      join: { event: 'room:join', id: world.roomId },
-      concurrency: 64,
-    });
+  /** The receivers on `receiverUrl`, or spread evenly over several nodes' URLs. */
+  async connect(receiverUrl: string | string[], senderUrl: string, world: World): Promise<number> {
+    const urls = Array.isArray(receiverUrl) ? receiverUrl : [receiverUrl];
+    let failed = 0;
+    for (const [i, url] of urls.entries()) {
+      const share =
+        Math.floor(this.sockets / urls.length) + (i < this.sockets % urls.length ? 1 : 0);
+      failed += await connectAll(this.receivers, share, {
+        url,
+        join: { event: 'room:join', id: world.roomId },
+        concurrency: 64,
+      });
+    }
     await connectSenders(this.sender, senderUrl, this.senderUsers, world.roomId, 4);
     return failed;
   }

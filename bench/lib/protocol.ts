@@ -22,6 +22,8 @@ export type WorkerCommand =
       rate: number;
       durationMs: number;
       senders: number;
+      /** Closed loop only: callers in flight at once, rotating over the senders. */
+      concurrency?: number;
       bodyBytes: number;
       emoji?: string;
     }
@@ -29,6 +31,11 @@ export type WorkerCommand =
       type: 'http';
       base: string;
       requests: { method: string; path: string; token?: string; body?: unknown }[];
+      /**
+       * Client addresses (loopback aliases) the requests come from, in turn: anonymous readers
+       * are limited per address, and a crowd of residents comes from many.
+       */
+      addresses?: string[];
       concurrency: number;
       durationMs: number;
       /** Open loop at this rate; closed loop when absent. */

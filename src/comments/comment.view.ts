@@ -26,9 +26,11 @@ export interface CommentRow {
 /** The comment as clients receive it: the contract's view (src/protocol/views.ts). */
 export type { CommentView } from '../protocol/views';
 
-/** Columns for CommentRow; `c` is comments, `u` users. */
-export const COMMENT_COLUMNS = `c.id, c.topic_id, c.parent_id, c.depth, c.author_id, u.display_name AS author_name,
-  c.body, c.stance, c.status, c.hidden_reason, c.agree_count, c.reply_count, c.room_id, c.created_at, c.edited_at`;
+/**
+ * The columns of CommentRow, defined by the repository that owns `comments`. Re-exported for
+ * the features that still read `comments` themselves (moderation, rooms, open data).
+ */
+export { COMMENT_COLUMNS } from './comments.repository';
 
 /**
  * The one place that decides what a viewer may see of a comment: every read path (lists,

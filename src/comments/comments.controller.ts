@@ -8,9 +8,11 @@ import {
   Patch,
   Post,
   Query,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '../core/http/idempotency/idempotency.interceptor';
+import { PublicPageInterceptor } from '../core/http/public-page/public-page.interceptor';
 import { type Page, PageQuery } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
 import { ApiDoc, pageOf } from '../core/openapi/api-doc';
@@ -50,6 +52,7 @@ export class CommentsController {
 
   @Public()
   @Get('topics/:id/comments')
+  @UseInterceptors(PublicPageInterceptor)
   @ApiDoc({
     summary: "A page of a topic's top-level comments",
     description: 'Each with its first `replies` direct replies and the `moreReplies` count.',

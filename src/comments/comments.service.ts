@@ -3,50 +3,24 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { refusedWith } from '../core/database/errors';
 import { type DomainEvent, domainEvent } from '../core/events/domain-events';
 import { EventBus } from '../core/events/event-bus';
-import { idempotencyScope } from '../core/http/idempotency/idempotency-scope';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
-import {
-  DEFAULT_LIMIT,
-  decodeKeyset,
-  type Page,
-  type PageQuery,
-  toPage,
-} from '../core/http/pagination';
+import { type Page, type PageQuery } from '../core/http/pagination';
 import { msg, Problem, term } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { BanCheck, bannedFromSpace, spaceBanInForce } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import { LadderService } from '../topics/ladder.service';
 import { assertOpen, noLongerOpen } from '../topics/topic-lifecycle';
-import { appendTopicEvent } from '../topics/topic-events';
-import { type TopicStatus } from '../topics/topic.entity';
-import { queryRows } from '../core/database/sql';
-import { type NewComment, writeComment, type WrittenComment } from './comment-write';
-import { COMMENT_COLUMNS, type CommentRow, type CommentView, toCommentView } from './comment.view';
+import { TopicEventsRepository } from '../topics/topic-events.repository';
+import { TopicsRepository } from '../topics/topics.repository';
+import { type CommentRow, type CommentView, toCommentView } from './comment.view';
+import { CommentsRepository, type NewComment, type WrittenComment } from './comments.repository';
 import {
-  type CommentSort,
   type CreateCommentDto,
   type ListCommentsQuery,
   type ListRepliesQuery,
   type UpdateCommentDto,
 } from './dto/comment.dto';
-
-/** ORDER BY and keyset comparison for each sort, on (key, id). */
-const ORDER: Record<
-  CommentSort,
-  { key: string; cursorKey: (r: KeyedRow) => string | number; dir: 'ASC' | 'DESC'; cast: string }
-> = {
-  oldest: { key: 'c.created_at', cursorKey: (r) => r.created_key, dir: 'ASC', cast: 'timestamptz' },
-  newest: {
-    key: 'c.created_at',
-    cursorKey: (r) => r.created_key,
-    dir: 'DESC',
-    cast: 'timestamptz',
-  },
-  agrees: { key: 'c.agree_count', cursorKey: (r) => r.agree_count, dir: 'DESC', cast: 'int' },
-};
-
-type KeyedRow = CommentRow & { created_key: string };
 
 const parentDeleted = (): Problem => Problem.field('parentId', 'parent_deleted');
 
@@ -62,11 +36,12 @@ const createdEvent = ({ comment, topic }: WrittenComment): DomainEvent =>
 const becameDeliberating = ({ topic, readStatus }: WrittenComment): boolean =>
   topic.status === 'deliberating' && readStatus !== 'deliberating';
 
-const SELECT_KEYED = `SELECT ${COMMENT_COLUMNS}, c.created_at::text AS created_key`;
-
 @Injectable()
 export class CommentsService {
   constructor(
+    private readonly comments: CommentsRepository,
+    private readonly topics: TopicsRepository,
+    private readonly events: TopicEventsRepository,
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     private readonly ladder: LadderService,
@@ -84,41 +59,41 @@ export class CommentsService {
    * What is only read comes first, unlocked, and every refusal that needs no lock is made before
    * anything is written (a caller may catch it and go on in the same transaction). The write is
    * one statement that takes the topic row lock — which serialises a topic's comments — in its
-   * last step (`writeComment`); on its own it is its own transaction, so the lock is held for the
-   * statement and the commit inside PostgreSQL only. Under an Idempotency-Key it runs in a
-   * transaction that also marks the key.
+   * last step (`CommentsRepository.write`); on its own it is its own transaction, so the lock is held for the
+   * statement and the commit inside PostgreSQL only — unless the unit of work needs a
+   * transaction of its own (`UnitOfWork.runAlone`: under an Idempotency-Key, which it marks in
+   * the same commit).
    */
   async create(
     auth: AuthUser,
     topicId: string,
     dto: CreateCommentDto,
-    context: { roomId?: string; work?: Work; anyStatus?: boolean } = {},
+    context: {
+      roomId?: string;
+      work?: Work;
+      anyStatus?: boolean;
+      /**
+       * Runs in `work` after every check, just before the statement that writes the comment and
+       * takes the topic's row lock: a room takes its own row lock here, keeping the lock order
+       * (room, then topic) while holding it for as little as possible.
+       */
+      beforeWrite?: () => Promise<void>;
+    } = {},
   ): Promise<CommentView> {
     const tx = context.work?.tx ?? this.dataSource.manager;
     // The topic and the author's ban in force, if any (one row per space and user).
-    const topics = await queryRows<{
-      status: TopicStatus;
-      banned: boolean;
-      banned_until: Date | null;
-    }>(
+    const topic = await this.topics.statusForComment(
       tx,
-      `SELECT t.status, b.user_id IS NOT NULL AS banned, b.until AS banned_until
-         FROM topics t ${spaceBanInForce('t.space_id', '$2')}
-        WHERE t.id = $1`,
-      [topicId, auth.id],
+      topicId,
+      auth.id,
+      spaceBanInForce('t.space_id', '$2'),
     );
-    const topic = topics[0];
     if (!topic) throw Problem.notFound('Topic');
     if (!context.anyStatus) assertOpen(topic.status);
     if (topic.banned) throw bannedFromSpace(topic.banned_until);
     let depth = 0;
     if (dto.parentId) {
-      const parents = await queryRows<{ topic_id: string; depth: number; status: string }>(
-        tx,
-        `SELECT topic_id, depth, status FROM comments WHERE id = $1`,
-        [dto.parentId],
-      );
-      const parent = parents[0];
+      const parent = await this.comments.parent(tx, dto.parentId);
       if (!parent || parent.topic_id !== topicId)
         throw Problem.field('parentId', 'parent_other_topic');
       if (parent.status === 'deleted') throw parentDeleted();
@@ -134,16 +109,22 @@ export class CommentsService {
       roomId: context.roomId ?? null,
       mustBeOpen: !context.anyStatus,
     };
-    if (context.work) return this.writeIn(context.work, comment);
-    if (idempotencyScope.getStore()) return this.uow.run((work) => this.writeIn(work, comment));
-
-    const written = await this.write(this.dataSource.manager, comment);
-    this.bus.publish([createdEvent(written)]);
-    // Committed: what the ladder owes follows in a transaction of its own, under the lock
-    // (the scheduler applies a rung a crash left owed, as for topic agrees).
-    if (becameDeliberating(written)) await this.ladder.participateLate(topicId, auth.id);
-    else await this.ladder.settleIfOwed(topicId, written.topic);
-    return toCommentView(written.comment, false);
+    if (context.work) {
+      await context.beforeWrite?.();
+      return this.writeIn(context.work, comment);
+    }
+    return this.uow.runAlone(
+      async () => {
+        const written = await this.write(this.dataSource.manager, comment);
+        this.bus.publish([createdEvent(written)]);
+        // Committed: what the ladder owes follows in a transaction of its own, under the lock
+        // (the scheduler applies a rung a crash left owed, as for topic agrees).
+        if (becameDeliberating(written)) await this.ladder.participateLate(topicId, auth.id);
+        else await this.ladder.settleIfOwed(topicId, written.topic);
+        return toCommentView(written.comment, false);
+      },
+      (work) => this.writeIn(work, comment),
+    );
   }
 
   /** The comment written inside `work`, with what the ladder owes in the same transaction. */
@@ -159,7 +140,7 @@ export class CommentsService {
 
   private async write(tx: EntityManager, comment: NewComment): Promise<WrittenComment> {
     try {
-      const written = await writeComment(tx, comment);
+      const written = await this.comments.write(tx, comment);
       if (!written) throw Problem.notFound('Topic');
       return written;
     } catch (error) {
@@ -181,13 +162,7 @@ export class CommentsService {
     auth?: AuthUser,
     tx: EntityManager = this.dataSource.manager,
   ): Promise<CommentView> {
-    const rows: (CommentRow & { space_id: string })[] = await tx.query(
-      `SELECT ${COMMENT_COLUMNS}, t.space_id,
-              CASE WHEN $2::uuid IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM comment_agrees a WHERE a.comment_id = c.id AND a.user_id = $2::uuid) END AS my_agree
-         FROM comments c JOIN users u ON u.id = c.author_id JOIN topics t ON t.id = c.topic_id WHERE c.id = $1`,
-      [id, auth?.id ?? null],
-    );
-    const row = rows[0];
+    const row = await this.comments.withSpace(tx, id, auth?.id ?? null);
     if (!row) throw Problem.notFound('Comment');
     // Facilitator rights change only what a hidden comment shows: ask only then.
     const facilitator =
@@ -201,10 +176,7 @@ export class CommentsService {
     facilitator: boolean,
   ): Promise<Map<string, CommentView>> {
     if (ids.length === 0) return new Map();
-    const rows: CommentRow[] = await this.dataSource.query(
-      `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ANY($1)`,
-      [ids],
-    );
+    const rows = await this.comments.byIds(ids);
     return new Map(rows.map((row) => [row.id, toCommentView(row, facilitator)]));
   }
 
@@ -214,21 +186,12 @@ export class CommentsService {
     query: ListCommentsQuery,
     auth?: AuthUser,
   ): Promise<Page<CommentView>> {
-    const topics: { space_id: string }[] = await this.dataSource.query(
-      `SELECT space_id FROM topics WHERE id = $1`,
-      [topicId],
-    );
-    const topic = topics[0];
-    if (!topic) throw Problem.notFound('Topic');
-    const facilitator = await this.access.isFacilitator(auth, topic.space_id);
-    const sort = query.sort ?? 'oldest';
-    const page = await this.page(
-      `c.topic_id = $1 AND c.parent_id IS NULL`,
-      [topicId],
-      sort,
-      query,
+    const spaceId = await this.topics.spaceOf(topicId);
+    if (!spaceId) throw Problem.notFound('Topic');
+    const facilitator = await this.access.isFacilitator(auth, spaceId);
+    const page = this.views(
+      await this.comments.topLevel(topicId, query.sort ?? 'oldest', query, auth?.id ?? null),
       facilitator,
-      auth,
     );
 
     const perParent = query.replies ?? 3;
@@ -268,15 +231,7 @@ export class CommentsService {
   ): Promise<Map<string, CommentView[]>> {
     const byParent = new Map<string, CommentView[]>();
     if (parentIds.length === 0) return byParent;
-    const replies: (CommentRow & { parent_key: string })[] = await this.dataSource.query(
-      `SELECT r.*, r.parent_id AS parent_key FROM unnest($1::uuid[]) AS p(id)
-         CROSS JOIN LATERAL (
-           SELECT ${COMMENT_COLUMNS},
-                  CASE WHEN $3::uuid IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM comment_agrees a WHERE a.comment_id = c.id AND a.user_id = $3::uuid) END AS my_agree
-             FROM comments c JOIN users u ON u.id = c.author_id
-            WHERE c.parent_id = p.id ORDER BY c.created_at, c.id LIMIT $2) r`,
-      [parentIds, limit, auth?.id ?? null],
-    );
+    const replies = await this.comments.firstReplies(parentIds, limit, auth?.id ?? null);
     for (const row of replies) {
       const list = byParent.get(row.parent_key) ?? [];
       list.push(toCommentView(row, facilitator));
@@ -290,40 +245,10 @@ export class CommentsService {
    * deep to indent, its readers get the rest as one list (each reply names its parent).
    */
   async thread(commentId: string, query: PageQuery, auth?: AuthUser): Promise<Page<CommentView>> {
-    const roots: { space_id: string; depth: number }[] = await this.dataSource.query(
-      `SELECT t.space_id, c.depth FROM comments c JOIN topics t ON t.id = c.topic_id WHERE c.id = $1`,
-      [commentId],
-    );
-    const root = roots[0];
+    const root = await this.comments.locate(commentId);
     if (!root) throw Problem.notFound('Comment');
     const facilitator = await this.access.isFacilitator(auth, root.space_id);
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const args: unknown[] = [commentId, auth?.id ?? null, limit + 1];
-    let keyset = '';
-    if (query.cursor) {
-      const [created, id] = decodeKeyset(query.cursor, ['time', 'uuid']);
-      args.push(created, id);
-      keyset = `AND (c.created_at, c.id) > ($4::timestamptz, $5::uuid)`;
-    }
-    const rows: KeyedRow[] = await this.dataSource.query(
-      `WITH RECURSIVE below(id) AS (
-         SELECT id FROM comments WHERE parent_id = $1
-         UNION ALL
-         SELECT c.id FROM comments c JOIN below b ON c.parent_id = b.id
-       )
-       ${SELECT_KEYED},
-              CASE WHEN $2::uuid IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM comment_agrees a WHERE a.comment_id = c.id AND a.user_id = $2::uuid) END AS my_agree
-         FROM below b JOIN comments c ON c.id = b.id JOIN users u ON u.id = c.author_id
-        WHERE true ${keyset}
-        ORDER BY c.created_at, c.id LIMIT $3`,
-      args,
-    );
-    return toPage(
-      rows,
-      limit,
-      (row) => toCommentView(row, facilitator),
-      (row) => [row.created_key, row.id],
-    );
+    return this.views(await this.comments.below(commentId, query, auth?.id ?? null), facilitator);
   }
 
   /** A person's own comments, newest first, each with the title of its topic. */
@@ -331,32 +256,15 @@ export class CommentsService {
     auth: AuthUser,
     query: PageQuery,
   ): Promise<Page<CommentView & { topic: { id: string; title: string } }>> {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const args: unknown[] = [auth.id, limit + 1];
-    let keyset = '';
-    if (query.cursor) {
-      const [created, id] = decodeKeyset(query.cursor, ['time', 'uuid']);
-      args.push(created, id);
-      keyset = `AND (c.created_at, c.id) < ($3::timestamptz, $4::uuid)`;
-    }
-    const rows: (KeyedRow & { topic_title: string })[] = await this.dataSource.query(
-      `${SELECT_KEYED}, t.title AS topic_title,
-              EXISTS (SELECT 1 FROM comment_agrees a WHERE a.comment_id = c.id AND a.user_id = $1) AS my_agree
-         FROM comments c JOIN users u ON u.id = c.author_id JOIN topics t ON t.id = c.topic_id
-        WHERE c.author_id = $1 ${keyset}
-        ORDER BY c.created_at DESC, c.id DESC LIMIT $2`,
-      args,
-    );
+    const page = await this.comments.byAuthor(auth.id, query);
     // Their own words, so a hidden one keeps its text for them (with the reason).
-    return toPage(
-      rows,
-      limit,
-      (row) => ({
+    return {
+      ...page,
+      items: page.items.map((row) => ({
         ...toCommentView(row, true),
         topic: { id: row.topic_id, title: row.topic_title },
-      }),
-      (row) => [row.created_key, row.id],
-    );
+      })),
+    };
   }
 
   async replies(
@@ -364,36 +272,18 @@ export class CommentsService {
     query: ListRepliesQuery,
     auth?: AuthUser,
   ): Promise<Page<CommentView>> {
-    const parents: { space_id: string }[] = await this.dataSource.query(
-      `SELECT t.space_id FROM comments c JOIN topics t ON t.id = c.topic_id WHERE c.id = $1`,
-      [commentId],
-    );
-    const parent = parents[0];
+    const parent = await this.comments.locate(commentId);
     if (!parent) throw Problem.notFound('Comment');
     const facilitator = await this.access.isFacilitator(auth, parent.space_id);
-    return this.page(
-      `c.parent_id = $1`,
-      [commentId],
-      query.sort ?? 'oldest',
-      query,
+    return this.views(
+      await this.comments.repliesOf(commentId, query.sort ?? 'oldest', query, auth?.id ?? null),
       facilitator,
-      auth,
     );
   }
 
   async edit(auth: AuthUser, id: string, dto: UpdateCommentDto): Promise<CommentView> {
     await this.uow.run(async (work) => {
-      const rows: {
-        author_id: string;
-        status: string;
-        topic_id: string;
-        space_id: string;
-      }[] = await work.tx.query(
-        `SELECT c.author_id, c.status, c.topic_id, t.space_id
-           FROM comments c JOIN topics t ON t.id = c.topic_id WHERE c.id = $1 FOR UPDATE OF c`,
-        [id],
-      );
-      const comment = rows[0];
+      const comment = await this.comments.lockForAuthor(work.tx, id);
       if (!comment) throw Problem.notFound('Comment');
       if (comment.author_id !== auth.id) throw Problem.forbidden(msg('comments.edit_forbidden'));
       if (comment.status !== 'visible')
@@ -402,11 +292,8 @@ export class CommentsService {
           msg('comments.edit_status', { status: term(comment.status) }),
         );
       await this.bans.assertNotBanned(work.tx, comment.space_id, auth.id);
-      await work.tx.query(`UPDATE comments SET body = $2, edited_at = now() WHERE id = $1`, [
-        id,
-        dto.body,
-      ]);
-      const seq = await appendTopicEvent(work.tx, comment.topic_id, 'comment_edited', auth.id, {
+      await this.comments.updateBody(work.tx, id, dto.body);
+      const seq = await this.events.append(work.tx, comment.topic_id, 'comment_edited', auth.id, {
         commentId: id,
       });
       work.emit(
@@ -424,21 +311,12 @@ export class CommentsService {
   /** The author's soft delete: the body goes, a placeholder keeps the thread's shape. */
   async remove(auth: AuthUser, id: string): Promise<void> {
     await this.uow.run(async (work) => {
-      const rows: { author_id: string; status: string; topic_id: string; space_id: string }[] =
-        await work.tx.query(
-          `SELECT c.author_id, c.status, c.topic_id, t.space_id
-           FROM comments c JOIN topics t ON t.id = c.topic_id WHERE c.id = $1 FOR UPDATE OF c`,
-          [id],
-        );
-      const comment = rows[0];
+      const comment = await this.comments.lockForAuthor(work.tx, id);
       if (!comment) throw Problem.notFound('Comment');
       if (comment.author_id !== auth.id) throw Problem.forbidden(msg('comments.delete_forbidden'));
       if (comment.status === 'deleted') return;
-      await work.tx.query(
-        `UPDATE comments SET status = 'deleted', body = '', stance = NULL WHERE id = $1`,
-        [id],
-      );
-      const seq = await appendTopicEvent(work.tx, comment.topic_id, 'comment_deleted', auth.id, {
+      await this.comments.softDelete(work.tx, id);
+      const seq = await this.events.append(work.tx, comment.topic_id, 'comment_deleted', auth.id, {
         commentId: id,
       });
       work.emit(
@@ -452,45 +330,8 @@ export class CommentsService {
     });
   }
 
-  private async page(
-    where: string,
-    params: unknown[],
-    sort: CommentSort,
-    query: { limit?: number; cursor?: string },
-    facilitator: boolean,
-    auth?: AuthUser,
-  ): Promise<Page<CommentView>> {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const order = ORDER[sort];
-    const args = [...params];
-    let keyset = '';
-    if (query.cursor) {
-      const [value, id] = decodeKeyset(query.cursor, [
-        order.cast === 'int' ? 'int' : 'time',
-        'uuid',
-      ]);
-      args.push(value, id);
-      const cmp = order.dir === 'ASC' ? '>' : '<';
-      keyset = ` AND (${order.key}, c.id) ${cmp} ($${args.length - 1}::${order.cast}, $${args.length}::uuid)`;
-    }
-    args.push(auth?.id ?? null, limit + 1);
-    const viewer = `$${args.length - 1}::uuid`;
-    const rows: KeyedRow[] = await this.dataSource.query(
-      `${SELECT_KEYED},
-              CASE WHEN ${viewer} IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM comment_agrees a WHERE a.comment_id = c.id AND a.user_id = ${viewer}) END AS my_agree
-         FROM comments c JOIN users u ON u.id = c.author_id
-        WHERE ${where}${keyset}
-        ORDER BY ${order.key} ${order.dir}, c.id ${order.dir}
-        LIMIT $${args.length}`,
-      args,
-    );
-    return toPage(
-      rows,
-      limit,
-      (row) => {
-        return toCommentView(row, facilitator);
-      },
-      (row) => [order.cursorKey(row), row.id],
-    );
+  /** A page of rows as a viewer with (or without) facilitator rights sees them. */
+  private views<Row extends CommentRow>(page: Page<Row>, facilitator: boolean): Page<CommentView> {
+    return { ...page, items: page.items.map((row) => toCommentView(row, facilitator)) };
   }
 }

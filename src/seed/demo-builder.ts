@@ -15,6 +15,9 @@ import { SpacesService } from '../spaces/spaces.service';
 import { DeadlineScheduler } from '../topics/deadline-scheduler';
 import { CreateTopicDto, ResponseDto, StanceDto, TransitionDto } from '../topics/dto/topic.dto';
 import { type Stance } from '../topics/topic-participation.entity';
+import { TopicResponsesService } from '../topics/topic-responses.service';
+import { TopicStancesService } from '../topics/topic-stances.service';
+import { TopicTransitionsService } from '../topics/topic-transitions.service';
 import { TopicsService } from '../topics/topics.service';
 import { CommentsService } from '../comments/comments.service';
 
@@ -55,6 +58,9 @@ export class DemoBuilder {
   private readonly db: DataSource;
   private readonly spaces: SpacesService;
   private readonly topics: TopicsService;
+  private readonly transitions: TopicTransitionsService;
+  private readonly responses: TopicResponsesService;
+  private readonly stanceService: TopicStancesService;
   private readonly comments: CommentsService;
   private readonly agrees: AgreesService;
   private offset = 0;
@@ -69,6 +75,9 @@ export class DemoBuilder {
     this.db = app.get(DataSource);
     this.spaces = app.get(SpacesService);
     this.topics = app.get(TopicsService);
+    this.transitions = app.get(TopicTransitionsService);
+    this.responses = app.get(TopicResponsesService);
+    this.stanceService = app.get(TopicStancesService);
     this.comments = app.get(CommentsService);
     this.agrees = app.get(AgreesService);
   }
@@ -193,7 +202,11 @@ export class DemoBuilder {
       );
       if (item.key) this.keys.set(item.key, comment.id);
       if (item.stance) {
-        await this.topics.setStance(item.by, topicId, dto(StanceDto, { stance: item.stance }));
+        await this.stanceService.setStance(
+          item.by,
+          topicId,
+          dto(StanceDto, { stance: item.stance }),
+        );
       }
       for (const user of this.crowd(item.agrees ?? 0, [item.by])) {
         await this.agrees.setCommentAgree(user, comment.id, true);
@@ -212,7 +225,7 @@ export class DemoBuilder {
       ...Array<Stance>(counts.neutral).fill('neutral'),
     ];
     for (const [i, user] of people.entries()) {
-      await this.topics.setStance(user, topicId, dto(StanceDto, { stance: stances[i] }));
+      await this.stanceService.setStance(user, topicId, dto(StanceDto, { stance: stances[i] }));
     }
   }
 
@@ -222,11 +235,11 @@ export class DemoBuilder {
     to: 'deliberating' | 'closed' | 'rejected',
     reason?: string,
   ): Promise<void> {
-    await this.topics.transition(facilitator, topicId, dto(TransitionDto, { to, reason }));
+    await this.transitions.transition(facilitator, topicId, dto(TransitionDto, { to, reason }));
   }
 
   async respond(facilitator: AuthUser, topicId: string, role: string, body: string): Promise<void> {
-    await this.topics.respond(facilitator, topicId, dto(ResponseDto, { role, body }));
+    await this.responses.respond(facilitator, topicId, dto(ResponseDto, { role, body }));
   }
 
   /**

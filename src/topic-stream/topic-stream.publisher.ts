@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { CommentsRepository } from '../comments/comments.repository';
 import { CommentsService } from '../comments/comments.service';
 import { type DomainEventMap } from '../core/events/domain-events';
 import { EventBus } from '../core/events/event-bus';
@@ -8,9 +8,9 @@ import { Coalescer } from '../core/realtime/coalescer';
 import { LiveServer } from '../core/realtime/live-server';
 import { Rooms } from '../core/realtime/live-socket';
 import { SeqOrder } from '../core/realtime/seq-order';
-import { queryRows } from '../core/database/sql';
 import { LOGGER } from '../core/logging/logging.module';
 import { type Logger } from '../core/logging/logger';
+import { TopicsRepository } from '../topics/topics.repository';
 
 /** A numbered topic event ready to go out (`send` null: nothing to broadcast for it). */
 interface Numbered {
@@ -42,7 +42,8 @@ export class TopicStreamPublisher implements OnModuleInit, OnModuleDestroy {
     private readonly bus: EventBus,
     private readonly live: LiveServer,
     private readonly comments: CommentsService,
-    private readonly dataSource: DataSource,
+    private readonly topics: TopicsRepository,
+    private readonly commentRows: CommentsRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -215,19 +216,14 @@ export class TopicStreamPublisher implements OnModuleInit, OnModuleDestroy {
    */
   private async flush(pending: LiveServerEvents['agree:count'][]): Promise<void> {
     try {
-      const rows = await queryRows<{ id: string; agree_count: number }>(
-        this.dataSource.manager,
-        `SELECT id, agree_count FROM topics WHERE id = ANY($1::uuid[])
-         UNION ALL
-         SELECT id, agree_count FROM comments WHERE id = ANY($2::uuid[])`,
-        [
-          pending.filter((p) => p.targetType === 'topic').map((p) => p.targetId),
-          pending.filter((p) => p.targetType === 'comment').map((p) => p.targetId),
-        ],
-      );
-      const counts = new Map(rows.map((r) => [r.id, r.agree_count]));
+      const ids = (type: 'topic' | 'comment'): string[] =>
+        pending.filter((p) => p.targetType === type).map((p) => p.targetId);
+      const [topics, comments] = await Promise.all([
+        this.topics.agreeCounts(ids('topic')),
+        this.commentRows.agreeCounts(ids('comment')),
+      ]);
       for (const payload of pending) {
-        const count = counts.get(payload.targetId);
+        const count = (payload.targetType === 'topic' ? topics : comments).get(payload.targetId);
         // Gone (deleted with its topic): nothing to show.
         if (count !== undefined) this.send({ ...payload, count });
       }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { CommentsService } from '../comments/comments.service';
 import { EmbedService } from '../embed/embed.service';
 import { Problem } from '../core/http/problem';
@@ -7,7 +6,8 @@ import { type CommentView } from '../protocol/views';
 import { type MissedTopicEvent, type WatchResult } from '../protocol/live';
 import { type LiveSocket, Rooms } from '../core/realtime/live-socket';
 import { SpaceAccessService } from '../spaces/space-access.service';
-import { type TopicEventType } from '../topics/topic-event.entity';
+import { type ReplayRow, TopicEventsRepository } from '../topics/topic-events.repository';
+import { TopicsRepository } from '../topics/topics.repository';
 
 /** A replayed event: the same name and payload the client would have received live. */
 export type StreamEvent = MissedTopicEvent;
@@ -17,11 +17,7 @@ export const MAX_REPLAY = 500;
 
 export type { WatchResult } from '../protocol/live';
 
-interface EventRow {
-  seq: number;
-  type: TopicEventType;
-  data: Record<string, unknown>;
-}
+type EventRow = ReplayRow;
 
 /**
  * `topic:watch` for pages and embeds: joins the topic's room, then replays from PostgreSQL
@@ -33,28 +29,22 @@ interface EventRow {
 @Injectable()
 export class TopicStreamService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly topics: TopicsRepository,
+    private readonly events: TopicEventsRepository,
     private readonly comments: CommentsService,
     private readonly access: SpaceAccessService,
     private readonly embed: EmbedService,
   ) {}
 
   async watch(socket: LiveSocket, topicId: string, sinceSeq?: number): Promise<WatchResult> {
-    const topics: { space_id: string; seq: number; status: string }[] = await this.dataSource.query(
-      `SELECT space_id, seq, status FROM topics WHERE id = $1`,
-      [topicId],
-    );
-    const topic = topics[0];
+    const topic = await this.topics.streamHead(topicId);
     if (!topic) throw Problem.notFound('Topic');
     if (socket.data.embedOrigin)
       await this.embed.assertSocketMayShow(socket.data.embedOrigin, { topicId });
     await socket.join(Rooms.topic(topicId));
     if (sinceSeq === undefined) return { topicId, seq: topic.seq, missed: [], reset: false };
 
-    const rows: EventRow[] = await this.dataSource.query(
-      `SELECT seq, type, data FROM topic_events WHERE topic_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-      [topicId, sinceSeq, MAX_REPLAY + 1],
-    );
+    const rows = await this.events.since(topicId, sinceSeq, MAX_REPLAY + 1);
     if (rows.length > MAX_REPLAY) return { topicId, seq: topic.seq, missed: [], reset: true };
     const facilitator = await this.access.isFacilitator(socket.data.user, topic.space_id);
     const commentIds = rows

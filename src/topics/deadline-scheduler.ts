@@ -9,8 +9,8 @@ import { LOGGER } from '../core/logging/logging.module';
 import { type Logger } from '../core/logging/logger';
 import { APP_CONFIG } from '../core/config/config.module';
 import { type AppConfig } from '../core/config/env';
-import { type Thresholds } from '../spaces/space.entity';
 import { LadderService } from './ladder.service';
+import { TopicsRepository } from './topics.repository';
 
 const BATCH = 100;
 
@@ -28,6 +28,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly uow: UnitOfWork,
     private readonly ladder: LadderService,
+    private readonly topics: TopicsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -65,19 +66,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     for (const id of owed) await this.ladder.settle(id);
     for (;;) {
       const batch = await this.uow.run(async (work) => {
-        const due: {
-          id: string;
-          space_id: string;
-          status: 'proposed' | 'deliberating';
-          thresholds: Thresholds;
-        }[] = await work.tx.query(
-          `SELECT t.id, t.space_id, t.status, s.thresholds FROM topics t JOIN spaces s ON s.id = t.space_id
-            WHERE (t.status = 'proposed' AND t.proposal_expires_at <= now()
-                   AND t.agree_count < (s.thresholds->>'review')::int)
-               OR (t.status = 'deliberating' AND t.closes_at <= now())
-            ORDER BY t.id LIMIT ${BATCH}
-            FOR UPDATE OF t SKIP LOCKED`,
-        );
+        const due = await this.topics.claimDue(work.tx, BATCH);
         for (const topic of due) {
           const to = topic.status === 'proposed' ? 'expired' : 'closed';
           await this.ladder.move(work, topic, to, null, null, undefined, {

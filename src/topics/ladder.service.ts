@@ -1,26 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { queryRows } from '../core/database/sql';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { domainEvent } from '../core/events/domain-events';
-import { type Thresholds } from '../spaces/space.entity';
 import { renderMessage } from '../core/http/i18n/localize';
 import { causeMessage, type SystemCause } from './system-cause';
 import { crossings } from './topic-lifecycle';
-import { appendTopicEvent } from './topic-events';
-import { type Rung, type TopicStatus } from './topic.entity';
+import { TopicEventsRepository } from './topic-events.repository';
+import { TopicParticipationRepository } from './topic-participation.repository';
+import { TopicResponsesRepository } from './topic-responses.repository';
+import { type TopicStatus } from './topic.entity';
+import { type LockedTopic, TopicsRepository } from './topics.repository';
 
 /** Days the institution has to answer once a rung obliges it to. */
 export const ANSWER_DUE_DAYS = 30;
-
-interface LockedTopic {
-  id: string;
-  space_id: string;
-  status: TopicStatus;
-  rung: Rung;
-  agree_count: number;
-  participant_count: number;
-  thresholds: Thresholds;
-}
 
 /** What decides the rungs: a topic's status, rung, counts and its space's thresholds. */
 type LadderCounts = Pick<
@@ -51,16 +42,16 @@ function crossingsOf(topic: LadderCounts): ReturnType<typeof crossings> {
  */
 @Injectable()
 export class LadderService {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly topics: TopicsRepository,
+    private readonly events: TopicEventsRepository,
+    private readonly responses: TopicResponsesRepository,
+    private readonly participation: TopicParticipationRepository,
+  ) {}
 
   async lock(work: Work, topicId: string): Promise<LockedTopic | undefined> {
-    const rows: LockedTopic[] = await work.tx.query(
-      `SELECT t.id, t.space_id, t.status, t.rung, t.agree_count, t.participant_count, s.thresholds
-         FROM topics t JOIN spaces s ON s.id = t.space_id
-        WHERE t.id = $1 FOR NO KEY UPDATE OF t`,
-      [topicId],
-    );
-    return rows[0];
+    return this.topics.lock(work.tx, topicId);
   }
 
   /**
@@ -97,17 +88,7 @@ export class LadderService {
 
   /** Topics whose counts have reached a rung not yet applied (a crash between an agree and its climb). */
   async owedRungs(work: Work, limit: number): Promise<string[]> {
-    const rows = await queryRows<{ id: string }>(
-      work.tx,
-      `SELECT t.id FROM topics t JOIN spaces s ON s.id = t.space_id
-        WHERE (t.status IN ('proposed', 'under_review')
-               AND ((t.rung < 1 AND t.agree_count >= (s.thresholds->>'review')::int)
-                 OR (t.rung < 2 AND t.agree_count >= (s.thresholds->>'deliberation')::int)))
-           OR (t.status = 'deliberating' AND t.rung < 3
-               AND t.participant_count >= (s.thresholds->>'response')::int)
-        ORDER BY t.id LIMIT ${limit}`,
-    );
-    return rows.map((r) => r.id);
+    return this.topics.owedRungs(work.tx, limit);
   }
 
   /** Checks the locked, up-to-date row and applies every rung it has just crossed. */
@@ -116,17 +97,14 @@ export class LadderService {
       const owes = crossing.name === 'review' || crossing.name === 'response';
       const dueAt = owes ? new Date(Date.now() + ANSWER_DUE_DAYS * 86_400_000) : null;
       if (dueAt) {
-        await work.tx.query(
-          `INSERT INTO owed_answers (topic_id, rung, due_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-          [topic.id, crossing.name, dueAt],
-        );
+        await this.responses.owe(work.tx, topic.id, crossing.name, dueAt);
       }
-      const seq = await appendTopicEvent(work.tx, topic.id, 'ladder_crossed', null, {
+      const seq = await this.events.append(work.tx, topic.id, 'ladder_crossed', null, {
         rung: crossing.name,
         count: crossing.count,
         dueAt: dueAt?.toISOString() ?? null,
       });
-      await work.tx.query(`UPDATE topics SET rung = $2 WHERE id = $1`, [topic.id, crossing.rung]);
+      await this.topics.setRung(work.tx, topic.id, crossing.rung);
       work.emit(
         domainEvent('topic.ladder_crossed', {
           topicId: topic.id,
@@ -168,19 +146,11 @@ export class LadderService {
     if (to === 'deliberating') {
       const closes =
         closesAt ?? new Date(Date.now() + topic.thresholds.deliberationDays * 86_400_000);
-      await work.tx.query(
-        `UPDATE topics SET status = $2, deliberation_opened_at = now(), closes_at = $3,
-                rung = GREATEST(rung, 2), last_activity_at = now() WHERE id = $1`,
-        [topic.id, to, closes],
-      );
+      await this.topics.openDeliberation(work.tx, topic.id, closes);
     } else {
-      await work.tx.query(
-        `UPDATE topics SET status = $2::varchar, rejected_reason = CASE WHEN $2::varchar = 'rejected' THEN $3::text ELSE rejected_reason END,
-                last_activity_at = now() WHERE id = $1`,
-        [topic.id, to, reason],
-      );
+      await this.topics.setStatus(work.tx, topic.id, to, reason);
     }
-    const seq = await appendTopicEvent(work.tx, topic.id, 'transitioned', actorId, {
+    const seq = await this.events.append(work.tx, topic.id, 'transitioned', actorId, {
       from,
       to,
       reason,
@@ -206,18 +176,13 @@ export class LadderService {
    */
   async participate(work: Work, topic: LockedTopic, userIds: string | string[]): Promise<void> {
     if (topic.status !== 'deliberating') return;
-    const inserted: unknown[] = await work.tx.query(
-      `INSERT INTO topic_participants (topic_id, user_id)
-       SELECT $1, u FROM unnest($2::uuid[]) AS u ON CONFLICT DO NOTHING RETURNING 1`,
-      [topic.id, Array.isArray(userIds) ? userIds : [userIds]],
-    );
-    if (inserted.length === 0) return;
-    const rows = await queryRows<{ participant_count: number }>(
+    const added = await this.participation.addParticipants(
       work.tx,
-      `UPDATE topics SET participant_count = participant_count + $2 WHERE id = $1 RETURNING participant_count`,
-      [topic.id, inserted.length],
+      topic.id,
+      Array.isArray(userIds) ? userIds : [userIds],
     );
-    topic.participant_count = rows[0]!.participant_count;
+    if (added === 0) return;
+    topic.participant_count = await this.topics.addParticipants(work.tx, topic.id, added);
     await this.climb(work, topic);
   }
 }

@@ -30,13 +30,23 @@ import {
   UpdateTopicDto,
 } from './dto/topic.dto';
 import { TimelineEntrySchema, TopicSchema } from './topic.openapi';
+import { TopicResponsesService } from './topic-responses.service';
+import { TopicStancesService } from './topic-stances.service';
+import { TopicTimelineService } from './topic-timeline.service';
+import { TopicTransitionsService } from './topic-transitions.service';
 import { TopicsService } from './topics.service';
 
 @ApiTags('topics')
 @ApiBearerAuth()
 @Controller()
 export class TopicsController {
-  constructor(private readonly topics: TopicsService) {}
+  constructor(
+    private readonly topics: TopicsService,
+    private readonly transitions: TopicTransitionsService,
+    private readonly responses: TopicResponsesService,
+    private readonly stances: TopicStancesService,
+    private readonly timelines: TopicTimelineService,
+  ) {}
 
   @Post('spaces/:spaceId/topics')
   @Idempotent()
@@ -113,7 +123,7 @@ export class TopicsController {
     @UuidParam('id') id: string,
     @Body() dto: TransitionDto,
   ): Promise<TopicView> {
-    return this.topics.transition(user, id, dto);
+    return this.transitions.transition(user, id, dto);
   }
 
   @Public()
@@ -130,7 +140,7 @@ export class TopicsController {
     @Query() query: TimelineQuery,
     @ReaderLang() lang: Lang,
   ): Promise<Page<TimelineEntry>> {
-    return this.topics.timeline(id, query, lang);
+    return this.timelines.timeline(id, query, lang);
   }
 
   @Post('topics/:id/response')
@@ -148,7 +158,7 @@ export class TopicsController {
     @UuidParam('id') id: string,
     @Body() dto: ResponseDto,
   ): Promise<TopicView> {
-    return this.topics.respond(user, id, dto);
+    return this.responses.respond(user, id, dto);
   }
 
   @Put('topics/:id/stance')
@@ -163,6 +173,6 @@ export class TopicsController {
     @UuidParam('id') id: string,
     @Body() dto: StanceDto,
   ): Promise<TopicView> {
-    return this.topics.setStance(user, id, dto);
+    return this.stances.setStance(user, id, dto);
   }
 }

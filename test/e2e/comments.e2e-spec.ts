@@ -1,5 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
+import { CommentsService } from '../../src/comments/comments.service';
+import { CreateCommentDto } from '../../src/comments/dto/comment.dto';
+import { underIdempotencyKey } from '../../src/core/events/unit-of-work';
+import { IdempotencyService } from '../../src/core/http/idempotency/idempotency.service';
 import {
   createAdmin,
   createSpace,
@@ -417,6 +422,29 @@ describe('comments', () => {
       422,
       'idempotency_key_reused',
     );
+  });
+
+  it('under an Idempotency-Key a comment commits with the key: a request whose claim was taken over writes nothing', async () => {
+    const topic = await createTopic(t, author, space.id);
+    const key = `comment-taken-${Date.now()}`;
+    // The key belongs to another claim (a retry that took it over): marking it must fail, and
+    // the comment with it. Written on its own, outside that transaction, it would stay.
+    const claim = await t.app.get(IdempotencyService).claim(author.id, key, 'another request');
+    if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
+    const dto = Object.assign(new CreateCommentDto(), { body: '주인 잃은 댓글' });
+    await expect(
+      underIdempotencyKey({ userId: author.id, key, owner: randomUUID() }, () =>
+        t.app
+          .get(CommentsService)
+          .create(
+            { id: author.id, role: 'citizen', displayName: author.displayName },
+            topic.id,
+            dto,
+          ),
+      ),
+    ).rejects.toMatchObject({ code: 'idempotency_in_flight' });
+    expect(await commentCount(topic.id)).toBe(0);
+    expect((await topicCounts(topic.id)).comments).toBe(0);
   });
 
   it('hidden comments show no body to citizens or anonymous readers on any read path', async () => {

@@ -3,8 +3,7 @@ import {
   IdempotencyService,
   LEASE_SECONDS,
 } from '../../src/core/http/idempotency/idempotency.service';
-import { idempotencyScope } from '../../src/core/http/idempotency/idempotency-scope';
-import { UnitOfWork } from '../../src/core/events/unit-of-work';
+import { underIdempotencyKey, UnitOfWork } from '../../src/core/events/unit-of-work';
 import { requestHash } from '../../src/core/http/idempotency/idempotency.interceptor';
 import { createAdmin, registerUser, type TestUser, uniqueSlug } from '../factories/identity';
 import { type Pool, type PoolOptions } from 'pg';
@@ -215,7 +214,7 @@ describe('cross-cutting HTTP', () => {
       // The first owner, had it only been frozen, can no longer mark the key and commit.
       const uow = t.app.get(UnitOfWork);
       await expect(
-        idempotencyScope.run({ userId: admin.id, key, owner: dead.owner, marked: false }, () =>
+        underIdempotencyKey({ userId: admin.id, key, owner: dead.owner }, () =>
           uow.run(({ tx }) =>
             tx.query(`UPDATE spaces SET name = 'second write' WHERE slug = $1`, [body.slug]),
           ),

@@ -261,6 +261,52 @@ describe('rooms: chat, agrees and reactions', () => {
       expect(await commentsBy(facilitator.id, room.id)).toBe(3);
     });
 
+    it('messages racing mod:lock are ordered exactly against it: each accepted one before the lock in the room, each later one refused', async () => {
+      const room = await liveRoom(t, facilitator, topicId);
+      const users = await bulkUsers(t, 20, 'race');
+      const sockets = await Promise.all(users.map((u) => connected(t.url, { token: u.token })));
+      const mod = await connected(t.url, { token: facilitator.token });
+      let acked = 0;
+      let lockSent: () => void = () => undefined;
+      const tenAcked = new Promise<void>((resolve) => (lockSent = resolve));
+      // Each writer keeps sending until it is refused (at most 20 messages).
+      const chains = sockets.map(async (socket, i) => {
+        const acks: Ack[] = [];
+        for (let k = 0; k < 20; k++) {
+          const ack = await request(socket, 'chat:send', {
+            roomId: room.id,
+            body: `경쟁 ${i}-${k}`,
+          });
+          acks.push(ack);
+          if (++acked === 10) lockSent();
+          if (!ack.ok) break;
+        }
+        return acks;
+      });
+      await tenAcked;
+      data(await request(mod, 'mod:lock', { roomId: room.id, locked: true }));
+      const acks = (await Promise.all(chains)).flat();
+      const accepted = acks.filter((a) => a.ok);
+      const refused = acks.filter((a) => !a.ok);
+      expect(accepted.length).toBeGreaterThanOrEqual(10);
+      expect(refused).toHaveLength(20); // every chain ends on the lock
+      for (const ack of refused) expectRefused(ack, 'chat_locked');
+
+      const events: { seq: number; type: string; locked: string | null }[] = await db.query(
+        `SELECT seq, type, data->>'locked' AS locked FROM room_events WHERE room_id = $1 ORDER BY seq`,
+        [room.id],
+      );
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1)); // gap-free
+      const lockAt = events.find((e) => e.type === 'room:state' && e.locked === 'true')!.seq;
+      const messages = events.filter((e) => e.type === 'comment:new');
+      expect(messages).toHaveLength(accepted.length);
+      expect(Math.max(...messages.map((e) => e.seq))).toBeLessThan(lockAt);
+      const rows = await db.query(`SELECT count(*)::int AS n FROM comments WHERE room_id = $1`, [
+        room.id,
+      ]);
+      expect(rows[0].n).toBe(accepted.length);
+    });
+
     it('slow mode lets the next message through once the interval has passed', async () => {
       const room = await liveRoom(t, facilitator, topicId, { slowModeSeconds: 1 });
       const [user] = await bulkUsers(t, 1, 'slow-pass');

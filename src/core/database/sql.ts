@@ -1,6 +1,7 @@
 import { type EntityManager } from 'typeorm';
 
-type Queryable = Pick<EntityManager, 'query'>;
+/** Whatever runs SQL: the data source's manager, or a transaction's. */
+export type Queryable = Pick<EntityManager, 'query'>;
 
 /**
  * Runs SQL and returns its rows whatever the command. TypeORM's `query()` answers

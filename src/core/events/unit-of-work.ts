@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/env';
 import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from '../database/sql';
-import { idempotencyScope } from '../http/idempotency/idempotency-scope';
 import { msg, Problem } from '../http/problem';
 import { type DomainEvent } from './domain-events';
 import { EventBus } from './event-bus';
@@ -12,6 +12,26 @@ export interface Work {
   tx: EntityManager;
   /** Queue an event; it is published only if the transaction commits. */
   emit(event: DomainEvent): void;
+}
+
+/** The Idempotency-Key a request runs under, as the HTTP layer claimed it. */
+export interface IdempotencyKey {
+  userId: string;
+  key: string;
+  /** The claim's owner token: marking the key checks it is still this request's. */
+  owner: string;
+}
+
+/** The key of the request in progress, and whether a transaction has marked it yet. */
+const idempotencyScope = new AsyncLocalStorage<IdempotencyKey & { marked: boolean }>();
+
+/**
+ * Runs `fn` (a request's handler) under the key: the unit of work that does its work marks the
+ * key in the same transaction. The HTTP layer gives only the key; how the work is committed is
+ * decided here (`UnitOfWork.runAlone`).
+ */
+export function underIdempotencyKey<T>(key: IdempotencyKey, fn: () => T): T {
+  return idempotencyScope.run({ ...key, marked: false }, fn);
 }
 
 /**
@@ -55,5 +75,16 @@ export class UnitOfWork {
     });
     this.bus.publish(events);
     return result;
+  }
+
+  /**
+   * A write that can commit on its own: `alone` runs it outside any transaction (one statement
+   * is its own, so its row locks are held for the statement and the commit inside PostgreSQL
+   * only, never across a round trip), and publishes its events itself. Under an Idempotency-Key
+   * the key must be marked in the same commit as the work, so then it runs as `inWork`, in a
+   * unit of work. This is the one place that makes that choice.
+   */
+  async runAlone<T>(alone: () => Promise<T>, inWork: (work: Work) => Promise<T>): Promise<T> {
+    return idempotencyScope.getStore() ? this.run(inWork) : alone();
   }
 }

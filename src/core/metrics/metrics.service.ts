@@ -96,6 +96,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly publicPages = new Counter({
+    name: 'madang_public_page_cache_total',
+    help: 'Anonymous public pages answered from the shared cache (hit) or made (miss)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly poolAcquireTimeouts = new Counter({
     name: 'madang_db_pool_acquire_timeouts_total',
     help: 'Waits for a database connection that gave up (the request answered 503)',

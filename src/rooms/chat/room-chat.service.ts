@@ -7,7 +7,7 @@ import { UnitOfWork } from '../../core/events/unit-of-work';
 import { msg, Problem } from '../../core/http/problem';
 import { type AuthUser } from '../../identity/auth/auth-user';
 import { RoomAccess } from '../room-access.service';
-import { appendRoomEvent } from '../room-events';
+import { appendRoomEventAt, lockRoomForMessage } from '../room-events';
 import { type Room } from '../room.entity';
 import { type ChatSendDto } from './dto/chat.dto';
 
@@ -36,31 +36,51 @@ export class RoomChatService {
       await work.tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
         `room-chat:${dto.roomId}:${auth.id}`,
       ]);
-      // Room first, then (in CommentsService) the parent comment and the topic: the lock
-      // order of every room transaction. It also orders messages exactly against
-      // mod:lock / mod:slowmode and the end of the room.
-      const room = await this.access.load(dto.roomId, work.tx, true);
-      this.access.assertLive(room);
-      if (!room.settings.chat) throw Problem.conflict('chat_closed', msg('code.chat_closed'));
+      // Everything is checked first without the room's lock (most refusals end here)…
+      const room = await this.access.load(dto.roomId, work.tx);
       const facilitator = await this.access.isFacilitator(auth, room, work.tx);
-      if (room.locked && !facilitator)
-        throw Problem.conflict('chat_locked', msg('code.chat_locked'));
+      this.assertOpenTo(room, facilitator);
       await this.access.assertMayWrite(auth.id, room, work.tx);
       if (!facilitator) await this.assertSlowMode(work.tx, room, auth.id);
 
+      // …then the room row is locked at the last moment the lock order allows (room, then, in
+      // CommentsService, the topic), and what mod:lock, mod:slowmode, a mute, a ban or the end
+      // of the room may have changed meanwhile is checked again under it: messages are
+      // ordered exactly against those, and queue on the row only while they are written.
+      let seq = 0;
       const created = await this.comments.create(
         auth,
         room.topicId,
         { body: dto.body, ...(dto.parentId ? { parentId: dto.parentId } : {}) },
-        { roomId: room.id, work },
+        {
+          roomId: room.id,
+          work,
+          beforeWrite: async () => {
+            const locked = await lockRoomForMessage(work.tx, room.id, auth.id);
+            this.assertOpenTo(locked, facilitator);
+            if (locked.sanctioned) await this.access.assertMayWrite(auth.id, room, work.tx);
+            const slow = locked.settings.slowModeSeconds;
+            if (!facilitator && slow !== room.settings.slowModeSeconds)
+              await this.assertSlowMode(work.tx, { ...room, settings: locked.settings }, auth.id);
+            seq = locked.seq;
+          },
+        },
       );
+      if (seq === 0) throw new Error('chat message written without the room lock');
       // The author's own `myAgree` is not for everyone.
       const shared: CommentView = { ...created };
       delete shared.myAgree;
-      await appendRoomEvent(work, room, 'comment:new', { comment: shared });
+      await appendRoomEventAt(work, room, seq, 'comment:new', { comment: shared });
       return created;
     });
     return { comment };
+  }
+
+  /** The room is live, its chat open, and not locked unless one facilitates it. */
+  private assertOpenTo(room: Pick<Room, 'status' | 'settings' | 'locked'>, facilitator: boolean) {
+    this.access.assertLive(room);
+    if (!room.settings.chat) throw Problem.conflict('chat_closed', msg('code.chat_closed'));
+    if (room.locked && !facilitator) throw Problem.conflict('chat_locked', msg('code.chat_locked'));
   }
 
   /** One message per `slowModeSeconds` per person; the wait left is in the message. */

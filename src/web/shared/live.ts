@@ -2,8 +2,34 @@ import { io, type Socket } from 'socket.io-client';
 import { ApiError } from './api';
 import { lang } from './i18n';
 import { Store } from './store';
+import { type LiveClientEvent, type LiveClientEvents, type LiveEvent } from './types';
+
+/**
+ * The one place where a server event's payload is taken for what the protocol says it carries
+ * (src/protocol/live.ts, which the server's broadcasters are typed by): past it, a `switch` on
+ * `event` gives each case its payload's type. Socket.IO hands listeners untyped values.
+ */
+export function liveEvent(event: string, payload: Record<string, unknown>): LiveEvent {
+  return { event, payload } as LiveEvent;
+}
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+/** Client events that act on one room: they take its `roomId`. */
+export type RoomEventName = {
+  [E in LiveClientEvent]: LiveClientEvents[E]['payload'] extends { roomId: string } ? E : never;
+}[LiveClientEvent];
+type RoomPayload<E extends RoomEventName> = Omit<LiveClientEvents[E]['payload'], 'roomId'>;
+/** The payload may be left out when nothing but the room is needed. */
+type RoomArgs<E extends RoomEventName> =
+  Record<string, never> extends RoomPayload<E>
+    ? [payload?: RoomPayload<E>]
+    : [payload: RoomPayload<E>];
+/** A page's action in its room: the event and its payload without the `roomId` it adds. */
+export type RoomAsk = <E extends RoomEventName>(
+  event: E,
+  ...args: RoomArgs<E>
+) => Promise<LiveClientEvents[E]['ack']>;
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 type Handler = (event: string, payload: Record<string, unknown>) => void;
@@ -48,7 +74,11 @@ export class LiveConnection {
   }
 
   /** Sends an event and resolves with its ack's data, or rejects with its error code. */
-  request<T>(event: string, payload: Record<string, unknown>): Promise<T> {
+  request<E extends LiveClientEvent>(
+    event: E,
+    payload: LiveClientEvents[E]['payload'],
+  ): Promise<LiveClientEvents[E]['ack']> {
+    type T = LiveClientEvents[E]['ack'];
     return new Promise((resolve, reject) => {
       this.socket.timeout(10_000).emit(event, payload, (err: Error | null, ack?: Ack<T>) => {
         if (err || !ack) reject(new ApiError(0, 'timeout', 'timeout'));
@@ -77,15 +107,21 @@ export class LiveConnection {
   }
 }
 
-export interface FeedOptions<J> {
-  /** `topic:watch` or `room:join`, and the id field it takes. */
-  join: 'topic:watch' | 'room:join';
-  key: 'topicId' | 'roomId';
+/** The two streams a page follows, the id field each takes, and how each is left. */
+type JoinEvent = 'topic:watch' | 'room:join';
+const STREAMS = {
+  'topic:watch': { key: 'topicId', leave: 'topic:unwatch' },
+  'room:join': { key: 'roomId', leave: 'room:leave' },
+} as const;
+
+export interface FeedOptions<E extends JoinEvent> {
+  /** `topic:watch` or `room:join`. */
+  join: E;
   id: string;
   /** The seq the page's HTTP load is current to; replay starts after it. */
   sinceSeq?: number;
   /** Called with every join answer (first join, and each catch-up after a reconnect). */
-  onJoin: (result: J, first: boolean) => void;
+  onJoin: (result: LiveClientEvents[E]['ack'], first: boolean) => void;
   /** Every live or replayed event of this topic/room, in order, each seq once. */
   onEvent: (event: string, payload: Record<string, unknown>) => void;
   onError?: (error: unknown) => void;
@@ -95,7 +131,7 @@ export interface FeedOptions<J> {
  * A topic's or a room's stream: joins, replays what was missed, applies live events in
  * order and drops any `seq` already applied (an event can arrive both live and in a replay).
  */
-export class Feed<J extends { seq: number; missed: { event: string; payload: unknown }[] }> {
+export class Feed<E extends JoinEvent> {
   private lastSeq: number | undefined;
   private joined = false;
   private readonly stops: (() => void)[] = [];
@@ -103,12 +139,13 @@ export class Feed<J extends { seq: number; missed: { event: string; payload: unk
 
   constructor(
     private readonly conn: LiveConnection,
-    private readonly options: FeedOptions<J>,
+    private readonly options: FeedOptions<E>,
   ) {
     this.lastSeq = options.sinceSeq;
+    const { key } = STREAMS[options.join];
     this.stops.push(
       conn.onEvent((event, payload) => {
-        if (payload[options.key] !== options.id) return;
+        if (payload[key] !== options.id) return;
         if (this.buffer) this.buffer.push({ event, payload });
         else this.apply(event, payload);
       }),
@@ -120,10 +157,11 @@ export class Feed<J extends { seq: number; missed: { event: string; payload: unk
     // Live events that arrive while the join is answered wait, so the replay goes first.
     this.buffer = [];
     try {
-      const result = await this.conn.request<J>(this.options.join, {
-        [this.options.key]: this.options.id,
+      const result: LiveClientEvents[E]['ack'] = await this.conn.request(this.options.join, {
+        [STREAMS[this.options.join].key]: this.options.id,
         ...(this.lastSeq !== undefined ? { sinceSeq: this.lastSeq } : {}),
-      });
+        // A computed key: the map above pairs each stream with its own id field.
+      } as LiveClientEvents[E]['payload']);
       const first = !this.joined;
       this.joined = true;
       this.options.onJoin(result, first);
@@ -150,10 +188,9 @@ export class Feed<J extends { seq: number; missed: { event: string; payload: unk
 
   close(): void {
     for (const stop of this.stops) stop();
+    const { key, leave } = STREAMS[this.options.join];
     void this.conn
-      .request(this.options.join === 'topic:watch' ? 'topic:unwatch' : 'room:leave', {
-        [this.options.key]: this.options.id,
-      })
+      .request(leave, { [key]: this.options.id } as LiveClientEvents[typeof leave]['payload'])
       .catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 import { type Dispatch, type StateUpdater, useEffect, useRef, useState } from 'preact/hooks';
-import { Feed, type LiveConnection } from './live';
+import { Feed, liveEvent, type LiveConnection } from './live';
 import { addComment, threadEvent } from './thread';
 import { type Comment, type Question, type Queue, type Room, type RoomJoin } from './types';
 
@@ -49,64 +49,66 @@ const upsertQuestion = (list: Question[], q: Question): Question[] =>
   list.some((x) => x.id === q.id) ? list.map((x) => (x.id === q.id ? q : x)) : [...list, q];
 
 /** One live or replayed room event applied to the page's state. */
-export function roomEvent(s: RoomState, event: string, p: Record<string, unknown>): RoomState {
-  switch (event) {
+export function roomEvent(
+  s: RoomState,
+  event: string,
+  payload: Record<string, unknown>,
+): RoomState {
+  const e = liveEvent(event, payload);
+  switch (e.event) {
     case 'comment:new':
-      return { ...s, messages: addComment(s.messages, p.comment as Comment) };
+      // A replayed message that is gone since comes without its comment: nothing to show.
+      return e.payload.comment ? { ...s, messages: addComment(s.messages, e.payload.comment) } : s;
     case 'comment:hidden':
     case 'comment:restored':
     case 'room:agree':
-      return { ...s, messages: threadEvent(s.messages, event, p) };
+      return { ...s, messages: threadEvent(s.messages, event, payload) };
     case 'comment:pinned':
-      return { ...s, pinned: p.comment as Comment };
+      return { ...s, pinned: e.payload.comment };
     case 'presence':
-      return s.room.status === 'ended' ? s : { ...s, presence: p.count as number };
+      return s.room.status === 'ended' ? s : { ...s, presence: e.payload.count };
     case 'presence:detail':
       return {
         ...s,
-        presence: p.count as number,
-        presenceDetail: {
-          users: p.users as { id: string; displayName: string }[],
-          anonymous: p.anonymous as number,
-        },
+        presence: e.payload.count,
+        presenceDetail: { users: e.payload.users, anonymous: e.payload.anonymous },
       };
     case 'reactions': {
       const reactions = { ...s.reactions };
-      for (const [emoji, n] of Object.entries(p.counts as Record<string, number>))
+      for (const [emoji, n] of Object.entries(e.payload.counts))
         reactions[emoji] = (reactions[emoji] ?? 0) + n;
       return { ...s, reactions };
     }
     case 'question:new':
     case 'question:update':
-      return { ...s, questions: upsertQuestion(s.questions, p.question as Question) };
-    case 'question:votes':
+      return { ...s, questions: upsertQuestion(s.questions, e.payload.question) };
+    case 'question:votes': {
+      const { questionId, upvotes } = e.payload;
       return {
         ...s,
-        questions: s.questions.map((q) =>
-          q.id === p.questionId ? { ...q, upvotes: p.upvotes as number } : q,
-        ),
+        questions: s.questions.map((q) => (q.id === questionId ? { ...q, upvotes } : q)),
       };
+    }
     case 'queue:update':
-      return {
-        ...s,
-        queue: { speaker: p.speaker as Queue['speaker'], waiting: p.waiting as Queue['waiting'] },
-      };
+      return { ...s, queue: { speaker: e.payload.speaker, waiting: e.payload.waiting } };
     case 'room:announce':
       return {
         ...s,
-        announcements: [...s.announcements, { body: p.body as string, at: Date.now() }].slice(-5),
+        announcements: [...s.announcements, { body: e.payload.body, at: Date.now() }].slice(-5),
       };
-    case 'room:state':
+    case 'room:state': {
+      const p = e.payload;
       return {
         ...s,
         room: {
           ...s.room,
-          status: (p.status as Room['status'] | undefined) ?? s.room.status,
-          settings: (p.settings as Room['settings'] | undefined) ?? s.room.settings,
-          locked: (p.locked as boolean | undefined) ?? s.room.locked,
-          title: (p.title as string | undefined) ?? s.room.title,
+          status: p.status ?? s.room.status,
+          settings: p.settings ?? s.room.settings,
+          locked: p.locked ?? s.room.locked,
+          title: p.title ?? s.room.title,
         },
       };
+    }
     case 'room:ended':
       // Nothing of the live session goes on: no floor, no queue, nobody "here".
       return {
@@ -116,7 +118,7 @@ export function roomEvent(s: RoomState, event: string, p: Record<string, unknown
         presence: 0,
       };
     case 'you:muted':
-      return { ...s, mutedUntil: p.until as string };
+      return { ...s, mutedUntil: e.payload.until };
     case 'you:banned':
       return { ...s, banned: true };
     case 'mod:report':
@@ -124,19 +126,15 @@ export function roomEvent(s: RoomState, event: string, p: Record<string, unknown
     case 'mod:action':
       return {
         ...s,
-        modFeed: [
-          ...s.modFeed,
-          {
-            seq: (p.seq as number | undefined) ?? 0,
-            kind: event.slice(4) as ModItem['kind'],
-            payload: p,
-          },
-        ],
+        modFeed: [...s.modFeed, { seq: e.payload.seq, kind: modKind(e.event), payload }],
       };
     default:
       return s;
   }
 }
+
+const modKind = (event: 'mod:report' | 'mod:flag' | 'mod:action'): ModItem['kind'] =>
+  event === 'mod:report' ? 'report' : event === 'mod:flag' ? 'flag' : 'action';
 
 /**
  * One room kept live, for the room page, the console and the embed widget: `room:join`, then
@@ -154,9 +152,8 @@ export function useRoomStream(
   onEventRef.current = onEvent;
   useEffect(() => {
     setState(null);
-    const feed = new Feed<RoomJoin>(conn, {
+    const feed = new Feed(conn, {
       join: 'room:join',
-      key: 'roomId',
       id,
       onJoin: (join) =>
         setState((prev) => (join.reset || !prev ? fromJoin(join, prev ?? undefined) : prev)),

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { type Api } from './api';
+import { liveEvent } from './live';
 import { type MessageKey, useT } from './i18n';
 import { type Comment, type Page } from './types';
 import { confirmAction, Dialog, ErrorNote, Form, text, Time, toast } from './ui';
@@ -91,13 +92,20 @@ export function addComment(list: Comment[], comment: Comment): Comment[] {
 }
 
 /** The thread's state change for one live event of the topic stream; unknown events: none. */
-export function threadEvent(list: Comment[], event: string, p: Record<string, unknown>): Comment[] {
-  switch (event) {
+export function threadEvent(
+  list: Comment[],
+  event: string,
+  payload: Record<string, unknown>,
+): Comment[] {
+  const e = liveEvent(event, payload);
+  switch (e.event) {
     case 'comment:new':
-      return addComment(list, p.comment as Comment);
+      // A replayed message that is gone since comes without its comment.
+      return e.payload.comment ? addComment(list, e.payload.comment) : list;
     case 'comment:edited':
     case 'comment:restored': {
-      const comment = p.comment as Comment;
+      const { comment } = e.payload;
+      if (!comment) return list;
       return updateComment(list, comment.id, (c) => ({
         ...comment,
         replies: c.replies,
@@ -105,25 +113,30 @@ export function threadEvent(list: Comment[], event: string, p: Record<string, un
         myAgree: c.myAgree,
       }));
     }
-    case 'comment:hidden':
-      return updateComment(list, p.commentId as string, (c) => ({
+    case 'comment:hidden': {
+      const { hiddenReason } = e.payload;
+      return updateComment(list, e.payload.commentId, (c) => ({
         ...c,
         status: 'hidden',
         // Facilitators keep the text (marked hidden); everyone else loses it at once.
-        hiddenReason: p.hiddenReason as string,
+        hiddenReason,
       }));
+    }
     case 'comment:deleted':
-      return updateComment(list, p.commentId as string, (c) => ({
+      return updateComment(list, e.payload.commentId, (c) => ({
         ...c,
         status: 'deleted',
         body: null,
         stance: null,
       }));
-    case 'agree:count':
+    case 'agree:count': {
+      const { targetType, targetId, count } = e.payload;
+      if (targetType !== 'comment') return list;
+      return updateComment(list, targetId, (c) => ({ ...c, agreeCount: count }));
+    }
     case 'room:agree': {
-      const id = (p.targetId ?? p.commentId) as string;
-      if (event === 'agree:count' && p.targetType !== 'comment') return list;
-      return updateComment(list, id, (c) => ({ ...c, agreeCount: p.count as number }));
+      const { commentId, count } = e.payload;
+      return updateComment(list, commentId, (c) => ({ ...c, agreeCount: count }));
     }
     default:
       return list;

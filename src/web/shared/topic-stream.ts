@@ -1,14 +1,14 @@
 import { type Dispatch, type StateUpdater, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { type Api } from './api';
-import { Feed, type LiveConnection } from './live';
+import { Feed, liveEvent, type LiveConnection } from './live';
 import { threadEvent } from './thread';
 import {
   type Comment,
   type Page,
   type Room,
   type Space,
+  type LiveServerEvents,
   type Topic,
-  type TopicWatch,
 } from './types';
 
 export type CommentSort = 'oldest' | 'newest' | 'agrees';
@@ -19,11 +19,11 @@ export type CommentSort = 'oldest' | 'newest' | 'agrees';
  */
 export function applyTopicCount(
   topic: Topic,
-  payload: Record<string, unknown>,
+  payload: LiveServerEvents['agree:count'],
   space?: Space,
 ): Topic {
   if (payload.targetType !== 'topic' || payload.targetId !== topic.id) return topic;
-  const agrees = payload.count as number;
+  const agrees = payload.count;
   const { next } = topic.ladder;
   // Agrees count towards the first two rungs only; the third counts participants, which an
   // agree count says nothing about (the server's figure stays until the topic is re-read).
@@ -78,7 +78,7 @@ export function useTopicStream(
   onEventRef.current = options.onEvent;
   const [sort, setSortState] = useState<CommentSort>('oldest');
   const sortRef = useRef<CommentSort>('oldest');
-  const liveCount = useRef<Record<string, unknown> | null>(null);
+  const liveCount = useRef<LiveServerEvents['agree:count'] | null>(null);
   const topicRef = useRef<Topic | null>(null);
   topicRef.current = topic;
   const rereadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -90,7 +90,7 @@ export function useTopicStream(
     liveComments.current = [];
     const tp = await api.get<Topic>(`/topics/${id}`).catch(() => null);
     if (!tp) return;
-    const count = liveCount.current as Record<string, unknown> | null;
+    const count = liveCount.current;
     const later = liveComments.current.filter((seq) => seq > tp.seq).length;
     const fresh = count ? applyTopicCount(tp, count, spaceRef.current) : tp;
     setTopic({ ...fresh, counts: { ...fresh.counts, comments: fresh.counts.comments + later } });
@@ -118,32 +118,33 @@ export function useTopicStream(
   // A layout effect starts the requests right after the render, not after the first paint.
   // The connection changes with the signed-in user, so `myAgree` is read again then too.
   useLayoutEffect(() => {
-    let feed: Feed<TopicWatch> | undefined;
+    let feed: Feed<'topic:watch'> | undefined;
     let alive = true;
     setError(null);
     loadAll().then(
       (tp) => {
         if (!alive) return;
-        feed = new Feed<TopicWatch>(conn, {
+        feed = new Feed(conn, {
           join: 'topic:watch',
-          key: 'topicId',
           id,
           sinceSeq: tp.seq,
           onJoin: (result) => void (result.reset ? loadAll() : reread()),
           onEvent: (event, payload) => {
             if (event.startsWith('comment:') || event === 'agree:count')
               setComments((list) => list && threadEvent(list, event, payload));
-            if (event === 'agree:count') {
-              if (payload.targetId === id) liveCount.current = payload;
-              setTopic((prev) => prev && applyTopicCount(prev, payload, spaceRef.current));
+            const e = liveEvent(event, payload);
+            if (e.event === 'agree:count') {
+              const count = e.payload;
+              if (count.targetId === id) liveCount.current = count;
+              setTopic((prev) => prev && applyTopicCount(prev, count, spaceRef.current));
               // During a deliberation an agree can add a participant, which the count does
               // not carry: the topic is read again (once for a burst of agrees).
-              if (payload.targetId === id && topicRef.current?.status === 'deliberating') {
+              if (count.targetId === id && topicRef.current?.status === 'deliberating') {
                 clearTimeout(rereadTimer.current);
                 rereadTimer.current = setTimeout(() => void reread(), 250);
               }
-            } else if (event === 'comment:new') {
-              if (typeof payload.seq === 'number') liveComments.current.push(payload.seq);
+            } else if (e.event === 'comment:new') {
+              liveComments.current.push(e.payload.seq);
               setTopic(
                 (prev) =>
                   prev && {
@@ -151,8 +152,8 @@ export function useTopicStream(
                     counts: { ...prev.counts, comments: prev.counts.comments + 1 },
                   },
               );
-            } else if (event === 'stance:count') {
-              const counts = payload.counts as Topic['counts']['stances'];
+            } else if (e.event === 'stance:count') {
+              const { counts } = e.payload;
               setTopic((prev) => prev && { ...prev, counts: { ...prev.counts, stances: counts } });
             } else if (event === 'topic:room') void loadRoom().catch(() => undefined);
             else if (event.startsWith('topic:')) void reread();
@@ -175,7 +176,12 @@ export function useTopicStream(
       agreed: boolean;
       agreeCount: number;
     }>(`/topics/${id}/agree`);
-    const payload = { targetType: 'topic', targetId: id, count: res.agreeCount };
+    const payload = {
+      topicId: id,
+      targetType: 'topic' as const,
+      targetId: id,
+      count: res.agreeCount,
+    };
     setTopic(
       (prev) =>
         prev && { ...applyTopicCount(prev, payload, spaceRef.current), myAgree: res.agreed },

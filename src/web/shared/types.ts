@@ -9,10 +9,6 @@ export type { RoomView as Room } from '../../rooms/room.view';
 export type { RoomSettings } from '../../rooms/room.entity';
 export type { QuestionView as Question } from '../../rooms/qa/question.view';
 export type { QueueState as Queue } from '../../rooms/queue/queue.view';
-import type { CommentView as Comment } from '../../comments/comment.view';
-import type { RoomView as Room } from '../../rooms/room.view';
-import type { QuestionView as Question } from '../../rooms/qa/question.view';
-import type { QueueState as Queue } from '../../rooms/queue/queue.view';
 
 // A dependency-free module of the server's: the one list of statuses, not a copy.
 import { TOPIC_STATUSES, type TopicStatus } from '../../topics/topic-status';
@@ -66,26 +62,15 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface RoomJoin {
-  room: Room;
-  seq: number;
-  presence: { count: number };
-  recent: Comment[];
-  questions: Question[];
-  queue: Queue;
-  missed: { event: string; payload: RoomEvent }[];
-  reset: boolean;
-  moderator: boolean;
-}
-
-export interface TopicWatch {
-  topicId: string;
-  seq: number;
-  missed: { event: string; payload: Record<string, unknown> & { seq?: number } }[];
-  reset: boolean;
-}
-
-/** A room event as it arrives: `{roomId, seq}` plus the event's own fields. */
-export type RoomEvent = { roomId: string; seq?: number } & Record<string, unknown>;
+/** The live protocol's answers, from the same module the gateways are typed by. */
+export type {
+  JoinResult as RoomJoin,
+  WatchResult as TopicWatch,
+  LiveEvent,
+  LiveEventName,
+  LiveServerEvents,
+  LiveClientEvent,
+  LiveClientEvents,
+} from '../../protocol/live';
 
 export const REACTIONS = ['👏', '👍', '❤️', '🤔'] as const;

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { type Request, type Response } from 'express';
 import { type Observable, catchError, finalize, from, mergeMap, of } from 'rxjs';
 import { msg, Problem } from '../problem';
-import { idempotencyScope } from './idempotency-scope';
+import { underIdempotencyKey } from '../../events/unit-of-work';
 import { IdempotencyService, LEASE_RENEW_MS } from './idempotency.service';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -85,8 +85,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       this.idempotency.renew(userId, key, owner).catch(() => undefined);
     }, LEASE_RENEW_MS);
     renewal.unref();
-    // The handler runs inside this scope, so its transaction marks the key (unit-of-work.ts).
-    return idempotencyScope.run({ userId, key, owner, marked: false }, () =>
+    // The handler runs under the key, so its transaction marks the key (unit-of-work.ts).
+    return underIdempotencyKey({ userId, key, owner }, () =>
       next.handle().pipe(
         mergeMap((body: unknown) =>
           from(this.idempotency.complete(userId, key, owner, status, body).then(() => body)),

@@ -654,7 +654,7 @@ export function ResultsPage({ id }: { id: string }) {
     });
     const offConnect = connection.onConnect(() => {
       void connection
-        .request<{ tally: BudgetTally | null }>('budget:watch', { budgetId: id })
+        .request('budget:watch', { budgetId: id })
         .then((ack) => ack.tally && results.set(ack.tally))
         .catch(() => undefined);
     });

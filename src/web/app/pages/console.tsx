@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { type RoomAsk } from '../../shared/live';
 import { type MessageKey, type Translate, useT } from '../../shared/i18n';
 import { confirmAction, ErrorNote, Form, LineForm, text } from '../../shared/ui';
 import { Link } from '../app';
@@ -10,7 +11,7 @@ export function ConsolePage({ id }: { id: string }) {
   return <RoomPage id={id} console />;
 }
 
-type Ask = (event: string, payload?: Record<string, unknown>) => Promise<unknown>;
+type Ask = RoomAsk;
 
 /**
  * The facilitator's controls. The moderation queue is the room's facilitators-only feed, so

@@ -4,6 +4,7 @@ import { useT } from '../../shared/i18n';
 import { useStore } from '../../shared/store';
 import { CommentBody, ReportDialog } from '../../shared/thread';
 import { type Comment, type Question, REACTIONS } from '../../shared/types';
+import { liveEvent, type RoomAsk } from '../../shared/live';
 import {
   confirmAction,
   ErrorNote,
@@ -25,12 +26,13 @@ export function RoomPage({ id, console: asConsole = false }: { id: string; conso
   const me = useStore(session);
   const conn = useStore(live);
   const { state, setState, error } = useRoomStream(conn, id, (event, payload) => {
-    if (event === 'comment:new') {
-      const c = payload.comment as Comment;
-      announce(`${t('newMessage')} — ${c.author.displayName}: ${c.body ?? ''}`);
-    } else if (event === 'room:announce') announce(`${t('announcement')}: ${String(payload.body)}`);
+    const e = liveEvent(event, payload);
+    if (e.event === 'comment:new') {
+      const c = e.payload.comment;
+      if (c) announce(`${t('newMessage')} — ${c.author.displayName}: ${c.body ?? ''}`);
+    } else if (e.event === 'room:announce') announce(`${t('announcement')}: ${e.payload.body}`);
     // A hidden message must not linger in the screen-reader log either.
-    else if (event === 'comment:hidden') announcements.set('');
+    else if (e.event === 'comment:hidden') announcements.set('');
   });
   const [actionError, setActionError] = useState<unknown>(null);
   // The console's reason field, given with every hide, mute and ban.
@@ -40,11 +42,14 @@ export function RoomPage({ id, console: asConsole = false }: { id: string; conso
   if (error && !state) return <ErrorNote error={error} />;
   if (!state) return <Skeleton lines={5} height="2.5rem" />;
   const { room } = state;
-  const ask = (event: string, payload: Record<string, unknown> = {}) =>
-    conn.request(event, { roomId: id, ...payload }).catch((e: unknown) => {
-      setActionError(e);
-      throw e;
-    });
+  const ask: RoomAsk = (event, ...[payload]) =>
+    conn
+      // The spread adds back the one field the payload's type leaves out.
+      .request(event, { roomId: id, ...payload })
+      .catch((e: unknown) => {
+        setActionError(e);
+        throw e;
+      });
   const myId = me?.user.id;
   const inQueue = !!state.queue.waiting.some((w) => w.userId === myId);
   const isLive = room.status === 'live';
@@ -150,7 +155,7 @@ export function RoomPage({ id, console: asConsole = false }: { id: string; conso
                 maxLength={2000}
                 onSend={(body) =>
                   conn
-                    .request<{ comment: Comment }>('chat:send', { roomId: id, body })
+                    .request('chat:send', { roomId: id, body })
                     .then(({ comment }) =>
                       setState((s) => s && roomEvent(s, 'comment:new', { comment })),
                     )
@@ -207,7 +212,14 @@ export function RoomPage({ id, console: asConsole = false }: { id: string; conso
 
 const DEFAULT_REASON = '운영 원칙 위반';
 
-type Ask = (event: string, payload?: Record<string, unknown>) => Promise<unknown>;
+/** What a participant or facilitator does to one question. */
+type QuestionAction =
+  | 'question:upvote'
+  | 'question:approve'
+  | 'question:highlight'
+  | 'question:answered'
+  | 'question:dismiss';
+type Ask = RoomAsk;
 
 function Message({
   message,
@@ -301,13 +313,12 @@ function Message({
                   type="button"
                   class="danger"
                   onClick={() =>
-                    void confirmAction(t('confirmBan'), t('ban')).then(
-                      (ok) =>
-                        ok &&
-                        ask('mod:ban', { userId: message.author.id, reason }).catch(
+                    void confirmAction(t('confirmBan'), t('ban')).then((ok) => {
+                      if (ok)
+                        void ask('mod:ban', { userId: message.author.id, reason }).catch(
                           () => undefined,
-                        ),
-                    )
+                        );
+                    })
                   }
                 >
                   {t('ban')}
@@ -387,7 +398,8 @@ function Questions({
   const shown = state.questions
     .filter((q) => q.status !== 'dismissed' && (asConsole || q.status !== 'pending'))
     .sort((a, b) => Number(b.highlighted) - Number(a.highlighted) || b.upvotes - a.upvotes);
-  const act = (event: string, q: Question) => void ask(event, { questionId: q.id }).catch(setError);
+  const act = (event: QuestionAction, q: Question) =>
+    void ask(event, { questionId: q.id }).catch(setError);
   if (!state.room.settings.questions) return null;
   return (
     <section aria-labelledby="qa-h" class="qa card">
