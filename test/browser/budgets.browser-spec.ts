@@ -73,8 +73,13 @@ describe('browser: participatory budget pages', () => {
     await t?.close();
   });
 
-  async function open(path: string, viewport: { width: number; height: number }, who?: TestUser): Promise<{ page: Page; seen: ReturnType<typeof watchPage> }> {
-    const context = await b.context({ viewport });
+  async function open(
+    path: string,
+    viewport: { width: number; height: number },
+    who?: TestUser,
+    colorScheme: 'light' | 'dark' = 'light',
+  ): Promise<{ page: Page; seen: ReturnType<typeof watchPage> }> {
+    const context = await b.context({ viewport, colorScheme });
     const page = await context.newPage();
     const seen = watchPage(page);
     if (who) {
@@ -111,6 +116,17 @@ describe('browser: participatory budget pages', () => {
       expect([...budget.seen.errors, ...project.seen.errors]).toEqual([]);
       await budget.page.context().close();
       await project.page.context().close();
+    }
+    // The dark scheme too.
+    for (const [name, path, ready] of [
+      ['budget', `/budgets/${budgetId}`, 'project-list'],
+      ['project', `/projects/${projects.lights}`, ''],
+    ] as const) {
+      const { page } = await open(path, DESKTOP, undefined, 'dark');
+      if (ready) await page.getByTestId(ready).getByRole('listitem').first().waitFor();
+      else await page.getByRole('heading', { name: '검토 결과' }).waitFor();
+      await judge(page, name, 'desktop-dark');
+      await page.context().close();
     }
   });
 
@@ -179,5 +195,9 @@ describe('browser: participatory budget pages', () => {
       expect(seen.errors).toEqual([]);
       await page.context().close();
     }
+    const dark = await open(`/budgets/${budgetId}/results`, DESKTOP, undefined, 'dark');
+    await dark.page.getByTestId('result-정릉3동').waitFor();
+    await judge(dark.page, 'results', 'desktop-dark');
+    await dark.page.context().close();
   });
 });
