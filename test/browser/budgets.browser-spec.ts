@@ -171,11 +171,29 @@ describe('browser: participatory budget pages', () => {
   });
 
   it('an officer records an on-site ballot, and the results page shows selected, did not fit and the money spent', async () => {
-    await t.http
-      .post(api(`/budgets/${budgetId}/onsite-ballots`))
-      .set(facilitator.auth)
-      .send({ ref: 'JR-002', ballots: [{ headingId: (await t.http.get(api(`/budgets/${budgetId}`))).body.headings[0].id, projectIds: [projects.garden, projects.school] }] })
-      .expect(201);
+    // The officer's kiosk at the booth, on a tablet-sized screen.
+    const kiosk = await open(`/budgets/${budgetId}/kiosk`, DESKTOP, facilitator);
+    await kiosk.page.getByRole('textbox', { name: '명부 번호' }).waitFor();
+    await judge(kiosk.page, 'kiosk', 'desktop');
+    // A line that voted online is refused, and the refusal is shown in Korean.
+    await kiosk.page.getByRole('textbox', { name: '명부 번호' }).fill('JR-001');
+    await kiosk.page.getByLabel(/마을 소식지 발간/).check();
+    await kiosk.page.getByRole('button', { name: /현장 투표 기록/ }).click();
+    await kiosk.page.locator('.form-error[data-code="already_voted"]').waitFor();
+    await kiosk.page.getByRole('textbox', { name: '명부 번호' }).fill('JR-002');
+    await kiosk.page.getByLabel(/마을 소식지 발간/).uncheck();
+    await kiosk.page.getByLabel(/북한산 자락 마을 텃밭 조성/).check();
+    await kiosk.page.getByLabel(/어르신 디지털 배움터/).check();
+    await kiosk.page.getByRole('button', { name: /현장 투표 기록/ }).click();
+    await kiosk.page.getByTestId('kiosk-recorded').waitFor();
+    expect(await kiosk.page.getByTestId('kiosk-recorded').innerText()).toContain('JR-002');
+    await judge(kiosk.page, 'kiosk-recorded', 'desktop');
+    expect(kiosk.seen.errors).toEqual([]);
+    await kiosk.page.context().close();
+    const phone = await open(`/budgets/${budgetId}/kiosk`, MOBILE, facilitator);
+    await phone.page.getByRole('textbox', { name: '명부 번호' }).waitFor();
+    await judge(phone.page, 'kiosk', 'mobile');
+    await phone.page.context().close();
     const before = await open(`/budgets/${budgetId}/results`, DESKTOP);
     await before.page.getByText('결과는 투표가 끝난 뒤에 공개됩니다.').waitFor();
     await before.page.context().close();

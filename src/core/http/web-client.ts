@@ -17,7 +17,7 @@ const PAGE_PATHS = [
   /^\/spaces\/[^/]+$/,
   /^\/topics\/[0-9a-fA-F-]{36}$/,
   /^\/rooms\/[0-9a-fA-F-]{36}(\/console|\/minutes)?$/,
-  /^\/budgets\/[0-9a-fA-F-]{36}(\/ballot|\/results)?$/,
+  /^\/budgets\/[0-9a-fA-F-]{36}(\/ballot|\/results|\/kiosk)?$/,
   /^\/projects\/[0-9a-fA-F-]{36}$/,
   /^\/(signin|register|me)$/,
 ];

@@ -5,7 +5,7 @@ import { useStore } from '../shared/store';
 import { ConfirmHost, ConnectionBadge, ToastHost, usePageTitle } from '../shared/ui';
 import { announcements, live, session } from './context';
 import { AuthPage } from './pages/auth';
-import { BallotPage, BudgetPage, ProjectPage, ResultsPage } from './pages/budget';
+import { BallotPage, BudgetPage, KioskPage, ProjectPage, ResultsPage } from './pages/budget';
 import { ConsolePage } from './pages/console';
 import { HomePage } from './pages/home';
 import { MinutesPage } from './pages/minutes';
@@ -229,6 +229,9 @@ export function App() {
       break;
     case 'results':
       page = <ResultsPage id={r.id} key={r.id} />;
+      break;
+    case 'kiosk':
+      page = <KioskPage id={r.id} key={r.id} />;
       break;
     case 'me':
       page = <ProfilePage />;

@@ -14,6 +14,7 @@ export type Route =
   | { page: 'project'; id: string }
   | { page: 'ballot'; id: string }
   | { page: 'results'; id: string }
+  | { page: 'kiosk'; id: string }
   | { page: 'me' }
   | { page: 'signin' }
   | { page: 'register' }
@@ -36,6 +37,7 @@ export function route(path: string): Route {
   if ((m = p.match(new RegExp(`^/budgets/(${UUID})$`)))) return { page: 'budget', id: m[1]! };
   if ((m = p.match(new RegExp(`^/budgets/(${UUID})/ballot$`)))) return { page: 'ballot', id: m[1]! };
   if ((m = p.match(new RegExp(`^/budgets/(${UUID})/results$`)))) return { page: 'results', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/budgets/(${UUID})/kiosk$`)))) return { page: 'kiosk', id: m[1]! };
   if ((m = p.match(new RegExp(`^/projects/(${UUID})$`)))) return { page: 'project', id: m[1]! };
   if (p === '/me') return { page: 'me' };
   if (p === '/signin') return { page: 'signin' };

@@ -97,6 +97,12 @@ const ko = {
   toBudget: '예산 과정으로',
   total: '총액 {amount}',
   countdown: '투표 마감까지 {time}',
+  kiosk: '현장 투표 기록',
+  kioskHint: '투표소에서 명부를 확인한 주민의 투표를 기록합니다. 기록한 명부는 온라인으로 투표할 수 없습니다.',
+  ref: '명부 번호',
+  record: '현장 투표 기록',
+  recorded: '명부 {ref}의 현장 투표를 기록했습니다',
+  officersOnly: '이 공간의 진행자(투표 사무원)만 현장 투표를 기록할 수 있습니다.',
 } as const;
 
 type Key = keyof typeof ko;
@@ -196,6 +202,12 @@ const en: Record<Key, string> = {
   toBudget: 'Back to the budget',
   total: 'Total {amount}',
   countdown: 'Voting closes in {time}',
+  kiosk: 'On-site voting',
+  kioskHint: 'Record the ballot of a resident whose roll line was checked at the booth. A line recorded here cannot vote online.',
+  ref: 'Roll reference',
+  record: 'Record the ballot',
+  recorded: 'The on-site ballot of {ref} was recorded',
+  officersOnly: 'Only facilitators (polling officers) of this space can record on-site ballots.',
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ko, en };

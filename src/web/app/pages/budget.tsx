@@ -151,6 +151,11 @@ export function BudgetPage({ id }: { id: string }) {
               📊 {bt('results')}
             </Link>
           )}
+          {b.phase === 'voting' && b.viewer.canManage && (
+            <Link class="btn" href={`/budgets/${b.id}/kiosk`}>
+              🧾 {bt('kiosk')}
+            </Link>
+          )}
           {b.phase === 'proposals' && signedIn && (
             <button type="button" class="primary" onClick={() => setProposing(true)}>
               ✍️ {bt('propose')}
@@ -756,5 +761,92 @@ export function SpaceBudgets({ spaceId }: { spaceId: string }) {
         ))}
       </ul>
     </section>
+  );
+}
+
+/**
+ * The booth officer's kiosk: a roll reference and the resident's choices, recorded as an
+ * on-site ballot. The server checks the rules and refuses a line that already voted.
+ */
+export function KioskPage({ id }: { id: string }) {
+  const bt = useBT();
+  const w = useWon();
+  const budget = useLoad(() => api.get<BudgetView>(`/budgets/${id}`), [id]);
+  const projects = useLoad(
+    () => api.get<Page<Project>>(`/budgets/${id}/projects${query({ status: 'feasible', sort: 'amount', limit: 100 })}`),
+    [id],
+  );
+  const [done, setDone] = useState('');
+  usePageTitle(budget.data ? `${bt('kiosk')} — ${budget.data.title}` : undefined);
+  if (budget.error) return <ErrorNote error={budget.error} />;
+  if (!budget.data || !projects.data) return <Skeleton lines={4} height="2rem" />;
+  const b = budget.data;
+  const list = projects.data.items;
+  const back = (
+    <p class="crumbs">
+      <Link href={`/budgets/${b.id}`}>{bt('toBudget')}</Link>
+    </p>
+  );
+  if (!b.viewer.canManage)
+    return (
+      <>
+        {back}
+        <p class="notice">{bt('officersOnly')}</p>
+      </>
+    );
+  if (b.phase !== 'voting')
+    return (
+      <>
+        {back}
+        <p class="notice">{bt('notVoting')}</p>
+      </>
+    );
+  return (
+    <>
+      {back}
+      <h1>
+        {bt('kiosk')} — {b.title}
+      </h1>
+      <p class="hint">{bt('kioskHint')}</p>
+      {done && (
+        <div class="banner announce" role="status" data-testid="kiosk-recorded">
+          ✅ {done}
+        </div>
+      )}
+      <Form
+        label={bt('kiosk')}
+        class="kiosk"
+        onSubmit={async (data, form) => {
+          const ref = text(data, 'ref');
+          const ballots = b.headings
+            .map((h) => ({ headingId: h.id, projectIds: data.getAll(`h-${h.id}`).map(String) }))
+            .filter((x) => x.projectIds.length > 0);
+          setDone('');
+          await api.post(`/budgets/${b.id}/onsite-ballots`, { ref, ballots });
+          form.reset();
+          setDone(bt('recorded', { ref }));
+        }}
+      >
+        <label for="kiosk-ref">{bt('ref')}</label>
+        <input id="kiosk-ref" name="ref" required maxLength={100} autoComplete="off" />
+        {b.headings.map((h) => (
+          <fieldset key={h.id} class="card kiosk-heading">
+            <legend>
+              {h.name} · {bt('cap')} {w(h.amount)}
+            </legend>
+            {list
+              .filter((p) => p.headingId === h.id)
+              .map((p) => (
+                <label key={p.id} class="kiosk-choice">
+                  <input type="checkbox" name={`h-${h.id}`} value={p.id} /> {p.title} · {w(p.cost)}
+                </label>
+              ))}
+          </fieldset>
+        ))}
+        <button type="submit" class="primary">
+          🗳️ {bt('record')}
+        </button>
+      </Form>
+    </>
   );
 }
