@@ -3,6 +3,7 @@ import { ModerationModule } from '../moderation/moderation.module';
 import { OpenDataModule } from '../open-data/open-data.module';
 import { SpacesModule } from '../spaces/spaces.module';
 import { BudgetExports } from './budget-exports';
+import { BudgetPhaseScheduler } from './budget-phase-scheduler';
 import { BudgetQueries } from './budget-queries';
 import { BudgetStream, BudgetStreamGateway } from './budget-stream';
 import { BudgetsController } from './budgets.controller';
@@ -12,7 +13,14 @@ import { BudgetsService } from './budgets.service';
 @Module({
   imports: [SpacesModule, ModerationModule, OpenDataModule],
   controllers: [BudgetsController],
-  providers: [BudgetsService, BudgetQueries, BudgetExports, BudgetStream, BudgetStreamGateway],
-  exports: [BudgetsService, BudgetQueries],
+  providers: [
+    BudgetsService,
+    BudgetQueries,
+    BudgetExports,
+    BudgetStream,
+    BudgetStreamGateway,
+    BudgetPhaseScheduler,
+  ],
+  exports: [BudgetsService, BudgetQueries, BudgetPhaseScheduler],
 })
 export class BudgetsModule {}

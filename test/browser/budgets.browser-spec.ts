@@ -36,7 +36,7 @@ describe('browser: participatory budget pages', () => {
         totalAmount: 30_000_000,
         rule: { kind: 'knapsack' },
         electorate: 'roll',
-        phases: [{ phase: 'voting', startsAt: '2026-07-15T10:00:00+09:00', endsAt: '2026-07-15T16:00:00+09:00' }],
+        phases: [{ phase: 'voting', startsAt: '2030-07-15T10:00:00+09:00', endsAt: '2030-07-15T16:00:00+09:00' }],
       })
       .expect(201);
     budgetId = created.body.id;

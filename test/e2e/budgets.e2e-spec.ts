@@ -6,6 +6,7 @@ import {
   registerUser,
   type TestUser,
 } from '../factories/identity';
+import { BudgetPhaseScheduler } from '../../src/budgets/budget-phase-scheduler';
 import { startTestApp, type TestApp } from '../utils/app';
 import { closeAll, connected, ok, record, sleep } from '../utils/live-client';
 import { eventually } from '../utils/eventually';
@@ -227,6 +228,28 @@ describe('participatory budgets', () => {
         'voting',
       ]);
       expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'budget.phase' AND target_id = $1`, [s.id])).toBe(2);
+    });
+
+    it('moves a budget on by its dates, one phase a pass, to objection only when it is dated', async () => {
+      const past = new Date(Date.now() - 3600_000).toISOString();
+      const later = new Date(Date.now() + 86_400_000).toISOString();
+      const dated = async (phases: unknown[]): Promise<string> =>
+        (await a.http.post(api(`/spaces/${space.id}/budgets`)).set(facilitator.auth).send({ ...baseBudget, phases }).expect(201)).body.id;
+      const skip = await dated([{ phase: 'proposals', endsAt: past }, { phase: 'voting', startsAt: past, endsAt: later }]);
+      const objection = await dated([{ phase: 'proposals', endsAt: past }, { phase: 'objection', startsAt: past }]);
+      const undated = await dated([{ phase: 'proposals', endsAt: later }]);
+      const scheduler = b.app.get(BudgetPhaseScheduler);
+      const phase = async (id: string): Promise<string> => (await a.http.get(api(`/budgets/${id}`)).expect(200)).body.phase;
+      await scheduler.runOnce();
+      expect([await phase(skip), await phase(objection), await phase(undated)]).toEqual(['review', 'review', 'proposals']);
+      await scheduler.runOnce();
+      expect([await phase(skip), await phase(objection), await phase(undated)]).toEqual(['voting', 'objection', 'proposals']);
+      await scheduler.runOnce();
+      // Voting ends tomorrow: nothing moves before.
+      expect(await phase(skip)).toBe('voting');
+      const timeline = (await a.http.get(api(`/budgets/${skip}`)).expect(200)).body.timeline;
+      expect(timeline.at(-1)).toMatchObject({ type: 'phase', actorName: null, data: { from: 'review', to: 'voting' } });
+      expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'budget.phase' AND target_id = $1 AND actor_id IS NULL`, [skip])).toBe(2);
     });
 
     it('adds headings for facilitators only, refusing bad input and duplicate names', async () => {
