@@ -1,5 +1,5 @@
 /**
- * Runs B1–B8 one after the other (each in its own process, so one benchmark's leftovers never
+ * Runs B1–B8 and B10 one after the other (each in its own process, so one benchmark's leftovers never
  * load the next) and writes bench/results/summary.md from their results (docs/benchmarks.md
  * quotes the latest full run, with the findings around it).
  *
@@ -20,6 +20,7 @@ const SCRIPTS: [string, string][] = [
   ['B6', 'b6-thread-read.ts'],
   ['B7', 'b7-agrees.ts'],
   ['B8', 'b8-reactions.ts'],
+  ['B10', 'b10-notify.ts'],
 ];
 
 function main(): void {

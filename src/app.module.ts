@@ -30,6 +30,7 @@ import { EmbedModule } from './embed/embed.module';
 import { OpenDataModule } from './open-data/open-data.module';
 import { ProfileModule } from './profile/profile.module';
 import { BudgetsModule } from './budgets/budgets.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({})
 export class AppModule {
@@ -64,6 +65,7 @@ export class AppModule {
         OpenDataModule,
         ProfileModule,
         BudgetsModule,
+        NotificationsModule,
       ],
       providers: [
         // Order matters: authentication first, so rate limits can count per user.

@@ -9,6 +9,7 @@ import {
   type RoomView,
   type QueueState,
   type ReactionEmoji,
+  type NotificationView,
 } from './views';
 
 /**
@@ -152,6 +153,8 @@ export type LiveServerEvents = Omit<Numbered<RoomEvents, 'roomId'>, keyof TopicE
     'budget:phase': { budgetId: string; seq: number; from: string; to: string };
     /** At most two a second; only while the tally is public. */
     'budget:tally': BudgetTally;
+    /** A new notification for this socket's user (every socket of theirs, on every node). */
+    'notification:new': { notification: NotificationView; unread: number };
   };
 
 export type LiveEventName = keyof LiveServerEvents;

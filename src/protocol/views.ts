@@ -116,3 +116,47 @@ export interface PresenceDetail {
 /** The reactions a room offers (❤️ is U+2764 U+FE0F, as emoji keyboards send it). */
 export const REACTION_EMOJI = ['👏', '👍', '❤️', '🤔'] as const;
 export type ReactionEmoji = (typeof REACTION_EMOJI)[number];
+
+/** The kinds of notification (API.md, Notifications). */
+export const NOTIFICATION_TYPES = [
+  'topic.ladder',
+  'topic.status',
+  'topic.answered',
+  'comment.reply',
+  'comment.hidden',
+  'room.live',
+  'budget.phase',
+  'project.reviewed',
+  'project.selected',
+  'answer.due',
+] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** The switches of a person's notification settings, one per group of kinds. */
+export const NOTIFICATION_SWITCHES = [
+  'ladder',
+  'status',
+  'answer',
+  'reply',
+  'hidden',
+  'room',
+  'budget',
+  'due',
+] as const;
+export type NotificationSwitch = (typeof NOTIFICATION_SWITCHES)[number];
+
+export const EMAIL_CADENCES = ['off', 'immediate', 'daily', 'weekly'] as const;
+export type EmailCadence = (typeof EMAIL_CADENCES)[number];
+
+/** One notification in a person's inbox. */
+export interface NotificationView {
+  id: string;
+  type: NotificationType;
+  /** What the pages need to say it without another read: the topic's title, the reason, … */
+  data: Record<string, unknown>;
+  topicId: string | null;
+  commentId: string | null;
+  roomId: string | null;
+  readAt: string | null;
+  createdAt: string;
+}

@@ -1,3 +1,4 @@
+import { type RungName } from './topic-lifecycle';
 import { ApiProperty } from '@nestjs/swagger';
 import { PersonSchema } from '../core/openapi/person.schema';
 import { Documents } from '../core/openapi/shape';
@@ -44,10 +45,11 @@ export class LadderProgressSchema {
 
   @ApiProperty({
     type: String,
+    enum: ['review', 'deliberation', 'response'],
     nullable: true,
-    description: 'The next rung (`review`, `deliberation` or `response`), or null at the top.',
+    description: 'The next rung, or null at the top.',
   })
-  next!: string | null;
+  next!: RungName | null;
 
   @ApiProperty({
     type: Number,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ModerationModule } from '../moderation/moderation.module';
+import { FollowsModule } from '../notifications/follows.module';
 import { SpacesModule } from '../spaces/spaces.module';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { LadderService } from './ladder.service';
@@ -15,7 +16,7 @@ import { TopicsController } from './topics.controller';
 import { TopicsService } from './topics.service';
 
 @Module({
-  imports: [SpacesModule, ModerationModule],
+  imports: [SpacesModule, ModerationModule, FollowsModule],
   controllers: [TopicsController],
   providers: [
     TopicsRepository,

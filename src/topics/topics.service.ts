@@ -6,6 +6,7 @@ import { msg, Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { BanCheck } from '../moderation/bans.guard';
 import { AuditService } from '../moderation/audit.service';
+import { FollowsRepository } from '../notifications/follows.repository';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import {
   type CreateTopicDto,
@@ -32,6 +33,7 @@ export class TopicsService {
     private readonly access: SpaceAccessService,
     private readonly bans: BanCheck,
     private readonly audit: AuditService,
+    private readonly follows: FollowsRepository,
   ) {}
 
   async create(auth: AuthUser, spaceId: string, dto: CreateTopicDto): Promise<TopicView> {
@@ -46,6 +48,8 @@ export class TopicsService {
         tags: [...new Set(dto.tags ?? [])],
       });
       if (!topicId) throw Problem.notFound('Space');
+      // A proposer hears what becomes of their proposal (they may unfollow it later).
+      await this.follows.follow(work.tx, auth.id, 'topic', topicId);
       const seq = await this.events.append(work.tx, topicId, 'created', auth.id, {
         title: dto.title,
       });

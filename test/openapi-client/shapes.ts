@@ -24,6 +24,11 @@ import { type RoomView } from '../../src/rooms/room.view';
 import { type FacilitatorView, type SpaceView } from '../../src/spaces/dto/space.dto';
 import { type OpenDataIndexView } from '../../src/open-data/open-data.openapi';
 import { type TimelineEntry, type TopicView } from '../../src/topics/dto/topic.dto';
+import {
+  type FollowResult,
+  type NotificationSettings,
+} from '../../src/notifications/notifications.service';
+import { type NotificationView } from '../../src/protocol/views';
 import { type components } from './generated/schema';
 
 type Schemas = components['schemas'];
@@ -56,4 +61,9 @@ export type ShapesMatch = [
   Assert<Same<'Liveness', LiveView>>,
   Assert<Same<'Readiness', ReadyView>>,
   Assert<Same<'OpenDataIndex', OpenDataIndexView>>,
+  Assert<Same<'Notification', NotificationView>>,
+  Assert<Same<'NotificationPage', Page<NotificationView>>>,
+  Assert<Same<'UnreadCount', { unread: number }>>,
+  Assert<Same<'NotificationSettings', NotificationSettings>>,
+  Assert<Same<'FollowResult', FollowResult>>,
 ];

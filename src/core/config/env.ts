@@ -239,6 +239,17 @@ export class Environment {
   SCHEDULER_INTERVAL_SECONDS = 30;
 
   /**
+   * How often each node sweeps for events not yet turned into notifications (commits nudge it
+   * at once; the sweep catches what a node that died after its commit left) and for owed answers
+   * coming due; 0 turns the notifier off on this node.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  NOTIFY_SWEEP_SECONDS = 15;
+
+  /**
    * The licence of the open data (`GET /open-data`), as the operator states it, e.g.
    * "공공누리 제1유형 (KOGL Type 1): https://www.kogl.or.kr/info/license.do". Unset: none stated.
    */

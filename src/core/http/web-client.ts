@@ -20,6 +20,7 @@ const PAGE_PATHS = [
   /^\/budgets\/[0-9a-fA-F-]{36}(\/ballot|\/results|\/kiosk)?$/,
   /^\/projects\/[0-9a-fA-F-]{36}$/,
   /^\/(signin|register|me)$/,
+  /^\/me\/(notifications|notification-settings)$/,
 ];
 
 /** A room page: its stream (if any) may need a media source of its own in the CSP. */

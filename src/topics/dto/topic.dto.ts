@@ -10,6 +10,7 @@ import {
   Matches,
 } from 'class-validator';
 import { PageQuery } from '../../core/http/pagination';
+import { type RungName } from '../topic-lifecycle';
 import { IsPlainText, IsSingleLine } from '../../core/http/text-validators';
 import { STANCES, type Stance } from '../topic-participation.entity';
 import { TOPIC_STATUSES, type TopicStatus } from '../topic.entity';
@@ -137,7 +138,7 @@ export interface TopicView {
     participants: number;
     stances: { for: number; against: number; neutral: number };
   };
-  ladder: { rung: number; next: string | null; needed: number | null };
+  ladder: { rung: number; next: RungName | null; needed: number | null };
   proposalExpiresAt: string;
   deliberationOpenedAt: string | null;
   closesAt: string | null;

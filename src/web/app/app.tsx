@@ -9,6 +9,7 @@ import { BallotPage, BudgetPage, KioskPage, ProjectPage, ResultsPage } from './p
 import { ConsolePage } from './pages/console';
 import { HomePage } from './pages/home';
 import { MinutesPage } from './pages/minutes';
+import { Bell, InboxPage, NotificationSettingsPage } from './pages/notifications';
 import { ProfilePage } from './pages/profile';
 import { RoomPage } from './pages/room';
 import { SpacePage } from './pages/space';
@@ -70,6 +71,7 @@ function Header() {
           </button>
           {user ? (
             <>
+              <Bell />
               <Link href="/me" aria-current={here === '/me' ? 'page' : undefined}>
                 <span data-testid="whoami">{user.displayName}</span>
               </Link>
@@ -235,6 +237,12 @@ export function App() {
       break;
     case 'me':
       page = <ProfilePage />;
+      break;
+    case 'notifications':
+      page = <InboxPage />;
+      break;
+    case 'notificationSettings':
+      page = <NotificationSettingsPage />;
       break;
     case 'signin':
     case 'register':

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import '../shared/styles.css';
 import { App } from './app';
 import { session } from './context';
+import './notification-state';
 
 void session.restore().finally(() => {
   const root = document.getElementById('app');

@@ -16,6 +16,8 @@ export type Route =
   | { page: 'results'; id: string }
   | { page: 'kiosk'; id: string }
   | { page: 'me' }
+  | { page: 'notifications' }
+  | { page: 'notificationSettings' }
   | { page: 'signin' }
   | { page: 'register' }
   | { page: 'missing' };
@@ -40,6 +42,8 @@ export function route(path: string): Route {
   if ((m = p.match(new RegExp(`^/budgets/(${UUID})/kiosk$`)))) return { page: 'kiosk', id: m[1]! };
   if ((m = p.match(new RegExp(`^/projects/(${UUID})$`)))) return { page: 'project', id: m[1]! };
   if (p === '/me') return { page: 'me' };
+  if (p === '/me/notifications') return { page: 'notifications' };
+  if (p === '/me/notification-settings') return { page: 'notificationSettings' };
   if (p === '/signin') return { page: 'signin' };
   if (p === '/register') return { page: 'register' };
   return { page: 'missing' };

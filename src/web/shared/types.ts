@@ -4,7 +4,7 @@
  */
 export type { CommentView as Comment } from '../../comments/comment.view';
 export type { SpaceView as Space } from '../../spaces/dto/space.dto';
-export type { TimelineEntry } from '../../topics/dto/topic.dto';
+export type { TimelineEntry, TopicView as Topic } from '../../topics/dto/topic.dto';
 export type { RoomView as Room } from '../../rooms/room.view';
 export type { RoomSettings } from '../../rooms/room.entity';
 export type { QuestionView as Question } from '../../rooms/qa/question.view';
@@ -30,31 +30,6 @@ export interface User extends Person {
 
 export interface Me extends User {
   spaces: { spaceId: string; slug: string; name: string; role: 'facilitator' }[];
-}
-
-export interface Topic {
-  id: string;
-  spaceId: string;
-  author: Person;
-  title: string;
-  body: string;
-  tags: string[];
-  status: TopicStatus;
-  counts: {
-    agrees: number;
-    comments: number;
-    participants: number;
-    stances: Record<Stance, number>;
-  };
-  ladder: { rung: number; next: Rung | null; needed: number | null };
-  closesAt: string | null;
-  rejectedReason: string | null;
-  owedAnswers: { rung: string; dueAt: string; answeredAt: string | null }[];
-  response: { id: string; body: string; role: string; author: Person; createdAt: string } | null;
-  seq: number;
-  myAgree: boolean | null;
-  myStance: Stance | null;
-  createdAt: string;
 }
 
 export interface Page<T> {

@@ -29,6 +29,7 @@ import {
   usePageTitle,
 } from '../../shared/ui';
 import { Link } from '../app';
+import { FollowButton } from './notifications';
 import { announce, announcements, api, live, session, useLoad } from '../context';
 
 const OPEN = new Set(['proposed', 'under_review', 'deliberating']);
@@ -153,6 +154,7 @@ export function TopicPage({ id }: { id: string }) {
                   #{tag}
                 </span>
               ))}
+              <FollowButton topicId={tp.id} />
             </div>
             <h1 style={{ marginTop: '0.5rem' }}>{tp.title}</h1>
             <p class="meta">

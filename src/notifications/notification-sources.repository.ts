@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { type Queryable, queryRows } from '../core/database/sql';
+
+/** A topic event still to notify, with what its notice needs read in the same statement. */
+export interface TopicSourceRow {
+  id: string;
+  topic_id: string;
+  type: string;
+  actor_id: string | null;
+  data: Record<string, unknown>;
+  space_id: string;
+  title: string;
+  /** `answered`: the answer's text. */
+  response_body: string | null;
+  /** `comment_created`: the comment as it is now, and its author's name. */
+  comment_body: string | null;
+  comment_status: string | null;
+  comment_by: string | null;
+}
+
+/** A room gone live, still to notify. */
+export interface RoomSourceRow {
+  id: string;
+  room_id: string;
+  data: { by?: string };
+  topic_id: string;
+  space_id: string;
+  room_title: string;
+  title: string;
+}
+
+/**
+ * The notifier's statements on the durable event logs it reads (`topic_events`, owned by the
+ * topics feature, and `room_events`, by the rooms feature): claiming the rows not yet notified
+ * and marking them. `notified_at` is the notifier's column; nothing else writes it.
+ */
+@Injectable()
+export class NotificationSourcesRepository {
+  /** The WHERE repeats the partial index's predicate, so the index is what is read. */
+  claimTopicEvents(tx: Queryable, limit: number): Promise<TopicSourceRow[]> {
+    return queryRows<TopicSourceRow>(
+      tx,
+      `SELECT e.id, e.topic_id, e.type, e.actor_id, e.data, t.space_id, t.title,
+              r.body AS response_body, c.body AS comment_body, c.status AS comment_status,
+              cu.display_name AS comment_by
+         FROM topic_events e
+         JOIN topics t ON t.id = e.topic_id
+         LEFT JOIN topic_responses r ON e.type = 'answered' AND r.id = (e.data->>'responseId')::uuid
+         LEFT JOIN comments c ON e.type = 'comment_created' AND c.id = (e.data->>'commentId')::uuid
+         LEFT JOIN users cu ON cu.id = c.author_id
+        WHERE e.notified_at IS NULL
+          AND e.type IN ('ladder_crossed', 'transitioned', 'answered', 'comment_created', 'comment_hidden')
+        ORDER BY e.id LIMIT ${limit}
+        FOR UPDATE OF e SKIP LOCKED`,
+    );
+  }
+
+  async markTopicEvents(tx: Queryable, ids: string[]): Promise<void> {
+    await tx.query(`UPDATE topic_events SET notified_at = now() WHERE id = ANY($1::bigint[])`, [
+      ids,
+    ]);
+  }
+
+  claimRoomEvents(tx: Queryable, limit: number): Promise<RoomSourceRow[]> {
+    return queryRows<RoomSourceRow>(
+      tx,
+      `SELECT e.id, e.room_id, e.data, r.topic_id, r.space_id, r.title AS room_title, t.title
+         FROM room_events e JOIN rooms r ON r.id = e.room_id JOIN topics t ON t.id = r.topic_id
+        WHERE e.notified_at IS NULL AND e.type = 'room:state' AND (e.data->>'status') = 'live'
+        ORDER BY e.id LIMIT ${limit}
+        FOR UPDATE OF e SKIP LOCKED`,
+    );
+  }
+
+  async markRoomEvents(tx: Queryable, ids: string[]): Promise<void> {
+    await tx.query(`UPDATE room_events SET notified_at = now() WHERE id = ANY($1::bigint[])`, [
+      ids,
+    ]);
+  }
+}
