@@ -9,8 +9,8 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  * one way cannot vote the other) and the user for an open one. The tally is always read from
  * ballot_choices, so it is a recount by construction.
  */
-export class ParticipatoryBudgets1795600000000 implements MigrationInterface {
-  name = 'ParticipatoryBudgets1795600000000';
+export class ParticipatoryBudgets1795630000000 implements MigrationInterface {
+  name = 'ParticipatoryBudgets1795630000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     // Project threads are topics of their own kind: kept out of the space's topic list.
