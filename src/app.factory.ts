@@ -85,6 +85,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   const embed = app.get(EmbedService);
   app.use(...app.get(WebClient).middleware((roomId) => embed.streamOrigin(roomId)));
   app.useBodyParser('json', { limit: config.BODY_LIMIT, strict: true });
+  // A budget's voter roll comes as CSV (PUT /budgets/:id/voters, the one route that takes it).
+  app.useBodyParser('text', { type: 'text/csv', limit: '5mb' });
   app.use(bodyShape());
   applyGlobalPrefix(app);
   app.useGlobalPipes(createValidationPipe());
