@@ -2,6 +2,7 @@ import { type INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
+import { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { type AppConfig } from './core/config/env';
@@ -80,6 +81,12 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
     exposedHeaders: ['Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
     maxAge: 600,
+  });
+  // The contract's unsubscribe address is outside /api/v1 (API.md); emails link to the
+  // /api/v1 one. Both reach the same route.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (req.path === '/unsubscribe') req.url = `/${API_PREFIX}${req.url}`;
+    next();
   });
   // The browser client: its assets and its page paths; everything else falls through to Nest.
   const embed = app.get(EmbedService);

@@ -215,6 +215,17 @@ describe('notification email', () => {
         .send('List-Unsubscribe=One-Click')
         .expect(200);
       expect(again.text).toContain('알림 메일을 더 보내지 않습니다');
+      // The contract's address outside /api/v1 is the same route.
+      const outside = await t.http.get('/unsubscribe').query({ token }).expect(200);
+      expect(outside.text).toContain('name="List-Unsubscribe" value="One-Click"');
+      await t.http
+        .post('/unsubscribe')
+        .query({ token })
+        .type('form')
+        .send('List-Unsubscribe=One-Click')
+        .expect(200)
+        .expect({ email: 'off' });
+      expectFieldErrors(await t.http.get('/unsubscribe').query({ token: 'a.b' }), ['token']);
       await setEmail(follower, 'immediate');
     });
 
