@@ -6,6 +6,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  */
 @Entity('audit_log')
 @Index('audit_log_space_id_idx', ['spaceId', 'id'])
+@Index('audit_log_space_actor_idx', ['spaceId', 'actorId', 'id'])
 export class AuditEntry {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id!: string;

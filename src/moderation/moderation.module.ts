@@ -9,7 +9,7 @@ import { CommentModerationController } from './comment-moderation.controller';
 import { CommentModerationService } from './comment-moderation.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
-import { SpaceModerationController } from './space-moderation.controller';
+import { AdminAuditController, SpaceModerationController } from './space-moderation.controller';
 
 /**
  * Reports, hiding and restoring comments, space bans and the audit log. Other features use
@@ -18,7 +18,12 @@ import { SpaceModerationController } from './space-moderation.controller';
  */
 @Module({
   imports: [EventsModule, SpacesModule],
-  controllers: [ReportsController, CommentModerationController, SpaceModerationController],
+  controllers: [
+    ReportsController,
+    CommentModerationController,
+    SpaceModerationController,
+    AdminAuditController,
+  ],
   providers: [
     AuditService,
     BanCheck,

@@ -5,6 +5,9 @@ import { Documents } from '../core/openapi/shape';
 import {
   type AuditEntryView,
   type BanView,
+  BULK_SKIP_REASONS,
+  type BulkResolveResult,
+  type ReportGroupView,
   REPORT_RESOLUTIONS,
   REPORT_STATUSES,
   type ReportQueueItem,
@@ -60,6 +63,62 @@ export class ReportSchema {
 export class ReportQueueItemSchema extends ReportSchema {
   @ApiProperty({ type: CommentSchema })
   comment!: CommentSchema;
+}
+
+export class ReasonCountSchema {
+  @ApiProperty({ enum: REPORT_REASONS, enumName: 'ReportReason' })
+  reason!: ReportReason;
+
+  @ApiProperty()
+  count!: number;
+}
+
+@Documents<ReportGroupView>('ReportGroup', 'The open reports of one comment.')
+export class ReportGroupSchema {
+  @ApiProperty({ type: CommentSchema })
+  comment!: CommentSchema;
+
+  @ApiProperty()
+  reportCount!: number;
+
+  @ApiProperty({ type: [ReasonCountSchema] })
+  reasons!: ReasonCountSchema[];
+
+  @ApiProperty({ type: [String], description: 'What reporters wrote, latest first (up to 5).' })
+  details!: string[];
+
+  @ApiProperty({ type: [String], description: "The open reports' ids, oldest first." })
+  reportIds!: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  firstReportedAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  lastReportedAt!: string;
+}
+
+export class BulkSkipSchema {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: BULK_SKIP_REASONS })
+  reason!: (typeof BULK_SKIP_REASONS)[number];
+}
+
+@Documents<BulkResolveResult>('BulkResolveResult')
+export class BulkResolveResultSchema {
+  @ApiProperty({
+    type: [String],
+    description:
+      'Every report resolved: the named ones and the other open reports of their comments.',
+  })
+  resolved!: string[];
+
+  @ApiProperty({
+    type: [BulkSkipSchema],
+    description: 'Named reports left alone: unknown in this space, or already resolved.',
+  })
+  skipped!: BulkSkipSchema[];
 }
 
 @Documents<BanView>('Ban')

@@ -1,19 +1,27 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '../core/http/idempotency/idempotency.interceptor';
-import { type Page } from '../core/http/pagination';
+import { type Page, PageQuery } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
 import { ApiDoc, pageOf } from '../core/openapi/api-doc';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { CurrentUser } from '../identity/auth/auth.decorators';
 import {
+  BulkResolveDto,
+  type BulkResolveResult,
   CreateReportDto,
+  type ReportGroupView,
   ReportListQuery,
   type ReportQueueItem,
   type ReportView,
   ResolveReportDto,
 } from './dto/moderation.dto';
-import { ReportQueueItemSchema, ReportSchema } from './moderation.openapi';
+import {
+  BulkResolveResultSchema,
+  ReportGroupSchema,
+  ReportQueueItemSchema,
+  ReportSchema,
+} from './moderation.openapi';
 import { ReportsService } from './reports.service';
 
 @ApiTags('moderation')
@@ -54,6 +62,45 @@ export class ReportsController {
     @Query() query: ReportListQuery,
   ): Promise<Page<ReportQueueItem>> {
     return this.reports.list(user, id, query);
+  }
+
+  @Get('spaces/:id/report-groups')
+  @ApiDoc({
+    summary: "A space's open reports, grouped by comment",
+    description:
+      'Facilitators: one line per reported comment, the longest-waiting first, with the comment, ' +
+      'the count, the reasons and what reporters wrote.',
+    status: 200,
+    type: pageOf(ReportGroupSchema, 'ReportGroup'),
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
+  groups(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('id') id: string,
+    @Query() query: PageQuery,
+  ): Promise<Page<ReportGroupView>> {
+    return this.reports.groups(user, id, query);
+  }
+
+  @Post('spaces/:id/reports/resolve')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent()
+  @ApiDoc({
+    summary: 'Resolve many reports at once',
+    description:
+      'Facilitators: `hide` or `dismiss` up to 500 reports of the space in one transaction; each ' +
+      "report's comment is resolved whole (all its open reports). Unknown or already resolved " +
+      'reports come back in `skipped` with the reason. One audit row per comment.',
+    status: 200,
+    type: BulkResolveResultSchema,
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
+  resolveMany(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: BulkResolveDto,
+  ): Promise<BulkResolveResult> {
+    return this.reports.resolveMany(user, id, dto.reportIds, dto.action);
   }
 
   @Post('reports/:id/resolve')

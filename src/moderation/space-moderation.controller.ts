@@ -1,5 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { type Response } from 'express';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Page, PageQuery } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
 import { ApiDoc, pageOf } from '../core/openapi/api-doc';
@@ -8,7 +19,13 @@ import { CurrentUser } from '../identity/auth/auth.decorators';
 import { AuditLogService } from './audit-log.service';
 import { BansService } from './bans.service';
 import { AuditEntrySchema, BanSchema } from './moderation.openapi';
-import { type AuditEntryView, BanDto, type BanView } from './dto/moderation.dto';
+import {
+  AdminAuditQuery,
+  type AuditEntryView,
+  AuditQuery,
+  BanDto,
+  type BanView,
+} from './dto/moderation.dto';
 
 @ApiTags('moderation')
 @ApiBearerAuth()
@@ -69,18 +86,66 @@ export class SpaceModerationController {
   }
 
   @Get(':id/audit')
+  @ApiProduces('application/json', 'text/csv')
   @ApiDoc({
     summary: "A space's audit log",
-    description: 'Facilitators: every moderation action, newest first.',
+    description:
+      'Facilitators: every moderation and facilitation action, newest first, filtered by actor, ' +
+      'action, target and time (all optional, together).',
     status: 200,
     type: pageOf(AuditEntrySchema, 'AuditEntry'),
+    alternative: {
+      mediaType: 'text/csv',
+      description: 'With `format=csv`, every matching row (up to 50,000) as one CSV file.',
+    },
     problems: { 403: ['forbidden'], 404: ['not_found'] },
   })
-  audit(
+  async audit(
     @CurrentUser() user: AuthUser,
     @UuidParam('id') id: string,
-    @Query() query: PageQuery,
-  ): Promise<Page<AuditEntryView>> {
-    return this.auditLog.list(user, id, query);
+    @Query() query: AuditQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Page<AuditEntryView> | string> {
+    if (query.format !== 'csv') return this.auditLog.list(user, id, query);
+    const csv = await this.auditLog.csv(user, id, query);
+    sendCsv(res, `audit-${id}.csv`);
+    return csv;
   }
 }
+
+/** The site-wide audit log, for administrators. */
+@ApiTags('moderation')
+@ApiBearerAuth()
+@Controller('audit')
+export class AdminAuditController {
+  constructor(private readonly auditLog: AuditLogService) {}
+
+  @Get()
+  @ApiProduces('application/json', 'text/csv')
+  @ApiDoc({
+    summary: 'The audit log of every space',
+    description: "Administrators only; the filters of a space's log, and `spaceId`.",
+    status: 200,
+    type: pageOf(AuditEntrySchema, 'AuditEntry'),
+    alternative: {
+      mediaType: 'text/csv',
+      description: 'With `format=csv`, every matching row (up to 50,000) as one CSV file.',
+    },
+    problems: { 403: ['forbidden'] },
+  })
+  async list(
+    @CurrentUser() user: AuthUser,
+    @Query() query: AdminAuditQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Page<AuditEntryView> | string> {
+    if (query.format !== 'csv') return this.auditLog.listAll(user, query);
+    const csv = await this.auditLog.csvAll(user, query);
+    sendCsv(res, 'audit.csv');
+    return csv;
+  }
+}
+
+const sendCsv = (res: Response, name: string): void => {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+};

@@ -33,7 +33,17 @@ export type Ack<T> =
 
 /** What a facilitator action did, on the facilitators' channel. */
 export type RoomModAction =
-  'hide' | 'restore' | 'pin' | 'announce' | 'mute' | 'ban' | 'slowmode' | 'lock';
+  | 'hide'
+  | 'restore'
+  | 'pin'
+  | 'unpin'
+  | 'announce'
+  | 'mute'
+  | 'unmute'
+  | 'ban'
+  | 'unban'
+  | 'slowmode'
+  | 'lock';
 
 export interface ModActionTarget {
   type: 'comment' | 'user' | 'room';
@@ -72,6 +82,8 @@ export interface RoomEvents {
   'comment:hidden': { commentId: string; hiddenReason: string };
   'comment:restored': { comment: CommentView | null };
   'comment:pinned': { comment: CommentView | null };
+  /** The pinned message was taken down (it stays in the chat). */
+  'comment:unpinned': { commentId: string };
   'question:new': { question: QuestionView };
   'question:update': { question: QuestionView };
   'queue:update': QueueUpdate & { reason?: 'time_up' };
@@ -149,6 +161,8 @@ export type LiveServerEvents = Omit<Numbered<RoomEvents, 'roomId'>, keyof TopicE
     // To one user only.
     'you:muted': { roomId: string; until: string; reason: string };
     'you:banned': { roomId: string; reason: string };
+    /** The facilitator lifted the mute early. */
+    'you:unmuted': { roomId: string };
     /** A new notification for this socket's user (every socket of theirs, on every node). */
     'notification:new': { notification: NotificationView; unread: number };
   };
@@ -261,6 +275,15 @@ export interface LiveClientEvents {
     payload: RoomRef & { userId: string; reason: string };
     ack: { userId: string; banned: true };
   };
+  'mod:unmute': {
+    payload: RoomRef & { userId: string; reason?: string };
+    ack: { userId: string; mutedUntil: null };
+  };
+  'mod:unban': {
+    payload: RoomRef & { userId: string; reason?: string };
+    ack: { userId: string; banned: false };
+  };
+  'mod:unpin': { payload: RoomRef; ack: { commentId: string } };
   'mod:slowmode': { payload: RoomRef & { seconds: number }; ack: RoomStateResult };
   'mod:lock': { payload: RoomRef & { locked: boolean }; ack: RoomStateResult };
 }

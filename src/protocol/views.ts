@@ -117,6 +117,18 @@ export interface PresenceDetail {
 export const REACTION_EMOJI = ['👏', '👍', '❤️', '🤔'] as const;
 export type ReactionEmoji = (typeof REACTION_EMOJI)[number];
 
+/** A mute or removal in force in a room, as its facilitators see it. */
+export interface RoomSanctionView {
+  user: Person;
+  /** Muted until this time; null when not muted now. */
+  mutedUntil: string | null;
+  /** Removed from the room until a facilitator lets them back. */
+  banned: boolean;
+  reason: string;
+  by: Person;
+  createdAt: string;
+}
+
 /** The kinds of notification (API.md, Notifications). */
 export const NOTIFICATION_TYPES = [
   'topic.ladder',

@@ -21,7 +21,9 @@ import { MinutesQuery } from './minutes/dto/minutes.dto';
 import { renderMinutesMarkdown } from './minutes/minutes.markdown';
 import { MinutesService } from './minutes/minutes.service';
 import { type MinutesView } from './minutes/minutes.view';
-import { MinutesSchema, RoomSchema } from './rooms.openapi';
+import { type RoomSanctionView } from '../protocol/views';
+import { RoomSanctionsService } from './moderation/room-sanctions.service';
+import { MinutesSchema, RoomSanctionSchema, RoomSchema } from './rooms.openapi';
 import { RoomsService } from './rooms.service';
 import { type RoomView } from './room.view';
 
@@ -32,6 +34,7 @@ export class RoomsController {
   constructor(
     private readonly rooms: RoomsService,
     private readonly minutes: MinutesService,
+    private readonly sanctionsService: RoomSanctionsService,
   ) {}
 
   @Post('topics/:id/rooms')
@@ -40,7 +43,7 @@ export class RoomsController {
     description: 'Facilitators of its space; the topic must be open. Audited.',
     status: 201,
     type: RoomSchema,
-    problems: { 403: ['forbidden'], 404: ['not_found'], 409: ['topic_not_open'] },
+    problems: { 403: ['forbidden'], 404: ['not_found'], 409: ['topic_not_open', 'space_archived'] },
   })
   create(
     @CurrentUser() user: AuthUser,
@@ -85,6 +88,22 @@ export class RoomsController {
     @Body() dto: UpdateRoomDto,
   ): Promise<RoomView> {
     return this.rooms.update(user, id, dto);
+  }
+
+  @Get('rooms/:id/sanctions')
+  @ApiDoc({
+    summary: 'Mutes and removals in force in a room',
+    description:
+      'Facilitators of its space: who is muted (until when) or removed, why and by whom. Lifted with the socket events `mod:unmute` and `mod:unban`.',
+    status: 200,
+    type: [RoomSanctionSchema],
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
+  sanctions(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('id') id: string,
+  ): Promise<RoomSanctionView[]> {
+    return this.sanctionsService.list(user, id);
   }
 
   @Post('rooms/:id/start')

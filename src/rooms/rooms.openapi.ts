@@ -6,6 +6,7 @@ import { type QuestionView } from './qa/question.view';
 import { QUESTION_STATUSES, type QuestionStatus } from './room-participation.entity';
 import { ROOM_STATUSES, type RoomSettings, type RoomStatus } from './room.entity';
 import { type RoomView } from './room.view';
+import { type RoomSanctionView } from '../protocol/views';
 
 /*
  * The OpenAPI schemas of the rooms' HTTP answers. Only descriptions of room.view.ts,
@@ -274,4 +275,30 @@ export class MinutesSchema {
     description: 'Totals of the live reactions, by emoji.',
   })
   reactions!: Record<string, number>;
+}
+
+@Documents<RoomSanctionView>('RoomSanction', 'A mute or removal in force in a room.')
+export class RoomSanctionSchema {
+  @ApiProperty({ type: PersonSchema })
+  user!: PersonSchema;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Muted until this time; null when not muted now.',
+  })
+  mutedUntil!: string | null;
+
+  @ApiProperty({ description: 'Removed from the room until a facilitator lets them back.' })
+  banned!: boolean;
+
+  @ApiProperty()
+  reason!: string;
+
+  @ApiProperty({ type: PersonSchema })
+  by!: PersonSchema;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
 }

@@ -36,6 +36,11 @@ export class RoomsService {
       const topic = topics[0];
       if (!topic) throw Problem.notFound('Topic');
       await this.access.requireFacilitator(auth, { spaceId: topic.space_id }, work.tx);
+      const archived: unknown[] = await work.tx.query(
+        `SELECT 1 FROM spaces WHERE id = $1 AND archived_at IS NOT NULL FOR SHARE`,
+        [topic.space_id],
+      );
+      if (archived.length > 0) throw Problem.conflict('space_archived', msg('spaces.archived'));
       assertOpen(topic.status);
       const settings = { ...DEFAULT_ROOM_SETTINGS, ...stripUndefined(dto.settings ?? {}) };
       const rows: { id: string }[] = await work.tx.query(
@@ -78,6 +83,7 @@ export class RoomsService {
       .take(limit + 1);
     if (query.status) qb.andWhere('r.status = :status', { status: query.status });
     if (query.topicId) qb.andWhere('r.topic_id = :topicId', { topicId: query.topicId });
+    if (query.spaceId) qb.andWhere('r.space_id = :spaceId', { spaceId: query.spaceId });
     if (query.cursor) {
       const [createdAt, id] = decodeKeyset(query.cursor, ['time', 'uuid']);
       qb.andWhere('(r.created_at, r.id) < (:createdAt::timestamptz, :id::uuid)', { createdAt, id });

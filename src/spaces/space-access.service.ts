@@ -35,6 +35,12 @@ export class SpaceAccessService {
     }
   }
 
+  /** 404 unless the space exists: asked before the facilitator check, so a typo reads as one. */
+  async requireSpace(spaceId: string, tx: EntityManager = this.dataSource.manager): Promise<void> {
+    const rows: unknown[] = await tx.query('SELECT 1 FROM spaces WHERE id = $1', [spaceId]);
+    if (rows.length === 0) throw Problem.notFound('Space');
+  }
+
   requireAdmin(auth: AuthUser): void {
     if (!isAdmin(auth)) throw Problem.forbidden(msg('access.admin_only'));
   }

@@ -52,6 +52,10 @@ export class Space {
   @Column('integer', { default: 3 })
   reportsToHide!: number;
 
+  /** Set while the space is archived: readable, but no new topics or rooms, and unlisted. */
+  @Column('timestamptz', { nullable: true })
+  archivedAt!: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

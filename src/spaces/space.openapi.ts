@@ -46,6 +46,14 @@ export class SpaceSchema {
   @ApiProperty({ description: 'Open reports that hide a comment pending review.' })
   reportsToHide!: number;
 
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the space was archived; null while it is in use.',
+  })
+  archivedAt!: string | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 

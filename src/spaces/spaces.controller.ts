@@ -13,14 +13,15 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '../core/http/idempotency/idempotency.interceptor';
-import { type Page, PageQuery } from '../core/http/pagination';
+import { type Page } from '../core/http/pagination';
 import { UuidParam } from '../core/http/validation';
 import { ApiDoc, pageOf } from '../core/openapi/api-doc';
 import { type AuthUser } from '../identity/auth/auth-user';
-import { CurrentUser, Public } from '../identity/auth/auth.decorators';
+import { CurrentUser, OptionalUser, Public } from '../identity/auth/auth.decorators';
 import {
   CreateSpaceDto,
   type FacilitatorView,
+  SpaceListQuery,
   type SpaceView,
   UpdateSpaceDto,
 } from './dto/space.dto';
@@ -48,9 +49,19 @@ export class SpacesController {
 
   @Public()
   @Get()
-  @ApiDoc({ summary: 'List spaces', status: 200, type: pageOf(SpaceSchema, 'Space') })
-  list(@Query() query: PageQuery): Promise<Page<SpaceView>> {
-    return this.spaces.list(query);
+  @ApiDoc({
+    summary: 'List spaces',
+    description:
+      'Archived spaces are left out; administrators may pass `includeArchived=true` to see them.',
+    status: 200,
+    type: pageOf(SpaceSchema, 'Space'),
+    problems: { 403: ['forbidden'] },
+  })
+  list(
+    @OptionalUser() user: AuthUser | undefined,
+    @Query() query: SpaceListQuery,
+  ): Promise<Page<SpaceView>> {
+    return this.spaces.list(query, user);
   }
 
   // The parameter is named `id` like on every other /spaces/{id} route, so that the document
@@ -86,6 +97,34 @@ export class SpacesController {
     return this.spaces.update(user, id, dto);
   }
 
+  @Post(':id/archive')
+  @HttpCode(HttpStatus.OK)
+  @ApiDoc({
+    summary: 'Archive a space',
+    description:
+      'Administrators only. The space stays readable but takes no new topic or room and leaves ' +
+      'the public list. Idempotent; audited.',
+    status: 200,
+    type: SpaceSchema,
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
+  archive(@CurrentUser() user: AuthUser, @UuidParam('id') id: string): Promise<SpaceView> {
+    return this.spaces.setArchived(user, id, true);
+  }
+
+  @Post(':id/restore')
+  @HttpCode(HttpStatus.OK)
+  @ApiDoc({
+    summary: 'Bring an archived space back into use',
+    description: 'Administrators only. Idempotent; audited.',
+    status: 200,
+    type: SpaceSchema,
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
+  restore(@CurrentUser() user: AuthUser, @UuidParam('id') id: string): Promise<SpaceView> {
+    return this.spaces.setArchived(user, id, false);
+  }
+
   @Get(':id/facilitators')
   @ApiDoc({
     summary: "List a space's facilitators",
@@ -103,7 +142,7 @@ export class SpacesController {
   @Put(':id/facilitators/:userId')
   @ApiDoc({
     summary: 'Make a user a facilitator of the space',
-    description: 'Administrators only; idempotent.',
+    description: 'Administrators only; idempotent. Audited.',
     status: 200,
     type: FacilitatorSchema,
     problems: { 403: ['forbidden'], 404: ['not_found'] },
@@ -120,7 +159,7 @@ export class SpacesController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiDoc({
     summary: "Revoke a user's facilitator role in the space",
-    description: 'Administrators only; idempotent.',
+    description: 'Administrators only; idempotent. Audited.',
     status: 204,
     problems: { 403: ['forbidden'], 404: ['not_found'] },
   })

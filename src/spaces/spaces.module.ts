@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditService } from '../moderation/audit.service';
 import { EmbedOrigins } from './embed-origins';
 import { SpaceAccessService } from './space-access.service';
 import { SpacesController } from './spaces.controller';
@@ -6,7 +7,8 @@ import { SpacesService } from './spaces.service';
 
 @Module({
   controllers: [SpacesController],
-  providers: [SpacesService, SpaceAccessService, EmbedOrigins],
+  // AuditService is stateless: its own instance here keeps this module free of ModerationModule.
+  providers: [SpacesService, SpaceAccessService, EmbedOrigins, AuditService],
   exports: [SpacesService, SpaceAccessService],
 })
 export class SpacesModule {}

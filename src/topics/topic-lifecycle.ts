@@ -1,24 +1,10 @@
 import { msg, Problem, term } from '../core/http/problem';
 import { type Thresholds } from '../spaces/space.entity';
 import { type Rung, type TopicStatus } from './topic.entity';
-
-/**
- * Moves a facilitator may make by hand. The ladder and the scheduler make the others
- * (proposed → under_review → deliberating by agrees; deliberating → closed at closesAt;
- * proposed → expired after the window; → answered by an official response).
- */
-const MANUAL: Record<TopicStatus, readonly TopicStatus[]> = {
-  proposed: ['deliberating', 'rejected'],
-  under_review: ['deliberating', 'rejected'],
-  deliberating: ['closed', 'rejected'],
-  closed: [],
-  answered: [],
-  rejected: [],
-  expired: [],
-};
+import { ANSWERABLE, MANUAL_TRANSITIONS } from './topic-status';
 
 export function assertManualTransition(from: TopicStatus, to: TopicStatus): void {
-  if (!MANUAL[from].includes(to)) {
+  if (!MANUAL_TRANSITIONS[from].includes(to)) {
     throw Problem.conflict(
       'illegal_transition',
       msg('topics.illegal_transition', { from: term(from), to: term(to) }),
@@ -30,7 +16,7 @@ export function assertManualTransition(from: TopicStatus, to: TopicStatus): void
 export const OPEN_STATUSES: readonly TopicStatus[] = ['proposed', 'under_review', 'deliberating'];
 
 /** Statuses an official response may answer. */
-export const ANSWERABLE_STATUSES: readonly TopicStatus[] = ['under_review', 'closed'];
+export const ANSWERABLE_STATUSES: readonly TopicStatus[] = ANSWERABLE;
 
 /** The refusal of a write that found its topic leaving the open statuses under its lock. */
 export const noLongerOpen = (): Problem =>

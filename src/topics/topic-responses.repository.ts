@@ -1,3 +1,4 @@
+import { type TopicStatus } from './topic-status';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Queryable, queryRows } from '../core/database/sql';
@@ -75,4 +76,26 @@ export class TopicResponsesRepository {
       [topicId],
     );
   }
+
+  /** The answers still owed in a space, the earliest due first (so the late ones lead). */
+  async owedInSpace(spaceId: string): Promise<OwedInSpaceRow[]> {
+    return queryRows<OwedInSpaceRow>(
+      this.dataSource.manager,
+      `SELECT o.topic_id, t.title, t.status, o.rung, o.due_at, o.due_at < now() AS overdue
+         FROM owed_answers o JOIN topics t ON t.id = o.topic_id
+        WHERE t.space_id = $1 AND o.answered_at IS NULL
+        ORDER BY o.due_at, o.topic_id
+        LIMIT 500`,
+      [spaceId],
+    );
+  }
+}
+
+export interface OwedInSpaceRow {
+  topic_id: string;
+  title: string;
+  status: TopicStatus;
+  rung: 'review' | 'response';
+  due_at: Date;
+  overdue: boolean;
 }

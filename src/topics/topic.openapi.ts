@@ -2,7 +2,7 @@ import { type RungName } from './topic-lifecycle';
 import { ApiProperty } from '@nestjs/swagger';
 import { PersonSchema } from '../core/openapi/person.schema';
 import { Documents } from '../core/openapi/shape';
-import { type TimelineEntry, type TopicView } from './dto/topic.dto';
+import { type OwedAnswerItem, type TimelineEntry, type TopicView } from './dto/topic.dto';
 import { STANCES, type Stance } from './topic-participation.entity';
 import { TOPIC_STATUSES, type TopicStatus } from './topic.entity';
 
@@ -179,4 +179,25 @@ export class TimelineEntrySchema {
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
+}
+
+@Documents<OwedAnswerItem>('OwedAnswerItem', 'An answer a topic of the space still owes.')
+export class OwedAnswerItemSchema {
+  @ApiProperty({ format: 'uuid' })
+  topicId!: string;
+
+  @ApiProperty()
+  title!: string;
+
+  @ApiProperty({ enum: TOPIC_STATUSES, enumName: 'TopicStatus' })
+  status!: TopicStatus;
+
+  @ApiProperty({ enum: ['review', 'response'] })
+  rung!: 'review' | 'response';
+
+  @ApiProperty({ format: 'date-time' })
+  dueAt!: string;
+
+  @ApiProperty()
+  overdue!: boolean;
 }

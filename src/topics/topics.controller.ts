@@ -21,6 +21,7 @@ import { CurrentUser, OptionalUser, Public } from '../identity/auth/auth.decorat
 import {
   CreateTopicDto,
   ListTopicsQuery,
+  type OwedAnswerItem,
   ResponseDto,
   StanceDto,
   type TimelineEntry,
@@ -29,7 +30,7 @@ import {
   TransitionDto,
   UpdateTopicDto,
 } from './dto/topic.dto';
-import { TimelineEntrySchema, TopicSchema } from './topic.openapi';
+import { OwedAnswerItemSchema, TimelineEntrySchema, TopicSchema } from './topic.openapi';
 import { TopicResponsesService } from './topic-responses.service';
 import { TopicStancesService } from './topic-stances.service';
 import { TopicTimelineService } from './topic-timeline.service';
@@ -55,7 +56,7 @@ export class TopicsController {
     description: 'The topic starts as `proposed` and collects agrees for the proposal window.',
     status: 201,
     type: TopicSchema,
-    problems: { 403: ['banned'], 404: ['not_found'] },
+    problems: { 403: ['banned'], 404: ['not_found'], 409: ['space_archived'] },
   })
   create(
     @CurrentUser() user: AuthUser,
@@ -124,6 +125,23 @@ export class TopicsController {
     @Body() dto: TransitionDto,
   ): Promise<TopicView> {
     return this.transitions.transition(user, id, dto);
+  }
+
+  @Get('spaces/:spaceId/owed-answers')
+  @ApiDoc({
+    summary: 'Answers a space still owes',
+    description:
+      'Facilitators: every unanswered owed answer of the space (up to 500), the earliest due first, ' +
+      'each marked `overdue` once its due date has passed.',
+    status: 200,
+    type: [OwedAnswerItemSchema],
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
+  owed(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('spaceId') spaceId: string,
+  ): Promise<OwedAnswerItem[]> {
+    return this.topics.owedInSpace(user, spaceId);
   }
 
   @Public()

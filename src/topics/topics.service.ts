@@ -13,6 +13,7 @@ import {
   type ListTopicsQuery,
   type TopicView,
   type UpdateTopicDto,
+  type OwedAnswerItem,
 } from './dto/topic.dto';
 import { ladderProgress } from './topic-lifecycle';
 import { TopicEventsRepository } from './topic-events.repository';
@@ -38,6 +39,13 @@ export class TopicsService {
 
   async create(auth: AuthUser, spaceId: string, dto: CreateTopicDto): Promise<TopicView> {
     const id = await this.uow.run(async (work) => {
+      // An archived space takes no new topic. FOR SHARE: an archive committing now waits for
+      // this topic, or this waits for it. A space that does not exist is refused below.
+      const archived: unknown[] = await work.tx.query(
+        `SELECT 1 FROM spaces WHERE id = $1 AND archived_at IS NOT NULL FOR SHARE`,
+        [spaceId],
+      );
+      if (archived.length > 0) throw Problem.conflict('space_archived', msg('spaces.archived'));
       // A ban needs its space, so a space that does not exist has none: it is refused below.
       await this.bans.assertNotBanned(work.tx, spaceId, auth.id);
       const topicId = await this.topics.insert(work.tx, {
@@ -74,6 +82,21 @@ export class TopicsService {
       ...page,
       items: page.items.map((row) => this.view(row, responses.get(row.id) ?? null, [])),
     };
+  }
+
+  /** The space's unanswered owed answers, earliest due first, for its facilitators. */
+  async owedInSpace(auth: AuthUser, spaceId: string): Promise<OwedAnswerItem[]> {
+    await this.access.requireSpace(spaceId);
+    await this.access.requireFacilitator(auth, spaceId);
+    const rows = await this.answers.owedInSpace(spaceId);
+    return rows.map((r) => ({
+      topicId: r.topic_id,
+      title: r.title,
+      status: r.status,
+      rung: r.rung,
+      dueAt: r.due_at.toISOString(),
+      overdue: r.overdue,
+    }));
   }
 
   async get(id: string, auth?: AuthUser): Promise<TopicView> {

@@ -176,6 +176,8 @@ describe('browser: the citizen’s Madang', () => {
     await page.locator('button.agree-topic').click();
     const pressed = page.locator('button.agree-topic[aria-pressed="true"]');
     await pressed.filter({ hasText: '공감함' }).waitFor();
+    // The colours are read once the button's transition has run, not halfway through it.
+    await pressed.evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
     const ratio = await pressed.evaluate((el) => {
       const rgb = (c: string) => (c.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
       const lum = (c: number[]) => {

@@ -83,7 +83,12 @@ export interface DomainEventMap {
   /** A room ended: unanswered questions move to the topic, presence is dropped. */
   'room.ended': { roomId: string; spaceId: string; topicId: string };
   /** A user was muted or banned in a room: every node updates what it holds for them. */
-  'room.sanction': { roomId: string; userId: string; kind: 'mute' | 'ban'; until: string | null };
+  'room.sanction': {
+    roomId: string;
+    userId: string;
+    kind: 'mute' | 'ban' | 'unmute' | 'unban';
+    until: string | null;
+  };
   /** Every session of the user ended (logout, role change): their sockets must close. */
   'user.sessions_revoked': { userId: string };
 }

@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'topic_not_open'
   | 'banned'
   | 'already_reported'
+  | 'space_archived'
   // Live rooms.
   | 'room_not_live'
   | 'muted'

@@ -70,6 +70,8 @@ export function ruleOf(
       const min = number(message, /at least (\d+)/);
       return min === undefined ? { rule: 'invalid' } : { rule: 'array_min', params: { min } };
     }
+    case 'arrayUnique':
+      return { rule: 'array_unique' };
     case 'nestedValidation':
     case 'isObject':
       return { rule: 'object' };

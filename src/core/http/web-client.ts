@@ -14,10 +14,10 @@ export const WEB_DIR = resolve(__dirname, '../../..', 'dist', 'web');
 /** The paths the participant pages answer (their router lives in the browser). */
 const PAGE_PATHS = [
   /^\/$/,
-  /^\/spaces\/[^/]+$/,
+  /^\/spaces\/[^/]+(\/manage)?$/,
   /^\/topics\/[0-9a-fA-F-]{36}$/,
   /^\/rooms\/[0-9a-fA-F-]{36}(\/console|\/minutes)?$/,
-  /^\/(signin|register|me)$/,
+  /^\/(signin|register|me|admin)$/,
   /^\/me\/(notifications|notification-settings)$/,
 ];
 

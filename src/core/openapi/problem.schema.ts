@@ -32,6 +32,7 @@ export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
   topic_not_open: 'the topic no longer takes agrees, comments, stances or reports',
   banned: 'the caller is banned from this space (or room)',
   already_reported: 'the caller has reported this comment already',
+  space_archived: 'the space is archived: it takes no new topic or room',
   room_not_live: 'the room is not live',
   muted: 'the caller is muted in this room',
   chat_locked: 'the room chat is locked',

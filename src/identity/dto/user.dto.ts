@@ -1,4 +1,6 @@
-import { IsIn, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { PageQuery } from '../../core/http/pagination';
 import { IsDisplayName } from '../../core/http/text-validators';
 import { GLOBAL_ROLES, type GlobalRole } from '../users/user.entity';
 
@@ -23,6 +25,20 @@ export class ChangePasswordDto {
 export class SetRoleDto {
   @IsIn(GLOBAL_ROLES)
   role!: GlobalRole;
+}
+
+/** `GET /users`: administrators search people by email or name to give them a role. */
+export class UserSearchQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Part of the email or display name.', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: GLOBAL_ROLES })
+  @IsOptional()
+  @IsIn(GLOBAL_ROLES)
+  role?: GlobalRole;
 }
 
 export interface UserView {

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Put, Query } from '@nestjs/common';
+import { type Page } from '../../core/http/pagination';
 import { AuthRateLimit } from '../../core/http/rate-limit/rate-limit';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../../core/http/validation';
-import { ApiDoc } from '../../core/openapi/api-doc';
+import { ApiDoc, pageOf } from '../../core/openapi/api-doc';
 import { type AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
 import { AuthService } from '../auth/auth.service';
@@ -12,6 +13,7 @@ import {
   type MeView,
   SetRoleDto,
   UpdateMeDto,
+  UserSearchQuery,
   type UserView,
 } from '../dto/user.dto';
 import { AuthResultSchema, MeSchema, UserSchema } from '../identity.openapi';
@@ -58,6 +60,19 @@ export class UsersController {
     @Body() dto: ChangePasswordDto,
   ): Promise<AuthResult> {
     return this.auth.changePassword(user, dto);
+  }
+
+  @Get('users')
+  @ApiDoc({
+    summary: 'Search people',
+    description:
+      'Administrators only: by part of the email or display name (`q`) and by role, ordered by email.',
+    status: 200,
+    type: pageOf(UserSchema, 'User'),
+    problems: { 403: ['forbidden'] },
+  })
+  search(@CurrentUser() user: AuthUser, @Query() query: UserSearchQuery): Promise<Page<UserView>> {
+    return this.users.search(user, query);
   }
 
   @Patch('users/:id/role')

@@ -6,7 +6,14 @@ import { msg, Problem } from '../../core/http/problem';
 import { domainEvent } from '../../core/events/domain-events';
 import { UnitOfWork } from '../../core/events/unit-of-work';
 import { type AuthUser, isAdmin } from '../auth/auth-user';
-import { type MeView, type SpaceRoleView, type UpdateMeDto, type UserView } from '../dto/user.dto';
+import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../../core/http/pagination';
+import {
+  type MeView,
+  type SpaceRoleView,
+  type UpdateMeDto,
+  type UserSearchQuery,
+  type UserView,
+} from '../dto/user.dto';
 import { type GlobalRole, User } from './user.entity';
 import { toUserView } from './user.views';
 
@@ -45,6 +52,30 @@ export class UsersService {
       [auth.id, dto.displayName],
     );
     return this.me(auth);
+  }
+
+  /**
+   * People for the administrators' page, by email (unique, so it is a keyset on its own). `q` matches part of the email or the
+   * display name, case-insensitively; `%` and `_` in it are matched literally.
+   */
+  async search(auth: AuthUser, query: UserSearchQuery): Promise<Page<UserView>> {
+    if (!isAdmin(auth)) throw Problem.forbidden(msg('access.admin_only'));
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const qb = this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .orderBy('u.email', 'ASC')
+      .take(limit + 1);
+    if (query.q) {
+      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere('(u.email ILIKE :like OR u.display_name ILIKE :like)', { like });
+    }
+    if (query.role) qb.andWhere('u.role = :role', { role: query.role });
+    if (query.cursor) {
+      const [email] = decodeKeyset(query.cursor, ['text']);
+      qb.andWhere('u.email > :email', { email });
+    }
+    return toPage(await qb.getMany(), limit, toUserView, (u) => [u.email]);
   }
 
   async setRole(auth: AuthUser, userId: string, role: GlobalRole): Promise<UserView> {

@@ -74,3 +74,19 @@ export function IsFutureDateTime(options?: ValidationOptions): PropertyDecorator
     });
   };
 }
+
+/** An ISO 8601 date-time with a time zone, past or future (filters, ranges). */
+export function IsDateTime(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isDateTime',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message:
+          '$property must be an ISO 8601 date-time with a time zone, e.g. 2030-01-31T18:00:00Z',
+        ...options,
+      },
+      validator: { validate: (value: unknown) => parseDateTime(value) !== null },
+    });
+}

@@ -1,9 +1,19 @@
-import { IsIn, IsOptional } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsUUID,
+  Matches,
+} from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { type CommentView } from '../../comments/comment.view';
 import { PageQuery } from '../../core/http/pagination';
 import { IsPlainText } from '../../core/http/text-validators';
 import { REPORT_REASONS, type ReportReason } from '../report.entity';
-import { IsFutureDateTime, MaxCodePoints } from './moderation-validators';
+import { IsDateTime, IsFutureDateTime, MaxCodePoints } from './moderation-validators';
 
 export const REPORT_STATUSES = ['open', 'resolved'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
@@ -33,6 +43,22 @@ export class ResolveReportDto {
   action!: ReportResolution;
 }
 
+/** The most reports one bulk resolution takes: a large spam wave in one go, bounded. */
+export const BULK_RESOLVE_MAX = 500;
+
+export class BulkResolveDto {
+  @IsIn(REPORT_RESOLUTIONS)
+  action!: ReportResolution;
+
+  /** The reports to resolve (1–500, no repeats); each one's comment is resolved whole. */
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(BULK_RESOLVE_MAX)
+  @ArrayUnique()
+  @IsUUID('all', { each: true, message: 'each value in $property must be a UUID' })
+  reportIds!: string[];
+}
+
 export class BanDto {
   @IsPlainText(1, 500)
   @MaxCodePoints(500)
@@ -49,6 +75,65 @@ export class ReportListQuery extends PageQuery {
   @IsOptional()
   @IsIn(REPORT_STATUSES)
   status?: ReportStatus;
+}
+
+export const AUDIT_TARGET_TYPES = [
+  'comment',
+  'topic',
+  'user',
+  'report',
+  'space',
+  'room',
+  'question',
+] as const;
+
+/** Filters of the audit log; every one optional, all of them together (AND). */
+export class AuditQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Who acted.' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  actorId?: string;
+
+  @ApiPropertyOptional({ example: 'comment.hide', description: 'The action, exactly.' })
+  @IsOptional()
+  @Matches(/^[a-z_]{1,24}\.[a-z_]{1,23}$/, { message: 'must be an action such as comment.hide' })
+  action?: string;
+
+  @ApiPropertyOptional({ enum: AUDIT_TARGET_TYPES })
+  @IsOptional()
+  @IsIn(AUDIT_TARGET_TYPES)
+  targetType?: (typeof AUDIT_TARGET_TYPES)[number];
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  targetId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'From this time (inclusive).' })
+  @IsOptional()
+  @IsDateTime()
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Before this time (exclusive).' })
+  @IsOptional()
+  @IsDateTime()
+  to?: string;
+
+  @ApiPropertyOptional({
+    enum: ['json', 'csv'],
+    description: '`csv`: every matching row (up to 50,000) as one CSV file, not paged.',
+  })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
+/** The administrators' audit log across spaces: the same filters, and one space if asked. */
+export class AdminAuditQuery extends AuditQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  spaceId?: string;
 }
 
 export interface UserRef {
@@ -74,6 +159,28 @@ export interface ReportView {
 /** A report in the facilitators' queue, with the comment as a facilitator sees it. */
 export interface ReportQueueItem extends ReportView {
   comment: CommentView;
+}
+
+/** The open reports of one comment, as one line of the queue. */
+export interface ReportGroupView {
+  comment: CommentView;
+  reportCount: number;
+  reasons: { reason: ReportReason; count: number }[];
+  /** What reporters wrote, latest first (up to 5). */
+  details: string[];
+  /** The open reports' ids, oldest first. */
+  reportIds: string[];
+  firstReportedAt: string;
+  lastReportedAt: string;
+}
+
+export const BULK_SKIP_REASONS = ['not_found', 'resolved'] as const;
+
+export interface BulkResolveResult {
+  /** Every report resolved: the named ones and the other open reports of their comments. */
+  resolved: string[];
+  /** Named reports left alone: unknown in this space, or already resolved. */
+  skipped: { id: string; reason: (typeof BULK_SKIP_REASONS)[number] }[];
 }
 
 export interface BanView {

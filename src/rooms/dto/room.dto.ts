@@ -107,6 +107,11 @@ export class ListRoomsQuery extends PageQuery {
   @IsOptional()
   @IsUUID('all', { message: 'must be a UUID' })
   topicId?: string;
+
+  /** The rooms of one space (the back office's to-do list). */
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  spaceId?: string;
 }
 
 export class JoinRoomDto {

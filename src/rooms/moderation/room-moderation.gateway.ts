@@ -13,7 +13,9 @@ import {
   ModLockDto,
   ModMuteDto,
   ModPinDto,
+  ModLiftDto,
   ModSlowModeDto,
+  ModUnpinDto,
 } from './dto/room-moderation.dto';
 import { RoomModerationService } from './room-moderation.service';
 import { RoomSanctionsService } from './room-sanctions.service';
@@ -84,6 +86,36 @@ export class RoomModerationGateway {
   ): Promise<LiveAck<'mod:ban'>> {
     return this.handler.run(socket, 'mod:ban', ModBanDto, body, (dto) =>
       this.sanctions.ban(socket.data.user, dto),
+    );
+  }
+
+  @SubscribeMessage('mod:unpin')
+  unpin(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<LiveAck<'mod:unpin'>> {
+    return this.handler.run(socket, 'mod:unpin', ModUnpinDto, body, (dto) =>
+      this.moderation.unpin(socket.data.user, dto),
+    );
+  }
+
+  @SubscribeMessage('mod:unmute')
+  unmute(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<LiveAck<'mod:unmute'>> {
+    return this.handler.run(socket, 'mod:unmute', ModLiftDto, body, (dto) =>
+      this.sanctions.unmute(socket.data.user, dto),
+    );
+  }
+
+  @SubscribeMessage('mod:unban')
+  unban(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<LiveAck<'mod:unban'>> {
+    return this.handler.run(socket, 'mod:unban', ModLiftDto, body, (dto) =>
+      this.sanctions.unban(socket.data.user, dto),
     );
   }
 

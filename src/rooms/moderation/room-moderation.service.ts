@@ -18,6 +18,7 @@ import {
   type ModLockDto,
   type ModPinDto,
   type ModSlowModeDto,
+  type ModUnpinDto,
 } from './dto/room-moderation.dto';
 import { RoomModActions, type ModScope } from './room-mod-actions';
 
@@ -131,6 +132,29 @@ export class RoomModerationService {
       await appendRoomEvent(work, room, 'comment:pinned', { comment: view });
       await this.actions.record(work, scope, 'pin', commentTarget(comment), null);
       return { comment: view };
+    });
+  }
+
+  /** Takes the pinned message down; it stays in the chat. */
+  unpin(auth: AuthUser | undefined, dto: ModUnpinDto): Promise<{ commentId: string }> {
+    return this.uow.run(async (work) => {
+      const scope = await this.actions.begin(work, auth, dto.roomId);
+      const { room } = scope;
+      const pinned = room.pinnedCommentId;
+      if (!pinned) throw Problem.conflict('conflict', msg('rooms.nothing_pinned'));
+      await work.tx.query(`UPDATE rooms SET pinned_comment_id = NULL WHERE id = $1`, [room.id]);
+      await this.audit.record(work.tx, {
+        spaceId: room.spaceId,
+        actorId: scope.actor.id,
+        action: 'room.unpin',
+        targetType: 'room',
+        targetId: room.id,
+        before: { pinnedCommentId: pinned },
+        after: { pinnedCommentId: null },
+      });
+      await appendRoomEvent(work, room, 'comment:unpinned', { commentId: pinned });
+      await this.actions.record(work, scope, 'unpin', { type: 'comment', id: pinned }, null);
+      return { commentId: pinned };
     });
   }
 

@@ -1,4 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type RoomSanctionView } from '../../protocol/views';
 import { queryRows } from '../../core/database/sql';
 import { domainEvent } from '../../core/events/domain-events';
 import { UnitOfWork, type Work } from '../../core/events/unit-of-work';
@@ -11,7 +13,12 @@ import { type AuthUser } from '../../identity/auth/auth-user';
 import { type GlobalRole } from '../../identity/users/user.entity';
 import { AuditService } from '../../moderation/audit.service';
 import { RoomAccess } from '../room-access.service';
-import { MUTE_MINUTES_DEFAULT, type ModBanDto, type ModMuteDto } from './dto/room-moderation.dto';
+import {
+  MUTE_MINUTES_DEFAULT,
+  type ModBanDto,
+  type ModLiftDto,
+  type ModMuteDto,
+} from './dto/room-moderation.dto';
 import { RoomModActions, type ModScope } from './room-mod-actions';
 
 /**
@@ -39,9 +46,11 @@ interface SanctionState {
  */
 @Injectable()
 export class RoomSanctionsService implements OnModuleDestroy {
-  private readonly pendingDisconnects = new Set<NodeJS.Timeout>();
+  /** Sockets to close after a ban's notice, by timer, with the banned user's id. */
+  private readonly pendingDisconnects = new Map<NodeJS.Timeout, string>();
 
   constructor(
+    private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     private readonly actions: RoomModActions,
     private readonly access: RoomAccess,
@@ -52,7 +61,7 @@ export class RoomSanctionsService implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     // Closing the server closes those sockets anyway.
-    for (const timer of this.pendingDisconnects) clearTimeout(timer);
+    for (const timer of this.pendingDisconnects.keys()) clearTimeout(timer);
     this.pendingDisconnects.clear();
   }
 
@@ -135,8 +144,156 @@ export class RoomSanctionsService implements OnModuleDestroy {
         this.logger.error({ err, roomId, userId: dto.userId }, 'banned user not disconnected');
       }
     }, BAN_DISCONNECT_DELAY_MS);
-    this.pendingDisconnects.add(timer);
+    this.pendingDisconnects.set(timer, dto.userId);
     return { userId: dto.userId, banned: true };
+  }
+
+  /**
+   * Lifts a mute before it runs out. Refused (and nothing written) when the user is not muted
+   * now. The user's own sockets hear `you:unmuted`.
+   */
+  async unmute(
+    auth: AuthUser | undefined,
+    dto: ModLiftDto,
+  ): Promise<{ userId: string; mutedUntil: null }> {
+    const roomId = await this.uow.run(async (work) => {
+      const scope = await this.actions.begin(work, auth, dto.roomId);
+      const target = await this.existing(work, dto.userId);
+      const before = await this.state(work, scope.room.id, target.id);
+      if (!before.mutedUntil || Date.parse(before.mutedUntil) <= Date.now()) {
+        throw Problem.conflict('conflict', msg('rooms.not_muted'));
+      }
+      await this.lift(work, scope.room.id, target.id, `muted_until = NULL`);
+      await this.recordLift(work, scope, target, 'unmute', dto.reason ?? null, before, {
+        mutedUntil: null,
+        banned: before.banned,
+      });
+      await this.actions.record(work, scope, 'unmute', userTarget(target), dto.reason ?? null);
+      work.emit(
+        domainEvent('room.sanction', {
+          roomId: scope.room.id,
+          userId: target.id,
+          kind: 'unmute',
+          until: null,
+        }),
+      );
+      return scope.room.id;
+    });
+    this.live.emit(Rooms.user(dto.userId), 'you:unmuted', { roomId });
+    return { userId: dto.userId, mutedUntil: null };
+  }
+
+  /** Lets a removed user back into the room. Refused when they were not removed. */
+  async unban(
+    auth: AuthUser | undefined,
+    dto: ModLiftDto,
+  ): Promise<{ userId: string; banned: false }> {
+    await this.uow.run(async (work) => {
+      const scope = await this.actions.begin(work, auth, dto.roomId);
+      const target = await this.existing(work, dto.userId);
+      const before = await this.state(work, scope.room.id, target.id);
+      if (!before.banned) throw Problem.conflict('conflict', msg('rooms.not_banned'));
+      await this.lift(work, scope.room.id, target.id, `banned = false`);
+      await this.recordLift(work, scope, target, 'unban', dto.reason ?? null, before, {
+        mutedUntil: before.mutedUntil,
+        banned: false,
+      });
+      await this.actions.record(work, scope, 'unban', userTarget(target), dto.reason ?? null);
+      work.emit(
+        domainEvent('room.sanction', {
+          roomId: scope.room.id,
+          userId: target.id,
+          kind: 'unban',
+          until: null,
+        }),
+      );
+    });
+    // A ban lifted within moments of being set must not still close the sockets the user
+    // reconnects with (on this node; another node's timer fires within 300 ms of its ban).
+    for (const [timer, userId] of this.pendingDisconnects)
+      if (userId === dto.userId) {
+        clearTimeout(timer);
+        this.pendingDisconnects.delete(timer);
+      }
+    return { userId: dto.userId, banned: false };
+  }
+
+  /** The sanctions in force in the room (mutes not yet run out, and removals), for its facilitators. */
+  async list(auth: AuthUser | undefined, roomId: string): Promise<RoomSanctionView[]> {
+    const room = await this.access.load(roomId);
+    await this.access.requireFacilitator(auth, room);
+    const rows: {
+      user_id: string;
+      user_name: string;
+      muted_until: Date | null;
+      banned: boolean;
+      reason: string;
+      by_id: string;
+      by_name: string | null;
+      created_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT s.user_id, u.display_name AS user_name,
+              CASE WHEN s.muted_until > now() THEN s.muted_until END AS muted_until,
+              s.banned, s.reason, s.by_id, b.display_name AS by_name, s.created_at
+         FROM room_sanctions s
+         JOIN users u ON u.id = s.user_id
+         LEFT JOIN users b ON b.id = s.by_id
+        WHERE s.room_id = $1 AND (s.banned OR s.muted_until > now())
+        ORDER BY s.created_at DESC, s.user_id`,
+      [room.id],
+    );
+    return rows.map((row) => ({
+      user: { id: row.user_id, displayName: row.user_name },
+      mutedUntil: row.muted_until ? row.muted_until.toISOString() : null,
+      banned: row.banned,
+      reason: row.reason,
+      by: { id: row.by_id, displayName: row.by_name ?? '' },
+      createdAt: row.created_at.toISOString(),
+    }));
+  }
+
+  /** Clears one side of the sanction; a row left with nothing in force is removed. */
+  private async lift(work: Work, roomId: string, userId: string, set: string): Promise<void> {
+    await work.tx.query(`UPDATE room_sanctions SET ${set} WHERE room_id = $1 AND user_id = $2`, [
+      roomId,
+      userId,
+    ]);
+    await work.tx.query(
+      `DELETE FROM room_sanctions WHERE room_id = $1 AND user_id = $2
+          AND NOT banned AND (muted_until IS NULL OR muted_until <= now())`,
+      [roomId, userId],
+    );
+  }
+
+  private async existing(work: Work, userId: string): Promise<Target> {
+    const rows: { id: string; display_name: string; role: GlobalRole }[] = await work.tx.query(
+      `SELECT id, display_name, role FROM users WHERE id = $1`,
+      [userId],
+    );
+    const row = rows[0];
+    if (!row) throw Problem.notFound('User');
+    return { id: row.id, displayName: row.display_name, role: row.role };
+  }
+
+  private recordLift(
+    work: Work,
+    { room, actor }: ModScope,
+    target: Target,
+    kind: 'unmute' | 'unban',
+    reason: string | null,
+    before: SanctionState,
+    after: SanctionState,
+  ): Promise<void> {
+    return this.audit.record(work.tx, {
+      spaceId: room.spaceId,
+      actorId: actor.id,
+      action: kind === 'unmute' ? 'room.unmute' : 'room.unban',
+      targetType: 'user',
+      targetId: target.id,
+      reason,
+      before: { roomId: room.id, ...before },
+      after: { roomId: room.id, ...after },
+    });
   }
 
   /**

@@ -1,7 +1,9 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsIn,
   IsInt,
   IsOptional,
   Matches,
@@ -10,6 +12,7 @@ import {
   IsObject,
   ValidateNested,
 } from 'class-validator';
+import { PageQuery } from '../../core/http/pagination';
 import { IsPlainText, IsSingleLine } from '../../core/http/text-validators';
 import { IsExactOrigin } from '../../core/http/exact-origin';
 
@@ -109,10 +112,20 @@ export interface SpaceView {
   };
   embedOrigins: string[];
   reportsToHide: number;
+  /** When the space was archived; null while it is in use. */
+  archivedAt: string | null;
   /** On reads: topics in the space, those still open, and its rooms live now. */
   counts?: { topics: number; open: number; live: number };
   createdAt: string;
   updatedAt: string;
+}
+
+export class SpaceListQuery extends PageQuery {
+  /** Administrators only: `true` lists archived spaces as well. */
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Administrators only.' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includeArchived?: 'true' | 'false';
 }
 
 export interface FacilitatorView {

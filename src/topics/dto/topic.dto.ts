@@ -166,3 +166,13 @@ export interface TimelineEntry {
   data: Record<string, unknown>;
   createdAt: string;
 }
+
+/** An answer a topic still owes, for the space's facilitators' to-do list. */
+export interface OwedAnswerItem {
+  topicId: string;
+  title: string;
+  status: TopicStatus;
+  rung: 'review' | 'response';
+  dueAt: string;
+  overdue: boolean;
+}

@@ -5,6 +5,7 @@ import { useStore } from '../shared/store';
 import { ConfirmHost, ConnectionBadge, ToastHost, usePageTitle } from '../shared/ui';
 import { announcements, live, session } from './context';
 import { AuthPage } from './pages/auth';
+import { AdminPage, ManagePage } from './pages/backoffice';
 import { ConsolePage } from './pages/console';
 import { HomePage } from './pages/home';
 import { MinutesPage } from './pages/minutes';
@@ -70,6 +71,11 @@ function Header() {
           </button>
           {user ? (
             <>
+              {user.role === 'admin' && (
+                <Link href="/admin" aria-current={here === '/admin' ? 'page' : undefined}>
+                  {t('bo_adminLink')}
+                </Link>
+              )}
               <Bell />
               <Link href="/me" aria-current={here === '/me' ? 'page' : undefined}>
                 <span data-testid="whoami">{user.displayName}</span>
@@ -206,6 +212,12 @@ export function App() {
       break;
     case 'space':
       page = <SpacePage slug={r.slug} key={r.slug} />;
+      break;
+    case 'manage':
+      page = <ManagePage slug={r.slug} key={r.slug} />;
+      break;
+    case 'admin':
+      page = <AdminPage />;
       break;
     case 'topic':
       page = <TopicPage id={r.id} key={r.id} />;

@@ -6,6 +6,8 @@ export const location = new Store<string>(window.location.pathname + window.loca
 export type Route =
   | { page: 'home' }
   | { page: 'space'; slug: string }
+  | { page: 'manage'; slug: string }
+  | { page: 'admin' }
   | { page: 'topic'; id: string }
   | { page: 'room'; id: string }
   | { page: 'console'; id: string }
@@ -25,6 +27,9 @@ export function route(path: string): Route {
   if (p === '/' || p === '') return { page: 'home' };
   if ((m = p.match(/^\/spaces\/([^/]+)$/)))
     return { page: 'space', slug: decodeURIComponent(m[1]!) };
+  if ((m = p.match(/^\/spaces\/([^/]+)\/manage$/)))
+    return { page: 'manage', slug: decodeURIComponent(m[1]!) };
+  if (p === '/admin') return { page: 'admin' };
   if ((m = p.match(new RegExp(`^/topics/(${UUID})$`)))) return { page: 'topic', id: m[1]! };
   if ((m = p.match(new RegExp(`^/rooms/(${UUID})$`)))) return { page: 'room', id: m[1]! };
   if ((m = p.match(new RegExp(`^/rooms/(${UUID})/console$`))))

@@ -65,6 +65,8 @@ export function roomEvent(
       return { ...s, messages: threadEvent(s.messages, event, payload) };
     case 'comment:pinned':
       return { ...s, pinned: e.payload.comment };
+    case 'comment:unpinned':
+      return s.pinned?.id === e.payload.commentId ? { ...s, pinned: null } : s;
     case 'presence':
       return s.room.status === 'ended' ? s : { ...s, presence: e.payload.count };
     case 'presence:detail':
@@ -121,6 +123,8 @@ export function roomEvent(
       return { ...s, mutedUntil: e.payload.until };
     case 'you:banned':
       return { ...s, banned: true };
+    case 'you:unmuted':
+      return { ...s, mutedUntil: null };
     case 'mod:report':
     case 'mod:flag':
     case 'mod:action':

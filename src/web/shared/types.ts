@@ -49,3 +49,14 @@ export type {
 } from '../../protocol/live';
 
 export const REACTIONS = ['👏', '👍', '❤️', '🤔'] as const;
+
+// The back office's views, as the server returns them.
+export type {
+  AuditEntryView as AuditEntry,
+  BanView as Ban,
+  BulkResolveResult,
+  ReportGroupView as ReportGroup,
+} from '../../moderation/dto/moderation.dto';
+export type { FacilitatorView as Facilitator } from '../../spaces/dto/space.dto';
+export type { OwedAnswerItem } from '../../topics/dto/topic.dto';
+export type { RoomSanctionView as RoomSanction } from '../../protocol/views';

@@ -76,6 +76,10 @@ export const MESSAGES = {
     en: 'This change of status is not allowed.',
     ko: '이 상태로는 바꿀 수 없습니다.',
   },
+  'code.space_archived': {
+    en: 'This space is archived.',
+    ko: '보관된 공간입니다.',
+  },
   'code.topic_not_open': {
     en: 'This topic no longer takes part.',
     ko: '이 의제는 더 이상 참여를 받지 않습니다.',
@@ -189,6 +193,11 @@ export const MESSAGES = {
     ko: '"{slug}" 주소 이름은 이미 쓰이고 있습니다.',
   },
 
+  'spaces.archived': {
+    en: 'This space is archived and takes no new topics or rooms.',
+    ko: '보관된 공간이라 새 의제나 타운홀을 만들 수 없습니다.',
+  },
+
   // Topics.
   'topics.illegal_transition': {
     en: 'A topic cannot move from {from} to {to}.',
@@ -290,6 +299,18 @@ export const MESSAGES = {
   'rooms.slow_mode': {
     en: 'Slow mode is on: one message every {seconds} s; write again in {wait} s.',
     ko: '천천히 보내기가 켜져 있습니다({seconds}초에 한 번). {wait}초 뒤에 다시 보내 주세요.',
+  },
+  'rooms.not_muted': {
+    en: 'This person is not muted in this room.',
+    ko: '이 타운홀에서 발언이 제한된 사람이 아닙니다.',
+  },
+  'rooms.not_banned': {
+    en: 'This person was not removed from this room.',
+    ko: '이 타운홀에서 내보낸 사람이 아닙니다.',
+  },
+  'rooms.nothing_pinned': {
+    en: 'No message is pinned in this room.',
+    ko: '이 타운홀에 고정된 메시지가 없습니다.',
   },
   'rooms.sanction_self': {
     en: 'You cannot {kind} yourself.',
@@ -494,6 +515,7 @@ export const FIELD_RULES_KO = {
   array: '목록이어야 합니다',
   array_max: '{max}개까지 넣을 수 있습니다',
   array_min: '{min}개 이상 넣어 주세요',
+  array_unique: '같은 값을 두 번 넣을 수 없습니다',
   object: '객체여야 합니다',
   required: '꼭 입력해 주세요',
   unknown_field: '알 수 없는 항목입니다',
@@ -526,6 +548,7 @@ export const FIELD_RULES_KO = {
   day: 'YYYY-MM-DD 형식의 날짜여야 합니다',
   not_before_from: '시작일(from)보다 앞설 수 없습니다',
   same_password: '지금 비밀번호와 달라야 합니다',
+  time_range: '끝(to)이 시작(from)보다 앞설 수 없습니다',
 } as const;
 
 export type FieldRuleKey = keyof typeof FIELD_RULES_KO;
@@ -552,6 +575,7 @@ export const FIELD_RULES_EN: Partial<Record<FieldRuleKey, string>> = {
   body_empty: 'must be empty: this request takes no body',
   not_before_from: 'must not be before from',
   same_password: 'must differ from the current password',
+  time_range: 'must not be before from',
   invalid: 'is not valid',
 };
 

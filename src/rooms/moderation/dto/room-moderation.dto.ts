@@ -74,3 +74,17 @@ export class ModLockDto extends RoomRef {
   @IsBoolean()
   locked!: boolean;
 }
+
+/** `mod:unmute` / `mod:unban`: lifts the sanction early; the reason is for the audit log. */
+export class ModLiftDto extends RoomRef {
+  @IsUUID('all', { message: 'must be a UUID' })
+  userId!: string;
+
+  @IsOptional()
+  @IsPlainText(1, REASON_MAX)
+  @MaxCodePoints(REASON_MAX)
+  reason?: string;
+}
+
+/** `mod:unpin`. */
+export class ModUnpinDto extends RoomRef {}

@@ -1,6 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { type RoomAsk } from '../../shared/live';
-import { type MessageKey, type Translate, useT } from '../../shared/i18n';
+import { Store, useStore } from '../../shared/store';
+import { type RoomSanction } from '../../shared/types';
+import { formatTime, lang, type MessageKey, type Translate, useT } from '../../shared/i18n';
 import { confirmAction, ErrorNote, Form, LineForm, text } from '../../shared/ui';
 import { Link } from '../app';
 import { api } from '../context';
@@ -12,6 +14,10 @@ export function ConsolePage({ id }: { id: string }) {
 }
 
 type Ask = RoomAsk;
+
+/** How long a mute from this console lasts (minutes); the facilitator picks it. */
+export const muteMinutes = new Store<number>(10);
+const MUTE_CHOICES = [5, 10, 30, 60, 180, 1440];
 
 /**
  * The facilitator's controls. The moderation queue is the room's facilitators-only feed, so
@@ -64,12 +70,15 @@ export function ModerationPanels({
   const end = async () => {
     if (await confirmAction(t('confirmEnd'), t('end'))) run(api.post(`/rooms/${id}/end`));
   };
+  const start = async () => {
+    if (await confirmAction(t('bo_confirmStart'), t('start'))) run(api.post(`/rooms/${id}/start`));
+  };
   return (
     <section class="mod-panels" aria-label={t('console')}>
       <ErrorNote error={error} />
       <div class="toolbar">
         {room.status === 'scheduled' && (
-          <button type="button" class="primary" onClick={() => run(api.post(`/rooms/${id}/start`))}>
+          <button type="button" class="primary" onClick={() => void start()}>
             {t('start')}
           </button>
         )}
@@ -95,6 +104,12 @@ export function ModerationPanels({
             onChange={(e) => run(ask('mod:slowmode', { seconds: Number(e.currentTarget.value) }))}
           />
         </label>
+        <MuteLength />
+        {state.pinned && (
+          <button type="button" onClick={() => run(ask('mod:unpin'))}>
+            {t('bo_unpin')}
+          </button>
+        )}
         <label>
           {t('reason')}{' '}
           <input
@@ -143,7 +158,8 @@ export function ModerationPanels({
               <ReportItem key={item.seq} item={item} run={run} />
             ))}
           </ol>
-          <h3>{t('actions')}</h3>
+          <Sanctions id={id} version={actions.length} ask={ask} run={run} reason={reason} />
+          <h3>{t('bo_actionLog')}</h3>
           <ol class="mod-actions" data-testid="mod-actions">
             {actions.map((a) => {
               const p = a.payload as {
@@ -154,7 +170,7 @@ export function ModerationPanels({
               return (
                 <li key={a.seq} data-action={p.action} data-target={p.target.id}>
                   {p.actor.displayName} → {actionLabel(t, p.action)} (
-                  {p.target.displayName ?? p.target.type})
+                  {p.target.displayName ?? t(`bo_target_${p.target.type}` as MessageKey)})
                 </li>
               );
             })}
@@ -198,6 +214,92 @@ export function ModerationPanels({
         </section>
       </div>
     </section>
+  );
+}
+
+function MuteLength() {
+  const t = useT();
+  const minutes = useStore(muteMinutes);
+  return (
+    <label>
+      {t('bo_muteMinutes')}{' '}
+      <select
+        id="mute-minutes"
+        value={minutes}
+        onChange={(e) => muteMinutes.set(Number(e.currentTarget.value))}
+      >
+        {MUTE_CHOICES.map((n) => (
+          <option key={n} value={n}>
+            {t('bo_minutesN', { n })}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Who is muted or removed now, re-read whenever a facilitator acts. */
+function Sanctions({
+  id,
+  version,
+  ask,
+  run,
+  reason,
+}: {
+  id: string;
+  version: number;
+  ask: Ask;
+  run: (p: Promise<unknown>) => void;
+  reason: string;
+}) {
+  const t = useT();
+  const [list, setList] = useState<RoomSanction[] | null>(null);
+  useEffect(() => {
+    let stale = false;
+    api
+      .get<RoomSanction[]>(`/rooms/${id}/sanctions`)
+      .then((rows) => !stale && setList(rows))
+      .catch(() => !stale && setList([]));
+    return () => {
+      stale = true;
+    };
+  }, [id, version]);
+  return (
+    <>
+      <h3>{t('bo_sanctions')}</h3>
+      {list?.length === 0 && <p class="muted">{t('bo_noSanctions')}</p>}
+      <ul class="plain-list" data-testid="sanctions">
+        {list?.map((s) => (
+          <li key={s.user.id} class="row" data-user-id={s.user.id}>
+            <strong>{s.user.displayName}</strong>
+            {s.mutedUntil && (
+              <span class="muted">
+                {t('bo_mutedTill', { at: formatTime(s.mutedUntil, lang.get(), 'time') })}
+              </span>
+            )}
+            {s.banned && <span class="badge warn">{t('bo_removed')}</span>}
+            {s.mutedUntil && (
+              <button
+                type="button"
+                class="sm"
+                onClick={() => run(ask('mod:unmute', { userId: s.user.id, reason }))}
+              >
+                {t('bo_unmute')}
+              </button>
+            )}
+            {s.banned && (
+              <button
+                type="button"
+                class="sm"
+                onClick={() => run(ask('mod:unban', { userId: s.user.id, reason }))}
+              >
+                {t('bo_unban')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

@@ -18,7 +18,7 @@ import {
 import { Link } from '../app';
 import { announce, announcements, api, live, session } from '../context';
 import { roomEvent, type RoomState, useRoomStream } from '../../shared/room-state';
-import { ModerationPanels } from './console';
+import { ModerationPanels, muteMinutes } from './console';
 
 /** The live room: chat, reactions, Q&A, the speaking queue and presence, kept live. */
 export function RoomPage({ id, console: asConsole = false }: { id: string; console?: boolean }) {
@@ -302,7 +302,7 @@ function Message({
                   onClick={() =>
                     void ask('mod:mute', {
                       userId: message.author.id,
-                      minutes: 10,
+                      minutes: muteMinutes.get(),
                       reason,
                     }).catch(() => undefined)
                   }

@@ -46,6 +46,13 @@ export function SpacePage({ slug }: { slug: string }) {
         <h1>{s.name}</h1>
         {s.description && <p class="lead">{s.description}</p>}
         <p>{t('proposeIntro', { n: s.thresholds.review })}</p>
+        {session.facilitates(s.id) && (
+          <p>
+            <Link href={`/spaces/${s.slug}/manage`} class="btn btn-sm">
+              {t('bo_manageLink')}
+            </Link>
+          </p>
+        )}
         {signedIn ? (
           <button type="button" class="primary" onClick={() => setProposing(true)}>
             ✍️ {t('openPropose')}

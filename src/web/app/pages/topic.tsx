@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type MessageKey, type Translate, useT } from '../../shared/i18n';
 import { useStore } from '../../shared/store';
+import { ANSWERABLE, MANUAL_TRANSITIONS } from '../../../topics/topic-status';
 import { CommentForm, CommentList, type ThreadActions } from '../../shared/thread';
 import { type CommentSort, useTopicStream } from '../../shared/topic-stream';
 import {
@@ -330,27 +331,44 @@ function StanceControl({ topic, onChange }: { topic: Topic; onChange: (t: Topic)
 function FacilitatorTools({ topic, onDone }: { topic: Topic; onDone: () => void }) {
   const t = useT();
   const [error, setError] = useState<unknown>(null);
-  const [moving, setMoving] = useState<'deliberating' | 'closed' | 'rejected' | null>(null);
-  const label = {
+  type Move = 'deliberating' | 'closed' | 'rejected';
+  const [moving, setMoving] = useState<Move | null>(null);
+  const [draft, setDraft] = useState('');
+  const [previewing, setPreviewing] = useState(false);
+  const [scheduling, setScheduling] = useState(false);
+  const label: Record<Move, string> = {
     deliberating: t('openDeliberation'),
     closed: t('close'),
     rejected: t('reject'),
-  } as const;
+  };
+  // The same table the server checks: a move it would refuse is never offered.
+  const moves = MANUAL_TRANSITIONS[topic.status] as readonly Move[];
+  const answerable = ANSWERABLE.includes(topic.status) && !topic.response;
+  // The default close: the space's deliberation length from now, as Seoul local time.
+  const defaultClose = new Date(Date.now() + 30 * 86_400_000 + 9 * 3_600_000)
+    .toISOString()
+    .slice(0, 16);
   return (
     <section class="card facilitator" aria-labelledby="facilitator-tools">
       <h2 id="facilitator-tools">{t('actionsTitle')}</h2>
-      <div class="toolbar">
-        {(['deliberating', 'closed', 'rejected'] as const).map((to) => (
-          <button
-            key={to}
-            type="button"
-            class={to === 'rejected' ? 'danger sm' : 'sm'}
-            onClick={() => setMoving(to)}
-          >
-            {label[to]}
-          </button>
-        ))}
-      </div>
+      <h3>{t('bo_transition')}</h3>
+      {moves.length === 0 ? (
+        <p class="muted">{t('bo_noTransition')}</p>
+      ) : (
+        <div class="toolbar" data-testid="transitions">
+          {moves.map((to) => (
+            <button
+              key={to}
+              type="button"
+              data-to={to}
+              class={to === 'rejected' ? 'danger sm' : 'sm'}
+              onClick={() => setMoving(to)}
+            >
+              {label[to]}
+            </button>
+          ))}
+        </div>
+      )}
       <ErrorNote error={error} />
       {moving && (
         <Dialog title={label[moving]} onClose={() => setMoving(null)} id="transition">
@@ -358,6 +376,7 @@ function FacilitatorTools({ topic, onDone }: { topic: Topic; onDone: () => void 
             label={label[moving]}
             onSubmit={async (data) => {
               const reason = text(data, 'reason');
+              const closesAt = text(data, 'closesAt');
               if (
                 moving !== 'deliberating' &&
                 !(await confirmAction(
@@ -369,14 +388,34 @@ function FacilitatorTools({ topic, onDone }: { topic: Topic; onDone: () => void 
               await api.post(`/topics/${topic.id}/transitions`, {
                 to: moving,
                 ...(reason ? { reason } : {}),
+                ...(moving === 'deliberating' && closesAt
+                  ? { closesAt: `${closesAt}:00+09:00` }
+                  : {}),
               });
               setMoving(null);
               setError(null);
               onDone();
             }}
           >
-            <label for="transition-reason">{t('reason')}</label>
-            <textarea id="transition-reason" name="reason" rows={3} maxLength={2000} />
+            <label for="transition-reason">{t('bo_reasonRequired')}</label>
+            <textarea
+              id="transition-reason"
+              name="reason"
+              rows={3}
+              maxLength={2000}
+              required={moving === 'rejected'}
+            />
+            {moving === 'deliberating' && (
+              <>
+                <label for="transition-closes">{t('bo_closesAt')}</label>
+                <input
+                  id="transition-closes"
+                  name="closesAt"
+                  type="datetime-local"
+                  defaultValue={defaultClose}
+                />
+              </>
+            )}
             <div class="modal-actions">
               <button type="button" onClick={() => setMoving(null)}>
                 {t('cancel')}
@@ -388,34 +427,115 @@ function FacilitatorTools({ topic, onDone }: { topic: Topic; onDone: () => void 
           </Form>
         </Dialog>
       )}
-      <Form
-        label={t('createRoom')}
-        onSubmit={async (data) => {
-          const room = await api.post<Room>(`/topics/${topic.id}/rooms`, {
-            title: text(data, 'title'),
-          });
-          window.location.assign(`/rooms/${room.id}/console`);
-        }}
-      >
-        <label for="room-title">{t('createRoom')}</label>
-        <input id="room-title" name="title" required maxLength={200} />
-        <button type="submit" class="sm">
-          {t('createRoom')}
-        </button>
-      </Form>
-      <Form
-        label={t('respond')}
-        onSubmit={async (data) => {
-          await api.post(`/topics/${topic.id}/response`, { body: text(data, 'body') });
-          onDone();
-        }}
-      >
-        <label for="response-body">{t('respond')}</label>
-        <textarea id="response-body" name="body" required rows={4} />
-        <button type="submit" class="primary sm">
-          {t('respond')}
-        </button>
-      </Form>
+      {answerable && (
+        <Form
+          label={t('bo_responseEditor')}
+          onSubmit={async (data) => {
+            const role = text(data, 'role');
+            await api.post(`/topics/${topic.id}/response`, {
+              body: draft.trim(),
+              ...(role ? { role } : {}),
+            });
+            setDraft('');
+            setPreviewing(false);
+            onDone();
+          }}
+        >
+          <h3>{t('bo_responseEditor')}</h3>
+          <label for="response-role">{t('bo_responseRole')}</label>
+          <input id="response-role" name="role" maxLength={100} />
+          <div class="toolbar">
+            <button
+              type="button"
+              class="sm"
+              aria-pressed={!previewing}
+              onClick={() => setPreviewing(false)}
+            >
+              {t('bo_edit2')}
+            </button>
+            <button
+              type="button"
+              class="sm"
+              aria-pressed={previewing}
+              onClick={() => setPreviewing(true)}
+            >
+              {t('bo_preview')}
+            </button>
+          </div>
+          {previewing ? (
+            <div class="preview-box" data-testid="response-preview">
+              {draft}
+            </div>
+          ) : (
+            <>
+              <label for="response-body">{t('respond')}</label>
+              <textarea
+                id="response-body"
+                name="body"
+                required
+                rows={6}
+                maxLength={20000}
+                value={draft}
+                onInput={(e) => setDraft(e.currentTarget.value)}
+              />
+            </>
+          )}
+          <button type="submit" class="primary sm" disabled={!draft.trim()}>
+            {t('respond')}
+          </button>
+        </Form>
+      )}
+      <button type="button" class="sm" onClick={() => setScheduling(true)}>
+        {t('bo_schedule')}
+      </button>
+      {scheduling && (
+        <Dialog title={t('bo_schedule')} onClose={() => setScheduling(false)} id="schedule">
+          <Form
+            label={t('bo_schedule')}
+            onSubmit={async (data) => {
+              const startsAt = text(data, 'startsAt');
+              const streamUrl = text(data, 'streamUrl');
+              const room = await api.post<Room>(`/topics/${topic.id}/rooms`, {
+                title: text(data, 'title'),
+                ...(startsAt ? { startsAt: `${startsAt}:00+09:00` } : {}),
+                settings: {
+                  ...(streamUrl ? { streamUrl } : {}),
+                  approveQuestions: data.get('approveQuestions') === 'on',
+                  speakerSeconds: Number(text(data, 'speakerSeconds') || 120),
+                },
+              });
+              window.location.assign(`/rooms/${room.id}/console`);
+            }}
+          >
+            <label for="room-title">{t('title')}</label>
+            <input id="room-title" name="title" required maxLength={200} />
+            <label for="room-starts">{t('bo_startsAt')}</label>
+            <input id="room-starts" name="startsAt" type="datetime-local" />
+            <label for="room-stream">{t('streamUrl')}</label>
+            <input id="room-stream" name="streamUrl" type="url" maxLength={2000} />
+            <label for="room-speaker">{t('bo_speakerSeconds')}</label>
+            <input
+              id="room-speaker"
+              name="speakerSeconds"
+              type="number"
+              min={10}
+              max={3600}
+              defaultValue="120"
+            />
+            <label class="row">
+              <input type="checkbox" name="approveQuestions" /> {t('bo_qaModeration')}
+            </label>
+            <div class="modal-actions">
+              <button type="button" onClick={() => setScheduling(false)}>
+                {t('cancel')}
+              </button>
+              <button type="submit" class="primary">
+                {t('bo_schedule')}
+              </button>
+            </div>
+          </Form>
+        </Dialog>
+      )}
     </section>
   );
 }

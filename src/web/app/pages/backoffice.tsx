@@ -1,0 +1,1117 @@
+import { type ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { ApiError, query } from '../../shared/api';
+import { formatTime, lang, type MessageKey, type Translate, useT } from '../../shared/i18n';
+import { useStore } from '../../shared/store';
+import {
+  type AuditEntry,
+  type Ban,
+  type BulkResolveResult,
+  type Page,
+  type OwedAnswerItem,
+  type ReportGroup,
+  type Room,
+  type Space,
+  type Topic,
+  type User,
+} from '../../shared/types';
+import {
+  confirmAction,
+  EmptyState,
+  ErrorNote,
+  Form,
+  Skeleton,
+  Tabs,
+  text,
+  Time,
+  toast,
+  usePageTitle,
+} from '../../shared/ui';
+import { Link } from '../app';
+import { api, session, useLoad } from '../context';
+import { actionLabel } from './console';
+
+/*
+ * The back office: what a space's facilitators (/spaces/:slug/manage) and the site's
+ * administrators (/admin) run from the pages instead of the API. Every action goes through
+ * the same routes as any client; the server decides who may do what.
+ */
+
+type Thresholds = Space['thresholds'];
+
+/** Seoul's two ladders: since March 2020, and the earlier one. */
+export const SEOUL_LADDERS: { key: 'bo_presetNow' | 'bo_presetEarly'; value: Thresholds }[] = [
+  {
+    key: 'bo_presetNow',
+    value: {
+      review: 50,
+      deliberation: 100,
+      response: 1000,
+      proposalWindowDays: 30,
+      deliberationDays: 30,
+    },
+  },
+  {
+    key: 'bo_presetEarly',
+    value: {
+      review: 50,
+      deliberation: 500,
+      response: 5000,
+      proposalWindowDays: 30,
+      deliberationDays: 30,
+    },
+  },
+];
+
+/**
+ * Why a value is not an exact origin, in the terms the server checks (src/core/http/
+ * exact-origin.ts): null when it is one.
+ */
+export function originProblem(value: string, t: Translate, list: string[]): string | null {
+  if (value.includes('*')) return t('bo_whyWildcard');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return t('bo_whyParse');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return t('bo_whyScheme');
+  if (url.origin !== value) return t('bo_whyPath', { origin: url.origin });
+  if (list.includes(value)) return t('bo_whyDuplicate');
+  return null;
+}
+
+/** A datetime-local value (Seoul time as typed) as an ISO instant with its offset. */
+const seoulInstant = (local: string): string => `${local}:00+09:00`;
+
+function Guard({
+  allowed,
+  children,
+  admin,
+}: {
+  allowed: boolean;
+  children: ComponentChildren;
+  admin?: boolean;
+}) {
+  const t = useT();
+  const signedIn = !!useStore(session);
+  if (!signedIn)
+    return (
+      <EmptyState icon="🔒" title={admin ? t('bo_onlyAdmins') : t('bo_onlyFacilitators')}>
+        <Link
+          class="btn btn-primary"
+          href={`/signin?next=${encodeURIComponent(window.location.pathname)}`}
+        >
+          {t('signIn')}
+        </Link>
+      </EmptyState>
+    );
+  if (!allowed)
+    return <EmptyState icon="🔒" title={admin ? t('bo_onlyAdmins') : t('bo_onlyFacilitators')} />;
+  return <>{children}</>;
+}
+
+// ---- /spaces/:slug/manage -------------------------------------------------------------------
+
+type ManageTab = 'settings' | 'embed' | 'todo' | 'reports' | 'audit' | 'bans';
+
+export function ManagePage({ slug }: { slug: string }) {
+  const t = useT();
+  useStore(session);
+  const space = useLoad(() => api.get<Space>(`/spaces/${encodeURIComponent(slug)}`), [slug]);
+  const [tab, setTab] = useState<ManageTab>('settings');
+  usePageTitle(space.data ? `${t('bo_manage')}: ${space.data.name}` : t('bo_manage'));
+  if (space.error) return <ErrorNote error={space.error} />;
+  if (!space.data) return <Skeleton lines={4} height="2rem" />;
+  const s = space.data;
+  const tabs: { key: ManageTab; label: string }[] = [
+    { key: 'settings', label: t('bo_tabSettings') },
+    { key: 'embed', label: t('bo_tabEmbed') },
+    { key: 'todo', label: t('bo_tabTodo') },
+    { key: 'reports', label: t('bo_tabReports') },
+    { key: 'audit', label: t('bo_tabAudit') },
+    { key: 'bans', label: t('bo_tabBans') },
+  ];
+  return (
+    <>
+      <p class="crumbs">
+        <Link href="/">{t('home')}</Link> › <Link href={`/spaces/${s.slug}`}>{s.name}</Link>
+      </p>
+      <h1>
+        {t('bo_manage')}: {s.name}{' '}
+        {s.archivedAt && <span class="badge warn">{t('bo_archived')}</span>}
+      </h1>
+      <Guard allowed={session.facilitates(s.id)}>
+        <Tabs tabs={tabs} selected={tab} onSelect={setTab} label={t('bo_manage')} />
+        <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="section">
+          {tab === 'settings' && <SettingsPanel space={s} onSaved={(next) => space.set(next)} />}
+          {tab === 'embed' && <EmbedPanel space={s} onSaved={(next) => space.set(next)} />}
+          {tab === 'todo' && <TodoPanel space={s} />}
+          {tab === 'reports' && <ReportsPanel space={s} />}
+          {tab === 'audit' && <AuditPanel spaceId={s.id} />}
+          {tab === 'bans' && <BansPanel space={s} />}
+        </div>
+      </Guard>
+    </>
+  );
+}
+
+function SettingsPanel({ space, onSaved }: { space: Space; onSaved: (s: Space) => void }) {
+  const t = useT();
+  const [ladder, setLadder] = useState<Thresholds>(space.thresholds);
+  const [hideAt, setHideAt] = useState(space.reportsToHide);
+  const field = (key: keyof Thresholds, label: MessageKey, max: number) => (
+    <div class="field">
+      <label for={`ladder-${key}`}>{t(label)}</label>
+      <input
+        id={`ladder-${key}`}
+        name={`thresholds.${key}`}
+        type="number"
+        min={1}
+        max={max}
+        required
+        value={ladder[key]}
+        onInput={(e) => setLadder({ ...ladder, [key]: Number(e.currentTarget.value) })}
+      />
+    </div>
+  );
+  return (
+    <Form
+      label={t('bo_tabSettings')}
+      onSubmit={async (data) => {
+        const saved = await api.patch<Space>(`/spaces/${space.id}`, {
+          name: text(data, 'name'),
+          description: text(data, 'description'),
+          thresholds: ladder,
+          reportsToHide: hideAt,
+        });
+        onSaved(saved);
+        toast(t('saved'));
+      }}
+    >
+      <label for="space-name">{t('bo_spaceName')}</label>
+      <input id="space-name" name="name" required maxLength={100} defaultValue={space.name} />
+      <label for="space-description">{t('bo_spaceDescription')}</label>
+      <textarea
+        id="space-description"
+        name="description"
+        rows={3}
+        maxLength={2000}
+        defaultValue={space.description}
+      />
+      <h2>{t('bo_ladder')}</h2>
+      <div class="toolbar" role="group" aria-label={t('bo_presets')}>
+        {SEOUL_LADDERS.map((preset) => (
+          <button
+            key={preset.key}
+            type="button"
+            class="sm"
+            data-testid={preset.key}
+            aria-pressed={
+              preset.value.review === ladder.review &&
+              preset.value.deliberation === ladder.deliberation &&
+              preset.value.response === ladder.response
+            }
+            onClick={() =>
+              setLadder({
+                ...ladder,
+                review: preset.value.review,
+                deliberation: preset.value.deliberation,
+                response: preset.value.response,
+              })
+            }
+          >
+            {t(preset.key)}
+          </button>
+        ))}
+      </div>
+      <div class="form-grid">
+        {field('review', 'bo_review', 10_000_000)}
+        {field('deliberation', 'bo_deliberation', 10_000_000)}
+        {field('response', 'bo_response', 100_000_000)}
+        {field('proposalWindowDays', 'bo_proposalWindow', 365)}
+        {field('deliberationDays', 'bo_deliberationDays', 365)}
+        <div class="field">
+          <label for="reports-to-hide">{t('bo_reportsToHide')}</label>
+          <input
+            id="reports-to-hide"
+            name="reportsToHide"
+            type="number"
+            min={1}
+            max={1000}
+            required
+            value={hideAt}
+            onInput={(e) => setHideAt(Number(e.currentTarget.value))}
+          />
+        </div>
+      </div>
+      <section class="card" aria-labelledby="ladder-preview-h">
+        <h3 id="ladder-preview-h">{t('bo_previewTitle')}</h3>
+        <ol class="ladder-preview" data-testid="ladder-preview">
+          <li>{t('bo_previewReview', { n: ladder.review.toLocaleString() })}</li>
+          <li>
+            {t('bo_previewDeliberation', {
+              n: ladder.deliberation.toLocaleString(),
+              days: ladder.deliberationDays,
+            })}
+          </li>
+          <li>{t('bo_previewResponse', { n: ladder.response.toLocaleString() })}</li>
+        </ol>
+        <p class="muted">{t('bo_previewWindow', { days: ladder.proposalWindowDays })}</p>
+        <p class="muted">{t('bo_previewHide', { n: hideAt })}</p>
+      </section>
+      <button type="submit" class="primary">
+        {t('bo_saveSettings')}
+      </button>
+    </Form>
+  );
+}
+
+function EmbedPanel({ space, onSaved }: { space: Space; onSaved: (s: Space) => void }) {
+  const t = useT();
+  const [draft, setDraft] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [kind, setKind] = useState<'topic' | 'room'>('topic');
+  const [target, setTarget] = useState('');
+  const topics = useLoad(
+    () => api.get<Page<Topic>>(`/topics${query({ spaceId: space.id, limit: 50 })}`),
+    [space.id],
+  );
+  const rooms = useLoad(
+    () => api.get<Page<Room>>(`/rooms${query({ spaceId: space.id, limit: 50 })}`),
+    [space.id],
+  );
+  const save = async (origins: string[]) => {
+    try {
+      onSaved(await api.patch<Space>(`/spaces/${space.id}`, { embedOrigins: origins }));
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const snippet = target
+    ? `<script src="${window.location.origin}/embed.js" data-${kind}="${target}" async></script>`
+    : '';
+  return (
+    <>
+      <h2>{t('bo_origins')}</h2>
+      {space.embedOrigins.length === 0 && <p class="muted">{t('bo_noOrigins')}</p>}
+      <ul class="plain-list origin-list" data-testid="origins">
+        {space.embedOrigins.map((origin) => (
+          <li key={origin} class="row">
+            <code>{origin}</code>
+            <button
+              type="button"
+              class="sm ghost"
+              aria-label={t('bo_removeOrigin', { origin })}
+              onClick={() => void save(space.embedOrigins.filter((o) => o !== origin))}
+            >
+              ✕
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        class="origin-form"
+        aria-label={t('bo_addOrigin')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          const value = draft.trim();
+          const why = originProblem(value, t, space.embedOrigins);
+          setProblem(why ? t('bo_originBad', { why }) : null);
+          if (why) return;
+          setDraft('');
+          void save([...space.embedOrigins, value]);
+        }}
+      >
+        <label for="origin-input">{t('bo_addOrigin')}</label>
+        <input
+          id="origin-input"
+          value={draft}
+          placeholder="https://news.seoul.go.kr"
+          aria-describedby="origin-hint origin-problem"
+          aria-invalid={problem ? 'true' : undefined}
+          onInput={(e) => setDraft(e.currentTarget.value)}
+          maxLength={255}
+          required
+        />
+        <button type="submit">{t('bo_addOrigin')}</button>
+        <p id="origin-hint" class="hint">
+          {t('bo_originHint')}
+        </p>
+        <p id="origin-problem" class="error" role="alert" data-testid="origin-problem">
+          {problem}
+        </p>
+      </form>
+      <ErrorNote error={error} />
+      <h2>{t('bo_snippet')}</h2>
+      <div class="form-grid">
+        <div class="field">
+          <label for="snippet-kind">{t('bo_snippetKind')}</label>
+          <select
+            id="snippet-kind"
+            value={kind}
+            onChange={(e) => {
+              setKind(e.currentTarget.value as 'topic' | 'room');
+              setTarget('');
+            }}
+          >
+            <option value="topic">{t('bo_snippetTopic')}</option>
+            <option value="room">{t('bo_snippetRoom')}</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="snippet-target">
+            {kind === 'topic' ? t('bo_snippetTopic') : t('bo_snippetRoom')}
+          </label>
+          <select
+            id="snippet-target"
+            value={target}
+            onChange={(e) => setTarget(e.currentTarget.value)}
+          >
+            <option value="">{t('bo_choose')}</option>
+            {(kind === 'topic' ? topics.data?.items : rooms.data?.items)?.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.title}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {snippet && (
+        <>
+          <label for="snippet-code">{t('bo_snippetCode')}</label>
+          <textarea id="snippet-code" readOnly rows={2} value={snippet} data-testid="snippet" />
+          <button
+            type="button"
+            class="primary sm"
+            onClick={() =>
+              void navigator.clipboard
+                .writeText(snippet)
+                .then(() => toast(t('bo_copied')))
+                .catch(() => {
+                  const area = document.getElementById(
+                    'snippet-code',
+                  ) as HTMLTextAreaElement | null;
+                  area?.select();
+                })
+            }
+          >
+            {t('bo_copy')}
+          </button>
+        </>
+      )}
+    </>
+  );
+}
+
+function TodoPanel({ space }: { space: Space }) {
+  const t = useT();
+  const current = useStore(lang);
+  const load = useLoad(async () => {
+    const [owed, review, closed, scheduled, live] = await Promise.all([
+      api.get<OwedAnswerItem[]>(`/spaces/${space.id}/owed-answers`),
+      api.get<Page<Topic>>(
+        `/topics${query({ spaceId: space.id, status: 'under_review', limit: 100 })}`,
+      ),
+      api.get<Page<Topic>>(`/topics${query({ spaceId: space.id, status: 'closed', limit: 100 })}`),
+      api.get<Page<Room>>(`/rooms${query({ spaceId: space.id, status: 'scheduled', limit: 100 })}`),
+      api.get<Page<Room>>(`/rooms${query({ spaceId: space.id, status: 'live', limit: 100 })}`),
+    ]);
+    return {
+      owed,
+      waiting: [...review.items, ...closed.items],
+      rooms: [...live.items, ...scheduled.items],
+    };
+  }, [space.id]);
+  if (load.error) return <ErrorNote error={load.error} />;
+  if (!load.data) return <Skeleton lines={4} />;
+  // The server lists them earliest due first, so the late ones lead.
+  const { owed, waiting } = load.data;
+  return (
+    <>
+      <section aria-labelledby="owed-h">
+        <h2 id="owed-h">{t('bo_owed')}</h2>
+        {owed.length === 0 && <p class="muted">{t('bo_noOwed')}</p>}
+        <ul class="plain-list stack" data-testid="owed">
+          {owed.map((o) => (
+            <li
+              key={`${o.topicId}-${o.rung}`}
+              class={`card ${o.overdue ? 'overdue' : ''}`}
+              data-overdue={String(o.overdue)}
+            >
+              {o.overdue && <span class="badge warn">{t('bo_overdue')}</span>}{' '}
+              <Link href={`/topics/${o.topicId}`}>{o.title}</Link>
+              <p class="meta">
+                <span>{t(`bo_rung_${o.rung}` as MessageKey)}</span>
+                <span>{t('bo_dueAt', { at: formatTime(o.dueAt, current) })}</span>
+              </p>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="waiting-h">
+        <h2 id="waiting-h">{t('bo_waiting')}</h2>
+        {waiting.length === 0 && <p class="muted">{t('bo_noWaiting')}</p>}
+        <ul class="plain-list stack">
+          {waiting.map((x) => (
+            <li key={x.id}>
+              <Link href={`/topics/${x.id}`}>{x.title}</Link>{' '}
+              <span class={`badge status-${x.status}`}>
+                {t(`status_${x.status}` as MessageKey)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="rooms-todo-h">
+        <h2 id="rooms-todo-h">{t('bo_roomsTodo')}</h2>
+        {load.data.rooms.length === 0 && <p class="muted">{t('bo_noRooms')}</p>}
+        <ul class="plain-list stack">
+          {load.data.rooms.map((r) => (
+            <li key={r.id}>
+              <a href={`/rooms/${r.id}/console`}>{r.title}</a>{' '}
+              <span class={r.status === 'live' ? 'badge live-badge' : 'badge'}>
+                {t(r.status === 'live' ? 'liveNow' : 'bo_startsAt')}
+              </span>{' '}
+              {r.startsAt && <Time iso={r.startsAt} style="full" />}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
+  );
+}
+
+function ReportsPanel({ space }: { space: Space }) {
+  const t = useT();
+  const groups = useLoad(
+    () => api.get<Page<ReportGroup>>(`/spaces/${space.id}/report-groups?limit=100`),
+    [space.id],
+  );
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [error, setError] = useState<unknown>(null);
+  const items = groups.data?.items;
+  const bulk = async (action: 'hide' | 'dismiss') => {
+    const ids = (items ?? []).filter((g) => selected.has(g.comment.id)).flatMap((g) => g.reportIds);
+    if (
+      !(await confirmAction(
+        t('bo_confirmBulk', { n: selected.size }),
+        action === 'hide' ? t('bo_bulkHide') : t('bo_bulkDismiss'),
+      ))
+    )
+      return;
+    try {
+      const done = await api.post<BulkResolveResult>(`/spaces/${space.id}/reports/resolve`, {
+        action,
+        reportIds: ids,
+      });
+      toast(t('bo_bulkDone', { n: selected.size, r: done.resolved.length }));
+      setSelected(new Set());
+      setError(null);
+      groups.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  if (groups.error) return <ErrorNote error={groups.error} />;
+  if (!items) return <Skeleton lines={4} />;
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    setSelected(next);
+  };
+  return (
+    <>
+      <h2>{t('bo_reportGroups')}</h2>
+      <ErrorNote error={error} />
+      {items.length === 0 ? (
+        <p class="muted">{t('bo_noReports')}</p>
+      ) : (
+        <div class="toolbar">
+          <label class="row">
+            <input
+              type="checkbox"
+              checked={selected.size === items.length}
+              onChange={(e) =>
+                setSelected(
+                  e.currentTarget.checked ? new Set(items.map((g) => g.comment.id)) : new Set(),
+                )
+              }
+            />{' '}
+            {t('bo_selectAll')}
+          </label>
+          <span data-testid="selected-count">{t('bo_selected', { n: selected.size })}</span>
+          <button
+            type="button"
+            class="danger sm"
+            disabled={selected.size === 0}
+            onClick={() => void bulk('hide')}
+          >
+            {t('bo_bulkHide')}
+          </button>
+          <button
+            type="button"
+            class="sm"
+            disabled={selected.size === 0}
+            onClick={() => void bulk('dismiss')}
+          >
+            {t('bo_bulkDismiss')}
+          </button>
+        </div>
+      )}
+      <ul class="plain-list stack" data-testid="report-groups">
+        {items.map((g) => (
+          <li key={g.comment.id} class="card report-group" data-comment-id={g.comment.id}>
+            <label class="row">
+              <input
+                type="checkbox"
+                checked={selected.has(g.comment.id)}
+                onChange={(e) => toggle(g.comment.id, e.currentTarget.checked)}
+                aria-label={t('bo_select', { who: g.comment.author.displayName })}
+              />
+              <strong>{g.comment.author.displayName}</strong>
+              <span class="badge warn">{t('bo_reportCount', { n: g.reportCount })}</span>
+              {g.comment.status === 'hidden' && <span class="badge hidden-mark">{t('hide')}</span>}
+            </label>
+            <blockquote>{g.comment.body}</blockquote>
+            <p class="meta">
+              {g.reasons.map((r) => (
+                <span key={r.reason}>
+                  {t(`bo_reason_${r.reason}` as MessageKey)} {r.count}
+                </span>
+              ))}
+              <span>
+                <Time iso={g.firstReportedAt} />
+              </span>
+            </p>
+            {g.details.length > 0 && (
+              <ul class="muted">
+                {g.details.map((d, i) => (
+                  <li key={i}>{d}</li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** What the audit log records, shown as key: value lines (text, never HTML). */
+function StateView({ value }: { value: Record<string, unknown> | null }) {
+  if (!value) return <span class="muted">—</span>;
+  return (
+    <dl class="kv">
+      {Object.entries(value).map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+const AUDIT_ACTIONS = [
+  'topic.open_deliberation',
+  'topic.close',
+  'topic.reject',
+  'topic.respond',
+  'topic.edit',
+  'comment.hide',
+  'comment.restore',
+  'comment.auto_hide',
+  'report.resolve',
+  'user.ban',
+  'user.unban',
+  'space.update',
+  'space.archive',
+  'space.restore',
+  'facilitator.grant',
+  'facilitator.revoke',
+  'room.create',
+  'room.update',
+  'room.start',
+  'room.end',
+  'room.announce',
+  'room.mute',
+  'room.unmute',
+  'room.ban',
+  'room.unban',
+  'room.pin',
+  'room.unpin',
+];
+
+/** A space's audit log (or, without `spaceId`, the whole site's for administrators). */
+export function AuditPanel({ spaceId }: { spaceId?: string }) {
+  const t = useT();
+  const [filters, setFilters] = useState<Record<string, string>>({});
+  const [extra, setExtra] = useState<AuditEntry[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const base = spaceId ? `/spaces/${spaceId}/audit` : '/audit';
+  const page = useLoad(async () => {
+    const p = await api.get<Page<AuditEntry>>(`${base}${query({ ...filters, limit: 50 })}`);
+    setExtra([]);
+    setCursor(p.nextCursor);
+    return p;
+  }, [base, JSON.stringify(filters)]);
+  const [error, setError] = useState<unknown>(null);
+  const download = async () => {
+    try {
+      const res = await fetch(`/api/v1${base}${query({ ...filters, format: 'csv' })}`, {
+        headers: { Authorization: `Bearer ${session.get()?.token ?? ''}`, Accept: 'text/csv' },
+      });
+      if (!res.ok) throw new ApiError(res.status, 'error', res.statusText);
+      const url = URL.createObjectURL(await res.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = 'audit.csv';
+      a.click();
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const rows = [...(page.data?.items ?? []), ...extra];
+  return (
+    <>
+      <Form
+        label={t('bo_filter')}
+        class="filters"
+        onSubmit={async (data) => {
+          const next: Record<string, string> = {};
+          for (const key of ['actorId', 'action', 'targetId'])
+            if (text(data, key)) next[key] = text(data, key);
+          if (text(data, 'from')) next.from = seoulInstant(text(data, 'from'));
+          if (text(data, 'to')) next.to = seoulInstant(text(data, 'to'));
+          setFilters(next);
+          await Promise.resolve();
+        }}
+      >
+        <div class="form-grid">
+          <div class="field">
+            <label for="audit-actor">{t('bo_filterActor')}</label>
+            <input id="audit-actor" name="actorId" maxLength={36} />
+          </div>
+          <div class="field">
+            <label for="audit-action">{t('bo_filterAction')}</label>
+            <select id="audit-action" name="action">
+              <option value="">{t('bo_allActions')}</option>
+              {AUDIT_ACTIONS.map((a) => (
+                <option key={a} value={a}>
+                  {actionLabel(t, a)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="audit-target">{t('bo_filterTarget')}</label>
+            <input id="audit-target" name="targetId" maxLength={36} />
+          </div>
+          <div class="field">
+            <label for="audit-from">{t('bo_filterFrom')}</label>
+            <input id="audit-from" name="from" type="datetime-local" />
+          </div>
+          <div class="field">
+            <label for="audit-to">{t('bo_filterTo')}</label>
+            <input id="audit-to" name="to" type="datetime-local" />
+          </div>
+        </div>
+        <div class="toolbar">
+          <button type="submit" class="primary sm">
+            {t('bo_filter')}
+          </button>
+          <button type="button" class="sm" onClick={() => void download()}>
+            {t('bo_csv')}
+          </button>
+        </div>
+      </Form>
+      <ErrorNote error={page.error ?? error} />
+      {!page.data && !page.error && <Skeleton lines={4} />}
+      {page.data && rows.length === 0 && <p class="muted">{t('bo_noAudit')}</p>}
+      {rows.length > 0 && (
+        <div class="table-wrap">
+          <table class="audit" data-testid="audit">
+            <thead>
+              <tr>
+                <th scope="col">{t('bo_when')}</th>
+                <th scope="col">{t('bo_actor')}</th>
+                <th scope="col">{t('bo_filterAction')}</th>
+                <th scope="col">{t('reason')}</th>
+                <th scope="col">{t('bo_before')}</th>
+                <th scope="col">{t('bo_after')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((e) => (
+                <tr key={e.id} data-action={e.action}>
+                  <td>
+                    <Time iso={e.createdAt} style="full" />
+                  </td>
+                  <td>{e.actor?.displayName ?? t('bo_system')}</td>
+                  <td>{actionLabel(t, e.action)}</td>
+                  <td>
+                    {e.action === 'report.resolve' &&
+                    (e.reason === 'hide' || e.reason === 'dismiss')
+                      ? t(`bo_resolution_${e.reason}`)
+                      : (e.reason ?? '—')}
+                  </td>
+                  <td>
+                    <StateView value={e.before} />
+                  </td>
+                  <td>
+                    <StateView value={e.after} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {cursor && (
+        <button
+          type="button"
+          class="sm"
+          onClick={() =>
+            void api
+              .get<Page<AuditEntry>>(`${base}${query({ ...filters, limit: 50, cursor })}`)
+              .then((p) => {
+                setExtra([...extra, ...p.items]);
+                setCursor(p.nextCursor);
+              })
+              .catch(setError)
+          }
+        >
+          {t('bo_more')}
+        </button>
+      )}
+    </>
+  );
+}
+
+function BansPanel({ space, banUser }: { space: Space; banUser?: string }) {
+  const t = useT();
+  const current = useStore(lang);
+  const bans = useLoad(() => api.get<Page<Ban>>(`/spaces/${space.id}/bans?limit=100`), [space.id]);
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <>
+      <h2>{t('bo_banUser')}</h2>
+      <Form
+        label={t('bo_banUser')}
+        onSubmit={async (data, form) => {
+          const until = text(data, 'until');
+          await api.put(`/spaces/${space.id}/bans/${encodeURIComponent(text(data, 'userId'))}`, {
+            reason: text(data, 'reason'),
+            ...(until ? { until: seoulInstant(until) } : {}),
+          });
+          form.reset();
+          bans.reload();
+        }}
+      >
+        <div class="form-grid">
+          <div class="field">
+            <label for="ban-user">{t('bo_banUserId')}</label>
+            <input id="ban-user" name="userId" required maxLength={36} defaultValue={banUser} />
+          </div>
+          <div class="field">
+            <label for="ban-reason">{t('reason')}</label>
+            <input id="ban-reason" name="reason" required maxLength={500} />
+          </div>
+          <div class="field">
+            <label for="ban-until">{t('bo_banUntil')}</label>
+            <input id="ban-until" name="until" type="datetime-local" />
+          </div>
+        </div>
+        <button type="submit" class="danger sm">
+          {t('bo_banUser')}
+        </button>
+      </Form>
+      <h2>{t('bo_bans')}</h2>
+      <ErrorNote error={bans.error ?? error} />
+      {bans.data?.items.length === 0 && <p class="muted">{t('bo_noBans')}</p>}
+      <ul class="plain-list stack" data-testid="bans">
+        {bans.data?.items.map((b) => (
+          <li key={b.user.id} class="card row">
+            <strong>{b.user.displayName}</strong>
+            <span>{b.reason}</span>
+            <span class="muted">
+              {b.until ? t('bo_until', { at: formatTime(b.until, current) }) : t('bo_forever')}
+            </span>
+            <button
+              type="button"
+              class="sm"
+              onClick={() =>
+                void confirmAction(
+                  t('bo_confirmLift', { who: b.user.displayName }),
+                  t('bo_lift'),
+                ).then(async (ok) => {
+                  if (!ok) return;
+                  try {
+                    await api.delete(`/spaces/${space.id}/bans/${b.user.id}`);
+                    bans.reload();
+                  } catch (e) {
+                    setError(e);
+                  }
+                })
+              }
+            >
+              {t('bo_lift')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+// ---- /admin ---------------------------------------------------------------------------------
+
+type AdminTab = 'spaces' | 'users' | 'facilitators' | 'audit';
+
+export function AdminPage() {
+  const t = useT();
+  const me = useStore(session)?.user;
+  const [tab, setTab] = useState<AdminTab>('spaces');
+  usePageTitle(t('bo_admin'));
+  const tabs: { key: AdminTab; label: string }[] = [
+    { key: 'spaces', label: t('bo_tabSpaces') },
+    { key: 'users', label: t('bo_tabUsers') },
+    { key: 'facilitators', label: t('bo_tabFacilitators') },
+    { key: 'audit', label: t('bo_tabAudit') },
+  ];
+  return (
+    <>
+      <h1>{t('bo_admin')}</h1>
+      <Guard allowed={me?.role === 'admin'} admin>
+        <Tabs tabs={tabs} selected={tab} onSelect={setTab} label={t('bo_admin')} />
+        <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="section">
+          {tab === 'spaces' && <SpacesAdmin />}
+          {tab === 'users' && <UsersAdmin />}
+          {tab === 'facilitators' && <FacilitatorsAdmin />}
+          {tab === 'audit' && <AuditPanel />}
+        </div>
+      </Guard>
+    </>
+  );
+}
+
+const useAllSpaces = () =>
+  useLoad(() => api.get<Page<Space>>('/spaces?includeArchived=true&limit=100'), []);
+
+function SpacesAdmin() {
+  const t = useT();
+  const spaces = useAllSpaces();
+  const [error, setError] = useState<unknown>(null);
+  const toggle = async (s: Space) => {
+    if (
+      !s.archivedAt &&
+      !(await confirmAction(t('bo_confirmArchive', { name: s.name }), t('bo_archive')))
+    )
+      return;
+    try {
+      await api.post(`/spaces/${s.id}/${s.archivedAt ? 'restore' : 'archive'}`);
+      spaces.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <>
+      <h2>{t('bo_createSpace')}</h2>
+      <Form
+        label={t('bo_createSpace')}
+        onSubmit={async (data, form) => {
+          await api.post<Space>('/spaces', {
+            slug: text(data, 'slug'),
+            name: text(data, 'name'),
+            description: text(data, 'description'),
+          });
+          form.reset();
+          spaces.reload();
+          toast(t('saved'));
+        }}
+      >
+        <div class="form-grid">
+          <div class="field">
+            <label for="new-space-name">{t('bo_spaceName')}</label>
+            <input id="new-space-name" name="name" required maxLength={100} />
+          </div>
+          <div class="field">
+            <label for="new-space-slug">{t('bo_spaceSlug')}</label>
+            <input
+              id="new-space-slug"
+              name="slug"
+              required
+              pattern="[a-z0-9]+(-[a-z0-9]+)*"
+              minLength={3}
+              maxLength={64}
+            />
+          </div>
+        </div>
+        <label for="new-space-description">{t('bo_spaceDescription')}</label>
+        <textarea id="new-space-description" name="description" rows={2} maxLength={2000} />
+        <button type="submit" class="primary sm">
+          {t('bo_createSpace')}
+        </button>
+      </Form>
+      <h2>{t('bo_tabSpaces')}</h2>
+      <ErrorNote error={spaces.error ?? error} />
+      <ul class="plain-list stack" data-testid="admin-spaces">
+        {spaces.data?.items.map((s) => (
+          <li key={s.id} class="card row" data-slug={s.slug}>
+            <strong>{s.name}</strong>
+            <code>{s.slug}</code>
+            {s.archivedAt && <span class="badge warn">{t('bo_archived')}</span>}
+            <Link class="btn btn-sm" href={`/spaces/${s.slug}/manage`}>
+              {t('bo_edit')}
+            </Link>
+            <button type="button" class="sm" onClick={() => void toggle(s)}>
+              {s.archivedAt ? t('bo_restore') : t('bo_archive')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** People found by the search, shared by the users and facilitators tabs. */
+function UserSearch({ onPick }: { onPick?: (u: User) => void }) {
+  const t = useT();
+  const [q, setQ] = useState('');
+  const found = useLoad(() => api.get<Page<User>>(`/users${query({ q, limit: 20 })}`), [q]);
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <>
+      <form
+        class="search"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const input = e.currentTarget.querySelector('input');
+          setQ(input?.value.trim() ?? '');
+        }}
+      >
+        <label for="user-search">{t('bo_searchUsers')}</label>
+        <input id="user-search" type="search" maxLength={100} />
+        <button type="submit" class="sm">
+          {t('search')}
+        </button>
+      </form>
+      <ErrorNote error={found.error ?? error} />
+      {found.data?.items.length === 0 && <p class="muted">{t('bo_noUsers')}</p>}
+      <ul class="plain-list stack" data-testid="users">
+        {found.data?.items.map((u) => (
+          <li key={u.id} class="card row" data-email={u.email}>
+            <strong>{u.displayName}</strong>
+            <span class="muted">{u.email}</span>
+            <label class="sr-only" for={`role-${u.id}`}>
+              {t('bo_roleOf', { who: u.displayName })}
+            </label>
+            <select
+              id={`role-${u.id}`}
+              value={u.role}
+              onChange={(e) => {
+                const role = e.currentTarget.value;
+                void api
+                  .patch(`/users/${u.id}/role`, { role })
+                  .then(() => {
+                    toast(t('bo_roleSaved', { who: u.displayName }));
+                    found.reload();
+                  })
+                  .catch((err: unknown) => {
+                    setError(err);
+                    found.reload();
+                  });
+              }}
+            >
+              <option value="citizen">{t('bo_role_citizen')}</option>
+              <option value="admin">{t('bo_role_admin')}</option>
+            </select>
+            {onPick && (
+              <button type="button" class="primary sm" onClick={() => onPick(u)}>
+                {t('bo_grant')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function UsersAdmin() {
+  return <UserSearch />;
+}
+
+function FacilitatorsAdmin() {
+  const t = useT();
+  const spaces = useAllSpaces();
+  const [spaceId, setSpaceId] = useState('');
+  const facilitators = useLoad(
+    () =>
+      spaceId
+        ? api.get<{ userId: string; displayName: string; grantedAt: string }[]>(
+            `/spaces/${spaceId}/facilitators`,
+          )
+        : Promise.resolve(undefined),
+    [spaceId],
+  );
+  const [error, setError] = useState<unknown>(null);
+  const space = spaces.data?.items.find((s) => s.id === spaceId);
+  const run = (p: Promise<unknown>) =>
+    void p.then(() => facilitators.reload()).catch((e: unknown) => setError(e));
+  return (
+    <>
+      <div class="field">
+        <label for="fac-space">{t('bo_space')}</label>
+        <select id="fac-space" value={spaceId} onChange={(e) => setSpaceId(e.currentTarget.value)}>
+          <option value="">{t('bo_choose')}</option>
+          {spaces.data?.items.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ErrorNote error={facilitators.error ?? error} />
+      {space && (
+        <>
+          <h2>
+            {t('bo_tabFacilitators')}: {space.name}
+          </h2>
+          {facilitators.data?.length === 0 && <p class="muted">{t('bo_noFacilitators')}</p>}
+          <ul class="plain-list stack" data-testid="facilitators">
+            {facilitators.data?.map((f) => (
+              <li key={f.userId} class="card row">
+                <strong>{f.displayName}</strong>
+                <button
+                  type="button"
+                  class="sm"
+                  onClick={() =>
+                    void confirmAction(
+                      t('bo_confirmRevoke', { who: f.displayName }),
+                      t('bo_revoke'),
+                    ).then(
+                      (ok) => ok && run(api.delete(`/spaces/${space.id}/facilitators/${f.userId}`)),
+                    )
+                  }
+                >
+                  {t('bo_revoke')}
+                </button>
+              </li>
+            ))}
+          </ul>
+          <h3>{t('bo_grantTo', { space: space.name })}</h3>
+          <p class="hint">{t('bo_grantHint')}</p>
+          <UserSearch onPick={(u) => run(api.put(`/spaces/${space.id}/facilitators/${u.id}`))} />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,958 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import {
+  createAdmin,
+  createSpace,
+  makeFacilitator,
+  registerUser,
+  type TestUser,
+} from '../factories/identity';
+import { createRoom, joinedSocket, liveRoom } from '../factories/rooms';
+import { bulkUsers, createTopic, postComment } from '../factories/topics';
+import { startTestApp, type TestApp } from '../utils/app';
+import {
+  closeAll,
+  data,
+  expectRefused,
+  nextEvent,
+  record,
+  request,
+  sleep,
+} from '../utils/live-client';
+import { expectFieldErrors, expectProblem } from '../utils/problem';
+
+/**
+ * What the back office pages need of the server: archiving a space, auditing who names
+ * facilitators, searching people, the grouped report queue and its bulk resolution, the
+ * audit log's filters and CSV, and lifting room sanctions and pins. Every write is refused to
+ * anonymous viewers, citizens and facilitators of other spaces, and writes nothing then.
+ */
+describe('back office: server additions', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let admin: TestUser;
+  let facilitator: TestUser;
+  let otherFacilitator: TestUser;
+  let citizen: TestUser;
+  let space: { id: string; slug: string };
+  let other: { id: string; slug: string };
+  let topicId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    db = t.app.get(DataSource);
+    admin = await createAdmin(t);
+    facilitator = await registerUser(t, { displayName: '진행자' });
+    otherFacilitator = await registerUser(t, { displayName: '다른 공간 진행자' });
+    citizen = await registerUser(t, { displayName: '시민' });
+    space = await createSpace(t, admin);
+    other = await createSpace(t, admin);
+    await makeFacilitator(t, admin, space.id, facilitator);
+    await makeFacilitator(t, admin, other.id, otherFacilitator);
+    topicId = (await createTopic(t, citizen, space.id)).id;
+  });
+  afterEach(() => closeAll());
+  afterAll(() => t.close());
+
+  const auditRows = (spaceId: string, action: string): Promise<Record<string, unknown>[]> =>
+    db.query(
+      `SELECT actor_id, target_type, target_id, reason, before, after FROM audit_log
+        WHERE space_id = $1 AND action = $2 ORDER BY id`,
+      [spaceId, action],
+    );
+  const auditCount = async (): Promise<number> =>
+    (await db.query(`SELECT count(*)::int AS n FROM audit_log`))[0].n;
+
+  describe('archiving a space', () => {
+    it('refuses anonymous viewers, citizens and facilitators (its own too); nothing written', async () => {
+      const target = await createSpace(t, admin);
+      await makeFacilitator(t, admin, target.id, facilitator);
+      const before = await auditCount();
+      for (const path of ['archive', 'restore']) {
+        const url = `/api/v1/spaces/${target.id}/${path}`;
+        expectProblem(await t.http.post(url), 401, 'unauthorized');
+        for (const who of [citizen, otherFacilitator, facilitator])
+          expectProblem(await t.http.post(url).set(who.auth), 403, 'forbidden');
+      }
+      expect(await auditCount()).toBe(before);
+      const row = await db.query(`SELECT archived_at FROM spaces WHERE id = $1`, [target.id]);
+      expect(row[0].archived_at).toBeNull();
+    });
+
+    it('bad id → 400 naming it; unknown → 404', async () => {
+      expectFieldErrors(await t.http.post('/api/v1/spaces/not-a-uuid/archive').set(admin.auth), [
+        'id',
+      ]);
+      expectProblem(
+        await t.http.post(`/api/v1/spaces/${randomUUID()}/archive`).set(admin.auth),
+        404,
+        'not_found',
+      );
+    });
+
+    it('archived: off the public list, no new topic or room, audited once; restore brings it back', async () => {
+      const target = await createSpace(t, admin, { name: '가가 보관할 공간' });
+      const openTopic = await createTopic(t, citizen, target.id);
+      await makeFacilitator(t, admin, target.id, facilitator);
+
+      const archived = await t.http
+        .post(`/api/v1/spaces/${target.id}/archive`)
+        .set(admin.auth)
+        .expect(200);
+      expect(archived.body.archivedAt).toEqual(expect.any(String));
+      // Twice is the same state: no second audit row.
+      await t.http.post(`/api/v1/spaces/${target.id}/archive`).set(admin.auth).expect(200);
+      const rows = await auditRows(target.id, 'space.archive');
+      expect(rows).toEqual([
+        {
+          actor_id: admin.id,
+          target_type: 'space',
+          target_id: target.id,
+          reason: null,
+          before: { archivedAt: null },
+          after: { archivedAt: archived.body.archivedAt },
+        },
+      ]);
+
+      const listed = async (as?: TestUser, includeArchived = false): Promise<string[]> => {
+        const ids: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const req = t.http.get('/api/v1/spaces').query({
+            limit: 100,
+            ...(cursor ? { cursor } : {}),
+            ...(includeArchived ? { includeArchived: 'true' } : {}),
+          });
+          const res = await (as ? req.set(as.auth) : req).expect(200);
+          ids.push(...res.body.items.map((s: { id: string }) => s.id));
+          cursor = res.body.nextCursor;
+        } while (cursor);
+        return ids;
+      };
+      expect(await listed()).not.toContain(target.id);
+      expect(await listed(admin, true)).toContain(target.id);
+      expectProblem(
+        await t.http.get('/api/v1/spaces?includeArchived=true').set(citizen.auth),
+        403,
+        'forbidden',
+      );
+      expectProblem(await t.http.get('/api/v1/spaces?includeArchived=true'), 403, 'forbidden');
+      expectFieldErrors(await t.http.get('/api/v1/spaces?includeArchived=yes'), [
+        'includeArchived',
+      ]);
+      // Still readable by its slug.
+      await t.http.get(`/api/v1/spaces/${target.slug}`).expect(200);
+
+      const topicsBefore = (
+        await db.query(`SELECT count(*)::int AS n FROM topics WHERE space_id = $1`, [target.id])
+      )[0].n;
+      const refusedTopic = await t.http
+        .post(`/api/v1/spaces/${target.id}/topics`)
+        .set(citizen.auth)
+        .send({ title: '보관된 공간의 새 의제', body: '받지 않아야 합니다.' });
+      expectProblem(refusedTopic, 409, 'space_archived');
+      expect(refusedTopic.body.detail).toMatch(/보관된 공간/);
+      const refusedRoom = await t.http
+        .post(`/api/v1/topics/${openTopic.id}/rooms`)
+        .set(facilitator.auth)
+        .send({ title: '열리지 않을 타운홀' });
+      expectProblem(refusedRoom, 409, 'space_archived');
+      expect(
+        (
+          await db.query(`SELECT count(*)::int AS n FROM topics WHERE space_id = $1`, [target.id])
+        )[0].n,
+      ).toBe(topicsBefore);
+      expect(
+        (await db.query(`SELECT count(*)::int AS n FROM rooms WHERE space_id = $1`, [target.id]))[0]
+          .n,
+      ).toBe(0);
+
+      const restored = await t.http
+        .post(`/api/v1/spaces/${target.id}/restore`)
+        .set(admin.auth)
+        .expect(200);
+      expect(restored.body.archivedAt).toBeNull();
+      expect(await auditRows(target.id, 'space.restore')).toHaveLength(1);
+      expect(await listed()).toContain(target.id);
+      await createTopic(t, citizen, target.id);
+      await createRoom(t, facilitator, openTopic.id);
+    });
+  });
+
+  describe('space settings and facilitators are audited', () => {
+    it('a settings change records before and after', async () => {
+      const target = await createSpace(t, admin);
+      await makeFacilitator(t, admin, target.id, facilitator);
+      await t.http
+        .patch(`/api/v1/spaces/${target.id}`)
+        .set(facilitator.auth)
+        .send({ thresholds: { review: 30 }, embedOrigins: ['https://news.example.kr'] })
+        .expect(200);
+      const [row] = await auditRows(target.id, 'space.update');
+      expect(row).toMatchObject({
+        actor_id: facilitator.id,
+        target_type: 'space',
+        before: { thresholds: { review: 50 }, embedOrigins: [] },
+        after: { thresholds: { review: 30 }, embedOrigins: ['https://news.example.kr'] },
+      });
+      // Refused writes leave no row.
+      const before = await auditCount();
+      for (const who of [citizen, otherFacilitator])
+        expectProblem(
+          await t.http.patch(`/api/v1/spaces/${target.id}`).set(who.auth).send({ name: '바꿈' }),
+          403,
+          'forbidden',
+        );
+      expect(await auditCount()).toBe(before);
+    });
+
+    it('granting and revoking: audited once each, refused to facilitators and citizens', async () => {
+      const target = await createSpace(t, admin);
+      await makeFacilitator(t, admin, target.id, facilitator);
+      const newcomer = await registerUser(t, { displayName: '새 진행자' });
+      const url = `/api/v1/spaces/${target.id}/facilitators/${newcomer.id}`;
+      const before = await auditCount();
+      expectProblem(await t.http.put(url), 401, 'unauthorized');
+      for (const who of [citizen, otherFacilitator, facilitator]) {
+        expectProblem(await t.http.put(url).set(who.auth), 403, 'forbidden');
+        expectProblem(await t.http.delete(url).set(who.auth), 403, 'forbidden');
+      }
+      expect(await auditCount()).toBe(before);
+
+      await t.http.put(url).set(admin.auth).expect(200);
+      await t.http.put(url).set(admin.auth).expect(200);
+      const grants = await auditRows(target.id, 'facilitator.grant');
+      expect(grants.filter((r) => r.target_id === newcomer.id)).toEqual([
+        {
+          actor_id: admin.id,
+          target_type: 'user',
+          target_id: newcomer.id,
+          reason: null,
+          before: null,
+          after: { role: 'facilitator' },
+        },
+      ]);
+      const listed = await t.http
+        .get(`/api/v1/spaces/${target.id}/facilitators`)
+        .set(facilitator.auth)
+        .expect(200);
+      expect(listed.body.map((f: { userId: string }) => f.userId)).toContain(newcomer.id);
+      expectProblem(
+        await t.http.get(`/api/v1/spaces/${target.id}/facilitators`).set(otherFacilitator.auth),
+        403,
+        'forbidden',
+      );
+
+      await t.http.delete(url).set(admin.auth).expect(204);
+      await t.http.delete(url).set(admin.auth).expect(204);
+      expect(await auditRows(target.id, 'facilitator.revoke')).toHaveLength(1);
+      expectProblem(
+        await t.http
+          .put(`/api/v1/spaces/${target.id}/facilitators/${randomUUID()}`)
+          .set(admin.auth),
+        404,
+        'not_found',
+      );
+    });
+  });
+
+  describe('GET /users (administrators)', () => {
+    it('refuses anonymous viewers, citizens and facilitators', async () => {
+      expectProblem(await t.http.get('/api/v1/users'), 401, 'unauthorized');
+      for (const who of [citizen, facilitator])
+        expectProblem(await t.http.get('/api/v1/users').set(who.auth), 403, 'forbidden');
+    });
+
+    it('bad filters → 400 naming them', async () => {
+      expectFieldErrors(
+        await t.http
+          .get('/api/v1/users')
+          .query({ q: 'x'.repeat(101), role: 'king', limit: 0 })
+          .set(admin.auth),
+        ['q', 'role', 'limit'],
+      );
+      expectFieldErrors(await t.http.get('/api/v1/users?cursor=%%%').set(admin.auth), ['cursor']);
+      expectFieldErrors(await t.http.get('/api/v1/users?extra=1').set(admin.auth), ['extra']);
+    });
+
+    it('finds people by part of the email or name, wildcards literally, paged by email', async () => {
+      const run = randomUUID().slice(0, 8);
+      const people = [];
+      for (let i = 0; i < 3; i++)
+        people.push(
+          await registerUser(t, {
+            email: `find-${run}-${i}@test.madang`,
+            displayName: `찾을사람${run}`,
+          }),
+        );
+      const first = await t.http
+        .get('/api/v1/users')
+        .query({ q: `find-${run}`, limit: 2 })
+        .set(admin.auth)
+        .expect(200);
+      expect(first.body.items.map((u: { email: string }) => u.email)).toEqual([
+        people[0]!.email,
+        people[1]!.email,
+      ]);
+      expect(first.body.items[0]).toMatchObject({ role: 'citizen', displayName: `찾을사람${run}` });
+      const second = await t.http
+        .get('/api/v1/users')
+        .query({ q: `find-${run}`, limit: 2, cursor: first.body.nextCursor })
+        .set(admin.auth)
+        .expect(200);
+      expect(second.body).toEqual({
+        items: [expect.objectContaining({ email: people[2]!.email })],
+        nextCursor: null,
+      });
+      const byName = await t.http
+        .get('/api/v1/users')
+        .query({ q: `찾을사람${run}` })
+        .set(admin.auth)
+        .expect(200);
+      expect(byName.body.items).toHaveLength(3);
+      // `%` is a character, not "anything".
+      const literal = await t.http
+        .get('/api/v1/users')
+        .query({ q: `find-${run}%` })
+        .set(admin.auth)
+        .expect(200);
+      expect(literal.body.items).toEqual([]);
+      const admins = await t.http
+        .get('/api/v1/users')
+        .query({ role: 'admin', limit: 100 })
+        .set(admin.auth)
+        .expect(200);
+      expect(admins.body.items.map((u: { id: string }) => u.id)).toContain(admin.id);
+      expect(admins.body.items.every((u: { role: string }) => u.role === 'admin')).toBe(true);
+    });
+  });
+
+  describe('report queue grouped by comment, and bulk resolution', () => {
+    /** A comment by `author` in `topic` reported by `n` fresh users, one after another. */
+    const reported = async (
+      topic: string,
+      n: number,
+      reason = 'spam',
+      body = '광고 글입니다',
+    ): Promise<string> => {
+      const author = (await bulkUsers(t, 1, 'author'))[0]!;
+      const comment = await postComment(t, author, topic, { body });
+      for (const reporter of await bulkUsers(t, n, 'reporter')) {
+        await t.http
+          .post(`/api/v1/comments/${comment.id}/reports`)
+          .set(reporter.auth)
+          .send({ reason, detail: `${reason} 신고` })
+          .expect(201);
+      }
+      return comment.id;
+    };
+
+    it('groups open reports by comment, oldest first, with count, reasons and details', async () => {
+      const target = await createSpace(t, admin, { reportsToHide: 100 });
+      await makeFacilitator(t, admin, target.id, facilitator);
+      const topic = (await createTopic(t, citizen, target.id)).id;
+      const older = await reported(topic, 3, 'spam', '먼저 신고된 광고');
+      const newer = await reported(topic, 1, 'abuse', '나중에 신고된 욕설');
+      // One more reason on the older one.
+      const extra = (await bulkUsers(t, 1, 'extra'))[0]!;
+      await t.http
+        .post(`/api/v1/comments/${older}/reports`)
+        .set(extra.auth)
+        .send({ reason: 'abuse' })
+        .expect(201);
+
+      const res = await t.http
+        .get(`/api/v1/spaces/${target.id}/report-groups`)
+        .set(facilitator.auth)
+        .expect(200);
+      expect(res.body.items.map((g: { comment: { id: string } }) => g.comment.id)).toEqual([
+        older,
+        newer,
+      ]);
+      expect(res.body.items[0]).toMatchObject({
+        comment: { id: older, body: '먼저 신고된 광고' },
+        reportCount: 4,
+        reasons: [
+          { reason: 'spam', count: 3 },
+          { reason: 'abuse', count: 1 },
+        ],
+        details: ['spam 신고', 'spam 신고', 'spam 신고'],
+      });
+      expect(res.body.items[0].reportIds).toHaveLength(4);
+      // Paging keeps the order.
+      const page1 = await t.http
+        .get(`/api/v1/spaces/${target.id}/report-groups?limit=1`)
+        .set(facilitator.auth)
+        .expect(200);
+      const page2 = await t.http
+        .get(`/api/v1/spaces/${target.id}/report-groups?limit=1&cursor=${page1.body.nextCursor}`)
+        .set(facilitator.auth)
+        .expect(200);
+      expect([page1.body.items[0].comment.id, page2.body.items[0].comment.id]).toEqual([
+        older,
+        newer,
+      ]);
+      expect(page2.body.nextCursor).toBeNull();
+
+      expectProblem(
+        await t.http.get(`/api/v1/spaces/${target.id}/report-groups`),
+        401,
+        'unauthorized',
+      );
+      for (const who of [citizen, otherFacilitator])
+        expectProblem(
+          await t.http.get(`/api/v1/spaces/${target.id}/report-groups`).set(who.auth),
+          403,
+          'forbidden',
+        );
+    });
+
+    const reportsOf = async (commentIds: string[]): Promise<string[]> =>
+      (
+        await db.query(
+          `SELECT id FROM reports WHERE comment_id = ANY($1) ORDER BY created_at, id`,
+          [commentIds],
+        )
+      ).map((r: { id: string }) => r.id);
+
+    it('bad bulk bodies → 400 naming the field; nothing written', async () => {
+      const comment = await reported(topicId, 1);
+      const [report] = await reportsOf([comment]);
+      const url = `/api/v1/spaces/${space.id}/reports/resolve`;
+      const before = await auditCount();
+      const send = (body: unknown) =>
+        t.http
+          .post(url)
+          .set(facilitator.auth)
+          .send(body as object);
+      expectFieldErrors(await send({ action: 'hide', reportIds: [] }), ['reportIds']);
+      expectFieldErrors(
+        await send({ action: 'hide', reportIds: Array.from({ length: 501 }, () => randomUUID()) }),
+        ['reportIds'],
+      );
+      expectFieldErrors(await send({ action: 'hide', reportIds: [report, report] }), ['reportIds']);
+      expectFieldErrors(await send({ action: 'hide', reportIds: ['nope'] }), ['reportIds']);
+      expectFieldErrors(await send({ action: 'delete', reportIds: [report] }), ['action']);
+      expectFieldErrors(await send({ action: 'hide', reportIds: 'all' }), ['reportIds']);
+      expectFieldErrors(await send({ action: 'hide' }), ['reportIds']);
+      expectFieldErrors(await send({ action: 'hide', reportIds: [report], force: true }), [
+        'force',
+      ]);
+      expect(await auditCount()).toBe(before);
+      const open = await db.query(`SELECT status FROM reports WHERE id = $1`, [report]);
+      expect(open[0].status).toBe('open');
+    });
+
+    it('a report of another space, or unknown, is skipped as not_found and left alone', async () => {
+      const mine = await reported(topicId, 1);
+      const otherTopic = (await createTopic(t, citizen, other.id)).id;
+      const foreign = await reported(otherTopic, 1);
+      const [myReport] = await reportsOf([mine]);
+      const [foreignReport] = await reportsOf([foreign]);
+      const unknown = randomUUID();
+      const res = await t.http
+        .post(`/api/v1/spaces/${space.id}/reports/resolve`)
+        .set(facilitator.auth)
+        .send({ action: 'dismiss', reportIds: [myReport, foreignReport, unknown] })
+        .expect(200);
+      expect(res.body).toEqual({
+        resolved: [myReport],
+        skipped: [
+          { id: foreignReport, reason: 'not_found' },
+          { id: unknown, reason: 'not_found' },
+        ],
+      });
+      const row = await db.query(`SELECT status FROM reports WHERE id = $1`, [foreignReport]);
+      expect(row[0].status).toBe('open');
+    });
+
+    it('refuses anonymous viewers, citizens and facilitators of other spaces', async () => {
+      const comment = await reported(topicId, 1);
+      const [report] = await reportsOf([comment]);
+      const url = `/api/v1/spaces/${space.id}/reports/resolve`;
+      const body = { action: 'hide', reportIds: [report] };
+      const before = await auditCount();
+      expectProblem(await t.http.post(url).send(body), 401, 'unauthorized');
+      for (const who of [citizen, otherFacilitator])
+        expectProblem(await t.http.post(url).set(who.auth).send(body), 403, 'forbidden');
+      const row = await db.query(`SELECT status FROM comments WHERE id = $1`, [comment]);
+      expect(row[0].status).toBe('visible');
+      expect(await auditCount()).toBe(before);
+      expectProblem(
+        await t.http
+          .post(`/api/v1/spaces/${randomUUID()}/reports/resolve`)
+          .set(admin.auth)
+          .send(body),
+        404,
+        'not_found',
+      );
+    });
+
+    it('a wave of 120 reported comments hidden in one request, each audited; again → skipped', async () => {
+      const target = await createSpace(t, admin, { reportsToHide: 5 });
+      await makeFacilitator(t, admin, target.id, facilitator);
+      const topic = (await createTopic(t, citizen, target.id)).id;
+      const [author, reporter, second] = await bulkUsers(t, 3, 'wave');
+      // A spam wave, written straight to the tables: through the API it would take minutes.
+      const comments: { id: string }[] = await db.query(
+        `INSERT INTO comments (topic_id, author_id, body, depth, open_report_count)
+         SELECT $1, $2, '광고 ' || g, 0, 2 FROM generate_series(1, 120) g RETURNING id`,
+        [topic, author!.id],
+      );
+      const ids = comments.map((c) => c.id);
+      await db.query(
+        `INSERT INTO reports (space_id, topic_id, comment_id, reporter_id, reason)
+         SELECT $1, $2, id, r, 'spam' FROM unnest($4::uuid[]) AS id, unnest($3::uuid[]) AS r`,
+        [target.id, topic, [reporter!.id, second!.id], ids],
+      );
+      const all = await reportsOf(ids);
+      expect(all).toHaveLength(240);
+      // One report named per comment: the comment's other report is resolved with it.
+      const named = (
+        await db.query(
+          `SELECT DISTINCT ON (comment_id) id FROM reports WHERE comment_id = ANY($1)
+            ORDER BY comment_id, id`,
+          [ids],
+        )
+      ).map((r: { id: string }) => r.id);
+      const res = await t.http
+        .post(`/api/v1/spaces/${target.id}/reports/resolve`)
+        .set(facilitator.auth)
+        .send({ action: 'hide', reportIds: named })
+        .expect(200);
+      expect(res.body.skipped).toEqual([]);
+      expect([...res.body.resolved].sort()).toEqual([...all].sort());
+      const states = await db.query(
+        `SELECT status, open_report_count FROM comments WHERE id = ANY($1)`,
+        [ids],
+      );
+      expect(states.every((s: { status: string }) => s.status === 'hidden')).toBe(true);
+      expect(states.every((s: { open_report_count: number }) => s.open_report_count === 0)).toBe(
+        true,
+      );
+      const audit = await auditRows(target.id, 'report.resolve');
+      expect(audit).toHaveLength(120);
+      expect(audit[0]).toMatchObject({
+        actor_id: facilitator.id,
+        target_type: 'report',
+        reason: 'hide',
+        after: expect.objectContaining({ resolvedReports: 2, status: 'hidden' }),
+      });
+      const again = await t.http
+        .post(`/api/v1/spaces/${target.id}/reports/resolve`)
+        .set(facilitator.auth)
+        .send({ action: 'dismiss', reportIds: named.slice(0, 3) })
+        .expect(200);
+      expect(again.body).toEqual({
+        resolved: [],
+        skipped: named.slice(0, 3).map((id: string) => ({ id, reason: 'resolved' })),
+      });
+      expect(await auditRows(target.id, 'report.resolve')).toHaveLength(120);
+    });
+
+    it('two facilitators resolving the same wave at once: each report resolved once', async () => {
+      const target = await createSpace(t, admin, { reportsToHide: 100 });
+      await makeFacilitator(t, admin, target.id, facilitator);
+      const co = await registerUser(t, { displayName: '공동 진행자' });
+      await makeFacilitator(t, admin, target.id, co);
+      const topic = (await createTopic(t, citizen, target.id)).id;
+      const comments: string[] = [];
+      for (let i = 0; i < 6; i++) comments.push(await reported(topic, 1));
+      const ids = await reportsOf(comments);
+      const [a, b] = await Promise.all([
+        t.http
+          .post(`/api/v1/spaces/${target.id}/reports/resolve`)
+          .set(facilitator.auth)
+          .send({ action: 'hide', reportIds: ids }),
+        t.http
+          .post(`/api/v1/spaces/${target.id}/reports/resolve`)
+          .set(co.auth)
+          .send({ action: 'dismiss', reportIds: [...ids].reverse() }),
+      ]);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      // Whichever came second found every report resolved: nothing is resolved twice.
+      expect([...a.body.resolved, ...b.body.resolved].sort()).toEqual([...ids].sort());
+      expect(a.body.skipped.length + b.body.skipped.length).toBe(6);
+      expect(await auditRows(target.id, 'report.resolve')).toHaveLength(6);
+    });
+  });
+
+  describe('audit log filters and CSV', () => {
+    let target: { id: string };
+    let bannedUser: TestUser;
+
+    beforeAll(async () => {
+      target = await createSpace(t, admin);
+      await makeFacilitator(t, admin, target.id, facilitator);
+      bannedUser = await registerUser(t, { displayName: '도배 시민' });
+      await t.http
+        .put(`/api/v1/spaces/${target.id}/bans/${bannedUser.id}`)
+        .set(facilitator.auth)
+        .send({ reason: '=1+1 도배' })
+        .expect(200);
+      await t.http
+        .delete(`/api/v1/spaces/${target.id}/bans/${bannedUser.id}`)
+        .set(admin.auth)
+        .expect(204);
+    });
+
+    const audit = (query: Record<string, string>, as: TestUser = facilitator) =>
+      t.http.get(`/api/v1/spaces/${target.id}/audit`).query(query).set(as.auth);
+
+    it('filters by actor, action, target and time, together', async () => {
+      const all = (await audit({}).expect(200)).body.items;
+      expect(all.map((e: { action: string }) => e.action)).toEqual([
+        'user.unban',
+        'user.ban',
+        'facilitator.grant',
+      ]);
+      const byActor = (await audit({ actorId: facilitator.id }).expect(200)).body.items;
+      expect(byActor.map((e: { action: string }) => e.action)).toEqual(['user.ban']);
+      const byAction = (await audit({ action: 'user.unban' }).expect(200)).body.items;
+      expect(byAction).toEqual([
+        expect.objectContaining({
+          actor: { id: admin.id, displayName: admin.displayName },
+          before: { reason: '=1+1 도배', until: null },
+          after: null,
+        }),
+      ]);
+      const byTarget = (await audit({ targetType: 'user', targetId: bannedUser.id }).expect(200))
+        .body.items;
+      expect(byTarget).toHaveLength(2);
+      const future = new Date(Date.now() + 3_600_000).toISOString();
+      expect((await audit({ from: future }).expect(200)).body.items).toEqual([]);
+      const since = new Date(Date.now() - 3_600_000).toISOString();
+      expect(
+        (await audit({ from: since, to: future, actorId: admin.id }).expect(200)).body.items,
+      ).toHaveLength(2);
+    });
+
+    it('bad filters → 400 naming them', async () => {
+      expectFieldErrors(
+        await audit({
+          actorId: 'me',
+          action: 'DROP TABLE',
+          targetType: 'planet',
+          targetId: '1',
+          from: 'yesterday',
+          format: 'xml',
+        }),
+        ['actorId', 'action', 'targetType', 'targetId', 'from', 'format'],
+      );
+      expectFieldErrors(await audit({ from: '2030-01-02T00:00:00Z', to: '2030-01-01T00:00:00Z' }), [
+        'to',
+      ]);
+      expectFieldErrors(await audit({ to: '2030-02-31T00:00:00Z' }), ['to']);
+    });
+
+    it('refuses anonymous viewers, citizens and facilitators of other spaces', async () => {
+      expectProblem(await t.http.get(`/api/v1/spaces/${target.id}/audit`), 401, 'unauthorized');
+      for (const who of [citizen, otherFacilitator]) {
+        expectProblem(await audit({}, who), 403, 'forbidden');
+        expectProblem(await audit({ format: 'csv' }, who), 403, 'forbidden');
+      }
+    });
+
+    it('exports the filtered rows as CSV, formulas defused', async () => {
+      const res = await audit({ format: 'csv', targetId: bannedUser.id }).expect(200);
+      expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(res.headers['content-disposition']).toMatch(/attachment; filename="audit-.*\.csv"/);
+      const lines = res.text.trimEnd().split('\r\n');
+      expect(lines[0]).toBe(
+        'id,created_at,space_id,actor_id,actor_name,action,target_type,target_id,reason,before,after',
+      );
+      expect(lines).toHaveLength(3);
+      expect(lines[1]).toContain(',user.unban,user,');
+      expect(lines[2]).toContain(
+        `,${facilitator.id},진행자,user.ban,user,${bannedUser.id},'=1+1 도배,`,
+      );
+      expect(lines[2]).toContain('"{""until"":null,""reason"":""=1+1 도배""}"');
+    });
+
+    it('the site-wide log is for administrators only, and takes a space', async () => {
+      expectProblem(await t.http.get('/api/v1/audit'), 401, 'unauthorized');
+      for (const who of [citizen, facilitator])
+        expectProblem(await t.http.get('/api/v1/audit').set(who.auth), 403, 'forbidden');
+      const res = await t.http
+        .get('/api/v1/audit')
+        .query({ spaceId: target.id, action: 'user.ban' })
+        .set(admin.auth)
+        .expect(200);
+      expect(res.body.items).toHaveLength(1);
+      expectFieldErrors(await t.http.get('/api/v1/audit?spaceId=x').set(admin.auth), ['spaceId']);
+      const csv = await t.http
+        .get('/api/v1/audit')
+        .query({ spaceId: target.id, format: 'csv' })
+        .set(admin.auth)
+        .expect(200);
+      expect(csv.text.trimEnd().split('\r\n')).toHaveLength(4);
+    });
+  });
+
+  describe('GET /spaces/:id/owed-answers', () => {
+    it('lists unanswered owed answers earliest due first, the late ones marked', async () => {
+      const target = await createSpace(t, admin);
+      await makeFacilitator(t, admin, target.id, facilitator);
+      const [late, soon, answered] = [
+        await createTopic(t, citizen, target.id, { title: '늦은 답변의 제안' }),
+        await createTopic(t, citizen, target.id, { title: '곧 답할 제안입니다' }),
+        await createTopic(t, citizen, target.id, { title: '이미 답한 제안' }),
+      ];
+      await db.query(
+        `INSERT INTO owed_answers (topic_id, rung, due_at, answered_at) VALUES
+           ($1, 'review', now() + interval '3 days', NULL),
+           ($2, 'review', now() - interval '1 day', NULL),
+           ($3, 'review', now() - interval '9 days', now())`,
+        [soon.id, late.id, answered.id],
+      );
+      const res = await t.http
+        .get(`/api/v1/spaces/${target.id}/owed-answers`)
+        .set(facilitator.auth)
+        .expect(200);
+      expect(res.body).toEqual([
+        expect.objectContaining({
+          topicId: late.id,
+          title: '늦은 답변의 제안',
+          rung: 'review',
+          overdue: true,
+        }),
+        expect.objectContaining({ topicId: soon.id, title: '곧 답할 제안입니다', overdue: false }),
+      ]);
+      expectProblem(
+        await t.http.get(`/api/v1/spaces/${target.id}/owed-answers`),
+        401,
+        'unauthorized',
+      );
+      for (const who of [citizen, otherFacilitator])
+        expectProblem(
+          await t.http.get(`/api/v1/spaces/${target.id}/owed-answers`).set(who.auth),
+          403,
+          'forbidden',
+        );
+      expectFieldErrors(await t.http.get('/api/v1/spaces/nope/owed-answers').set(admin.auth), [
+        'spaceId',
+      ]);
+      expectProblem(
+        await t.http.get(`/api/v1/spaces/${randomUUID()}/owed-answers`).set(admin.auth),
+        404,
+        'not_found',
+      );
+    });
+  });
+
+  describe('rooms: unmute, unban, unpin and the sanctions list', () => {
+    const joinedRoom = async () => {
+      const room = await liveRoom(t, facilitator, topicId);
+      const [target] = await bulkUsers(t, 1, 'sanctioned');
+      return { room, target: target! };
+    };
+
+    it('mod:unmute lifts a mute early: the user is told, facilitators see the action, audited', async () => {
+      const { room, target } = await joinedRoom();
+      const mod = await joinedSocket(t, room.id, facilitator);
+      const mine = await joinedSocket(t, room.id, target);
+      data(
+        await request(mod, 'mod:mute', {
+          roomId: room.id,
+          userId: target.id,
+          minutes: 30,
+          reason: '도배',
+        }),
+      );
+      expectRefused(await request(mine, 'chat:send', { roomId: room.id, body: '안녕' }), 'muted');
+      const sanctions = await t.http
+        .get(`/api/v1/rooms/${room.id}/sanctions`)
+        .set(facilitator.auth)
+        .expect(200);
+      expect(sanctions.body).toEqual([
+        expect.objectContaining({
+          user: { id: target.id, displayName: target.displayName },
+          mutedUntil: expect.any(String),
+          banned: false,
+          reason: '도배',
+          by: { id: facilitator.id, displayName: '진행자' },
+        }),
+      ]);
+
+      const told = nextEvent(mine, 'you:unmuted');
+      const action = nextEvent(mod, 'mod:action', (p: { action: string }) => p.action === 'unmute');
+      expect(
+        data(
+          await request(mod, 'mod:unmute', {
+            roomId: room.id,
+            userId: target.id,
+            reason: '진정됨',
+          }),
+        ),
+      ).toEqual({ userId: target.id, mutedUntil: null });
+      expect(await told).toEqual({ roomId: room.id });
+      expect(await action).toMatchObject({
+        action: 'unmute',
+        actor: { id: facilitator.id },
+        target: { type: 'user', id: target.id },
+        reason: '진정됨',
+      });
+      data(await request(mine, 'chat:send', { roomId: room.id, body: '이제 말할 수 있어요' }));
+      const [row] = await auditRows(space.id, 'room.unmute').then((r) =>
+        r.filter((x) => x.target_id === target.id),
+      );
+      expect(row).toMatchObject({
+        actor_id: facilitator.id,
+        reason: '진정됨',
+        before: { roomId: room.id, banned: false, mutedUntil: expect.any(String) },
+        after: { roomId: room.id, banned: false, mutedUntil: null },
+      });
+      expect(
+        (await t.http.get(`/api/v1/rooms/${room.id}/sanctions`).set(facilitator.auth).expect(200))
+          .body,
+      ).toEqual([]);
+      // Not muted any more: refused, nothing written.
+      const before = await auditCount();
+      expectRefused(
+        await request(mod, 'mod:unmute', { roomId: room.id, userId: target.id }),
+        'conflict',
+      );
+      expect(await auditCount()).toBe(before);
+    });
+
+    it('mod:unban lets a removed user back in', async () => {
+      const { room, target } = await joinedRoom();
+      const mod = await joinedSocket(t, room.id, facilitator);
+      data(await request(mod, 'mod:ban', { roomId: room.id, userId: target.id, reason: '위협' }));
+      const action = nextEvent(mod, 'mod:action', (p: { action: string }) => p.action === 'unban');
+      expect(data(await request(mod, 'mod:unban', { roomId: room.id, userId: target.id }))).toEqual(
+        {
+          userId: target.id,
+          banned: false,
+        },
+      );
+      expect(await action).toMatchObject({
+        action: 'unban',
+        target: { id: target.id },
+        reason: null,
+      });
+      const back = await joinedSocket(t, room.id, target);
+      data(await request(back, 'chat:send', { roomId: room.id, body: '돌아왔습니다' }));
+      const rows = (await auditRows(space.id, 'room.unban')).filter(
+        (r) => r.target_id === target.id,
+      );
+      expect(rows).toEqual([
+        expect.objectContaining({
+          before: { roomId: room.id, mutedUntil: null, banned: true },
+          after: { roomId: room.id, mutedUntil: null, banned: false },
+        }),
+      ]);
+      const left = await db.query(
+        `SELECT count(*)::int AS n FROM room_sanctions WHERE room_id = $1 AND user_id = $2`,
+        [room.id, target.id],
+      );
+      expect(left[0].n).toBe(0);
+      expectRefused(
+        await request(mod, 'mod:unban', { roomId: room.id, userId: target.id }),
+        'conflict',
+      );
+    });
+
+    it('mod:unpin takes the pin down for everyone; nothing pinned → conflict', async () => {
+      const { room } = await joinedRoom();
+      const mod = await joinedSocket(t, room.id, facilitator);
+      const viewer = await joinedSocket(t, room.id);
+      const said = data(
+        await request<{ comment: { id: string } }>(mod, 'chat:send', {
+          roomId: room.id,
+          body: '공지: 10분 휴식',
+        }),
+      );
+      data(await request(mod, 'mod:pin', { roomId: room.id, commentId: said.comment.id }));
+      const unpinned = nextEvent(viewer, 'comment:unpinned');
+      const seen = record(viewer);
+      expect(data(await request(mod, 'mod:unpin', { roomId: room.id }))).toEqual({
+        commentId: said.comment.id,
+      });
+      expect(await unpinned).toMatchObject({ roomId: room.id, commentId: said.comment.id });
+      await sleep(200);
+      expect(seen.map((e) => e.event)).not.toContain('mod:action');
+      const row = await db.query(`SELECT pinned_comment_id FROM rooms WHERE id = $1`, [room.id]);
+      expect(row[0].pinned_comment_id).toBeNull();
+      const audit = (await auditRows(space.id, 'room.unpin')).filter(
+        (r) => r.target_id === room.id,
+      );
+      expect(audit).toEqual([
+        expect.objectContaining({
+          before: { pinnedCommentId: said.comment.id },
+          after: { pinnedCommentId: null },
+        }),
+      ]);
+      expectRefused(await request(mod, 'mod:unpin', { roomId: room.id }), 'conflict');
+    });
+
+    it('refused to anonymous viewers, citizens and facilitators of other spaces; nothing written', async () => {
+      const { room, target } = await joinedRoom();
+      const mod = await joinedSocket(t, room.id, facilitator);
+      data(await request(mod, 'mod:mute', { roomId: room.id, userId: target.id, reason: '도배' }));
+      data(await request(mod, 'mod:ban', { roomId: room.id, userId: target.id, reason: '도배' }));
+      const said = data(
+        await request<{ comment: { id: string } }>(mod, 'chat:send', {
+          roomId: room.id,
+          body: '고정',
+        }),
+      );
+      data(await request(mod, 'mod:pin', { roomId: room.id, commentId: said.comment.id }));
+      const before = await auditCount();
+      const sanctions = await db.query(`SELECT * FROM room_sanctions WHERE room_id = $1`, [
+        room.id,
+      ]);
+      for (const who of [undefined, citizen, otherFacilitator]) {
+        const socket = await joinedSocket(t, room.id, who);
+        const code = who ? 'forbidden' : 'unauthorized';
+        expectRefused(
+          await request(socket, 'mod:unmute', { roomId: room.id, userId: target.id }),
+          code,
+        );
+        expectRefused(
+          await request(socket, 'mod:unban', { roomId: room.id, userId: target.id }),
+          code,
+        );
+        expectRefused(await request(socket, 'mod:unpin', { roomId: room.id }), code);
+      }
+      expect(await auditCount()).toBe(before);
+      expect(await db.query(`SELECT * FROM room_sanctions WHERE room_id = $1`, [room.id])).toEqual(
+        sanctions,
+      );
+      const pinned = await db.query(`SELECT pinned_comment_id FROM rooms WHERE id = $1`, [room.id]);
+      expect(pinned[0].pinned_comment_id).toBe(said.comment.id);
+
+      expectProblem(await t.http.get(`/api/v1/rooms/${room.id}/sanctions`), 401, 'unauthorized');
+      for (const who of [citizen, otherFacilitator])
+        expectProblem(
+          await t.http.get(`/api/v1/rooms/${room.id}/sanctions`).set(who.auth),
+          403,
+          'forbidden',
+        );
+      expectProblem(
+        await t.http.get(`/api/v1/rooms/${randomUUID()}/sanctions`).set(facilitator.auth),
+        404,
+        'not_found',
+      );
+    });
+
+    it('bad payloads: refused with validation_failed naming the field', async () => {
+      const { room } = await joinedRoom();
+      const mod = await joinedSocket(t, room.id, facilitator);
+      for (const [event, payload] of [
+        ['mod:unmute', { roomId: room.id, userId: 'me' }],
+        ['mod:unmute', { roomId: room.id, userId: randomUUID(), reason: 'x'.repeat(501) }],
+        ['mod:unban', { roomId: 'x', userId: randomUUID() }],
+        ['mod:unban', { roomId: room.id, userId: randomUUID(), extra: 1 }],
+        ['mod:unpin', { roomId: 7 }],
+        ['mod:unpin', {}],
+      ] as const) {
+        expectRefused(await request(mod, event, payload), 'validation_failed');
+      }
+      expectRefused(
+        await request(mod, 'mod:unmute', { roomId: room.id, userId: randomUUID() }),
+        'not_found',
+      );
+    });
+  });
+});
