@@ -42,7 +42,8 @@ function page(lang: Lang, body: string): string {
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${say('unsubscribe.title')} · 마당</title>
-<style>body{font-family:system-ui,sans-serif;line-height:1.6;color:#1a1a1a;max-width:32rem;margin:3rem auto;padding:0 1rem}
+<style>body{font-family:system-ui,sans-serif;line-height:1.6;color:#1a1a1a;max-width:32rem;margin:3rem auto;padding:0 1rem;word-break:keep-all}
+a{color:#1d4ed8}
 button{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:1px solid #1d4ed8;background:#1d4ed8;color:#fff;cursor:pointer}
 button:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}</style></head>
 <body><main><h1>${say('unsubscribe.title')}</h1>
@@ -126,7 +127,13 @@ export class UnsubscribeController {
         .status(200)
         .type('html')
         .setHeader('Cache-Control', 'no-store')
-        .send(page(lang, `<p role="status">${escapeHtml(MESSAGES['unsubscribe.done'][lang])}</p>`));
+        .send(
+          page(
+            lang,
+            `<p role="status">${escapeHtml(MESSAGES['unsubscribe.done'][lang])}</p>
+<p><a href="/me/notification-settings">${escapeHtml(MESSAGES['email.footer.settings'][lang])}</a></p>`,
+          ),
+        );
       return;
     }
     res.status(200).json({ email: 'off' });
