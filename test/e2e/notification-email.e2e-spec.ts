@@ -375,6 +375,58 @@ describe('notification email', () => {
     });
   });
 
+  describe('weekly digests', () => {
+    it('a weekly digest gathers the week before Monday 08:00 in Seoul', async () => {
+      const reader = await registerUser(t, { displayName: '주간 모음' });
+      await setEmail(reader, 'weekly');
+      const sender = t.app.get(EmailSender);
+      const week = await t.app
+        .get(EmailOutboxRepository)
+        .periodEnd('weekly', new Date(), 8, 'Asia/Seoul');
+      const day = 24 * 3600_000;
+      for (const [title, at] of [
+        ['지난주 전', week.getTime() - 8 * day],
+        ['이번 주 초', week.getTime() - 6 * day],
+        ['이번 주 말', week.getTime() - 1000],
+        ['다음 주', week.getTime() + 1000],
+      ] as const)
+        await db.query(
+          `INSERT INTO notifications (user_id, type, source, data, created_at)
+           VALUES ($1, 'topic.ladder', $2, $3::jsonb, $4)`,
+          [reader.id, `weekly-test:${title}`, JSON.stringify({ title, count: 3 }), new Date(at)],
+        );
+      await Promise.all([
+        sender.sweepDigests(new Date(week.getTime() + 60_000)),
+        sender.sweepDigests(new Date(week.getTime() + 60_000)),
+      ]);
+      const digests = await db.query(
+        `SELECT cadence, period_start, period_end, cardinality(notification_ids) AS n
+           FROM email_digests WHERE user_id = $1`,
+        [reader.id],
+      );
+      expect(digests).toEqual([
+        {
+          cadence: 'weekly',
+          period_start: new Date(week.getTime() - 7 * day),
+          period_end: week,
+          n: 2,
+        },
+      ]);
+      sender.nudge();
+      const [mail] = await eventually(
+        () => Promise.resolve(smtp.to(reader.email)),
+        (m) => m.length >= 1,
+      );
+      expect(mail!.headers.get('subject')).toBe('[마당] 이번 주 알림 2건');
+      const text = mail!.parts.get('text/plain')!;
+      expect(text).toContain('이번 주의 알림입니다.');
+      expect(text).toContain('「이번 주 초」');
+      expect(text).toContain('「이번 주 말」');
+      expect(text).not.toContain('「지난주 전」');
+      expect(text).not.toContain('「다음 주」');
+    });
+  });
+
   describe('delivery', () => {
     it('a temporary refusal (451) is retried with backoff, then the delivery is recorded', async () => {
       const busy = await registerUser(t, { displayName: '바쁜 사람' });
