@@ -190,8 +190,15 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
       const person = await this.outbox.recipient(row.user_id);
       const { items, cadence } = await this.outbox.contents(row);
       // Turned off (or unsubscribed) since it was queued, or nothing left to tell: not sent.
-      if (!person || person.cadence === 'off' || items.length === 0) {
-        await this.outbox.markFailed(row, person ? 'email turned off' : 'no recipient', null);
+      const skip = !person
+        ? 'no recipient'
+        : person.cadence === 'off'
+          ? 'email turned off'
+          : items.length === 0
+            ? 'nothing left to tell'
+            : null;
+      if (skip || !person) {
+        await this.outbox.markFailed(row, skip ?? 'no recipient', null);
         return;
       }
       const unsubscribeUrl = this.unsubscribeUrl(row.user_id);
