@@ -92,6 +92,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   const embed = app.get(EmbedService);
   app.use(...app.get(WebClient).middleware((roomId) => embed.streamOrigin(roomId)));
   app.useBodyParser('json', { limit: config.BODY_LIMIT, strict: true });
+  // A budget's voter roll comes as CSV (PUT /budgets/:id/voters, the one route that takes it).
+  app.useBodyParser('text', { type: 'text/csv', limit: '5mb' });
   // Forms are parsed for the one route that takes one (RFC 8058 one-click unsubscribe); every
   // other route still refuses them with 415 (BodyTypeGuard).
   app.useBodyParser('urlencoded', { limit: '2kb', extended: false });

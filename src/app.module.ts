@@ -29,6 +29,7 @@ import { RoomsModule } from './rooms/rooms.module';
 import { EmbedModule } from './embed/embed.module';
 import { OpenDataModule } from './open-data/open-data.module';
 import { ProfileModule } from './profile/profile.module';
+import { BudgetsModule } from './budgets/budgets.module';
 import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({})
@@ -63,6 +64,7 @@ export class AppModule {
         EmbedModule,
         OpenDataModule,
         ProfileModule,
+        BudgetsModule,
         NotificationsModule,
       ],
       providers: [

@@ -22,7 +22,19 @@ export class AuditEntry {
   action!: string;
 
   @Column('varchar', { length: 16 })
-  targetType!: 'comment' | 'topic' | 'user' | 'report' | 'space' | 'room' | 'question';
+  targetType!:
+    | 'comment'
+    | 'topic'
+    | 'user'
+    | 'report'
+    | 'space'
+    | 'room'
+    | 'question'
+    | 'budget'
+    | 'budget_heading'
+    | 'budget_project'
+    | 'budget_voter'
+    | 'budget_paper';
 
   @Column('uuid')
   targetId!: string;

@@ -178,4 +178,48 @@ export const DAILY_AGREES: Dataset = {
 };
 
 /** Every dataset, in the order `GET /open-data` lists them. */
-export const DATASETS: readonly Dataset[] = [TOPICS, TOPIC_TIMELINE, COMMENTS, DAILY_AGREES];
+/**
+ * A budget's results, one row per project: published only when the results are (after voting,
+ * or during it with a public live tally). Ballots only as aggregates, never with a voter.
+ */
+export const BUDGET_RESULTS: Dataset = {
+  name: 'budget-results',
+  title: 'Budget results',
+  description:
+    'Per heading, each project with its score, its points per voter class and whether it was selected, did not fit, or was unfeasible.',
+  columns: [
+    col('budget_id', 'uuid', 'The budget.'),
+    col('space_id', 'uuid', 'Its space.'),
+    col(
+      'phase',
+      'text',
+      'The phase of the budget when exported (`voting` = a live, not final, tally).',
+    ),
+    col('heading_id', 'uuid', 'The heading.'),
+    col('heading_name', 'text', "The heading's name."),
+    col('heading_amount', 'integer', "The heading's cap (KRW)."),
+    col('heading_spent', 'integer', 'What the selected projects cost (KRW).'),
+    col('ballots_online', 'integer', 'Online ballots in the heading.'),
+    col('ballots_onsite', 'integer', 'On-site ballots in the heading.'),
+    col('ballots_paper', 'integer', 'Paper ballots entered as totals in the heading.'),
+    col('project_id', 'uuid', 'The project.'),
+    col('project_title', 'text', "The project's title."),
+    col('project_cost', 'integer', "The project's cost (KRW)."),
+    col(
+      'score',
+      'text',
+      'Σ over classes of weight × points ÷ ballots of the class, to 4 decimals.',
+    ),
+    col('points', 'text', 'Points per voter class, as `class=n` joined by `;`.'),
+    col('selected', 'text', '`true` or `false`.'),
+    col('reason', 'text', '`selected`, `did_not_fit` or `unfeasible`.'),
+  ],
+};
+
+export const DATASETS: readonly Dataset[] = [
+  TOPICS,
+  TOPIC_TIMELINE,
+  COMMENTS,
+  DAILY_AGREES,
+  BUDGET_RESULTS,
+];

@@ -6,5 +6,6 @@ import { OpenDataService } from './open-data.service';
 @Module({
   controllers: [OpenDataController],
   providers: [OpenDataService, ExportWriter],
+  exports: [ExportWriter],
 })
 export class OpenDataModule {}

@@ -163,6 +163,10 @@ export type LiveServerEvents = Omit<Numbered<RoomEvents, 'roomId'>, keyof TopicE
     'you:banned': { roomId: string; reason: string };
     /** The facilitator lifted the mute early. */
     'you:unmuted': { roomId: string };
+    // Participatory budgets (`budget:watch`).
+    'budget:phase': { budgetId: string; seq: number; from: string; to: string };
+    /** At most two a second; only while the tally is public. */
+    'budget:tally': BudgetTally;
     /** A new notification for this socket's user (every socket of theirs, on every node). */
     'notification:new': { notification: NotificationView; unread: number };
   };
@@ -218,6 +222,38 @@ export interface WatchResult {
   reset: boolean;
 }
 
+/** A budget's results per heading: the shape of `GET /budgets/:id/results` and `budget:tally`. */
+export interface BudgetTally {
+  budgetId: string;
+  phase: string;
+  /** False while a live tally runs (voting is still open). */
+  final: boolean;
+  headings: {
+    headingId: string;
+    name: string;
+    amount: number;
+    spent: number;
+    remaining: number;
+    ballots: { online: number; onsite: number; paper: number };
+    projects: {
+      projectId: string;
+      score: number;
+      points: Record<string, number>;
+      selected: boolean;
+      reason: 'selected' | 'did_not_fit' | 'unfeasible';
+    }[];
+  }[];
+}
+
+export interface BudgetWatchResult {
+  budgetId: string;
+  phase: string;
+  /** The budget's last public timeline number: `budget:phase` continues from here. */
+  seq: number;
+  /** The tally now, when it is public (results, or voting with a live tally); else null. */
+  tally: BudgetTally | null;
+}
+
 export interface AgreeResult {
   agreed: boolean;
   agreeCount: number;
@@ -242,6 +278,8 @@ interface QuestionRef extends RoomRef {
 export interface LiveClientEvents {
   'topic:watch': { payload: { topicId: string; sinceSeq?: number }; ack: WatchResult };
   'topic:unwatch': { payload: { topicId: string }; ack: { topicId: string } };
+  'budget:watch': { payload: { budgetId: string }; ack: BudgetWatchResult };
+  'budget:unwatch': { payload: { budgetId: string }; ack: { budgetId: string } };
   'room:join': { payload: RoomRef & { sinceSeq?: number }; ack: JoinResult };
   'room:leave': { payload: RoomRef; ack: { roomId: string } };
   'chat:send': {

@@ -1,5 +1,6 @@
 import { type AuthUser } from '../identity/auth/auth-user';
 
+import { buildCityBudget } from './demo-budgets';
 import { type DemoBuilder } from './demo-builder';
 import { DEMO_SLUGS, DEMO_TOPICS } from './demo-constants';
 
@@ -360,4 +361,6 @@ export async function buildBudgetSpace(d: DemoBuilder): Promise<void> {
     },
   ]);
   await d.expire(busking);
+
+  await buildCityBudget(d, space);
 }

@@ -4,6 +4,7 @@ import { CommentModerationService } from '../moderation/comment-moderation.servi
 import { BanDto, CreateReportDto } from '../moderation/dto/moderation.dto';
 import { ReportsService } from '../moderation/reports.service';
 
+import { buildVillageBudget } from './demo-budgets';
 import { type DemoBuilder, dto } from './demo-builder';
 import { DEMO_SLUGS, DEMO_TOPICS, SPAMMER } from './demo-constants';
 
@@ -224,4 +225,6 @@ export async function buildVillageSpace(d: DemoBuilder): Promise<void> {
     '민간위탁 수탁기관은 공개모집과 적격자 심의를 거쳐 정해야 해서, 특정 단체의 운영을 보장하는 제안은 공론장 의제로 올릴 수 없습니다. ' +
       '센터 운영에 대한 의견은 민관거버넌스 정기회의 안건으로 받겠습니다.',
   );
+
+  await buildVillageBudget(d, space);
 }

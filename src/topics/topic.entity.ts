@@ -52,6 +52,10 @@ export class Topic {
   @Column('text', { array: true, default: () => "'{}'" })
   tags!: string[];
 
+  /** `project`: the discussion thread of a participatory-budget project (kept off the topic list). */
+  @Column('varchar', { length: 16, default: 'topic' })
+  kind!: 'topic' | 'project';
+
   @Column('varchar', { length: 16, default: 'proposed' })
   status!: TopicStatus;
 

@@ -170,7 +170,8 @@ export class TopicsRepository {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const sort = query.sort ?? 'recent';
     const params: unknown[] = [viewerId];
-    const where: string[] = [];
+    // A budget project's thread is a topic of its own kind, listed with its budget instead.
+    const where: string[] = [`t.kind = 'topic'`];
     const add = (sql: string, ...values: unknown[]): void => {
       let clause = sql;
       for (const value of values) {

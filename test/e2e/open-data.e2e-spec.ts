@@ -145,6 +145,7 @@ describe('open data', () => {
       'topic-timeline',
       'comments',
       'daily-agrees',
+      'budget-results',
     ]);
   });
 

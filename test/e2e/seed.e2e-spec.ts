@@ -279,6 +279,44 @@ describe('demo seed', () => {
     expect(spaces.body.spaces.map((s: { slug: string }) => s.slug)).toEqual([DEMO_SLUGS.village]);
   });
 
+  it('has a city budget run through every phase and a 동 budget voting with a live tally', async () => {
+    const budgets: { id: string; slug: string; phase: string; rule_kind: string }[] =
+      await db.query(
+        `SELECT b.id, s.slug, b.phase, b.rule_kind FROM budgets b JOIN spaces s ON s.id = b.space_id
+        WHERE s.slug = ANY($1) ORDER BY b.created_at`,
+        [slugs],
+      );
+    expect(budgets.map((b) => [b.slug, b.phase, b.rule_kind])).toEqual([
+      [DEMO_SLUGS.budget, 'execution', 'approval'],
+      [DEMO_SLUGS.village, 'voting', 'ranked'],
+    ]);
+    const [city, village] = budgets as unknown as [{ id: string }, { id: string }];
+    const view = await t.http.get(`/api/v1/budgets/${city.id}`).expect(200);
+    expect(
+      view.body.timeline.map((e: { type: string; data: { to?: string } }) => e.data.to ?? e.type),
+    ).toEqual(['created', 'review', 'voting', 'results', 'execution']);
+    expect(view.body.voterClasses.map((c: { weight: number }) => c.weight)).toEqual([
+      50, 30, 10, 10,
+    ]);
+    const results = await t.http.get(`/api/v1/budgets/${city.id}/results`).expect(200);
+    expect(results.body.final).toBe(true);
+    const reasons = results.body.headings.flatMap((h: { projects: { reason: string }[] }) =>
+      h.projects.map((p) => p.reason),
+    );
+    expect(new Set(reasons)).toEqual(new Set(['selected', 'did_not_fit', 'unfeasible']));
+    const seongbuk = results.body.headings.find((h: { name: string }) => h.name === '성북구');
+    expect(seongbuk.ballots).toEqual({ online: 10, onsite: 2, paper: 12 });
+    const selected = await t.http
+      .get(`/api/v1/budgets/${city.id}/projects`)
+      .query({ status: 'selected', limit: 100 })
+      .expect(200);
+    const project = await t.http.get(`/api/v1/projects/${selected.body.items[0].id}`).expect(200);
+    expect(project.body.milestones.length).toBeGreaterThan(0);
+    const live = await t.http.get(`/api/v1/budgets/${village.id}/results`).expect(200);
+    expect(live.body).toMatchObject({ phase: 'voting', final: false });
+    expect(live.body.headings[0].ballots.online).toBe(18);
+  });
+
   it('a second run says the demo exists and changes nothing', async () => {
     const before = await snapshot();
     const again = await seedDemo(t.app);

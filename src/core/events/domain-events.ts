@@ -89,6 +89,10 @@ export interface DomainEventMap {
     kind: 'mute' | 'ban' | 'unmute' | 'unban';
     until: string | null;
   };
+  /** A budget moved phase (its public timeline's event `seq`). */
+  'budget.phase': { budgetId: string; spaceId: string; seq: number; from: string; to: string };
+  /** Ballots or paper totals of a budget changed: a public live tally is sent again. */
+  'budget.ballots_changed': { budgetId: string; spaceId: string };
   /** Every session of the user ended (logout, role change): their sockets must close. */
   'user.sessions_revoked': { userId: string };
 }

@@ -40,7 +40,16 @@ export type ErrorCode =
   | 'chat_closed'
   | 'slow_mode'
   | 'questions_closed'
-  | 'room_not_ended';
+  | 'room_not_ended'
+  // Participatory budgets.
+  | 'budget_locked'
+  | 'budget_phase'
+  | 'ballot_invalid'
+  | 'not_eligible'
+  | 'already_voted'
+  | 'results_not_public'
+  | 'code_claimed'
+  | 'already_entered';
 
 /** A parameter of a message: a value, or a word of the catalogue (`{term: 'proposed'}`). */
 export type MessageParam = string | number | Date | { term: TermKey };
@@ -61,16 +70,32 @@ export const term = (word: string): MessageParam => ({ term: word as TermKey });
 export interface FieldError {
   field: string;
   message: string;
+  /** A budget ballot's broken rule: where it is broken (`ballots[0].projectIds[2]`). */
+  path?: string;
+  rule?: string;
 }
 
 /** A field error as the server keeps it: also the rule broken, so it can be translated. */
 export interface FieldProblem extends FieldError {
   rule?: FieldRuleKey;
+  path?: string;
   params?: Record<string, string | number>;
 }
 
 export type NotFoundSubject =
-  'Topic' | 'Comment' | 'Room' | 'Space' | 'User' | 'Report' | 'Question' | 'Space or user';
+  | 'Topic'
+  | 'Comment'
+  | 'Room'
+  | 'Space'
+  | 'User'
+  | 'Report'
+  | 'Question'
+  | 'Space or user'
+  | 'Budget'
+  | 'Heading'
+  | 'Project'
+  | 'Voter'
+  | 'Code';
 
 /**
  * `detail` stays the English sentence (logs, and the English answer); `text` is its key and

@@ -40,6 +40,16 @@ export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
   slow_mode: 'slow mode: wait before the next message',
   questions_closed: 'the room takes no questions',
   room_not_ended: 'the room has not ended yet',
+  budget_locked: 'voting has begun: the rule, the classes and the electorate are fixed',
+  budget_phase: 'the budget is not in the phase this needs',
+  ballot_invalid:
+    'the ballot breaks a rule of the budget; errors[] names each (field = rule, path = where)',
+  not_eligible: 'the caller is not on the budget voter roll',
+  already_voted: 'the voter already voted (on site, or online for an on-site ballot)',
+  results_not_public:
+    'the results are public from the results phase (or while voting with liveTally)',
+  code_claimed: 'the voting code was already claimed (or the caller already claimed a line)',
+  already_entered: 'these paper totals were already entered',
 };
 
 /** Every error code, in the order of ERROR_CODE_MEANINGS. */

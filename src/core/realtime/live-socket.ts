@@ -23,6 +23,7 @@ export const Rooms = {
   topic: (topicId: string): string => `topic:${topicId}`,
   room: (roomId: string): string => `room:${roomId}`,
   roomModerators: (roomId: string): string => `room:${roomId}:mod`,
+  budget: (budgetId: string): string => `budget:${budgetId}`,
 } as const;
 
 /** The acknowledgement envelope (src/protocol/live.ts). */

@@ -6,6 +6,7 @@ import { ConfirmHost, ConnectionBadge, ToastHost, usePageTitle } from '../shared
 import { announcements, live, session } from './context';
 import { AuthPage } from './pages/auth';
 import { AdminPage, ManagePage } from './pages/backoffice';
+import { BallotPage, BudgetPage, KioskPage, ProjectPage, ResultsPage } from './pages/budget';
 import { ConsolePage } from './pages/console';
 import { HomePage } from './pages/home';
 import { MinutesPage } from './pages/minutes';
@@ -230,6 +231,21 @@ export function App() {
       break;
     case 'minutes':
       page = <MinutesPage id={r.id} key={r.id} />;
+      break;
+    case 'budget':
+      page = <BudgetPage id={r.id} key={r.id} />;
+      break;
+    case 'project':
+      page = <ProjectPage id={r.id} key={r.id} />;
+      break;
+    case 'ballot':
+      page = <BallotPage id={r.id} key={r.id} />;
+      break;
+    case 'results':
+      page = <ResultsPage id={r.id} key={r.id} />;
+      break;
+    case 'kiosk':
+      page = <KioskPage id={r.id} key={r.id} />;
       break;
     case 'me':
       page = <ProfilePage />;

@@ -12,6 +12,11 @@ export type Route =
   | { page: 'room'; id: string }
   | { page: 'console'; id: string }
   | { page: 'minutes'; id: string }
+  | { page: 'budget'; id: string }
+  | { page: 'project'; id: string }
+  | { page: 'ballot'; id: string }
+  | { page: 'results'; id: string }
+  | { page: 'kiosk'; id: string }
   | { page: 'me' }
   | { page: 'notifications' }
   | { page: 'notificationSettings' }
@@ -36,6 +41,13 @@ export function route(path: string): Route {
     return { page: 'console', id: m[1]! };
   if ((m = p.match(new RegExp(`^/rooms/(${UUID})/minutes$`))))
     return { page: 'minutes', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/budgets/(${UUID})$`)))) return { page: 'budget', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/budgets/(${UUID})/ballot$`))))
+    return { page: 'ballot', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/budgets/(${UUID})/results$`))))
+    return { page: 'results', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/budgets/(${UUID})/kiosk$`)))) return { page: 'kiosk', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/projects/(${UUID})$`)))) return { page: 'project', id: m[1]! };
   if (p === '/me') return { page: 'me' };
   if (p === '/me/notifications') return { page: 'notifications' };
   if (p === '/me/notification-settings') return { page: 'notificationSettings' };

@@ -118,8 +118,12 @@ const fieldLabel = (field: string): string => {
 };
 
 function localizeField(error: FieldProblem, lang: Lang): FieldError {
-  if (lang === 'en') return { field: error.field, message: error.message };
-  return { field: error.field, message: koRule(error.rule ?? 'invalid', error.params) };
+  const message = lang === 'en' ? error.message : koRule(error.rule ?? 'invalid', error.params);
+  // A ballot's broken rule also says where it is broken and which rule it is.
+  if (error.path !== undefined) {
+    return { field: error.field, message, path: error.path, rule: error.rule ?? 'invalid' };
+  }
+  return { field: error.field, message };
 }
 
 /**

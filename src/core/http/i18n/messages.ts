@@ -118,6 +118,39 @@ export const MESSAGES = {
     ko: '회의록은 타운홀이 끝난 뒤에 볼 수 있습니다.',
   },
 
+  'code.budget_locked': {
+    en: 'Voting has begun: the rule, the classes and the electorate are fixed.',
+    ko: '투표가 시작되어 투표 방식, 투표자 구분, 투표 대상자는 바꿀 수 없습니다.',
+  },
+  'code.budget_phase': {
+    en: 'The budget is not in the phase this needs.',
+    ko: '지금 예산 단계에서는 할 수 없습니다.',
+  },
+  'code.ballot_invalid': {
+    en: 'The ballot breaks the rules of this budget.',
+    ko: '투표 내용이 이 예산의 투표 규칙에 맞지 않습니다.',
+  },
+  'code.not_eligible': {
+    en: 'You are not on the voter roll of this budget.',
+    ko: '이 예산의 투표인 명부에 없습니다.',
+  },
+  'code.already_voted': {
+    en: 'This voter has already voted on site.',
+    ko: '이미 현장에서 투표했습니다.',
+  },
+  'code.results_not_public': {
+    en: 'The results are public once voting has ended.',
+    ko: '결과는 투표가 끝난 뒤에 공개됩니다.',
+  },
+  'code.code_claimed': {
+    en: 'This voting code has already been used.',
+    ko: '이미 사용된 투표 코드입니다.',
+  },
+  'code.already_entered': {
+    en: 'These totals were already entered.',
+    ko: '이미 입력한 집계입니다.',
+  },
+
   // HTTP plumbing.
   not_found: { en: '{what} not found', ko: '{what|을} 찾을 수 없습니다.' },
   route_not_found: {
@@ -196,6 +229,72 @@ export const MESSAGES = {
   'spaces.archived': {
     en: 'This space is archived and takes no new topics or rooms.',
     ko: '보관된 공간이라 새 의제나 타운홀을 만들 수 없습니다.',
+  },
+
+  // Participatory budgets.
+  'budgets.illegal_transition': {
+    en: 'A budget cannot move from {from} to {to}.',
+    ko: '예산 과정을 {from}에서 {to} 단계로 바꿀 수 없습니다.',
+  },
+  'budgets.phase_needed': {
+    en: 'This can be done only in the {phase} phase (the budget is in {current}).',
+    ko: '{phase} 단계에서만 할 수 있습니다(지금은 {current} 단계입니다).',
+  },
+  'budgets.phase_before': {
+    en: 'This can be done only before the {phase} phase (the budget is in {current}).',
+    ko: '{phase} 단계 전에만 할 수 있습니다(지금은 {current} 단계입니다).',
+  },
+  'budgets.locked': {
+    en: 'Voting has begun: {fields} can no longer change.',
+    ko: '투표가 시작되어 더 이상 바꿀 수 없습니다: {fields}',
+  },
+  'budgets.ballot_invalid': {
+    en: 'The ballot breaks {count} rule(s) of this budget.',
+    ko: '투표 내용이 이 예산의 투표 규칙 {count}개에 맞지 않습니다.',
+  },
+  'budgets.not_eligible': {
+    en: 'You are not on the voter roll of this budget; claim your voting code first.',
+    ko: '이 예산의 투표인 명부에 없습니다. 먼저 받은 투표 코드를 등록해 주세요.',
+  },
+  'budgets.already_voted_onsite': {
+    en: 'This voter has already voted on site and cannot vote online.',
+    ko: '현장에서 이미 투표해 온라인으로는 투표할 수 없습니다.',
+  },
+  'budgets.already_voted': {
+    en: 'The roll line {ref} has already voted.',
+    ko: '명부 {ref}번은 이미 투표했습니다.',
+  },
+  'budgets.results_not_public': {
+    en: 'The results are public from the results phase (the budget is in {current}).',
+    ko: '결과는 결과 발표 단계부터 공개됩니다(지금은 {current} 단계입니다).',
+  },
+  'budgets.code_claimed': {
+    en: 'This voting code has already been claimed.',
+    ko: '이미 등록된 투표 코드입니다.',
+  },
+  'budgets.already_claimed_line': {
+    en: 'You have already claimed a line of this roll.',
+    ko: '이 명부에 이미 등록한 투표 코드가 있습니다.',
+  },
+  'budgets.paper_entered': {
+    en: 'The totals of {station} for this heading were already entered.',
+    ko: '{station}의 이 사업 단위 집계는 이미 입력했습니다.',
+  },
+  'budgets.paper_ranked': {
+    en: 'Paper totals are counts per project; a ranked vote cannot be entered as totals.',
+    ko: '종이 투표 집계는 사업별 표 수라서 순위 투표에는 입력할 수 없습니다.',
+  },
+  'budgets.counts_over_ballots': {
+    en: 'A project cannot have more votes than the station had ballots.',
+    ko: '사업별 표 수가 투표소의 투표지 수보다 많을 수 없습니다.',
+  },
+  'budgets.onsite_roll_only': {
+    en: 'On-site ballots are recorded for lines of a voter roll; this budget has none.',
+    ko: '현장 투표는 투표인 명부가 있는 예산에서만 기록할 수 있습니다.',
+  },
+  'budgets.roll_only': {
+    en: 'This budget has an open electorate: it has no voter roll.',
+    ko: '이 예산은 누구나 투표할 수 있어 투표인 명부가 없습니다.',
   },
 
   // Topics.
@@ -468,6 +567,17 @@ export const TERMS = {
   Report: { en: 'Report', ko: '신고' },
   Question: { en: 'Question', ko: '질문' },
   'Space or user': { en: 'Space or user', ko: '공간 또는 사용자' },
+  Budget: { en: 'Budget', ko: '예산 과정' },
+  Heading: { en: 'Heading', ko: '사업 단위' },
+  Project: { en: 'Project', ko: '사업' },
+  Voter: { en: 'Voter', ko: '명부의 투표인' },
+  Code: { en: 'Voting code', ko: '투표 코드' },
+  // Budget phases.
+  proposals: { en: 'proposals', ko: '제안 접수' },
+  objection: { en: 'objection', ko: '이의신청' },
+  voting: { en: 'voting', ko: '투표' },
+  results: { en: 'results', ko: '결과' },
+  execution: { en: 'execution', ko: '집행' },
   // Statuses of topics, comments, rooms and questions.
   proposed: { en: 'proposed', ko: '제안' },
   under_review: { en: 'under_review', ko: '검토 중' },
@@ -549,6 +659,23 @@ export const FIELD_RULES_KO = {
   not_before_from: '시작일(from)보다 앞설 수 없습니다',
   same_password: '지금 비밀번호와 달라야 합니다',
   time_range: '끝(to)이 시작(from)보다 앞설 수 없습니다',
+  // Budget ballots, each rule by its name.
+  over_cap: '고른 사업의 합계({total}원)가 한도 {cap}원을 넘습니다',
+  too_many: '{max}개까지 고를 수 있습니다',
+  under_min_spend: '한도의 일정 몫({min}원) 이상을 골라야 합니다(지금 {total}원)',
+  not_on_ballot: '이 사업 단위의 투표 대상 사업이 아닙니다',
+  duplicate: '같은 것을 두 번 고를 수 없습니다',
+  heading_not_allowed: '투표할 수 있는 사업 단위가 아닙니다',
+  two_headings_in_group: '한 묶음({group})에서는 사업 단위 하나에만 투표할 수 있습니다',
+  ballot_shape: 'headingId와 projectIds, 또는 ballots 가운데 하나만 보내 주세요',
+  weights_100: '투표자 구분의 가중치 합이 100이어야 합니다',
+  unique_keys: '구분 키가 겹칩니다',
+  unknown_class: '이 예산에 없는 투표자 구분입니다',
+  unknown_heading: '이 예산의 사업 단위가 아닙니다',
+  count: '0 이상의 정수여야 합니다',
+  phase_order: '단계 순서대로, 끝이 시작보다 뒤여야 합니다',
+  knapsack_only: '예산 한도 방식(knapsack)에서만 쓸 수 있습니다',
+  room_other_space: '같은 공간의 타운홀이어야 합니다',
 } as const;
 
 export type FieldRuleKey = keyof typeof FIELD_RULES_KO;
@@ -577,6 +704,22 @@ export const FIELD_RULES_EN: Partial<Record<FieldRuleKey, string>> = {
   same_password: 'must differ from the current password',
   time_range: 'must not be before from',
   invalid: 'is not valid',
+  over_cap: 'the chosen projects cost more than the heading cap',
+  too_many: 'too many projects chosen',
+  under_min_spend: 'the chosen projects spend less than the minimum share of the cap',
+  not_on_ballot: 'is not on the ballot of this heading',
+  duplicate: 'is chosen twice',
+  heading_not_allowed: 'is not a heading this voter may vote in',
+  two_headings_in_group: 'a ballot takes one heading per group',
+  ballot_shape: 'send either headingId and projectIds, or ballots',
+  weights_100: 'the weights must add up to 100',
+  unique_keys: 'class keys must be unique',
+  unknown_class: 'is not a voter class of this budget',
+  unknown_heading: 'is not a heading of this budget',
+  count: 'must be a whole number of 0 or more',
+  phase_order: 'phases go in order and each ends after it starts',
+  knapsack_only: 'applies to the knapsack rule only',
+  room_other_space: 'must be a room of the same space',
 };
 
 /** Korean names of the fields people fill in, for the sentence that lists what to fix. */
@@ -612,4 +755,25 @@ export const FIELD_LABELS_KO: Record<string, string> = {
   status: '상태',
   q: '검색어',
   body_json: '본문',
+  totalAmount: '총액',
+  amount: '금액',
+  rule: '투표 방식',
+  electorate: '투표 대상자',
+  voterClasses: '투표자 구분',
+  phases: '단계 일정',
+  headingId: '사업 단위',
+  projectIds: '고른 사업',
+  ballots: '투표',
+  summary: '요약',
+  category: '분야',
+  location: '위치',
+  explanation: '검토 의견',
+  cost: '검토 금액',
+  code: '투표 코드',
+  station: '투표소',
+  counts: '사업별 표 수',
+  classKey: '투표자 구분',
+  progress: '진행률',
+  date: '날짜',
+  ref: '명부 번호',
 };

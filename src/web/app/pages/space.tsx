@@ -7,6 +7,7 @@ import { Dialog, EmptyState, ErrorNote, Form, Skeleton, text, usePageTitle } fro
 import { Link } from '../app';
 import { api, session, useLoad } from '../context';
 import { navigate } from '../router';
+import { SpaceBudgets } from './budget';
 import { TopicCard } from './home';
 
 export function SpacePage({ slug }: { slug: string }) {
@@ -101,6 +102,7 @@ export function SpacePage({ slug }: { slug: string }) {
           </Form>
         </Dialog>
       )}
+      <SpaceBudgets spaceId={s.id} />
       <section class="section" aria-labelledby="topics-h">
         <div class="section-head">
           <h2 id="topics-h">{t('topics')}</h2>

@@ -1,0 +1,152 @@
+import { type EntityManager } from 'typeorm';
+import { queryRows } from '../core/database/sql';
+import {
+  type BudgetRule,
+  computeResults,
+  type HeadingInfo,
+  type HeadingResult,
+  type ProjectInfo,
+  type ProjectStatus,
+  type VoterClass,
+} from './budget-rules';
+
+type Db = Pick<EntityManager, 'query'>;
+
+export interface BudgetRow {
+  id: string;
+  space_id: string;
+  created_by: string;
+  title: string;
+  description: string;
+  total_amount: string;
+  rule_kind: BudgetRule['kind'];
+  max_choices: number | null;
+  min_spend_ratio: string | null;
+  electorate: 'open' | 'roll';
+  voter_classes: VoterClass[];
+  live_tally: boolean;
+  phase: import('./budget-rules').BudgetPhase;
+  phases: { phase: string; startsAt?: string; endsAt?: string }[];
+  room_id: string | null;
+  seq: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const ruleOf = (b: BudgetRow): BudgetRule => ({
+  kind: b.rule_kind,
+  maxChoices: b.max_choices,
+  minSpendRatio: b.min_spend_ratio === null ? null : Number(b.min_spend_ratio),
+});
+
+interface HeadingRow {
+  id: string;
+  name: string;
+  amount: string;
+  group_name: string | null;
+  max_choices: number | null;
+}
+
+export async function loadHeadings(db: Db, budgetId: string): Promise<HeadingInfo[]> {
+  const rows = await queryRows<HeadingRow>(
+    db,
+    `SELECT id, name, amount, group_name, max_choices FROM budget_headings
+      WHERE budget_id = $1 ORDER BY group_name NULLS FIRST, created_at, id`,
+    [budgetId],
+  );
+  return rows.map((h) => ({
+    id: h.id,
+    name: h.name,
+    amount: Number(h.amount),
+    group: h.group_name,
+    maxChoices: h.max_choices,
+  }));
+}
+
+export interface ProjectFacts extends ProjectInfo {
+  title: string;
+}
+
+/** The projects with what the rules need: the reviewed cost when there is one. */
+export async function loadProjects(db: Db, budgetId: string): Promise<ProjectFacts[]> {
+  const rows = await queryRows<{
+    id: string;
+    heading_id: string;
+    title: string;
+    amount: string;
+    cost: string | null;
+    status: ProjectStatus;
+    created_at: Date;
+  }>(
+    db,
+    `SELECT p.id, p.heading_id, p.title, p.amount, r.cost, p.status, p.created_at
+       FROM budget_projects p LEFT JOIN budget_project_reviews r ON r.project_id = p.id
+      WHERE p.budget_id = $1`,
+    [budgetId],
+  );
+  return rows.map((p) => ({
+    id: p.id,
+    headingId: p.heading_id,
+    title: p.title,
+    cost: Number(p.cost ?? p.amount),
+    status: p.status,
+    proposedAt: p.created_at.getTime(),
+  }));
+}
+
+/**
+ * The tally, counted afresh from the ballot rows and paper totals every time: there is no
+ * running counter that could drift from the ballots, so the tally is a recount by construction.
+ */
+export async function tallyBudget(db: Db, budget: BudgetRow): Promise<HeadingResult[]> {
+  // One after another: `db` may be a transaction, whose one connection takes one query at a time.
+  const headings = await loadHeadings(db, budget.id);
+  const projects = await loadProjects(db, budget.id);
+  const ballotRows = await queryRows<{
+    heading_id: string;
+    class_key: string;
+    channel: string;
+    n: number;
+  }>(
+    db,
+    `SELECT c.heading_id, b.class_key, b.channel, count(DISTINCT b.id)::int AS n
+           FROM budget_ballot_choices c JOIN budget_ballots b ON b.id = c.ballot_id
+          WHERE c.budget_id = $1 GROUP BY 1, 2, 3`,
+    [budget.id],
+  );
+  const choiceRows = await queryRows<{
+    project_id: string;
+    class_key: string;
+    rank: number;
+    n: number;
+  }>(
+    db,
+    `SELECT c.project_id, b.class_key, c.rank, count(*)::int AS n
+           FROM budget_ballot_choices c JOIN budget_ballots b ON b.id = c.ballot_id
+          WHERE c.budget_id = $1 GROUP BY 1, 2, 3`,
+    [budget.id],
+  );
+  const paperRows = await queryRows<{ heading_id: string; class_key: string; n: number }>(
+    db,
+    `SELECT heading_id, class_key, sum(ballots)::int AS n FROM budget_paper_totals
+          WHERE budget_id = $1 GROUP BY 1, 2`,
+    [budget.id],
+  );
+  const paperCountRows = await queryRows<{ project_id: string; class_key: string; n: number }>(
+    db,
+    `SELECT kv.key AS project_id, t.class_key, sum(kv.value::int)::int AS n
+           FROM budget_paper_totals t, jsonb_each_text(t.counts) kv
+          WHERE t.budget_id = $1 GROUP BY 1, 2`,
+    [budget.id],
+  );
+  return computeResults({
+    rule: ruleOf(budget),
+    classes: budget.voter_classes,
+    headings,
+    projects,
+    ballots: new Map(ballotRows.map((r) => [`${r.heading_id}|${r.class_key}|${r.channel}`, r.n])),
+    choices: new Map(choiceRows.map((r) => [`${r.project_id}|${r.class_key}|${r.rank}`, r.n])),
+    paperBallots: new Map(paperRows.map((r) => [`${r.heading_id}|${r.class_key}`, r.n])),
+    paperCounts: new Map(paperCountRows.map((r) => [`${r.project_id}|${r.class_key}`, r.n])),
+  });
+}

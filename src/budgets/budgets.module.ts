@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { ModerationModule } from '../moderation/moderation.module';
+import { OpenDataModule } from '../open-data/open-data.module';
+import { SpacesModule } from '../spaces/spaces.module';
+import { BudgetExports } from './budget-exports';
+import { BudgetPhaseScheduler } from './budget-phase-scheduler';
+import { BudgetQueries } from './budget-queries';
+import { BudgetStream, BudgetStreamGateway } from './budget-stream';
+import { BudgetsController } from './budgets.controller';
+import { BudgetsService } from './budgets.service';
+
+/** Participatory budgets (시민참여예산): budgets, projects, the roll, ballots, results, the stream. */
+@Module({
+  imports: [SpacesModule, ModerationModule, OpenDataModule],
+  controllers: [BudgetsController],
+  providers: [
+    BudgetsService,
+    BudgetQueries,
+    BudgetExports,
+    BudgetStream,
+    BudgetStreamGateway,
+    BudgetPhaseScheduler,
+  ],
+  exports: [BudgetsService, BudgetQueries, BudgetPhaseScheduler],
+})
+export class BudgetsModule {}
