@@ -2,6 +2,7 @@ import { type INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
+import { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { type AppConfig } from './core/config/env';
@@ -81,12 +82,21 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
     exposedHeaders: ['Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
     maxAge: 600,
   });
+  // The contract's unsubscribe address is outside /api/v1 (API.md); emails link to the
+  // /api/v1 one. Both reach the same route.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (req.path === '/unsubscribe') req.url = `/${API_PREFIX}${req.url}`;
+    next();
+  });
   // The browser client: its assets and its page paths; everything else falls through to Nest.
   const embed = app.get(EmbedService);
   app.use(...app.get(WebClient).middleware((roomId) => embed.streamOrigin(roomId)));
   app.useBodyParser('json', { limit: config.BODY_LIMIT, strict: true });
   // A budget's voter roll comes as CSV (PUT /budgets/:id/voters, the one route that takes it).
   app.useBodyParser('text', { type: 'text/csv', limit: '5mb' });
+  // Forms are parsed for the one route that takes one (RFC 8058 one-click unsubscribe); every
+  // other route still refuses them with 415 (BodyTypeGuard).
+  app.useBodyParser('urlencoded', { limit: '2kb', extended: false });
   app.use(bodyShape());
   applyGlobalPrefix(app);
   app.useGlobalPipes(createValidationPipe());

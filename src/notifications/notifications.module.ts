@@ -7,17 +7,22 @@ import { NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 import { Notifier } from './notifier';
+import { EmailOutboxRepository } from './email/email-outbox.repository';
+import { EmailSender } from './email/email-sender';
+import { UnsubscribeController } from './email/unsubscribe.controller';
 
 @Module({
   imports: [TopicsModule, FollowsModule],
-  controllers: [NotificationsController],
+  controllers: [NotificationsController, UnsubscribeController],
   providers: [
     NotificationsService,
     Notifier,
     NotificationsRepository,
     NotificationSettingsRepository,
     NotificationSourcesRepository,
+    EmailOutboxRepository,
+    EmailSender,
   ],
-  exports: [Notifier],
+  exports: [Notifier, EmailSender],
 })
 export class NotificationsModule {}

@@ -15,6 +15,8 @@ import { type Logger } from '../core/logging/logger';
 import { LiveServer } from '../core/realtime/live-server';
 import { Rooms } from '../core/realtime/live-socket';
 import { type NotificationView } from '../protocol/views';
+import { EmailOutboxRepository } from './email/email-outbox.repository';
+import { EmailSender } from './email/email-sender';
 import { FollowsRepository } from './follows.repository';
 import {
   NotificationSourcesRepository,
@@ -84,13 +86,13 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly follows: FollowsRepository,
     private readonly bus: EventBus,
     private readonly live: LiveServer,
+    private readonly outbox: EmailOutboxRepository,
+    private readonly email: EmailSender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
-    // Email needs an SMTP sender, which this build does not have: the inbox is the only channel.
-    this.logger.info('notifications: email is off (inbox and live pushes only)');
     if (this.config.NOTIFY_SWEEP_SECONDS === 0) return;
     for (const name of NUDGES)
       this.unsubscribe.push(this.bus.subscribeLocal(name, () => this.nudge()));
@@ -172,9 +174,11 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
           tx,
           roomEvents.map((e) => e.id),
         );
+      await this.queueEmail(tx, written);
       return Math.max(topicEvents.length, roomEvents.length);
     });
     await this.push(written);
+    if (written.length > 0) this.email.nudge();
     return claimed;
   }
 
@@ -277,11 +281,27 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
    * (person, source) key makes every node's sweep write each once.
    */
   async announceDue(): Promise<number> {
-    const written = await this.uow.run(({ tx }) =>
-      this.notifications.announceDue(tx, DUE_SOON_DAYS),
-    );
+    const written = await this.uow.run(async ({ tx }) => {
+      const rows = await this.notifications.announceDue(tx, DUE_SOON_DAYS);
+      await this.queueEmail(tx, rows);
+      return rows;
+    });
     await this.push(written);
+    if (written.length > 0) this.email.nudge();
     return written.length;
+  }
+
+  /**
+   * The immediate emails of the notifications just written, in the same transaction (one
+   * INSERT … SELECT over the people whose email is `immediate`), so an email is queued exactly
+   * when its notification commits. Nothing is queued where email is off (no SMTP_URL).
+   */
+  private async queueEmail(tx: Queryable, rows: NotificationRow[]): Promise<void> {
+    if (!this.email.enabled || rows.length === 0) return;
+    await this.outbox.queueImmediate(
+      tx,
+      rows.map((r) => r.id),
+    );
   }
 
   /**

@@ -250,6 +250,80 @@ export class Environment {
   NOTIFY_SWEEP_SECONDS = 15;
 
   /**
+   * The SMTP relay notification email goes through, e.g. smtp://relay.internal:25 or
+   * smtps://user:pass@mail.example.go.kr:465. Unset: no email (the inbox and live pushes still
+   * work) and the start-up log says so.
+   */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The sender of notification email, e.g. "마당 <no-reply@madang.example.go.kr>"; required with SMTP_URL. */
+  @IsOptional()
+  @Matches(/^([^<>\r\n]*<)?[^@\s<>]+@[^@\s<>]+>?$/, {
+    message: 'MAIL_FROM must be an address, optionally with a name: 마당 <no-reply@example.go.kr>',
+  })
+  MAIL_FROM?: string;
+
+  /**
+   * How often each node's email sender looks for due outbox rows (a notifier commit on the node
+   * nudges it at once); 0 turns the sender off on this node (the rows wait for another node).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  EMAIL_SWEEP_SECONDS = 10;
+
+  /**
+   * How long a claimed outbox row is this node's to send; a node killed mid-send releases its
+   * rows after it. Longer than the SMTP timeouts (which are kept below it), so a slow send is
+   * never taken over while still under way.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  EMAIL_LEASE_SECONDS = 120;
+
+  /** Sending attempts of one email before it is marked failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  EMAIL_MAX_ATTEMPTS = 6;
+
+  /** The first retry's delay; each next one doubles it (capped at 6 hours). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  EMAIL_RETRY_BASE_SECONDS = 60;
+
+  /**
+   * How often each node checks whether a digest period has ended (and makes its digests; safe
+   * on every node at once); 0 turns the digest sweep off on this node.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  DIGEST_SWEEP_SECONDS = 300;
+
+  /** The hour (0–23, in DIGEST_TIME_ZONE) daily and weekly (Monday) digests are made at. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  DIGEST_HOUR = 8;
+
+  /** The time zone of DIGEST_HOUR (an IANA name). */
+  @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, {
+    message: 'DIGEST_TIME_ZONE must be an IANA time zone',
+  })
+  DIGEST_TIME_ZONE = 'Asia/Seoul';
+
+  /**
    * The licence of the open data (`GET /open-data`), as the operator states it, e.g.
    * "공공누리 제1유형 (KOGL Type 1): https://www.kogl.or.kr/info/license.do". Unset: none stated.
    */
@@ -300,6 +374,15 @@ function developmentSecret(path: string): string {
 
 export class ConfigError extends Error {}
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Validates the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
@@ -317,6 +400,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'METRICS_TOKEN',
     'REDIS_PREFIX',
     'OPEN_DATA_LICENSE',
+    'SMTP_URL',
+    'MAIL_FROM',
   ]) {
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   }
@@ -333,6 +418,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         'DATABASE_URL is required in production (or set EMBEDDED_POSTGRES=true to run the embedded PostgreSQL)',
       );
     }
+  }
+  if (config.SMTP_URL && !config.MAIL_FROM) {
+    problems.push('MAIL_FROM is required with SMTP_URL (the sender of notification email)');
+  }
+  if (!isTimeZone(config.DIGEST_TIME_ZONE)) {
+    problems.push(
+      `DIGEST_TIME_ZONE is not a time zone this runtime knows: ${config.DIGEST_TIME_ZONE}`,
+    );
   }
   if (config.DATABASE_URL && config.EMBEDDED_POSTGRES) {
     problems.push('EMBEDDED_POSTGRES=true and DATABASE_URL exclude each other: set one of them');

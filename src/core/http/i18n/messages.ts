@@ -469,6 +469,90 @@ export const MESSAGES = {
     en: 'the deliberation reached its closing time',
     ko: '공론 기간이 끝났습니다',
   },
+  // Notification email (src/notifications/email/templates.ts). `{title}` is a topic's title.
+  'email.topic.ladder': {
+    en: '“{title}” has reached {count} agreements.',
+    ko: '「{title}」에 동의가 {count}명 모였습니다.',
+  },
+  'email.topic.status.deliberating': {
+    en: 'The deliberation on “{title}” has opened.',
+    ko: '「{title}」 숙의가 시작되었습니다.',
+  },
+  'email.topic.status.closed': {
+    en: 'The deliberation on “{title}” has closed.',
+    ko: '「{title}」 숙의가 마감되었습니다.',
+  },
+  'email.topic.status.rejected': {
+    en: '“{title}” was rejected. Reason: {reason}',
+    ko: '「{title}」 제안이 반려되었습니다. 사유: {reason}',
+  },
+  'email.topic.answered': {
+    en: '“{title}” has an official answer: {excerpt}',
+    ko: '「{title}」에 공식 답변이 나왔습니다: {excerpt}',
+  },
+  'email.comment.reply': {
+    en: '{by} replied to your comment on “{title}”: {excerpt}',
+    ko: '{by} 님이 「{title}」에 쓴 회원님의 댓글에 답글을 달았습니다: {excerpt}',
+  },
+  'email.comment.hidden': {
+    en: 'Your comment on “{title}” was hidden. Reason: {reason}',
+    ko: '「{title}」에 쓴 회원님의 댓글이 가려졌습니다. 사유: {reason}',
+  },
+  'email.room.live': {
+    en: '“{roomTitle}” on “{title}” is live now.',
+    ko: '「{title}」의 「{roomTitle}」 방이 지금 열렸습니다.',
+  },
+  'email.budget': {
+    en: 'There is news on “{title}”.',
+    ko: '「{title}」에 새 소식이 있습니다.',
+  },
+  'email.answer.due': {
+    en: 'The official answer to “{title}” is due soon.',
+    ko: '「{title}」 공식 답변 기한이 다가옵니다.',
+  },
+  'email.answer.overdue': {
+    en: 'The official answer to “{title}” is overdue.',
+    ko: '「{title}」 공식 답변 기한이 지났습니다.',
+  },
+  'email.no_reason': { en: 'none given', ko: '밝히지 않음' },
+  'email.subject.digest.daily': {
+    en: '[Madang] Today: {count} notifications',
+    ko: '[마당] 오늘의 알림 {count}건',
+  },
+  'email.subject.digest.weekly': {
+    en: '[Madang] This week: {count} notifications',
+    ko: '[마당] 이번 주 알림 {count}건',
+  },
+  'email.subject.prefix': { en: '[Madang] {line}', ko: '[마당] {line}' },
+  'email.greeting': { en: 'Hello {name},', ko: '{name} 님, 안녕하세요.' },
+  'email.digest.intro.daily': {
+    en: 'Here is what happened since the last digest:',
+    ko: '지난 모음 이후의 알림입니다.',
+  },
+  'email.digest.intro.weekly': {
+    en: 'Here is what happened this week:',
+    ko: '이번 주의 알림입니다.',
+  },
+  'email.open': { en: 'Open', ko: '바로 가기' },
+  'email.footer.why': {
+    en: 'You get this email because of your notification settings on Madang.',
+    ko: '마당의 알림 설정에 따라 보내 드리는 메일입니다.',
+  },
+  'email.footer.settings': { en: 'Notification settings', ko: '알림 설정' },
+  'email.footer.unsubscribe': {
+    en: 'Stop notification email',
+    ko: '알림 메일 그만 받기',
+  },
+  'unsubscribe.title': { en: 'Stop notification email', ko: '알림 메일 그만 받기' },
+  'unsubscribe.confirm': {
+    en: 'Stop receiving notification email from Madang? Your inbox on the site keeps working.',
+    ko: '마당의 알림 메일을 더 받지 않으시겠어요? 사이트의 알림함은 그대로 쓸 수 있습니다.',
+  },
+  'unsubscribe.button': { en: 'Stop email', ko: '메일 그만 받기' },
+  'unsubscribe.done': {
+    en: 'Done: no more notification email will be sent. You can turn it back on in your notification settings.',
+    ko: '알림 메일을 더 보내지 않습니다. 알림 설정에서 언제든 다시 켤 수 있습니다.',
+  },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;
