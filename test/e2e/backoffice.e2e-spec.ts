@@ -65,7 +65,10 @@ describe('back office: server additions', () => {
     (
       await db.query(
         `SELECT count(*)::int AS n FROM audit_log WHERE actor_id = ANY($1) OR space_id = ANY($2)`,
-        [[admin.id, facilitator.id, otherFacilitator.id, citizen.id], [space.id, other.id]],
+        [
+          [admin.id, facilitator.id, otherFacilitator.id, citizen.id],
+          [space.id, other.id],
+        ],
       )
     )[0].n;
 
