@@ -1,3 +1,4 @@
+import { Drain } from '../core/jobs/drain';
 import {
   Inject,
   Injectable,
@@ -74,8 +75,7 @@ export const toNotificationView = (row: NotificationRow): NotificationView => ({
 @Injectable()
 export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
+  private readonly drains: Drain;
   private stopped = false;
   private readonly unsubscribe: (() => void)[] = [];
 
@@ -90,7 +90,12 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly email: EmailSender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.drains = new Drain(
+      () => this.drain(),
+      (err) => this.logger.error({ err }, 'notifier failed'),
+    );
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.NOTIFY_SWEEP_SECONDS === 0) return;
@@ -111,25 +116,12 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
     this.stopped = true;
     clearInterval(this.timer);
     for (const off of this.unsubscribe) off();
-    await this.running?.catch(() => undefined);
+    await this.drains.idle();
   }
 
   /** Drains soon; a nudge during a drain makes it go round once more. */
   nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err: unknown) => this.logger.error({ err }, 'notifier failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.nudge();
-        }
-      });
+    if (!this.stopped) this.drains.nudge();
   }
 
   /** Until no source row is left unmarked; returns when this node found none to claim. */

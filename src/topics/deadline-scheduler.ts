@@ -1,3 +1,4 @@
+import { PeriodicPass } from '../core/jobs/periodic-pass';
 import {
   Inject,
   Injectable,
@@ -22,8 +23,7 @@ const BATCH = 100;
  */
 @Injectable()
 export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly job: PeriodicPass;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -31,30 +31,20 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     private readonly topics: TopicsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.job = new PeriodicPass(
+      () => this.runOnce(),
+      (moved) => this.logger.info({ moved }, 'deadlines applied'),
+      (err) => this.logger.error({ err }, 'deadline scheduler failed'),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.SCHEDULER_INTERVAL_SECONDS === 0) return;
-    this.timer = setInterval(() => void this.tick(), this.config.SCHEDULER_INTERVAL_SECONDS * 1000);
-    this.timer.unref();
+    this.job.start(this.config.SCHEDULER_INTERVAL_SECONDS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.runOnce();
-    try {
-      const moved = await this.running;
-      if (moved > 0) this.logger.info({ moved }, 'deadlines applied');
-    } catch (err) {
-      this.logger.error({ err }, 'deadline scheduler failed');
-    } finally {
-      this.running = undefined;
-    }
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Applies every deadline that has passed; returns how many topics moved. */

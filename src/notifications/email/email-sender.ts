@@ -1,3 +1,4 @@
+import { Drain } from '../../core/jobs/drain';
 import {
   Inject,
   Injectable,
@@ -53,8 +54,7 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly tokens: UnsubscribeTokens;
   private timer?: NodeJS.Timeout;
   private digestTimer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
+  private readonly drains: Drain;
   private stopped = false;
 
   constructor(
@@ -64,6 +64,10 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.tokens = new UnsubscribeTokens(config.JWT_SECRET);
+    this.drains = new Drain(
+      () => this.drain(),
+      (err) => this.logger.error({ err }, 'email sender failed'),
+    );
   }
 
   /** Whether this deployment sends email at all (SMTP_URL set). */
@@ -125,26 +129,14 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
     this.stopped = true;
     clearInterval(this.timer);
     clearInterval(this.digestTimer);
-    await this.running?.catch(() => undefined);
+    await this.drains.idle();
     this.transport?.close();
   }
 
   /** Sends soon; a nudge during a drain makes it go round once more. */
   nudge(): void {
     if (this.stopped || !this.transport || this.config.EMAIL_SWEEP_SECONDS === 0) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err: unknown) => this.logger.error({ err }, 'email sender failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.nudge();
-        }
-      });
+    this.drains.nudge();
   }
 
   /** Until no due row is left for this node to claim. */
