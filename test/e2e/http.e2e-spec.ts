@@ -463,6 +463,9 @@ describe('rate limits', () => {
     const overrides = {
       RATE_LIMIT: '6',
       REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      // A deployment of their own on the shared Redis: the suite's other apps sign people up
+      // from the same address at the same time, and would share this pair's counters.
+      REDIS_PREFIX: `http-limits-${process.pid}-${Date.now()}`,
     };
     const a = await startTestApp(overrides);
     const b = await startTestApp(overrides);
