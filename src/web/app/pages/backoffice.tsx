@@ -1,7 +1,14 @@
 import { type ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, query } from '../../shared/api';
-import { formatTime, lang, type MessageKey, type Translate, useT } from '../../shared/i18n';
+import {
+  formatTime,
+  isMessageKey,
+  lang,
+  type MessageKey,
+  type Translate,
+  useT,
+} from '../../shared/i18n';
 import { useStore } from '../../shared/store';
 import {
   type AuditEntry,
@@ -602,16 +609,47 @@ function ReportsPanel({ space }: { space: Space }) {
 }
 
 /** What the audit log records, shown as key: value lines (text, never HTML). */
+/** The audit's state fields by name, in the reader's language (unknown ones as they are). */
+const fieldKey = (name: string): MessageKey | undefined => {
+  const key = `bo_field_${name}`;
+  return isMessageKey(key) ? key : undefined;
+};
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+/** A state value as a reader takes it: yes/no, a local time, a status by its name. */
+function StateValue({ name, value }: { name: string; value: unknown }) {
+  const t = useT();
+  if (value === null || value === undefined) return <span class="muted">—</span>;
+  if (typeof value === 'boolean') return <>{t(value ? 'bo_yes' : 'bo_no')}</>;
+  if (typeof value === 'string') {
+    if (ISO_TIME.test(value)) return <Time iso={value} />;
+    const named = name === 'status' ? `status_${value}` : `bo_value_${name}_${value}`;
+    return <>{isMessageKey(named) ? t(named) : value}</>;
+  }
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+    return <>{value.join(', ')}</>;
+  // Settings and ladders: their fields, labelled in turn.
+  if (typeof value === 'object' && !Array.isArray(value))
+    return <StateView value={value as Record<string, unknown>} />;
+  return <code>{JSON.stringify(value)}</code>;
+}
+
 function StateView({ value }: { value: Record<string, unknown> | null }) {
+  const t = useT();
   if (!value) return <span class="muted">—</span>;
   return (
     <dl class="kv">
-      {Object.entries(value).map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
-        </div>
-      ))}
+      {Object.entries(value).map(([k, v]) => {
+        const label = fieldKey(k);
+        return (
+          <div key={k}>
+            <dt>{label ? t(label) : k}</dt>
+            <dd>
+              <StateValue name={k} value={v} />
+            </dd>
+          </div>
+        );
+      })}
     </dl>
   );
 }
