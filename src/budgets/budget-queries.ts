@@ -5,7 +5,7 @@ import { DEFAULT_LIMIT, decodeCursor, encodeCursor, type Page } from '../core/ht
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { SpaceAccessService } from '../spaces/space-access.service';
-import { type ProjectStatus } from './budget-rules';
+import { type BudgetPhase, type ProjectStatus, type RuleKind } from './budget-rules';
 import { type BudgetRow, ruleOf } from './budget-tally';
 import { type ListProjectsQuery } from './dto/budget.dto';
 
@@ -24,11 +24,11 @@ export interface BudgetView {
   title: string;
   description: string;
   totalAmount: number;
-  rule: { kind: string; maxChoices: number | null; minSpendRatio: number | null };
+  rule: { kind: RuleKind; maxChoices: number | null; minSpendRatio: number | null };
   electorate: 'open' | 'roll';
   voterClasses: { key: string; name: string; weight: number }[];
   liveTally: boolean;
-  phase: string;
+  phase: BudgetPhase;
   phases: { phase: string; startsAt?: string; endsAt?: string }[];
   roomId: string | null;
   headings: HeadingView[];

@@ -17,76 +17,19 @@ import {
 import { type BudgetTally } from '../../../protocol/live';
 import { Link } from '../app';
 import { api, live, session, useLoad } from '../context';
+import type { BudgetView, HeadingView, ProjectView } from '../../../budgets/budget-queries';
+import { BUDGET_PHASES } from '../../../budgets/budget-rules';
+import type { BallotView } from '../../../budgets/budgets.service';
 import { navigate } from '../router';
 
-interface Heading {
-  id: string;
-  name: string;
-  amount: number;
-  group: string | null;
-  maxChoices: number | null;
-  projectCount: number;
-}
+/** The server's own views of a budget (type imports: nothing of the server is bundled). */
+export type { BudgetView };
+type Heading = HeadingView;
+type Project = ProjectView;
+type Ballot = BallotView;
 
-export interface BudgetView {
-  id: string;
-  spaceId: string;
-  title: string;
-  description: string;
-  totalAmount: number;
-  rule: {
-    kind: 'knapsack' | 'approval' | 'ranked';
-    maxChoices: number | null;
-    minSpendRatio: number | null;
-  };
-  electorate: 'open' | 'roll';
-  liveTally: boolean;
-  phase: Phase;
-  phases: { phase: string; startsAt?: string; endsAt?: string }[];
-  headings: Heading[];
-  projectCounts: Record<string, number>;
-  viewer: {
-    canManage: boolean;
-    onRoll: boolean;
-    voted: boolean;
-    channel: 'online' | 'onsite' | null;
-  };
-}
-
-interface Project {
-  id: string;
-  budgetId: string;
-  headingId: string;
-  headingName: string;
-  topicId: string;
-  proposer: { displayName: string };
-  title: string;
-  summary: string;
-  body: string;
-  amount: number;
-  cost: number;
-  category: string | null;
-  location: string | null;
-  status: 'submitted' | 'feasible' | 'unfeasible' | 'selected' | 'not_selected';
-  agreeCount: number;
-  commentCount: number;
-  review: {
-    feasible: boolean;
-    cost: number | null;
-    explanation: string;
-    reviewedAt: string;
-  } | null;
-  milestones: { id: string; title: string; body: string | null; date: string; progress: number }[];
-}
-
-interface Ballot {
-  ballots: { headingId: string; projectIds: string[] }[];
-  channel: 'online' | 'onsite' | null;
-  castAt: string | null;
-}
-
-const PHASES = ['proposals', 'review', 'objection', 'voting', 'results', 'execution'] as const;
-type Phase = (typeof PHASES)[number];
+// The server's list of phases, in order (a dependency-free module: only the list is bundled).
+const PHASES = BUDGET_PHASES;
 const tallyPublic = (b: BudgetView): boolean =>
   b.phase === 'results' || b.phase === 'execution' || (b.phase === 'voting' && b.liveTally);
 
