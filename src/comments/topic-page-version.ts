@@ -1,9 +1,8 @@
+import { isUuid } from '../core/uuid';
 import { Injectable } from '@nestjs/common';
 import { type Request } from 'express';
 import { PublicPageVersion } from '../core/http/public-page/public-page.interceptor';
 import { TopicsRepository } from '../topics/topics.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A topic's comment pages are made from the topic's events: every new, edited, hidden,
@@ -19,7 +18,7 @@ export class TopicPageVersion extends PublicPageVersion {
   async of(req: Request): Promise<string | undefined> {
     const id = req.params.id;
     // The route's own pipe refuses a malformed id; it runs after this.
-    if (typeof id !== 'string' || !UUID.test(id)) return undefined;
+    if (typeof id !== 'string' || !isUuid(id)) return undefined;
     const seq = await this.topics.seqOf(id);
     return seq === undefined ? undefined : `${id}:${seq}`;
   }

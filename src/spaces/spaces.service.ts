@@ -1,3 +1,4 @@
+import { isUuid } from '../core/uuid';
 import { Injectable } from '@nestjs/common';
 import { stripUndefined } from '../core/objects';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -20,8 +21,6 @@ import {
 import { SpaceAccessService } from './space-access.service';
 import { SpaceFacilitator } from './space-facilitator.entity';
 import { SEOUL_THRESHOLDS, Space, type Thresholds } from './space.entity';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const toSpaceView = (space: Space): SpaceView => ({
   id: space.id,
@@ -131,7 +130,7 @@ export class SpacesService {
 
   async find(idOrSlug: string): Promise<Space> {
     const spaces = this.dataSource.getRepository(Space);
-    const space = UUID.test(idOrSlug)
+    const space = isUuid(idOrSlug)
       ? await spaces.findOneBy({ id: idOrSlug })
       : await spaces.findOneBy({ slug: idOrSlug.toLowerCase() });
     if (!space) throw Problem.notFound('Space');

@@ -1,3 +1,4 @@
+import { isUuid } from '../uuid';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -67,9 +68,7 @@ const FIELD_CHECKS: Record<CursorField, (v: unknown) => boolean> = {
     typeof v === 'string' &&
     /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/.test(v) &&
     !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'))),
-  uuid: (v) =>
-    typeof v === 'string' &&
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  uuid: (v) => typeof v === 'string' && isUuid(v),
   int: (v) => typeof v === 'number' && Number.isSafeInteger(v),
   bigint: (v) => typeof v === 'string' && /^[1-9]\d{0,17}$/.test(v), // below the bigint maximum
   text: (v) => typeof v === 'string',

@@ -1,3 +1,4 @@
+import { isUuid } from '../../core/uuid';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import { LRUCache } from 'lru-cache';
@@ -16,8 +17,6 @@ interface AccessClaims {
   sub: string;
   ver: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** How many checked tokens are remembered (the least recently used go first). */
 const VERIFIED_MAX = 10_000;
@@ -138,7 +137,7 @@ export class TokenService implements OnModuleInit, OnModuleDestroy {
     // A correctly signed token can still carry a subject that is no user id (signed elsewhere
     // with the same secret, or by an older format): refused here, it can never reach the batched
     // user read, where one malformed id failed every other request of the batch.
-    if (typeof claims.sub !== 'string' || !UUID.test(claims.sub) || !Number.isInteger(claims.ver)) {
+    if (typeof claims.sub !== 'string' || !isUuid(claims.sub) || !Number.isInteger(claims.ver)) {
       throw Problem.unauthorized(msg('auth.token_invalid'));
     }
     // Only tokens that expire are kept (every token this service signs does), until they do.

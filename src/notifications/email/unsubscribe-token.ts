@@ -1,7 +1,7 @@
+import { isUuid } from '../../core/uuid';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const PURPOSE = 'unsubscribe';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The token of an email's unsubscribe link: the person's id and the purpose, signed with an
@@ -34,7 +34,7 @@ export class UnsubscribeTokens {
         u?: unknown;
         p?: unknown;
       };
-      return body.p === PURPOSE && typeof body.u === 'string' && UUID.test(body.u) ? body.u : null;
+      return body.p === PURPOSE && typeof body.u === 'string' && isUuid(body.u) ? body.u : null;
     } catch {
       return null;
     }

@@ -1,3 +1,4 @@
+import { isUuid } from '../../core/uuid';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { msg, Problem } from '../../core/http/problem';
@@ -6,8 +7,6 @@ import { RoomAccess } from '../room-access.service';
 import { type MinutesPerson, type MinutesView } from './minutes.view';
 
 export const TOP_AGREED_LIMIT = 5;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Comments of the room that are chat messages (not questions carried over at the end). */
 const ROOM_MESSAGES = `c.room_id = $1
@@ -171,7 +170,7 @@ export class MinutesService {
   ): Promise<MinutesPerson[]> {
     const first = new Map<string, number>();
     const see = (id: string | null, at: Date): void => {
-      if (!id || !UUID.test(id)) return;
+      if (!id || !isUuid(id)) return;
       const key = id.toLowerCase();
       const seen = first.get(key);
       if (seen === undefined || at.getTime() < seen) first.set(key, at.getTime());
