@@ -8,6 +8,8 @@ export interface TopicSourceRow {
   type: string;
   actor_id: string | null;
   data: Record<string, unknown>;
+  /** When the event happened: the time its notifications carry, whenever they are written. */
+  created_at: Date;
   space_id: string;
   title: string;
   /** `answered`: the answer's text. */
@@ -23,6 +25,7 @@ export interface RoomSourceRow {
   id: string;
   room_id: string;
   data: { by?: string };
+  created_at: Date;
   topic_id: string;
   space_id: string;
   room_title: string;
@@ -40,7 +43,7 @@ export class NotificationSourcesRepository {
   claimTopicEvents(tx: Queryable, limit: number): Promise<TopicSourceRow[]> {
     return queryRows<TopicSourceRow>(
       tx,
-      `SELECT e.id, e.topic_id, e.type, e.actor_id, e.data, t.space_id, t.title,
+      `SELECT e.id, e.topic_id, e.type, e.actor_id, e.data, e.created_at, t.space_id, t.title,
               r.body AS response_body, c.body AS comment_body, c.status AS comment_status,
               cu.display_name AS comment_by
          FROM topic_events e
@@ -64,7 +67,7 @@ export class NotificationSourcesRepository {
   claimRoomEvents(tx: Queryable, limit: number): Promise<RoomSourceRow[]> {
     return queryRows<RoomSourceRow>(
       tx,
-      `SELECT e.id, e.room_id, e.data, r.topic_id, r.space_id, r.title AS room_title, t.title
+      `SELECT e.id, e.room_id, e.data, e.created_at, r.topic_id, r.space_id, r.title AS room_title, t.title
          FROM room_events e JOIN rooms r ON r.id = e.room_id JOIN topics t ON t.id = r.topic_id
         WHERE e.notified_at IS NULL AND e.type = 'room:state' AND (e.data->>'status') = 'live'
         ORDER BY e.id LIMIT ${limit}

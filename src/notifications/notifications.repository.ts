@@ -51,6 +51,11 @@ export interface NotificationSpec {
   topicId: string | null;
   commentId?: string | null;
   roomId?: string | null;
+  /**
+   * When its source happened. The inbox is ordered by it, so it is the event's time, not the
+   * write's: any node may write the notifications of neighbouring events, in either order.
+   */
+  occurredAt: Date;
   recipients: Recipients;
 }
 
@@ -84,8 +89,8 @@ export class NotificationsRepository {
    * thousand followers cost one round trip, not ten thousand. The rules every notification
    * shares are in its WHERE: never the actor, never someone banned from the space, never someone
    * who turned the kind off. The unique (person, source) key makes a second write of the same
-   * event — another node, a retry after a crash — a no-op. `created_at` is the clock at each
-   * write, not the batch transaction's start, so the events of one batch keep their order.
+   * event — another node, a retry after a crash — a no-op. `created_at` is the source event's
+   * time (`occurredAt`), so the inbox keeps the order of events whichever node wrote them when.
    */
   async fanOut(tx: Queryable, spec: NotificationSpec): Promise<NotificationRow[]> {
     const recipients = recipientsSql(spec.recipients);
@@ -99,6 +104,7 @@ export class NotificationsRepository {
       spec.actorId,
       spec.spaceId,
       SWITCH_OF[spec.type],
+      spec.occurredAt,
     ];
     const sql = recipients.sql.replace(
       /\$R(\d)/g,
@@ -109,7 +115,7 @@ export class NotificationsRepository {
     const rows = await queryRows<Pick<NotificationRow, 'id' | 'user_id' | 'created_at'>>(
       tx,
       `INSERT INTO notifications (user_id, type, source, data, topic_id, comment_id, room_id, created_at)
-       SELECT r.user_id, $1, $2, $3::jsonb, $4::uuid, $5::uuid, $6::uuid, clock_timestamp()
+       SELECT r.user_id, $1, $2, $3::jsonb, $4::uuid, $5::uuid, $6::uuid, $10::timestamptz
          FROM (SELECT DISTINCT user_id FROM (${sql}) q) r
          LEFT JOIN notification_settings ns ON ns.user_id = r.user_id
         WHERE r.user_id IS DISTINCT FROM $7::uuid

@@ -157,6 +157,7 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
             data: { title: event.title, roomTitle: event.room_title },
             topicId: event.topic_id,
             roomId: event.room_id,
+            occurredAt: event.created_at,
             recipients: { kind: 'followers', targetType: 'topic', targetId: event.topic_id },
           })),
         );
@@ -184,6 +185,7 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
       spaceId: e.space_id,
       actorId: e.actor_id,
       topicId: e.topic_id,
+      occurredAt: e.created_at,
     };
     const followers = { kind: 'followers', targetType: 'topic', targetId: e.topic_id } as const;
     switch (e.type) {
@@ -248,7 +250,7 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
   private async specOfComment(
     tx: Queryable,
     e: TopicSourceRow,
-    common: Pick<NotificationSpec, 'source' | 'spaceId' | 'actorId' | 'topicId'>,
+    common: Pick<NotificationSpec, 'source' | 'spaceId' | 'actorId' | 'topicId' | 'occurredAt'>,
   ): Promise<NotificationSpec | undefined> {
     if (e.actor_id) await this.follows.followOnComment(tx, e.actor_id, e.topic_id);
     const parentId = e.data.parentId as string | null | undefined;

@@ -453,6 +453,60 @@ describe('notifications', () => {
     });
   });
 
+  it('keeps the order of events whichever node writes their notifications, and when', async () => {
+    const reader = await registerUser(t);
+    const replier = await registerUser(t);
+    const topic = await createTopic(t, reader, space.id);
+    const mine = await postComment(t, reader, topic.id);
+    const first = await postComment(t, replier, topic.id, {
+      parentId: mine.id,
+      body: '먼저 쓴 답글',
+    });
+    const second = await postComment(t, replier, topic.id, {
+      parentId: mine.id,
+      body: '나중 답글',
+    });
+    await settled(topic.id);
+    const eventOf = async (commentId: string): Promise<string> =>
+      (
+        await db.query(
+          `SELECT id FROM topic_events WHERE type = 'comment_created' AND data->>'commentId' = $1`,
+          [commentId],
+        )
+      )[0].id as string;
+    const [firstEvent, secondEvent] = [await eventOf(first.id), await eventOf(second.id)];
+    // Both events are taken back, the earlier one by a transaction that holds it as a node that
+    // claimed it and stalled would: the later one is written again first, the earlier one once
+    // it is let go.
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.startTransaction();
+      await holder.query(`DELETE FROM notifications WHERE source = $1`, [
+        `topic_event:${firstEvent}`,
+      ]);
+      await holder.query(`UPDATE topic_events SET notified_at = NULL WHERE id = $1`, [firstEvent]);
+      await db.query(`DELETE FROM notifications WHERE source = $1`, [`topic_event:${secondEvent}`]);
+      await db.query(`UPDATE topic_events SET notified_at = NULL WHERE id = $1`, [secondEvent]);
+      t.app.get(Notifier).nudge();
+      await eventually(
+        async () =>
+          (
+            await db.query(`SELECT 1 FROM notifications WHERE source = $1`, [
+              `topic_event:${secondEvent}`,
+            ])
+          ).length,
+        (n) => n === 1,
+      );
+      await holder.commitTransaction();
+    } finally {
+      await holder.release();
+    }
+    t.app.get(Notifier).nudge();
+    await settled(topic.id);
+    expect((await inbox(reader)).map((i) => i.data.excerpt)).toEqual(['나중 답글', '먼저 쓴 답글']);
+  });
+
   describe('settings', () => {
     it('has the defaults of the contract and merges what is changed', async () => {
       const user = await registerUser(t);
