@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { LANGS, type Lang } from '../core/http/i18n/lang';
 import { Documents } from '../core/openapi/shape';
 import {
   EMAIL_CADENCES,
@@ -86,6 +87,9 @@ export class NotificationSettingsSchema {
 
   @ApiProperty({ description: 'Whether commenting on a topic makes you follow it.' })
   followOnComment!: boolean;
+
+  @ApiProperty({ enum: LANGS, description: 'The language your email is written in.' })
+  language!: Lang;
 }
 
 @Documents<FollowResult>('FollowResult', 'Whether you now follow the target.')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
+import { DEFAULT_LANG, type Lang } from '../core/http/i18n/lang';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import {
@@ -25,6 +26,8 @@ export interface NotificationSettings {
   email: EmailCadence;
   types: Record<NotificationSwitch, boolean>;
   followOnComment: boolean;
+  /** The language email is written in. */
+  language: Lang;
 }
 
 export interface FollowResult {
@@ -75,6 +78,7 @@ export class NotificationsService {
       email: row?.email ?? DEFAULT_EMAIL,
       types,
       followOnComment: row?.follow_on_comment ?? true,
+      language: row?.language ?? DEFAULT_LANG,
     };
   }
 
@@ -91,7 +95,12 @@ export class NotificationsService {
     );
     await this.settingsRows.merge(
       auth.id,
-      { email: dto.email ?? null, types, followOnComment: dto.followOnComment ?? null },
+      {
+        email: dto.email ?? null,
+        types,
+        followOnComment: dto.followOnComment ?? null,
+        language: dto.language ?? null,
+      },
       DEFAULT_EMAIL,
     );
     return this.settings(auth);

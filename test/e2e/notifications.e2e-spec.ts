@@ -516,7 +516,12 @@ describe('notifications', () => {
         .get('/api/v1/me/notification-settings')
         .set(user.auth)
         .expect(200)
-        .expect({ email: 'daily', types: { ...all, ...rest }, followOnComment: true });
+        .expect({
+          email: 'daily',
+          types: { ...all, ...rest },
+          followOnComment: true,
+          language: 'ko',
+        });
       await t.http
         .put('/api/v1/me/notification-settings')
         .set(user.auth)
@@ -526,16 +531,18 @@ describe('notifications', () => {
           email: 'weekly',
           types: { ...all, ...rest, reply: false },
           followOnComment: true,
+          language: 'ko',
         });
       await t.http
         .put('/api/v1/me/notification-settings')
         .set(user.auth)
-        .send({ types: { room: false }, followOnComment: false })
+        .send({ types: { room: false }, followOnComment: false, language: 'en' })
         .expect(200)
         .expect({
           email: 'weekly',
           types: { ...all, ...rest, reply: false, room: false },
           followOnComment: false,
+          language: 'en',
         });
     });
   });
@@ -812,9 +819,11 @@ describe('notifications', () => {
       expectFieldErrors(await put({ types: { sms: true } }), ['types.sms']);
       expectFieldErrors(await put({ types: [] }), ['types']);
       expectFieldErrors(await put({ followOnComment: 'no' }), ['followOnComment']);
+      expectFieldErrors(await put({ language: 'fr' }), ['language']);
       expectFieldErrors(await put({ email: 'off', push: true }), ['push']);
       const now = await t.http.get('/api/v1/me/notification-settings').set(user.auth).expect(200);
       expect(now.body.email).toBe('daily');
+      expect(now.body.language).toBe('ko');
     });
 
     it('follow names a bad id and refuses an unknown topic', async () => {

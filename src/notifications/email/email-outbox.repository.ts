@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Queryable, queryRows } from '../../core/database/sql';
+import { type Lang } from '../../core/http/i18n/lang';
 import { type EmailCadence, type NotificationType } from '../../protocol/views';
 
 /** A claimed outbox row: what the sender needs, and the lease that fences its marks. */
@@ -18,6 +19,7 @@ export interface Recipient {
   email: string;
   display_name: string;
   cadence: EmailCadence;
+  language: Lang;
 }
 
 export interface OutboxNotification {
@@ -152,7 +154,8 @@ export class EmailOutboxRepository {
   async recipient(userId: string): Promise<Recipient | undefined> {
     const rows = await queryRows<Recipient>(
       this.dataSource.manager,
-      `SELECT u.email, u.display_name, COALESCE(ns.email, 'daily') AS cadence
+      `SELECT u.email, u.display_name, COALESCE(ns.email, 'daily') AS cadence,
+              COALESCE(ns.language, 'ko') AS language
          FROM users u LEFT JOIN notification_settings ns ON ns.user_id = u.id
         WHERE u.id = $1`,
       [userId],

@@ -591,6 +591,7 @@ const ko = {
   type_budget: '참여예산 단계와 내 사업 심사·선정',
   type_due: '공식 답변 기한 (진행자)',
   settingsFollow: '자동 팔로우',
+  settingsLanguage: '이메일 언어',
   followOnComment: '의견을 남긴 제안을 자동으로 팔로우하기',
   saveSettings: '설정 저장',
 } as const;
@@ -1187,6 +1188,7 @@ const en: Record<MessageKey, string> = {
   type_budget: 'Budget phases, and my projects reviewed or selected',
   type_due: 'Official answers due (facilitators)',
   settingsFollow: 'Following',
+  settingsLanguage: 'Email language',
   followOnComment: 'Follow the proposals I comment on',
   saveSettings: 'Save settings',
 };
