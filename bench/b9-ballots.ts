@@ -501,6 +501,8 @@ async function main(): Promise<void> {
       rule: `ranked, ${CHOICES} choices`,
       electorate: 'roll, every code claimed',
       pool: POOL,
+      // An earlier build, for before/after figures in the same minutes (see startSubject).
+      server: process.env.BENCH_SERVER ?? 'dist/main.js',
     },
     rows: [rowOf('rush'), rowOf('saturation')],
     rounds,
