@@ -749,6 +749,21 @@ describe('participatory budgets', () => {
         403,
         'not_eligible',
       );
+      // A line's holder banned from the space is refused too.
+      const banned = await registerUser(a);
+      await roll(s.id, [{ ref: 'V-2', user: banned }]);
+      await db.query(
+        `INSERT INTO space_bans (space_id, user_id, reason, banned_by) VALUES ($1, $2, '도배', $3)`,
+        [space.id, banned.id, admin.id],
+      );
+      expectProblem(
+        await a.http
+          .put(url)
+          .set(banned.auth)
+          .send({ headingId: h, projectIds: [p.C, p.B] }),
+        403,
+        'banned',
+      );
       expect(
         await count(`SELECT count(*) AS n FROM budget_ballots WHERE budget_id = $1`, [s.id]),
       ).toBe(0);
@@ -765,6 +780,9 @@ describe('participatory budgets', () => {
         .expect(200);
       expect(cast.body).toMatchObject({ valid: true, channel: 'online' });
       expect(cast.body.ballots).toHaveLength(2);
+      // The answer is the ballot as it is read back.
+      const stored = await b.http.get(url).set(voter.auth).expect(200);
+      expect({ ...cast.body, valid: undefined }).toEqual({ ...stored.body, valid: undefined });
       // Changing replaces it whole.
       await a.http
         .put(url)
