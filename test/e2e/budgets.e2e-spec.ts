@@ -861,6 +861,53 @@ describe('participatory budgets', () => {
       );
     });
 
+    it('an open electorate: any signed-in resident votes once, under their own key, and may change it', async () => {
+      const s = await votingBudget(
+        { electorate: 'open' },
+        [{ name: '동', amount: 100 }],
+        ['A', 'B'].map((key) => ({ key, heading: '동', amount: 10 })),
+      );
+      const resident = await registerUser(a);
+      const url = api(`/budgets/${s.id}/ballot`);
+      const h = s.headings['동']!;
+      const first = await a.http
+        .put(url)
+        .set(resident.auth)
+        .send({ headingId: h, projectIds: [s.projects.A] })
+        .expect(200);
+      expect(first.body).toMatchObject({
+        valid: true,
+        channel: 'online',
+        ballots: [{ headingId: h, projectIds: [s.projects.A] }],
+      });
+      await b.http
+        .put(url)
+        .set(resident.auth)
+        .send({ headingId: h, projectIds: [s.projects.B, s.projects.A] })
+        .expect(200);
+      const rows = await db.query<{ voter_key: string; class_key: string; projects: string[] }[]>(
+        `SELECT bb.voter_key, bb.class_key, array_agg(c.project_id::text ORDER BY c.rank) AS projects
+           FROM budget_ballots bb JOIN budget_ballot_choices c ON c.ballot_id = bb.id
+          WHERE bb.budget_id = $1 GROUP BY bb.id`,
+        [s.id],
+      );
+      expect(rows).toEqual([
+        {
+          voter_key: `user:${resident.id}`,
+          class_key: 'all',
+          projects: [s.projects.B, s.projects.A],
+        },
+      ]);
+      expectProblem(
+        await a.http
+          .post(api(`/budgets/${s.id}/onsite-ballots`))
+          .set(facilitator.auth)
+          .send({ ref: 'R-1', ballots: [{ headingId: h, projectIds: [s.projects.A] }] }),
+        409,
+        'conflict',
+      );
+    });
+
     it('one ballot per voter under 200 concurrent submissions over both nodes and on site at once', async () => {
       const s = await votingBudget(
         {},
