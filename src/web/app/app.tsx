@@ -5,6 +5,7 @@ import { useStore } from '../shared/store';
 import { ConfirmHost, ConnectionBadge, ToastHost, usePageTitle } from '../shared/ui';
 import { announcements, live, session } from './context';
 import { AuthPage } from './pages/auth';
+import { ScreenPage } from './pages/assembly';
 import { AdminPage, ManagePage } from './pages/backoffice';
 import { BallotPage, BudgetPage, KioskPage, ProjectPage, ResultsPage } from './pages/budget';
 import { ConsolePage } from './pages/console';
@@ -206,6 +207,15 @@ export function App() {
     document.documentElement.lang = current;
   }, [current]);
   const r = route(path);
+  // The projector view of an assembly is the hall's screen: no header, footer or navigation.
+  if (r.page === 'screen')
+    return (
+      <main id="main" data-page="screen">
+        <Boundary path={path}>
+          <ScreenPage id={r.id} key={r.id} />
+        </Boundary>
+      </main>
+    );
   let page: JSX.Element;
   switch (r.page) {
     case 'home':

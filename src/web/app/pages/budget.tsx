@@ -16,6 +16,7 @@ import {
 } from '../../shared/ui';
 import { type BudgetTally } from '../../../protocol/live';
 import { Link } from '../app';
+import { ResultsChart } from './assembly';
 import { api, live, session, useLoad } from '../context';
 import type { BudgetView, HeadingView, ProjectView } from '../../../budgets/budget-queries';
 import { BUDGET_PHASES } from '../../../budgets/budget-rules';
@@ -749,54 +750,16 @@ export function ResultsPage({ id }: { id: string }) {
               {bt('exportCsv')}
             </a>
           </p>
-          {results.data.headings.map((h) => {
-            const top = Math.max(1, ...h.projects.map((p) => p.score));
-            return (
-              <section key={h.headingId} class="section card" aria-labelledby={`rh-${h.headingId}`}>
-                <h2 id={`rh-${h.headingId}`}>{h.name}</h2>
-                <p>
-                  <strong>{bt('spent', { spent: w(h.spent), cap: w(h.amount) })}</strong>
-                </p>
-                <div
-                  class="progress"
-                  role="progressbar"
-                  aria-label={bt('spent', { spent: w(h.spent), cap: w(h.amount) })}
-                  aria-valuemin={0}
-                  aria-valuemax={h.amount}
-                  aria-valuenow={h.spent}
-                >
-                  <span style={{ width: `${(h.spent / h.amount) * 100}%` }} />
-                </div>
-                <p class="muted">{bt('ballotsCount', h.ballots)}</p>
-                <ol class="plain-list result-list" data-testid={`result-${h.name}`}>
-                  {h.projects.map((p) => {
-                    const project = titles.get(p.projectId);
-                    return (
-                      <li key={p.projectId} class={`result-row reason-${p.reason}`}>
-                        <div class="result-label">
-                          <Link href={`/projects/${p.projectId}`}>
-                            {project?.title ?? p.projectId}
-                          </Link>
-                          <span class="meta">
-                            <span
-                              class={`badge ${p.reason === 'selected' ? 'ok' : p.reason === 'unfeasible' ? 'status-rejected' : ''}`}
-                            >
-                              {bt(`reason_${p.reason}` as BudgetKey)}
-                            </span>
-                            {project && <span>{w(project.cost)}</span>}
-                            <span>{bt('score', { n: p.score })}</span>
-                          </span>
-                        </div>
-                        <div class="result-bar" aria-hidden="true">
-                          <span style={{ width: `${(p.score / top) * 100}%` }} />
-                        </div>
-                      </li>
-                    );
-                  })}
-                </ol>
-              </section>
-            );
-          })}
+          {results.data.headings.map((h) => (
+            <section key={h.headingId} class="section card" aria-labelledby={`rh-${h.headingId}`}>
+              <h2 id={`rh-${h.headingId}`}>{h.name}</h2>
+              <p>
+                <strong>{bt('spent', { spent: w(h.spent), cap: w(h.amount) })}</strong>
+              </p>
+              <p class="muted">{bt('ballotsCount', h.ballots)}</p>
+              <ResultsChart heading={h} projects={titles} />
+            </section>
+          ))}
         </>
       )}
     </>
