@@ -7,6 +7,7 @@ import { announcements, live, session } from './context';
 import { AuthPage } from './pages/auth';
 import { AdminPage, ManagePage } from './pages/backoffice';
 import { BallotPage, BudgetPage, KioskPage, ProjectPage, ResultsPage } from './pages/budget';
+import { BudgetOfficePage } from './pages/budget-office';
 import { ConsolePage } from './pages/console';
 import { HomePage } from './pages/home';
 import { MinutesPage } from './pages/minutes';
@@ -246,6 +247,9 @@ export function App() {
       break;
     case 'kiosk':
       page = <KioskPage id={r.id} key={r.id} />;
+      break;
+    case 'budgetOffice':
+      page = <BudgetOfficePage id={r.id} key={r.id} />;
       break;
     case 'me':
       page = <ProfilePage />;
