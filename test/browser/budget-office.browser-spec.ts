@@ -153,6 +153,7 @@ describe('browser: the budget office, a committee’s budget from the pages', ()
     await headingForm.getByRole('button', { name: '분야 추가' }).click();
     await page.getByTestId('office-headings').getByRole('cell', { name: '수유동' }).waitFor();
     await check(page, 'headings');
+    await page.getByRole('heading', { name: '분야 추가' }).waitFor();
     const budget = (await t.http.get(api(`/budgets/${budgetId}`)).expect(200)).body;
     const headingId = budget.headings[0].id as string;
     expect(budget.headings[0]).toMatchObject({

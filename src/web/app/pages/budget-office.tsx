@@ -331,7 +331,7 @@ export function SpaceBudgetsPanel({ spaceId }: { spaceId: string }) {
         )}
         {!!list.data?.items.length && (
           <div class="table-wrap">
-            <table class="audit" data-testid="space-budgets">
+            <table class="audit stack-table" data-testid="space-budgets">
               <thead>
                 <tr>
                   <th scope="col">{ot('colTitle')}</th>
@@ -348,13 +348,13 @@ export function SpaceBudgetsPanel({ spaceId }: { spaceId: string }) {
                   const dates = budgetDates(b);
                   return (
                     <tr key={b.id}>
-                      <td>
+                      <td data-label={ot('colTitle')}>
                         <Link href={`/budgets/${b.id}`}>{b.title}</Link>
                       </td>
-                      <td>
+                      <td data-label={ot('colPhase')}>
                         <span class="badge status-deliberating">{phaseName(bt, b.phase)}</span>
                       </td>
-                      <td>
+                      <td data-label={ot('colDates')}>
                         {dates.startsAt && (
                           <span>
                             {ot('from')} <Time iso={dates.startsAt} style="date" />{' '}
@@ -369,7 +369,7 @@ export function SpaceBudgetsPanel({ spaceId }: { spaceId: string }) {
                           <span class="muted">{ot('noDates')}</span>
                         )}
                       </td>
-                      <td>{w(b.totalAmount)}</td>
+                      <td data-label={ot('colTotal')}>{w(b.totalAmount)}</td>
                       <td>
                         <Link class="btn btn-sm" href={`/budgets/${b.id}/manage`}>
                           {ot('manageLink')}
@@ -764,7 +764,7 @@ function HeadingsPanel({ budget: b, onChange }: PanelProps) {
         <p class="notice">{ot('noHeadings')}</p>
       ) : (
         <div class="table-wrap">
-          <table class="audit" data-testid="office-headings">
+          <table class="audit stack-table" data-testid="office-headings">
             <thead>
               <tr>
                 <th scope="col">{ot('headingName')}</th>
@@ -777,11 +777,11 @@ function HeadingsPanel({ budget: b, onChange }: PanelProps) {
             <tbody>
               {b.headings.map((h) => (
                 <tr key={h.id}>
-                  <td>{h.name}</td>
-                  <td>{w(h.amount)}</td>
-                  <td>{h.group ?? ot('none')}</td>
-                  <td>{h.maxChoices ?? ot('none')}</td>
-                  <td>{h.projectCount}</td>
+                  <td data-label={ot('headingName')}>{h.name}</td>
+                  <td data-label={ot('headingAmount')}>{w(h.amount)}</td>
+                  <td data-label={ot('headingGroup')}>{h.group ?? ot('none')}</td>
+                  <td data-label={ot('headingMax')}>{h.maxChoices ?? ot('none')}</td>
+                  <td data-label={ot('projectCount')}>{h.projectCount}</td>
                 </tr>
               ))}
             </tbody>
@@ -1164,7 +1164,7 @@ function PaperPanel({ budget: b }: { budget: BudgetView }) {
         {entries.data?.items.length === 0 && <p class="muted">{ot('noPaperEntries')}</p>}
         {!!entries.data?.items.length && (
           <div class="table-wrap">
-            <table class="audit" data-testid="paper-entries">
+            <table class="audit stack-table" data-testid="paper-entries">
               <thead>
                 <tr>
                   <th scope="col">{ot('station')}</th>
@@ -1177,11 +1177,11 @@ function PaperPanel({ budget: b }: { budget: BudgetView }) {
               <tbody>
                 {entries.data.items.map((e) => (
                   <tr key={e.id}>
-                    <td>{e.station}</td>
-                    <td>{e.headingName}</td>
-                    <td>{className(e.classKey)}</td>
-                    <td>{e.ballots.toLocaleString()}</td>
-                    <td>
+                    <td data-label={ot('station')}>{e.station}</td>
+                    <td data-label={ot('paperHeading')}>{e.headingName}</td>
+                    <td data-label={ot('paperClass')}>{className(e.classKey)}</td>
+                    <td data-label={ot('paperBallots')}>{e.ballots.toLocaleString()}</td>
+                    <td data-label={ot('enteredBy')}>
                       {e.enteredBy.displayName} · <Time iso={e.createdAt} style="full" />
                     </td>
                   </tr>
