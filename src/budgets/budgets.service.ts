@@ -12,6 +12,7 @@ import { type BudgetTally } from '../protocol/live';
 import { AuditService } from '../moderation/audit.service';
 import { BanCheck } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
+import { FollowsRepository } from '../notifications/follows.repository';
 import { appendTopicEvent } from '../topics/topic-events';
 import {
   allowedNextPhases,
@@ -24,6 +25,7 @@ import {
   phaseIndex,
   type VoterClass,
 } from './budget-rules';
+import { BudgetNoticesRepository } from './budget-notices.repository';
 import { type BudgetRow, loadHeadings, loadProjects, ruleOf, tallyBudget } from './budget-tally';
 import {
   type BallotDto,
@@ -93,6 +95,8 @@ export class BudgetsService {
     private readonly access: SpaceAccessService,
     private readonly audit: AuditService,
     private readonly bans: BanCheck,
+    private readonly notices: BudgetNoticesRepository,
+    private readonly follows: FollowsRepository,
   ) {}
 
   // ---- budgets ------------------------------------------------------------------------------
@@ -307,8 +311,10 @@ export class BudgetsService {
           WHERE budget_id = $1 AND status = 'feasible'`,
         [budget.id, selected],
       );
+      await this.notices.selected(work.tx, budget.id, actorId);
     }
     await work.tx.query(`UPDATE budgets SET phase = $2 WHERE id = $1`, [budget.id, to]);
+    await this.notices.phase(work.tx, budget.id, actorId, budget.phase, to);
     const seq = await this.appendEvent(work, budget.id, 'phase', actorId, {
       from: budget.phase,
       to,
@@ -431,6 +437,9 @@ export class BudgetsService {
           dto.location ?? null,
         ],
       );
+      // A proposer hears what becomes of the project (its thread) and of the budget's phases.
+      await this.follows.follow(work.tx, auth.id, 'topic', topicId);
+      await this.follows.follow(work.tx, auth.id, 'budget', budgetId);
       work.emit(domainEvent('topic.created', { topicId, spaceId: budget.space_id, seq }));
       return rows[0]!.id;
     });
@@ -471,6 +480,14 @@ export class BudgetsService {
         before: { status: project.status },
         after: { status, cost: dto.cost ?? null },
       });
+      await this.notices.reviewed(work.tx, project.budget_id, projectId, auth.id, dto.feasible);
+      work.emit(
+        domainEvent('budget.project_reviewed', {
+          budgetId: project.budget_id,
+          projectId,
+          spaceId: budget.space_id,
+        }),
+      );
     });
   }
 

@@ -8,6 +8,7 @@ import {
   type NotificationType,
   type NotificationView,
 } from '../protocol/views';
+import { type FollowTarget } from './follows.repository';
 import { type FollowResult, type NotificationSettings } from './notifications.service';
 
 @Documents<NotificationView>('Notification', 'One notification in your inbox.')
@@ -38,6 +39,17 @@ export class NotificationSchema {
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   roomId!: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  budgetId!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'For `project.reviewed` and `project.selected`.',
+  })
+  projectId!: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   readAt!: string | null;
@@ -78,8 +90,8 @@ export class NotificationSettingsSchema {
 
 @Documents<FollowResult>('FollowResult', 'Whether you now follow the target.')
 export class FollowResultSchema {
-  @ApiProperty({ enum: ['topic'] })
-  targetType!: 'topic';
+  @ApiProperty({ enum: ['topic', 'budget'] })
+  targetType!: FollowTarget;
 
   @ApiProperty({ format: 'uuid' })
   targetId!: string;

@@ -15,7 +15,8 @@ import {
   type MarkReadDto,
   type NotificationSettingsDto,
 } from './dto/notification.dto';
-import { FollowsRepository } from './follows.repository';
+import { BudgetsService } from '../budgets/budgets.service';
+import { type FollowTarget, FollowsRepository } from './follows.repository';
 import { NotificationSettingsRepository } from './notification-settings.repository';
 import { NotificationsRepository } from './notifications.repository';
 import { toNotificationView } from './notifier';
@@ -27,7 +28,7 @@ export interface NotificationSettings {
 }
 
 export interface FollowResult {
-  targetType: 'topic';
+  targetType: FollowTarget;
   targetId: string;
   following: boolean;
 }
@@ -44,6 +45,7 @@ export class NotificationsService {
     private readonly settingsRows: NotificationSettingsRepository,
     private readonly follows: FollowsRepository,
     private readonly topics: TopicsRepository,
+    private readonly budgets: BudgetsService,
   ) {}
 
   async list(auth: AuthUser, query: ListNotificationsQuery): Promise<Page<NotificationView>> {
@@ -95,16 +97,31 @@ export class NotificationsService {
     return this.settings(auth);
   }
 
-  /** Follows or unfollows a topic; idempotent. An unknown topic is 404 either way. */
-  async setFollow(auth: AuthUser, topicId: string, following: boolean): Promise<FollowResult> {
-    if (!(await this.topics.exists(topicId))) throw Problem.notFound('Topic');
-    if (following) await this.follows.follow(this.dataSource.manager, auth.id, 'topic', topicId);
-    else await this.follows.unfollow(this.dataSource.manager, auth.id, 'topic', topicId);
-    return { targetType: 'topic', targetId: topicId, following };
+  /** Follows or unfollows a topic or a budget; idempotent. An unknown one is 404 either way. */
+  async setFollow(
+    auth: AuthUser,
+    targetType: FollowTarget,
+    targetId: string,
+    following: boolean,
+  ): Promise<FollowResult> {
+    await this.requireTarget(targetType, targetId);
+    const db = this.dataSource.manager;
+    if (following) await this.follows.follow(db, auth.id, targetType, targetId);
+    else await this.follows.unfollow(db, auth.id, targetType, targetId);
+    return { targetType, targetId, following };
   }
 
-  async isFollowing(auth: AuthUser, topicId: string): Promise<FollowResult> {
-    const following = await this.follows.isFollowing(auth.id, 'topic', topicId);
-    return { targetType: 'topic', targetId: topicId, following };
+  async isFollowing(
+    auth: AuthUser,
+    targetType: FollowTarget,
+    targetId: string,
+  ): Promise<FollowResult> {
+    const following = await this.follows.isFollowing(auth.id, targetType, targetId);
+    return { targetType, targetId, following };
+  }
+
+  private async requireTarget(targetType: FollowTarget, id: string): Promise<void> {
+    if (targetType === 'budget') await this.budgets.budgetRow(this.dataSource, id);
+    else if (!(await this.topics.exists(id))) throw Problem.notFound('Topic');
   }
 }

@@ -25,6 +25,8 @@ export interface OutboxNotification {
   data: Record<string, unknown>;
   topic_id: string | null;
   room_id: string | null;
+  budget_id: string | null;
+  project_id: string | null;
 }
 
 /** Every statement on `email_outbox` and `email_digests`. */
@@ -165,7 +167,7 @@ export class EmailOutboxRepository {
     if (row.notification_id) {
       const items = await queryRows<OutboxNotification>(
         this.dataSource.manager,
-        `SELECT type, data, topic_id, room_id FROM notifications WHERE id = $1`,
+        `SELECT type, data, topic_id, room_id, budget_id, project_id FROM notifications WHERE id = $1`,
         [row.notification_id],
       );
       return { items, cadence: null };
@@ -177,7 +179,7 @@ export class EmailOutboxRepository {
     );
     const items = await queryRows<OutboxNotification>(
       this.dataSource.manager,
-      `SELECT n.type, n.data, n.topic_id, n.room_id
+      `SELECT n.type, n.data, n.topic_id, n.room_id, n.budget_id, n.project_id
          FROM email_digests d JOIN notifications n ON n.id = ANY(d.notification_ids)
         WHERE d.id = $1 ORDER BY n.created_at, n.id`,
       [row.digest_id],

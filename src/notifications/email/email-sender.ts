@@ -196,7 +196,14 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
       const unsubscribeUrl = this.unsubscribeUrl(row.user_id);
       // The person's language is not stored (accounts have none), so email is in Korean.
       const mail = renderMail(
-        items.map((n) => ({ type: n.type, data: n.data, topicId: n.topic_id, roomId: n.room_id })),
+        items.map((n) => ({
+          type: n.type,
+          data: n.data,
+          topicId: n.topic_id,
+          roomId: n.room_id,
+          budgetId: n.budget_id,
+          projectId: n.project_id,
+        })),
         {
           lang: DEFAULT_LANG,
           name: person.display_name,

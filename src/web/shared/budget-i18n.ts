@@ -221,6 +221,12 @@ export function useBT(): (key: Key, params?: Record<string, string | number>) =>
   return (key, params) => fill(dicts[current][key], params ?? {});
 }
 
+/** A budget phase by its name in `current` (for text outside the budget pages: notices). */
+export function phaseName(phase: string, current: Lang): string {
+  const key = `phase_${phase}`;
+  return Object.hasOwn(ko, key) ? dicts[current][key as Key] : phase;
+}
+
 /** KRW as a Korean reader says it (3천만원, 35억원), or with the won sign in English. */
 export function won(amount: number, current: Lang): string {
   if (current === 'en') return `₩${amount.toLocaleString('en-US')}`;

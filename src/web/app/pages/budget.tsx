@@ -22,6 +22,7 @@ import type { BudgetView, HeadingView, ProjectView } from '../../../budgets/budg
 import { BUDGET_PHASES } from '../../../budgets/budget-rules';
 import type { BallotView } from '../../../budgets/budgets.service';
 import { navigate } from '../router';
+import { FollowButton } from './notifications';
 
 /** The server's own views of a budget (type imports: nothing of the server is bundled). */
 export type { BudgetView };
@@ -151,6 +152,7 @@ export function BudgetPage({ id }: { id: string }) {
               ✍️ {bt('propose')}
             </button>
           )}
+          <FollowButton budgetId={b.id} hint="followBudgetHint" />
         </div>
       </section>
       <PhaseList budget={b} />
@@ -330,6 +332,7 @@ export function ProjectPage({ id }: { id: string }) {
             {bt('proposer')} {p.proposer.displayName}
           </span>
         </p>
+        <FollowButton topicId={p.topicId} hint="followProjectHint" />
       </article>
       <section class="section card" aria-labelledby="review-h">
         <h2 id="review-h">{bt('review')}</h2>

@@ -319,16 +319,25 @@ export function NotificationSettingsPage() {
   );
 }
 
-/** Follow / unfollow a topic (a toggle button), for signed-in readers of its page. */
-export function FollowButton({ topicId }: { topicId: string }) {
+/**
+ * Follow / unfollow a topic or a budget (a toggle button), for signed-in readers of its page.
+ * A project is followed through its thread, which is a topic.
+ */
+export function FollowButton({
+  topicId,
+  budgetId,
+  hint = 'followHint',
+}: {
+  topicId?: string;
+  budgetId?: string;
+  hint?: MessageKey;
+}) {
   const t = useT();
   const me = useStore(session);
+  const path = budgetId ? `/budgets/${budgetId}/follow` : `/topics/${topicId}/follow`;
   const state = useLoad(
-    () =>
-      me
-        ? api.get<{ following: boolean }>(`/topics/${topicId}/follow`)
-        : Promise.resolve(undefined),
-    [me?.user.id, topicId],
+    () => (me ? api.get<{ following: boolean }>(path) : Promise.resolve(undefined)),
+    [me?.user.id, path],
   );
   if (!me || !state.data) return null;
   const following = state.data.following;
@@ -337,13 +346,13 @@ export function FollowButton({ topicId }: { topicId: string }) {
       type="button"
       class="sm"
       aria-pressed={following}
-      title={t('followHint')}
+      title={t(hint)}
       data-testid="follow"
       onClick={() =>
         void (
           following
-            ? api.delete<{ following: boolean }>(`/topics/${topicId}/follow`)
-            : api.put<{ following: boolean }>(`/topics/${topicId}/follow`)
+            ? api.delete<{ following: boolean }>(path)
+            : api.put<{ following: boolean }>(path)
         )
           .then((r) => state.set(r))
           .catch(() => toast(t('errorGeneric'), 'error'))
