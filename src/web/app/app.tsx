@@ -8,6 +8,7 @@ import { AuthPage } from './pages/auth';
 import { ScreenPage } from './pages/assembly';
 import { AdminPage, ManagePage } from './pages/backoffice';
 import { BallotPage, BudgetPage, KioskPage, ProjectPage, ResultsPage } from './pages/budget';
+import { BudgetOfficePage } from './pages/budget-office';
 import { ConsolePage } from './pages/console';
 import { HomePage } from './pages/home';
 import { MinutesPage } from './pages/minutes';
@@ -256,6 +257,9 @@ export function App() {
       break;
     case 'kiosk':
       page = <KioskPage id={r.id} key={r.id} />;
+      break;
+    case 'budgetOffice':
+      page = <BudgetOfficePage id={r.id} key={r.id} />;
       break;
     case 'me':
       page = <ProfilePage />;

@@ -18,6 +18,7 @@ export type Route =
   | { page: 'results'; id: string }
   | { page: 'kiosk'; id: string }
   | { page: 'screen'; id: string }
+  | { page: 'budgetOffice'; id: string }
   | { page: 'me' }
   | { page: 'notifications' }
   | { page: 'notificationSettings' }
@@ -50,6 +51,8 @@ export function route(path: string): Route {
   if ((m = p.match(new RegExp(`^/budgets/(${UUID})/kiosk$`)))) return { page: 'kiosk', id: m[1]! };
   if ((m = p.match(new RegExp(`^/budgets/(${UUID})/screen$`))))
     return { page: 'screen', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/budgets/(${UUID})/manage$`))))
+    return { page: 'budgetOffice', id: m[1]! };
   if ((m = p.match(new RegExp(`^/projects/(${UUID})$`)))) return { page: 'project', id: m[1]! };
   if (p === '/me') return { page: 'me' };
   if (p === '/me/notifications') return { page: 'notifications' };

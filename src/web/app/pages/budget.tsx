@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, query } from '../../shared/api';
 import { type BudgetKey, useBT, won } from '../../shared/budget-i18n';
+import { useOT } from '../../shared/budget-office-i18n';
 import { lang } from '../../shared/i18n';
 import { useStore } from '../../shared/store';
 import { type Page } from '../../shared/types';
@@ -94,6 +95,7 @@ function PhaseList({ budget }: { budget: BudgetView }) {
 
 export function BudgetPage({ id }: { id: string }) {
   const bt = useBT();
+  const ot = useOT();
   const w = useWon();
   const signedIn = !!useStore(session);
   const [headingId, setHeadingId] = useState('');
@@ -139,6 +141,11 @@ export function BudgetPage({ id }: { id: string }) {
           {b.phase === 'voting' && b.viewer.canManage && (
             <Link class="btn" href={`/budgets/${b.id}/kiosk`}>
               🧾 {bt('kiosk')}
+            </Link>
+          )}
+          {b.viewer.canManage && (
+            <Link class="btn" href={`/budgets/${b.id}/manage`}>
+              ⚙️ {ot('manage')}
             </Link>
           )}
           {b.phase === 'proposals' && signedIn && (
