@@ -10,14 +10,13 @@ import { liveRoom } from '../factories/rooms';
 import { createTopic } from '../factories/topics';
 import { type TestApp, startTestApp } from '../utils/app';
 import {
-  axeViolations,
   DESKTOP,
+  judgePage,
   eventually,
   launchBrowser,
   MOBILE,
-  screenshot,
+  openPage,
   type TestBrowser,
-  watchPage,
 } from '../utils/browser';
 
 const PROJECTOR = { width: 1920, height: 1080 };
@@ -150,37 +149,11 @@ describe('browser: the assembly, its projector view and the results chart', () =
     await t?.close();
   });
 
-  async function open(
-    path: string,
-    viewport: { width: number; height: number },
-    who?: TestUser,
-  ): Promise<{ page: Page; seen: ReturnType<typeof watchPage> }> {
-    const context = await b.context({ viewport });
-    const page = await context.newPage();
-    const seen = watchPage(page);
-    if (who) {
-      await page.goto(`${t.url}/signin`);
-      await page.evaluate(`localStorage.setItem('madang.token', ${JSON.stringify(who.token)})`);
-    }
-    await page.goto(`${t.url}${path}`);
-    return { page, seen };
-  }
+  const open = (path: string, viewport: { width: number; height: number }, who?: TestUser) =>
+    openPage(b, t.url, path, { viewport, token: who?.token });
 
-  async function judge(page: Page, name: string, size: string): Promise<void> {
-    await page.waitForTimeout(300);
-    expect({ page: `${name} ${size}`, violations: await axeViolations(page) }).toEqual({
-      page: `${name} ${size}`,
-      violations: [],
-    });
-    const overflow = await page.evaluate<number>(
-      'document.documentElement.scrollWidth - window.innerWidth',
-    );
-    expect({ page: `${name} ${size}`, overflow }).toEqual({ page: `${name} ${size}`, overflow: 0 });
-    expect(await page.locator('body').innerText()).not.toMatch(
-      /not found|Invalid input|Something went wrong|undefined|NaN/,
-    );
-    await screenshot(page, `assembly-${name}-${size}`);
-  }
+  const judge = (page: Page, name: string, size: string): Promise<void> =>
+    judgePage(page, `${name} ${size}`, `assembly-${name}-${size}`);
 
   const outcomeOf = (page: Page, title: string) =>
     page.locator('.tally-row', { hasText: title }).getAttribute('data-outcome');

@@ -8,13 +8,12 @@ import {
 } from '../factories/identity';
 import { type TestApp, startTestApp } from '../utils/app';
 import {
-  axeViolations,
   DESKTOP,
+  judgePage,
   launchBrowser,
   MOBILE,
-  screenshot,
+  openPage,
   type TestBrowser,
-  watchPage,
 } from '../utils/browser';
 
 /**
@@ -117,38 +116,15 @@ describe('browser: participatory budget pages', () => {
     await t?.close();
   });
 
-  async function open(
+  const open = (
     path: string,
     viewport: { width: number; height: number },
     who?: TestUser,
     colorScheme: 'light' | 'dark' = 'light',
-  ): Promise<{ page: Page; seen: ReturnType<typeof watchPage> }> {
-    const context = await b.context({ viewport, colorScheme });
-    const page = await context.newPage();
-    const seen = watchPage(page);
-    if (who) {
-      await page.goto(`${t.url}/signin`);
-      await page.evaluate(`localStorage.setItem('madang.token', ${JSON.stringify(who.token)})`);
-    }
-    await page.goto(`${t.url}${path}`);
-    return { page, seen };
-  }
+  ) => openPage(b, t.url, path, { viewport, token: who?.token, colorScheme });
 
-  async function judge(page: Page, name: string, size: string): Promise<void> {
-    await page.waitForTimeout(300);
-    expect({ page: `${name} ${size}`, violations: await axeViolations(page) }).toEqual({
-      page: `${name} ${size}`,
-      violations: [],
-    });
-    const overflow = await page.evaluate<number>(
-      'document.documentElement.scrollWidth - window.innerWidth',
-    );
-    expect({ page: `${name} ${size}`, overflow }).toEqual({ page: `${name} ${size}`, overflow: 0 });
-    expect(await page.locator('body').innerText()).not.toMatch(
-      /not found|Invalid input|Something went wrong/,
-    );
-    await screenshot(page, `budget-${name}-${size}`);
-  }
+  const judge = (page: Page, name: string, size: string): Promise<void> =>
+    judgePage(page, `${name} ${size}`, `budget-${name}-${size}`);
 
   it('the budget and project pages pass axe at desktop and phone size', async () => {
     for (const [size, viewport] of [

@@ -132,3 +132,51 @@ export async function axeViolations(target: Page | Frame): Promise<string[]> {
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const MOBILE = { width: 390, height: 844 };
+
+/**
+ * A page of `baseUrl` at `path` in a fresh browser profile, signed in with `token` when given
+ * (the pages read it from localStorage), with what it logs watched.
+ */
+export async function openPage(
+  b: TestBrowser,
+  baseUrl: string,
+  path: string,
+  options: {
+    viewport: { width: number; height: number };
+    token?: string;
+    colorScheme?: 'light' | 'dark';
+  },
+): Promise<{ page: Page; seen: ReturnType<typeof watchPage> }> {
+  const context = await b.context({
+    viewport: options.viewport,
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  const page = await context.newPage();
+  const seen = watchPage(page);
+  if (options.token) {
+    await page.goto(`${baseUrl}/signin`);
+    await page.evaluate(`localStorage.setItem('madang.token', ${JSON.stringify(options.token)})`);
+  }
+  await page.goto(`${baseUrl}${path}`);
+  return { page, seen };
+}
+
+/**
+ * What every state of a page must pass: no axe violation, no sideways scroll, no error text or
+ * leaked `undefined`/`NaN`; then its screenshot, `shot`, for a person to look at.
+ */
+export async function judgePage(page: Page, label: string, shot: string): Promise<void> {
+  await page.waitForTimeout(300);
+  expect({ page: label, violations: await axeViolations(page) }).toEqual({
+    page: label,
+    violations: [],
+  });
+  const overflow = await page.evaluate<number>(
+    'document.documentElement.scrollWidth - window.innerWidth',
+  );
+  expect({ page: label, overflow }).toEqual({ page: label, overflow: 0 });
+  expect(await page.locator('body').innerText()).not.toMatch(
+    /not found|Invalid input|Something went wrong|undefined|NaN/,
+  );
+  await screenshot(page, shot);
+}

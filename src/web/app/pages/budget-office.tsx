@@ -330,58 +330,34 @@ export function SpaceBudgetsPanel({ spaceId }: { spaceId: string }) {
           </EmptyState>
         )}
         {!!list.data?.items.length && (
-          <div class="table-wrap">
-            <table class="audit stack-table" data-testid="space-budgets">
-              <thead>
-                <tr>
-                  <th scope="col">{ot('colTitle')}</th>
-                  <th scope="col">{ot('colPhase')}</th>
-                  <th scope="col">{ot('colDates')}</th>
-                  <th scope="col">{ot('colTotal')}</th>
-                  <th scope="col">
-                    <span class="sr-only">{ot('manage')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((b) => {
-                  const dates = budgetDates(b);
-                  return (
-                    <tr key={b.id}>
-                      <td data-label={ot('colTitle')}>
-                        <Link href={`/budgets/${b.id}`}>{b.title}</Link>
-                      </td>
-                      <td data-label={ot('colPhase')}>
-                        <span class="badge status-deliberating">{phaseName(bt, b.phase)}</span>
-                      </td>
-                      <td data-label={ot('colDates')}>
-                        {dates.startsAt && (
-                          <span>
-                            {ot('from')} <Time iso={dates.startsAt} style="date" />{' '}
-                          </span>
-                        )}
-                        {dates.endsAt && (
-                          <span>
-                            {ot('until')} <Time iso={dates.endsAt} style="date" />
-                          </span>
-                        )}
-                        {!dates.startsAt && !dates.endsAt && (
-                          <span class="muted">{ot('noDates')}</span>
-                        )}
-                      </td>
-                      <td data-label={ot('colTotal')}>{w(b.totalAmount)}</td>
-                      <td>
-                        <Link class="btn btn-sm" href={`/budgets/${b.id}/manage`}>
-                          {ot('manageLink')}
-                          <span class="sr-only">: {b.title}</span>
-                        </Link>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <StackTable
+            testId="space-budgets"
+            rows={list.data.items}
+            columns={[
+              {
+                label: ot('colTitle'),
+                cell: (b) => <Link href={`/budgets/${b.id}`}>{b.title}</Link>,
+              },
+              {
+                label: ot('colPhase'),
+                cell: (b) => (
+                  <span class="badge status-deliberating">{phaseName(bt, b.phase)}</span>
+                ),
+              },
+              { label: ot('colDates'), cell: (b) => <BudgetDates budget={b} /> },
+              { label: ot('colTotal'), cell: (b) => w(b.totalAmount) },
+              {
+                label: ot('manage'),
+                hidden: true,
+                cell: (b) => (
+                  <Link class="btn btn-sm" href={`/budgets/${b.id}/manage`}>
+                    {ot('manageLink')}
+                    <span class="sr-only">: {b.title}</span>
+                  </Link>
+                ),
+              },
+            ]}
+          />
         )}
       </section>
       <section class="section" aria-labelledby="new-budget-h">
@@ -763,30 +739,17 @@ function HeadingsPanel({ budget: b, onChange }: PanelProps) {
       {b.headings.length === 0 ? (
         <p class="notice">{ot('noHeadings')}</p>
       ) : (
-        <div class="table-wrap">
-          <table class="audit stack-table" data-testid="office-headings">
-            <thead>
-              <tr>
-                <th scope="col">{ot('headingName')}</th>
-                <th scope="col">{ot('headingAmount')}</th>
-                <th scope="col">{ot('headingGroup')}</th>
-                <th scope="col">{ot('headingMax')}</th>
-                <th scope="col">{ot('projectCount')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {b.headings.map((h) => (
-                <tr key={h.id}>
-                  <td data-label={ot('headingName')}>{h.name}</td>
-                  <td data-label={ot('headingAmount')}>{w(h.amount)}</td>
-                  <td data-label={ot('headingGroup')}>{h.group ?? ot('none')}</td>
-                  <td data-label={ot('headingMax')}>{h.maxChoices ?? ot('none')}</td>
-                  <td data-label={ot('projectCount')}>{h.projectCount}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackTable
+          testId="office-headings"
+          rows={b.headings}
+          columns={[
+            { label: ot('headingName'), cell: (h) => h.name },
+            { label: ot('headingAmount'), cell: (h) => w(h.amount) },
+            { label: ot('headingGroup'), cell: (h) => h.group ?? ot('none') },
+            { label: ot('headingMax'), cell: (h) => h.maxChoices ?? ot('none') },
+            { label: ot('projectCount'), cell: (h) => h.projectCount },
+          ]}
+        />
       )}
       <section class="section" aria-labelledby="add-heading-h">
         <h2 id="add-heading-h">{ot('addHeading')}</h2>
@@ -1163,32 +1126,24 @@ function PaperPanel({ budget: b }: { budget: BudgetView }) {
         <ErrorNote error={entries.error} />
         {entries.data?.items.length === 0 && <p class="muted">{ot('noPaperEntries')}</p>}
         {!!entries.data?.items.length && (
-          <div class="table-wrap">
-            <table class="audit stack-table" data-testid="paper-entries">
-              <thead>
-                <tr>
-                  <th scope="col">{ot('station')}</th>
-                  <th scope="col">{ot('paperHeading')}</th>
-                  <th scope="col">{ot('paperClass')}</th>
-                  <th scope="col">{ot('paperBallots')}</th>
-                  <th scope="col">{ot('enteredBy')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.data.items.map((e) => (
-                  <tr key={e.id}>
-                    <td data-label={ot('station')}>{e.station}</td>
-                    <td data-label={ot('paperHeading')}>{e.headingName}</td>
-                    <td data-label={ot('paperClass')}>{className(e.classKey)}</td>
-                    <td data-label={ot('paperBallots')}>{e.ballots.toLocaleString()}</td>
-                    <td data-label={ot('enteredBy')}>
-                      {e.enteredBy.displayName} · <Time iso={e.createdAt} style="full" />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StackTable
+            testId="paper-entries"
+            rows={entries.data.items}
+            columns={[
+              { label: ot('station'), cell: (e) => e.station },
+              { label: ot('paperHeading'), cell: (e) => e.headingName },
+              { label: ot('paperClass'), cell: (e) => className(e.classKey) },
+              { label: ot('paperBallots'), cell: (e) => e.ballots.toLocaleString() },
+              {
+                label: ot('enteredBy'),
+                cell: (e) => (
+                  <>
+                    {e.enteredBy.displayName} · <Time iso={e.createdAt} style="full" />
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
       </section>
     </>
@@ -1397,5 +1352,71 @@ function MilestoneCard({ id, open }: { id: string; open: boolean }) {
         </OfficeForm>
       )}
     </li>
+  );
+}
+
+/** A budget's dates in the list (see budgetDates), or a note that it has none. */
+function BudgetDates({ budget }: { budget: BudgetView }) {
+  const ot = useOT();
+  const dates = budgetDates(budget);
+  return (
+    <>
+      {dates.startsAt && (
+        <span>
+          {ot('from')} <Time iso={dates.startsAt} style="date" />{' '}
+        </span>
+      )}
+      {dates.endsAt && (
+        <span>
+          {ot('until')} <Time iso={dates.endsAt} style="date" />
+        </span>
+      )}
+      {!dates.startsAt && !dates.endsAt && <span class="muted">{ot('noDates')}</span>}
+    </>
+  );
+}
+
+interface Column<T> {
+  label: string;
+  /** The heading is for screen readers only (a column of buttons). */
+  hidden?: boolean;
+  cell: (row: T) => ComponentChildren;
+}
+
+/** The office's tables: one card per row on a phone, each cell named by its column (CSS). */
+function StackTable<T extends { id: string }>({
+  testId,
+  rows,
+  columns,
+}: {
+  testId: string;
+  rows: readonly T[];
+  columns: Column<T>[];
+}) {
+  return (
+    <div class="table-wrap">
+      <table class="audit stack-table" data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th scope="col" key={c.label}>
+                {c.hidden ? <span class="sr-only">{c.label}</span> : c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id}>
+              {columns.map((c) => (
+                <td key={c.label} data-label={c.hidden ? undefined : c.label}>
+                  {c.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
