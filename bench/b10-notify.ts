@@ -11,10 +11,18 @@
  *  - a stream of ANSWERS answers at RATE/s (open loop), each to its own topic: their p50/p99,
  *    so answers arriving while earlier fan-outs are being written are measured too.
  *
- *   npm run bench:b10    (B10_FOLLOWERS=10000 B10_ANSWERS=10 B10_RATE=5 B10_ROUNDS=3)
+ * With B10_EMAIL=1 (the default) the server has an SMTP relay (a sink in this process that counts
+ * what it receives) and every follower wants immediate email, so each fan-out also queues one
+ * email per follower in the notifier's transaction; the row says how many were queued by the time
+ * the notifications were all written (all of them, or the queue is not in that transaction) and
+ * how many the sender had delivered by the end of the run.
+ *
+ *   npm run bench:b10    (B10_FOLLOWERS=10000 B10_ANSWERS=10 B10_RATE=5 B10_ROUNDS=3 B10_EMAIL=1)
  */
 import 'reflect-metadata';
+import { type AddressInfo } from 'node:net';
 import { Pool } from 'pg';
+import { SMTPServer } from 'smtp-server';
 import { collect, Worker } from './lib/clients';
 import { api, createDatabase, createUsers, createWorld } from './lib/database';
 import { startSubject } from './lib/fanout';
@@ -25,6 +33,27 @@ const FOLLOWERS = envNumber('B10_FOLLOWERS', 10_000);
 const ANSWERS = envNumber('B10_ANSWERS', 10);
 const RATE = envNumber('B10_RATE', 5);
 const ROUNDS = envNumber('B10_ROUNDS', 3);
+const EMAIL = envNumber('B10_EMAIL', 1) === 1;
+
+/** An SMTP relay that takes every message and keeps only the count. */
+async function smtpSink(): Promise<{ url: string; received: () => number; stop: () => void }> {
+  let received = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData: (stream, _session, callback) => {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        received++;
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return { url: `smtp://127.0.0.1:${port}`, received: () => received, stop: () => server.close() };
+}
 
 type Kind = 'no followers' | 'followers';
 
@@ -35,6 +64,8 @@ interface RoundResult {
   answerMs: number;
   fanoutMs: number;
   written: number;
+  /** Emails queued for the lone answer's notifications when they were all written. */
+  queued: number;
   /** The stream of answers: latency over all of them, and the time until all were written. */
   stream: { p50: number; p99: number; max: number; count: number };
   streamFanoutMs: number;
@@ -44,7 +75,12 @@ interface RoundResult {
 
 async function main(): Promise<void> {
   const db = await createDatabase('b10');
-  const server = await startSubject('madang', db.url);
+  const sink = EMAIL ? await smtpSink() : null;
+  const server = await startSubject(
+    'madang',
+    db.url,
+    sink ? { SMTP_URL: sink.url, MAIL_FROM: 'Madang <no-reply@madang.bench>' } : {},
+  );
   const load = new Worker();
   const pool = new Pool({ connectionString: db.url, max: 2 });
   const rounds: RoundResult[] = [];
@@ -52,6 +88,11 @@ async function main(): Promise<void> {
     const world = await createWorld(server.url, db.url);
     const followers = await createUsers(db.url, FOLLOWERS);
     const followerIds = followers.map((f) => f.id);
+    if (EMAIL)
+      await pool.query(
+        `INSERT INTO notification_settings (user_id, email) SELECT unnest($1::uuid[]), 'immediate'`,
+        [followerIds],
+      );
     // Each topic is proposed, moved and answered by one of several administrators, so that no
     // one of them comes near the shipped per-user rate limit.
     const admins = [world.admin, ...(await createUsers(db.url, 7, 'admin'))];
@@ -103,6 +144,15 @@ async function main(): Promise<void> {
         )
       ).rows[0]!.n;
 
+    const queuedFor = async (topicIds: string[]): Promise<number> =>
+      (
+        await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM email_outbox o JOIN notifications n ON n.id = o.notification_id
+            WHERE n.topic_id = ANY($1::uuid[]) AND n.type = 'topic.answered'`,
+          [topicIds],
+        )
+      ).rows[0]!.n;
+
     /** Polls until `expected` answer notifications exist for the topics; ms since `from`. */
     const writtenAfter = async (topicIds: string[], expected: number, from: number) => {
       for (;;) {
@@ -125,6 +175,7 @@ async function main(): Promise<void> {
         });
         const answerMs = performance.now() - t0;
         const lonely = await writtenAfter([lone.id], expected, t0);
+        const queued = await queuedFor([lone.id]);
 
         const topics: { id: string; token: string }[] = [];
         for (let i = 0; i < ANSWERS; i++)
@@ -160,6 +211,7 @@ async function main(): Promise<void> {
           answerMs,
           fanoutMs: lonely.ms,
           written: lonely.n,
+          queued,
           stream: summary(stats.latency),
           streamFanoutMs: stream.ms,
           streamWritten: stream.n,
@@ -167,7 +219,8 @@ async function main(): Promise<void> {
         };
         rounds.push(r);
         log(
-          `B10 ${kind} round ${round + 1}: answer ${answerMs.toFixed(1)} ms, ${lonely.n} notifications in ${lonely.ms.toFixed(0)} ms; ` +
+          `B10 ${kind} round ${round + 1}: answer ${answerMs.toFixed(1)} ms, ${lonely.n} notifications in ${lonely.ms.toFixed(0)} ms ` +
+            `(${queued} emails queued with them); ` +
             `${ANSWERS} answers at ${RATE}/s p50 ${r.stream.p50.toFixed(1)} p99 ${r.stream.p99.toFixed(1)} ms, ` +
             `${stream.n} notifications in ${stream.ms.toFixed(0)} ms; errors ${JSON.stringify(errors)}`,
         );
@@ -178,13 +231,16 @@ async function main(): Promise<void> {
     await pool.end();
     await server.stop();
     await db.drop();
+    sink?.stop();
   }
+  const sent = sink?.received() ?? 0;
 
   const of = (kind: Kind) => rounds.filter((r) => r.kind === kind);
   const subject = of('followers');
   const base = of('no followers');
   const exact =
     subject.every((r) => r.written === FOLLOWERS && r.streamWritten === FOLLOWERS * ANSWERS) &&
+    subject.every((r) => r.queued === (EMAIL ? FOLLOWERS : 0)) &&
     base.every((r) => r.written === 0 && r.streamWritten === 0) &&
     rounds.every((r) => Object.keys(r.errors).length === 0);
   const p99 = median(subject.map((r) => r.stream.p99));
@@ -209,13 +265,16 @@ async function main(): Promise<void> {
     notes:
       `baseline = the answers' p99 with no followers; lone answer ${median(subject.map((r) => r.answerMs)).toFixed(1)} ms ` +
       `(${median(base.map((r) => r.answerMs)).toFixed(1)} ms unfollowed); ${ANSWERS} answers' ` +
-      `${(FOLLOWERS * ANSWERS).toLocaleString('en-US')} notifications written in ${median(subject.map((r) => r.streamFanoutMs)).toFixed(0)} ms`,
+      `${(FOLLOWERS * ANSWERS).toLocaleString('en-US')} notifications written in ${median(subject.map((r) => r.streamFanoutMs)).toFixed(0)} ms` +
+      (EMAIL
+        ? `; immediate email on: ${FOLLOWERS.toLocaleString('en-US')} emails queued with each answer's notifications, ${sent.toLocaleString('en-US')} delivered to the relay by the end of the run`
+        : '; email off'),
   };
   save({
     id: 'B10',
     title: 'notification fan-out',
     machine: machine(),
-    settings: { followers: FOLLOWERS, answers: ANSWERS, rate: RATE, rounds: ROUNDS },
+    settings: { followers: FOLLOWERS, answers: ANSWERS, rate: RATE, rounds: ROUNDS, email: EMAIL },
     rows: [row],
     rounds,
     findings: [],
