@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CommentSchema } from '../comments/comment.openapi';
 import { PersonSchema } from '../core/openapi/person.schema';
 import { Documents } from '../core/openapi/shape';
@@ -7,6 +7,7 @@ import {
   type BanView,
   BULK_SKIP_REASONS,
   type BulkResolveResult,
+  type PersonView,
   type ReportGroupView,
   REPORT_RESOLUTIONS,
   REPORT_STATUSES,
@@ -145,6 +146,24 @@ export class BanSchema {
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
+}
+
+@Documents<PersonView>(
+  'SpacePerson',
+  'Someone who took part in the space; `email` for administrators only.',
+)
+export class SpacePersonSchema {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  displayName!: string;
+
+  @ApiPropertyOptional({ format: 'email', description: 'Administrators only.' })
+  email?: string;
+
+  @ApiProperty({ description: 'Banned from the space now.' })
+  banned!: boolean;
 }
 
 @Documents<AuditEntryView>('AuditEntry', 'One row of the append-only audit log.')

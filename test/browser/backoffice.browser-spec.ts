@@ -127,6 +127,9 @@ describe('browser: the back office, a committee’s day', () => {
     const topic = await createTopic(t, citizen, space.id, { title: '마을 도서관 주말 개방' });
     const roomTopic = await createTopic(t, citizen, space.id, { title: '골목 주차 문제' });
     const spammer = (await bulkUsers(t, 1, 'spammer'))[0]!;
+    await db.query(`UPDATE users SET display_name = '광고 올리는 사람' WHERE id = $1`, [
+      spammer.id,
+    ]);
     const reporters = await bulkUsers(t, 2, 'reporter');
     const wave: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -195,6 +198,25 @@ describe('browser: the back office, a committee’s day', () => {
     await tab(page, '신고');
     await page.getByTestId('report-groups').locator('[data-comment-id]').nth(4).waitFor();
     await check(page, 'manage-reports');
+    // The author of the reported comments, banned from the queue with a reason and an end.
+    await page.getByTestId('report-groups').getByTestId('ban-author').first().click();
+    const banDialog = page.getByRole('dialog', { name: '작성자 차단: 광고 올리는 사람' });
+    await banDialog.waitFor();
+    expect(await banDialog.getByLabel('사유').inputValue()).toBe('스팸·광고');
+    await banDialog.getByLabel('사유').fill('같은 광고를 되풀이');
+    await check(page, 'manage-reports-ban-author');
+    await banDialog.getByTestId('ban-author-submit').click();
+    await banDialog.waitFor({ state: 'detached' });
+    const authorBan = await db.query(
+      `SELECT reason FROM space_bans WHERE space_id = $1 AND user_id = $2`,
+      [space.id, spammer.id],
+    );
+    expect(authorBan).toEqual([{ reason: '같은 광고를 되풀이' }]);
+    const banAudit = await db.query(
+      `SELECT after FROM audit_log WHERE space_id = $1 AND action = 'user.ban' AND target_id = $2`,
+      [space.id, spammer.id],
+    );
+    expect(wave).toContain(banAudit[0].after.commentId);
     await page.getByLabel('모두 선택').check();
     await page.getByTestId('selected-count').getByText('5개 선택됨').waitFor();
     await page.getByRole('button', { name: '선택한 댓글 숨기기' }).click();
@@ -317,7 +339,23 @@ describe('browser: the back office, a committee’s day', () => {
     // ---- Bans: one set with a reason and an end, then lifted.
     await page.goto(`${t.url}/spaces/${slug}/manage`);
     await tab(page, '활동 제한');
-    await page.getByLabel('사용자 ID').fill(spammer.id);
+    // The person, found by name among the space's people (keyboard only): a reporter who
+    // took no part is not among them.
+    const picker = page.getByRole('combobox', { name: '활동을 제한할 사람' });
+    await picker.fill('시민');
+    await page
+      .getByTestId('person-status')
+      .getByText('1명을 찾았습니다', { exact: false })
+      .waitFor();
+    expect(await page.getByRole('option').allInnerTexts()).toEqual(['이시민']);
+    await picker.fill('광고');
+    await page.getByRole('option', { name: /광고 올리는 사람/ }).waitFor();
+    expect(await page.getByRole('option').first().innerText()).toContain('제한 중');
+    await check(page, 'manage-bans-picker');
+    await picker.press('ArrowDown');
+    await picker.press('Enter');
+    await page.getByTestId('person-status').getByText('고른 사람: 광고 올리는 사람').waitFor();
+    expect(await picker.getAttribute('aria-expanded')).toBe('false');
     await page.getByLabel('사유').fill('광고 도배');
     await page.getByLabel(/끝나는 때/).fill('2031-01-01T00:00');
     await page.getByRole('button', { name: '활동 제한하기' }).click();

@@ -676,6 +676,7 @@ export const FIELD_RULES_KO = {
   phase_order: '단계 순서대로, 끝이 시작보다 뒤여야 합니다',
   knapsack_only: '예산 한도 방식(knapsack)에서만 쓸 수 있습니다',
   room_other_space: '같은 공간의 타운홀이어야 합니다',
+  comment_not_author: '이 공간에서 이 사람이 쓴 댓글이 아닙니다',
 } as const;
 
 export type FieldRuleKey = keyof typeof FIELD_RULES_KO;
@@ -720,6 +721,7 @@ export const FIELD_RULES_EN: Partial<Record<FieldRuleKey, string>> = {
   phase_order: 'phases go in order and each ends after it starts',
   knapsack_only: 'applies to the knapsack rule only',
   room_other_space: 'must be a room of the same space',
+  comment_not_author: 'is not a comment by this person in this space',
 };
 
 /** Korean names of the fields people fill in, for the sentence that lists what to fix. */

@@ -1,5 +1,5 @@
 import { type ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, query } from '../../shared/api';
 import {
   formatTime,
@@ -19,11 +19,13 @@ import {
   type ReportGroup,
   type Room,
   type Space,
+  type SpacePerson,
   type Topic,
   type User,
 } from '../../shared/types';
 import {
   confirmAction,
+  Dialog,
   EmptyState,
   ErrorNote,
   Form,
@@ -499,6 +501,7 @@ function ReportsPanel({ space }: { space: Space }) {
   );
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [error, setError] = useState<unknown>(null);
+  const [banning, setBanning] = useState<ReportGroup | null>(null);
   const items = groups.data?.items;
   const bulk = async (action: 'hide' | 'dismiss') => {
     const ids = (items ?? []).filter((g) => selected.has(g.comment.id)).flatMap((g) => g.reportIds);
@@ -601,9 +604,23 @@ function ReportsPanel({ space }: { space: Space }) {
                 ))}
               </ul>
             )}
+            <div class="toolbar">
+              <button
+                type="button"
+                class="danger sm"
+                data-testid="ban-author"
+                aria-label={t('bo_banAuthorOf', { who: g.comment.author.displayName })}
+                onClick={() => setBanning(g)}
+              >
+                {t('bo_banAuthor')}
+              </button>
+            </div>
           </li>
         ))}
       </ul>
+      {banning && (
+        <BanAuthorDialog space={space} group={banning} onClose={() => setBanning(null)} />
+      )}
     </>
   );
 }
@@ -831,31 +848,188 @@ export function AuditPanel({ spaceId }: { spaceId?: string }) {
   );
 }
 
-function BansPanel({ space, banUser }: { space: Space; banUser?: string }) {
+/**
+ * The ARIA combobox of the people of a space (list autocomplete): type part of a name, the
+ * server answers with who took part in the space, arrows move through the list, Enter or a
+ * click chooses, Escape closes. The chosen person's id goes with the form as `name`.
+ */
+function PersonPicker({
+  spaceId,
+  name,
+  label,
+  problem,
+}: {
+  spaceId: string;
+  name: string;
+  label: string;
+  problem: string | null;
+}) {
+  const t = useT();
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState<SpacePerson[] | null>(null);
+  const [active, setActive] = useState(-1);
+  const [open, setOpen] = useState(false);
+  const [chosen, setChosen] = useState<SpacePerson | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const asked = useRef(0);
+  useEffect(() => {
+    const term = q.trim();
+    if (!term || chosen?.displayName === q) return;
+    // Wait for a pause in typing; only the latest answer counts.
+    const ask = ++asked.current;
+    const timer = setTimeout(() => {
+      api
+        .get<SpacePerson[]>(`/spaces/${spaceId}/people${query({ q: term, limit: 10 })}`)
+        .then((people) => {
+          if (ask !== asked.current) return;
+          setFound(people);
+          setActive(people.length ? 0 : -1);
+          setOpen(true);
+          setError(null);
+        })
+        .catch((e: unknown) => ask === asked.current && setError(e));
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [q, spaceId]);
+  const choose = (p: SpacePerson) => {
+    setChosen(p);
+    setQ(p.displayName);
+    setOpen(false);
+  };
+  const listId = `${name}-people`;
+  const optionId = (i: number) => `${listId}-${i}`;
+  const items = found ?? [];
+  const expanded = open && items.length > 0;
+  const status = !q.trim()
+    ? ''
+    : chosen && chosen.displayName === q
+      ? t('bo_personChosen', { who: chosen.displayName })
+      : open && found
+        ? items.length
+          ? t('bo_personFound', { n: items.length })
+          : t('bo_personNone')
+        : '';
+  return (
+    <div class="field">
+      <label for={`${name}-input`}>{label}</label>
+      <div class="combo-box">
+        <input
+          id={`${name}-input`}
+          type="text"
+          role="combobox"
+          autocomplete="off"
+          aria-autocomplete="list"
+          aria-expanded={expanded ? 'true' : 'false'}
+          aria-controls={listId}
+          aria-activedescendant={expanded && active >= 0 ? optionId(active) : undefined}
+          aria-describedby={`${name}-hint ${name}-status`}
+          aria-invalid={problem ? 'true' : undefined}
+          maxLength={100}
+          value={q}
+          onInput={(e) => {
+            setQ(e.currentTarget.value);
+            setChosen(null);
+            if (!e.currentTarget.value.trim()) {
+              setFound(null);
+              setOpen(false);
+            }
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown' && items.length) {
+              e.preventDefault();
+              setOpen(true);
+              setActive((active + 1) % items.length);
+            } else if (e.key === 'ArrowUp' && items.length) {
+              e.preventDefault();
+              setOpen(true);
+              setActive((active - 1 + items.length) % items.length);
+            } else if (e.key === 'Enter' && expanded && active >= 0) {
+              e.preventDefault();
+              choose(items[active]!);
+            } else if (e.key === 'Escape' && open) {
+              e.preventDefault();
+              setOpen(false);
+            }
+          }}
+          onBlur={() => setTimeout(() => setOpen(false), 150)}
+        />
+        <input type="hidden" name={name} value={chosen?.id ?? ''} />
+        <ul id={listId} role="listbox" aria-label={label} class="combo-list" hidden={!expanded}>
+          {items.map((p, i) => (
+            <li
+              key={p.id}
+              id={optionId(i)}
+              role="option"
+              aria-selected={i === active ? 'true' : 'false'}
+              class={i === active ? 'active' : undefined}
+              onMouseDown={(e) => {
+                // Keep the focus in the input; the choice is made here.
+                e.preventDefault();
+                choose(p);
+              }}
+            >
+              <span>{p.displayName}</span>
+              {p.email && <span class="muted">{p.email}</span>}
+              {p.banned && <span class="badge warn">{t('bo_personBanned')}</span>}
+            </li>
+          ))}
+        </ul>
+      </div>
+      <p id={`${name}-hint`} class="hint">
+        {t('bo_personHint')}
+      </p>
+      <p id={`${name}-status`} class="hint" role="status" data-testid="person-status">
+        {status}
+      </p>
+      {problem && (
+        <p class="error" role="alert">
+          {problem}
+        </p>
+      )}
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
+function BansPanel({ space }: { space: Space }) {
   const t = useT();
   const current = useStore(lang);
   const bans = useLoad(() => api.get<Page<Ban>>(`/spaces/${space.id}/bans?limit=100`), [space.id]);
   const [error, setError] = useState<unknown>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  // A new key clears the picker after a ban (the form's reset does not reach its state).
+  const [round, setRound] = useState(0);
   return (
     <>
       <h2>{t('bo_banUser')}</h2>
       <Form
         label={t('bo_banUser')}
         onSubmit={async (data, form) => {
+          const userId = text(data, 'userId');
+          if (!userId) {
+            setProblem(t('bo_personRequired'));
+            form.querySelector<HTMLInputElement>('[role="combobox"]')?.focus();
+            return;
+          }
+          setProblem(null);
           const until = text(data, 'until');
-          await api.put(`/spaces/${space.id}/bans/${encodeURIComponent(text(data, 'userId'))}`, {
+          await api.put(`/spaces/${space.id}/bans/${encodeURIComponent(userId)}`, {
             reason: text(data, 'reason'),
             ...(until ? { until: seoulInstant(until) } : {}),
           });
           form.reset();
+          setRound(round + 1);
           bans.reload();
         }}
       >
         <div class="form-grid">
-          <div class="field">
-            <label for="ban-user">{t('bo_banUserId')}</label>
-            <input id="ban-user" name="userId" required maxLength={36} defaultValue={banUser} />
-          </div>
+          <PersonPicker
+            key={round}
+            spaceId={space.id}
+            name="userId"
+            label={t('bo_banPerson')}
+            problem={problem}
+          />
           <div class="field">
             <label for="ban-reason">{t('reason')}</label>
             <input id="ban-reason" name="reason" required maxLength={500} />
@@ -904,6 +1078,57 @@ function BansPanel({ space, banUser }: { space: Space; banUser?: string }) {
         ))}
       </ul>
     </>
+  );
+}
+
+/** Bans the author of a reported comment from the space, the comment named in the audit row. */
+function BanAuthorDialog({
+  space,
+  group,
+  onClose,
+}: {
+  space: Space;
+  group: ReportGroup;
+  onClose: (banned: boolean) => void;
+}) {
+  const t = useT();
+  const who = group.comment.author.displayName;
+  return (
+    <Dialog title={t('bo_banAuthorOf', { who })} onClose={() => onClose(false)} id="ban-author">
+      <p class="muted">{t('bo_banAuthorIntro', { who })}</p>
+      <Form
+        label={t('bo_banAuthorOf', { who })}
+        onSubmit={async (data) => {
+          const until = text(data, 'until');
+          await api.put(`/spaces/${space.id}/bans/${group.comment.author.id}`, {
+            reason: text(data, 'reason'),
+            commentId: group.comment.id,
+            ...(until ? { until: seoulInstant(until) } : {}),
+          });
+          toast(t('bo_banAuthorDone', { who }));
+          onClose(true);
+        }}
+      >
+        <label for="ban-author-reason">{t('reason')}</label>
+        <input
+          id="ban-author-reason"
+          name="reason"
+          required
+          maxLength={500}
+          defaultValue={t(`bo_reason_${group.reasons[0]?.reason ?? 'other'}` as MessageKey)}
+        />
+        <label for="ban-author-until">{t('bo_banUntil')}</label>
+        <input id="ban-author-until" name="until" type="datetime-local" />
+        <div class="modal-actions">
+          <button type="button" onClick={() => onClose(false)}>
+            {t('cancel')}
+          </button>
+          <button type="submit" class="danger" data-testid="ban-author-submit">
+            {t('bo_banUser')}
+          </button>
+        </div>
+      </Form>
+    </Dialog>
   );
 }
 
