@@ -224,6 +224,20 @@ describe('browser: the back office, a committee’s day', () => {
     await page.getByText('처리할 신고가 없습니다.').waitFor();
     const statuses = await db.query(`SELECT status FROM comments WHERE id = ANY($1)`, [wave]);
     expect(statuses.map((s: { status: string }) => s.status)).toEqual(Array(5).fill('hidden'));
+    // Its author's notice says why in Korean (the stored reason is a code, never shown).
+    const { page: authorPage } = await pageAs(spammer);
+    await authorPage.goto(`${t.url}/me/notifications`);
+    await eventually(
+      async () => {
+        await authorPage.reload();
+        await authorPage.waitForTimeout(500);
+        return authorPage.locator('main').innerText();
+      },
+      (text) => text.includes('신고를 검토해 숨김(스팸·광고)'),
+      20_000,
+    );
+    expect(await authorPage.locator('main').innerText()).not.toMatch(/code:|after review/);
+    await authorPage.context().close();
 
     // ---- The topic moves only as the server allows.
     await page.goto(`${t.url}/topics/${topic.id}`);
@@ -408,6 +422,13 @@ describe('browser: the back office, a committee’s day', () => {
       'user.unban',
     ])
       await audit.locator(`tr[data-action="${action}"]`).first().waitFor();
+    // The reviewed hide's reason, said in Korean in the state it left.
+    await audit
+      .locator('tr[data-action="report.resolve"]')
+      .first()
+      .getByText('신고를 검토해 숨김(스팸·광고)')
+      .waitFor();
+    expect(await audit.innerText()).not.toMatch(/code:|after review/);
     await check(page, 'manage-audit');
     await page.getByLabel('처리 종류').selectOption('report.resolve');
     await page.getByRole('button', { name: '거르기' }).click();

@@ -515,6 +515,16 @@ export const MESSAGES = {
     ko: '「{title}」 공식 답변 기한이 지났습니다.',
   },
   'email.no_reason': { en: 'none given', ko: '밝히지 않음' },
+  // A hidden comment's reason when the system wrote it (src/protocol/hidden-reason.ts).
+  'hidden.reports_pending': {
+    en: 'reported, awaiting review',
+    ko: '신고가 모여 검토를 기다리는 중',
+  },
+  'hidden.reviewed': { en: 'hidden after review ({reason})', ko: '신고를 검토해 숨김({reason})' },
+  'report_reason.spam': { en: 'spam', ko: '스팸·광고' },
+  'report_reason.abuse': { en: 'abuse', ko: '욕설·괴롭힘' },
+  'report_reason.off_topic': { en: 'off topic', ko: '주제와 무관' },
+  'report_reason.other': { en: 'other', ko: '기타' },
   'email.subject.digest.daily': {
     en: '[Madang] Today: {count} notifications',
     ko: '[마당] 오늘의 알림 {count}건',

@@ -1,6 +1,7 @@
 import { type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, query } from '../../shared/api';
+import { hiddenReasonText } from '../../shared/hidden-reason-text';
 import {
   formatTime,
   isMessageKey,
@@ -640,6 +641,7 @@ function StateValue({ name, value }: { name: string; value: unknown }) {
   if (typeof value === 'boolean') return <>{t(value ? 'bo_yes' : 'bo_no')}</>;
   if (typeof value === 'string') {
     if (ISO_TIME.test(value)) return <Time iso={value} />;
+    if (name === 'hiddenReason') return <>{hiddenReasonText(value, t)}</>;
     const named = name === 'status' ? `status_${value}` : `bo_value_${name}_${value}`;
     return <>{isMessageKey(named) ? t(named) : value}</>;
   }
@@ -813,7 +815,9 @@ export function AuditPanel({ spaceId }: { spaceId?: string }) {
                     {e.action === 'report.resolve' &&
                     (e.reason === 'hide' || e.reason === 'dismiss')
                       ? t(`bo_resolution_${e.reason}`)
-                      : (e.reason ?? '—')}
+                      : e.reason
+                        ? hiddenReasonText(e.reason, t)
+                        : '—'}
                   </td>
                   <td>
                     <StateView value={e.before} />
