@@ -171,8 +171,13 @@ export class AuditEntrySchema {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ format: 'uuid' })
-  spaceId!: string;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: "null for a site-wide action (a change of someone's global role).",
+  })
+  spaceId!: string | null;
 
   @ApiProperty({ type: PersonSchema, nullable: true, description: 'null when the system acted.' })
   actor!: PersonSchema | null;
@@ -185,6 +190,13 @@ export class AuditEntrySchema {
 
   @ApiProperty()
   targetId!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The target's display name when it is a user; null otherwise.",
+  })
+  targetName!: string | null;
 
   @ApiProperty({ type: String, nullable: true })
   reason!: string | null;

@@ -337,6 +337,82 @@ describe('back office: server additions', () => {
     });
   });
 
+  describe('role changes are audited (site-wide rows)', () => {
+    const roleRows = (userId: string): Promise<Record<string, unknown>[]> =>
+      db.query(
+        `SELECT space_id, actor_id, target_type, reason, before, after FROM audit_log
+          WHERE action = 'user.role' AND target_id = $1 ORDER BY id`,
+        [userId],
+      );
+    const setRole = (userId: string, role: unknown, who: TestUser = admin) =>
+      t.http.patch(`/api/v1/users/${userId}/role`).set(who.auth).send({ role });
+
+    it('promotion and demotion: one row each with before and after, in the site-wide log only', async () => {
+      const person = await registerUser(t, { displayName: '역할 바뀔 시민' });
+      await setRole(person.id, 'admin').expect(200);
+      // The same role again is no change: not audited.
+      await setRole(person.id, 'admin').expect(200);
+      await setRole(person.id, 'citizen').expect(200);
+      const row = (from: string, to: string) => ({
+        space_id: null,
+        actor_id: admin.id,
+        target_type: 'user',
+        reason: null,
+        before: { role: from },
+        after: { role: to },
+      });
+      expect(await roleRows(person.id)).toEqual([row('citizen', 'admin'), row('admin', 'citizen')]);
+      const site = await t.http
+        .get('/api/v1/audit')
+        .query({ action: 'user.role', targetId: person.id })
+        .set(admin.auth)
+        .expect(200);
+      expect(site.body.items).toEqual([
+        expect.objectContaining({
+          spaceId: null,
+          actor: { id: admin.id, displayName: expect.any(String) },
+          action: 'user.role',
+          targetType: 'user',
+          targetId: person.id,
+          targetName: '역할 바뀔 시민',
+          before: { role: 'admin' },
+          after: { role: 'citizen' },
+        }),
+        expect.objectContaining({ before: { role: 'citizen' }, after: { role: 'admin' } }),
+      ]);
+      // A space's log holds its own rows only, never the site's.
+      const own = await t.http
+        .get(`/api/v1/spaces/${space.id}/audit`)
+        .query({ action: 'user.role' })
+        .set(facilitator.auth)
+        .expect(200);
+      expect(own.body.items).toEqual([]);
+      const csv = await t.http
+        .get('/api/v1/audit')
+        .query({ action: 'user.role', targetId: person.id, format: 'csv' })
+        .set(admin.auth)
+        .expect(200);
+      expect(csv.text.trimEnd().split('\r\n')).toHaveLength(3);
+    });
+
+    it('refusals and bad input write no row', async () => {
+      const person = await registerUser(t, { displayName: '그대로인 시민' });
+      expectProblem(
+        await t.http.patch(`/api/v1/users/${person.id}/role`).send({ role: 'admin' }),
+        401,
+        'unauthorized',
+      );
+      for (const who of [citizen, facilitator])
+        expectProblem(await setRole(person.id, 'admin', who), 403, 'forbidden');
+      expectFieldErrors(await setRole(person.id, 'king'), ['role']);
+      expectFieldErrors(await setRole('nope', 'admin'), ['id']);
+      expectProblem(await setRole(randomUUID(), 'admin'), 404, 'not_found');
+      expect(await roleRows(person.id)).toEqual([]);
+      const row = await db.query(`SELECT role FROM users WHERE id = $1`, [person.id]);
+      expect(row[0].role).toBe('citizen');
+    });
+  });
+
   describe('GET /spaces/:id/people (facilitators)', () => {
     const run = randomUUID().slice(0, 6);
     let proposer: TestUser;

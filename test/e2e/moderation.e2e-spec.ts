@@ -1272,6 +1272,7 @@ describe('moderation', () => {
         action: 'comment.auto_hide',
         targetType: 'comment',
         targetId: comment.id,
+        targetName: null,
         reason: AUTO_HIDE_REASON,
         before: { status: 'visible', hiddenReason: null },
         after: { status: 'hidden', hiddenReason: AUTO_HIDE_REASON },

@@ -237,12 +237,15 @@ export interface BanView {
 
 export interface AuditEntryView {
   id: string;
-  spaceId: string;
+  /** null for a site-wide action (a change of someone's global role). */
+  spaceId: string | null;
   /** null when the system acted (e.g. hiding a comment at the report threshold). */
   actor: UserRef | null;
   action: string;
   targetType: string;
   targetId: string;
+  /** The person acted on, when the target is a user (a ban, a role): their display name. */
+  targetName: string | null;
   reason: string | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
