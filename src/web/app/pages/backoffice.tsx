@@ -94,6 +94,112 @@ export function originProblem(value: string, t: Translate, list: string[]): stri
 /** A datetime-local value (Seoul time as typed) as an ISO instant with its offset. */
 const seoulInstant = (local: string): string => `${local}:00+09:00`;
 
+/** A typed date (`2031. 1. 1.`, `2031-01-01`, `20310101`) as y, m, d when it is a real day. */
+export function parseKoreanDate(value: string): [number, number, number] | null {
+  const v = value.trim();
+  const m =
+    /^(\d{4})\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s*(\d{1,2})\s*\.?$/.exec(v) ??
+    /^(\d{4})(\d{2})(\d{2})$/.exec(v);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d)
+    return null;
+  return [y, mo, d];
+}
+
+/** A typed 24-hour time (`9:30`, `0930`) as h, m. */
+export function parseTime(value: string): [number, number] | null {
+  const m = /^(\d{1,2})\s*:?\s*(\d{2})$/.exec(value.trim());
+  if (!m) return null;
+  const [h, mi] = [Number(m[1]), Number(m[2])];
+  return h < 24 && mi < 60 ? [h, mi] : null;
+}
+
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * A date and time as Korean pages write them: `2031. 03. 01.` and `18:00` (24-hour). Chromium
+ * formats its native date inputs by the browser's own locale, never the page's `lang`, so a
+ * Korean page in an English browser would ask for mm/dd/yyyy; these are plain text fields,
+ * typed and tabbed through like any other. The form gets `name` as the native input's value
+ * (`2031-03-01T18:00`). English pages keep the native input.
+ */
+function DateTimeField({ id, name, label }: { id: string; name: string; label: string }) {
+  const t = useT();
+  const current = useStore(lang);
+  const [date, setDate] = useState('');
+  const [time, setTime] = useState('');
+  if (current !== 'ko')
+    return (
+      <div class="field">
+        <label for={id}>{label}</label>
+        <input id={id} name={name} type="datetime-local" />
+      </div>
+    );
+  const day = date.trim() ? parseKoreanDate(date) : null;
+  const clock: [number, number] | null = time.trim() ? parseTime(time) : [0, 0];
+  const dateBad = !!date.trim() && !day;
+  const timeBad = !clock || (!date.trim() && !!time.trim());
+  const value =
+    day && clock ? `${day[0]}-${two(day[1])}-${two(day[2])}T${two(clock[0])}:${two(clock[1])}` : '';
+  const problem = dateBad ? t('bo_dateBad') : timeBad ? t('bo_timeBad') : '';
+  return (
+    <fieldset class="field datetime" aria-describedby={`${id}-hint`}>
+      <legend>{label}</legend>
+      <div class="datetime-parts">
+        <label for={id} class="sr-only">
+          {t('bo_dateLabel', { label })}
+        </label>
+        <input
+          id={id}
+          type="text"
+          inputMode="numeric"
+          autocomplete="off"
+          placeholder="2031. 03. 01."
+          maxLength={14}
+          value={date}
+          aria-invalid={dateBad ? 'true' : undefined}
+          aria-describedby={`${id}-hint ${id}-problem`}
+          onInput={(e) => {
+            setDate(e.currentTarget.value);
+            const next = e.currentTarget.value.trim() && !parseKoreanDate(e.currentTarget.value);
+            e.currentTarget.setCustomValidity(next ? t('bo_dateBad') : '');
+          }}
+          onBlur={() => day && setDate(`${day[0]}. ${two(day[1])}. ${two(day[2])}.`)}
+        />
+        <label for={`${id}-time`} class="sr-only">
+          {t('bo_timeLabel', { label })}
+        </label>
+        <input
+          id={`${id}-time`}
+          type="text"
+          inputMode="numeric"
+          autocomplete="off"
+          placeholder="00:00"
+          maxLength={5}
+          value={time}
+          aria-invalid={timeBad ? 'true' : undefined}
+          aria-describedby={`${id}-hint ${id}-problem`}
+          onInput={(e) => {
+            setTime(e.currentTarget.value);
+            const next = e.currentTarget.value.trim() && !parseTime(e.currentTarget.value);
+            e.currentTarget.setCustomValidity(next ? t('bo_timeBad') : '');
+          }}
+          onBlur={() => time.trim() && clock && setTime(`${two(clock[0])}:${two(clock[1])}`)}
+        />
+      </div>
+      <input type="hidden" name={name} value={value} />
+      <p id={`${id}-hint`} class="hint">
+        {t('bo_dateHint')}
+      </p>
+      <p id={`${id}-problem`} class="error" role="alert">
+        {problem}
+      </p>
+    </fieldset>
+  );
+}
+
 function Guard({
   allowed,
   children,
@@ -673,6 +779,25 @@ function StateView({ value }: { value: Record<string, unknown> | null }) {
   );
 }
 
+/** An action by its name, and whom it was about when that is a person. */
+function AuditAction({ entry }: { entry: AuditEntry }) {
+  const t = useT();
+  return (
+    <>
+      {actionLabel(t, entry.action)}
+      {entry.targetName && <span class="audit-target">{entry.targetName}</span>}
+    </>
+  );
+}
+
+/** The reason of a row: a resolution by its name, a hide reason in the reader's language. */
+const auditReason = (e: AuditEntry, t: Translate): string =>
+  e.action === 'report.resolve' && (e.reason === 'hide' || e.reason === 'dismiss')
+    ? t(`bo_resolution_${e.reason}`)
+    : e.reason
+      ? hiddenReasonText(e.reason, t)
+      : '—';
+
 const AUDIT_ACTIONS = [
   'topic.open_deliberation',
   'topic.close',
@@ -685,6 +810,7 @@ const AUDIT_ACTIONS = [
   'report.resolve',
   'user.ban',
   'user.unban',
+  'user.role',
   'space.update',
   'space.archive',
   'space.restore',
@@ -769,14 +895,8 @@ export function AuditPanel({ spaceId }: { spaceId?: string }) {
             <label for="audit-target">{t('bo_filterTarget')}</label>
             <input id="audit-target" name="targetId" maxLength={36} />
           </div>
-          <div class="field">
-            <label for="audit-from">{t('bo_filterFrom')}</label>
-            <input id="audit-from" name="from" type="datetime-local" />
-          </div>
-          <div class="field">
-            <label for="audit-to">{t('bo_filterTo')}</label>
-            <input id="audit-to" name="to" type="datetime-local" />
-          </div>
+          <DateTimeField id="audit-from" name="from" label={t('bo_filterFrom')} />
+          <DateTimeField id="audit-to" name="to" label={t('bo_filterTo')} />
         </div>
         <div class="toolbar">
           <button type="submit" class="primary sm">
@@ -791,45 +911,77 @@ export function AuditPanel({ spaceId }: { spaceId?: string }) {
       {!page.data && !page.error && <Skeleton lines={4} />}
       {page.data && rows.length === 0 && <p class="muted">{t('bo_noAudit')}</p>}
       {rows.length > 0 && (
-        <div class="table-wrap">
-          <table class="audit" data-testid="audit">
-            <thead>
-              <tr>
-                <th scope="col">{t('bo_when')}</th>
-                <th scope="col">{t('bo_actor')}</th>
-                <th scope="col">{t('bo_filterAction')}</th>
-                <th scope="col">{t('reason')}</th>
-                <th scope="col">{t('bo_before')}</th>
-                <th scope="col">{t('bo_after')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((e) => (
-                <tr key={e.id} data-action={e.action}>
-                  <td>
-                    <Time iso={e.createdAt} style="full" />
-                  </td>
-                  <td>{e.actor?.displayName ?? t('bo_system')}</td>
-                  <td>{actionLabel(t, e.action)}</td>
-                  <td>
-                    {e.action === 'report.resolve' &&
-                    (e.reason === 'hide' || e.reason === 'dismiss')
-                      ? t(`bo_resolution_${e.reason}`)
-                      : e.reason
-                        ? hiddenReasonText(e.reason, t)
-                        : '—'}
-                  </td>
-                  <td>
-                    <StateView value={e.before} />
-                  </td>
-                  <td>
-                    <StateView value={e.after} />
-                  </td>
+        <>
+          <div class="table-wrap audit-table">
+            <table class="audit" data-testid="audit">
+              <thead>
+                <tr>
+                  <th scope="col">{t('bo_when')}</th>
+                  <th scope="col">{t('bo_actor')}</th>
+                  <th scope="col">{t('bo_filterAction')}</th>
+                  <th scope="col">{t('reason')}</th>
+                  <th scope="col">{t('bo_before')}</th>
+                  <th scope="col">{t('bo_after')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {rows.map((e) => (
+                  <tr key={e.id} data-action={e.action}>
+                    <td>
+                      <Time iso={e.createdAt} style="full" />
+                    </td>
+                    <td>{e.actor?.displayName ?? t('bo_system')}</td>
+                    <td>
+                      <AuditAction entry={e} />
+                    </td>
+                    <td>{auditReason(e, t)}</td>
+                    <td>
+                      <StateView value={e.before} />
+                    </td>
+                    <td>
+                      <StateView value={e.after} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {/* The same rows as cards on a phone, where six columns do not fit (CSS picks one). */}
+          <ol class="plain-list stack audit-cards" data-testid="audit-cards">
+            {rows.map((e) => (
+              <li key={e.id} class="card" data-action={e.action}>
+                <p class="audit-card-head">
+                  <strong>
+                    <AuditAction entry={e} />
+                  </strong>
+                  <Time iso={e.createdAt} style="full" />
+                </p>
+                <dl class="audit-card-fields">
+                  <div>
+                    <dt>{t('bo_actor')}</dt>
+                    <dd>{e.actor?.displayName ?? t('bo_system')}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('reason')}</dt>
+                    <dd>{auditReason(e, t)}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('bo_before')}</dt>
+                    <dd>
+                      <StateView value={e.before} />
+                    </dd>
+                  </div>
+                  <div>
+                    <dt>{t('bo_after')}</dt>
+                    <dd>
+                      <StateView value={e.after} />
+                    </dd>
+                  </div>
+                </dl>
+              </li>
+            ))}
+          </ol>
+        </>
       )}
       {cursor && (
         <button
@@ -1038,10 +1190,7 @@ function BansPanel({ space }: { space: Space }) {
             <label for="ban-reason">{t('reason')}</label>
             <input id="ban-reason" name="reason" required maxLength={500} />
           </div>
-          <div class="field">
-            <label for="ban-until">{t('bo_banUntil')}</label>
-            <input id="ban-until" name="until" type="datetime-local" />
-          </div>
+          <DateTimeField key={round} id="ban-until" name="until" label={t('bo_banUntil')} />
         </div>
         <button type="submit" class="danger sm">
           {t('bo_banUser')}
@@ -1121,8 +1270,7 @@ function BanAuthorDialog({
           maxLength={500}
           defaultValue={t(`bo_reason_${group.reasons[0]?.reason ?? 'other'}` as MessageKey)}
         />
-        <label for="ban-author-until">{t('bo_banUntil')}</label>
-        <input id="ban-author-until" name="until" type="datetime-local" />
+        <DateTimeField id="ban-author-until" name="until" label={t('bo_banUntil')} />
         <div class="modal-actions">
           <button type="button" onClick={() => onClose(false)}>
             {t('cancel')}
