@@ -1,5 +1,5 @@
 /**
- * Runs B1–B8 and B10 one after the other (each in its own process, so one benchmark's leftovers never
+ * Runs B1–B10 one after the other (each in its own process, so one benchmark's leftovers never
  * load the next) and writes bench/results/summary.md from their results (docs/benchmarks.md
  * quotes the latest full run, with the findings around it).
  *
@@ -20,6 +20,7 @@ const SCRIPTS: [string, string][] = [
   ['B6', 'b6-thread-read.ts'],
   ['B7', 'b7-agrees.ts'],
   ['B8', 'b8-reactions.ts'],
+  ['B9', 'b9-ballots.ts'],
   ['B10', 'b10-notify.ts'],
 ];
 
@@ -42,7 +43,7 @@ function main(): void {
   const lines = [
     '# Benchmarks',
     '',
-    `The suite of BENCH.md (B1–B8), run with \`npm run bench\` on commit ${m.commit}: Node ${m.node}, ${m.cpu} × ${m.cores} cores, ${m.memoryGiB} GiB; ${m.pinned}. Total time ${((Date.now() - started) / 60_000).toFixed(0)} min.`,
+    `The suite of BENCH.md (B1–B10), run with \`npm run bench\` on commit ${m.commit}: Node ${m.node}, ${m.cpu} × ${m.cores} cores, ${m.memoryGiB} GiB; ${m.pinned}. Total time ${((Date.now() - started) / 60_000).toFixed(0)} min.`,
     '',
     '| id | case | target | measured | ratio to baseline | p50 / p99 / max ms | met |',
     '|---|---|---|---|---|---|---|',

@@ -80,6 +80,18 @@ export interface ProjectView {
   createdAt: string;
 }
 
+/** A station's paper totals as the office lists them: who entered what, never the counts. */
+export interface PaperEntryView {
+  id: string;
+  station: string;
+  headingId: string;
+  headingName: string;
+  classKey: string;
+  ballots: number;
+  enteredBy: { id: string; displayName: string };
+  createdAt: string;
+}
+
 interface ProjectRow {
   id: string;
   budget_id: string;
@@ -260,6 +272,53 @@ export class BudgetQueries {
     return views;
   }
 
+  /**
+   * The paper totals entered so far, for the budget's facilitators: which stations, headings and
+   * classes are in, and how many ballots each counted. The counts per project stay out, as every
+   * count does before results (the results route gives them when they are public).
+   */
+  async paperEntries(budgetId: string, auth: AuthUser): Promise<{ items: PaperEntryView[] }> {
+    const budgets = await queryRows<{ space_id: string }>(
+      this.dataSource,
+      `SELECT space_id FROM budgets WHERE id = $1`,
+      [budgetId],
+    );
+    if (!budgets[0]) throw Problem.notFound('Budget');
+    await this.access.requireFacilitator(auth, budgets[0].space_id);
+    const rows = await queryRows<{
+      id: string;
+      station: string;
+      heading_id: string;
+      heading_name: string;
+      class_key: string;
+      ballots: number;
+      entered_by: string;
+      entered_name: string;
+      created_at: Date;
+    }>(
+      this.dataSource,
+      `SELECT t.id, t.station, t.heading_id, h.name AS heading_name, t.class_key, t.ballots,
+              t.entered_by, u.display_name AS entered_name, t.created_at
+         FROM budget_paper_totals t
+         JOIN budget_headings h ON h.id = t.heading_id
+         JOIN users u ON u.id = t.entered_by
+        WHERE t.budget_id = $1 ORDER BY t.created_at, t.id`,
+      [budgetId],
+    );
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        station: r.station,
+        headingId: r.heading_id,
+        headingName: r.heading_name,
+        classKey: r.class_key,
+        ballots: r.ballots,
+        enteredBy: { id: r.entered_by, displayName: r.entered_name },
+        createdAt: r.created_at.toISOString(),
+      })),
+    };
+  }
+
   async projects(
     budgetId: string,
     query: ListProjectsQuery,
@@ -285,7 +344,12 @@ export class BudgetQueries {
     // `random` is stable per viewer: the order of a hash of the project and the viewer, so a
     // resident paging through sees each project once and nobody is always first.
     const sort = query.sort ?? 'random';
-    let order = sort === 'amount' ? `p.amount, p.created_at, p.id` : `p.created_at DESC, p.id DESC`;
+    let order =
+      sort === 'amount'
+        ? `p.amount, p.created_at, p.id`
+        : sort === 'oldest'
+          ? `p.created_at, p.id`
+          : `p.created_at DESC, p.id DESC`;
     if (sort === 'random') {
       params.push(auth?.id ?? 'anonymous');
       order = `md5(p.id::text || $${params.length}::text), p.id`;

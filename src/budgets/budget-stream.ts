@@ -37,6 +37,10 @@ export class WatchBudgetDto {
 @Injectable()
 export class BudgetStream implements OnModuleInit, OnModuleDestroy {
   private readonly offs: (() => void)[] = [];
+  /** When this node last sent each budget's tally (ms, its clock). */
+  private readonly sentAt = new Map<string, number>();
+  /** Each budget's send under way, if any: the next one follows it. */
+  private readonly sending = new Map<string, Promise<void>>();
   private readonly pending = new Coalescer<string, true>(TALLY_INTERVAL_MS, (batch) =>
     this.flush([...batch.keys()]),
   );
@@ -68,6 +72,7 @@ export class BudgetStream implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     for (const off of this.offs) off();
     this.pending.close();
+    this.sentAt.clear();
   }
 
   async watch(socket: LiveSocket, budgetId: string): Promise<BudgetWatchResult> {
@@ -112,15 +117,40 @@ export class BudgetStream implements OnModuleInit, OnModuleDestroy {
 
   private async sendNow(id: string): Promise<void> {
     try {
-      await this.send(id);
+      await this.send(id, false);
     } catch (err) {
       this.logger.error({ err, budgetId: id }, 'budget result broadcast failed');
     }
   }
 
-  private async send(id: string): Promise<void> {
-    const results = await this.budgets.results(id);
-    this.live.emit(Rooms.budget(id), 'budget:tally', results);
+  /**
+   * Recounts and sends, after the budget's send under way if any: tallies go out in the order
+   * they were counted (a slow live tally never follows the final result). A live tally also
+   * waits until the interval has passed since this node's last one: the slot in PostgreSQL is
+   * claimed before the recount, whose time varies with the node's load, and a quick recount after
+   * a slow one would otherwise reach the watchers well under the interval after it.
+   */
+  private send(id: string, spaced = true): Promise<void> {
+    const next = (this.sending.get(id) ?? Promise.resolve()).then(async () => {
+      const wait = (this.sentAt.get(id) ?? -Infinity) + TALLY_INTERVAL_MS - Date.now();
+      if (spaced && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const results = await this.budgets.results(id);
+      this.live.emit(Rooms.budget(id), 'budget:tally', results);
+      this.sentAt.set(id, Date.now());
+      if (this.sentAt.size > 1000) this.forgetOld();
+    });
+    const settled = next.catch(() => undefined);
+    this.sending.set(id, settled);
+    void settled.then(() => {
+      if (this.sending.get(id) === settled) this.sending.delete(id);
+    });
+    return next;
+  }
+
+  /** A budget whose last tally is older than the interval needs no entry. */
+  private forgetOld(): void {
+    const before = Date.now() - TALLY_INTERVAL_MS;
+    for (const [id, at] of this.sentAt) if (at < before) this.sentAt.delete(id);
   }
 }
 

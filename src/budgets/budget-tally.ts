@@ -39,59 +39,65 @@ export const ruleOf = (b: BudgetRow): BudgetRule => ({
   minSpendRatio: b.min_spend_ratio === null ? null : Number(b.min_spend_ratio),
 });
 
-interface HeadingRow {
+export interface HeadingRow {
   id: string;
   name: string;
-  amount: string;
+  amount: string | number;
   group_name: string | null;
   max_choices: number | null;
 }
 
+/** A budget's headings (`$1` the budget), in their order: also a subquery of the ballot's read. */
+export const HEADINGS_SQL = `SELECT id, name, amount, group_name, max_choices FROM budget_headings
+      WHERE budget_id = $1 ORDER BY group_name NULLS FIRST, created_at, id`;
+
+export const headingOf = (h: HeadingRow): HeadingInfo => ({
+  id: h.id,
+  name: h.name,
+  amount: Number(h.amount),
+  group: h.group_name,
+  maxChoices: h.max_choices,
+});
+
 export async function loadHeadings(db: Db, budgetId: string): Promise<HeadingInfo[]> {
-  const rows = await queryRows<HeadingRow>(
-    db,
-    `SELECT id, name, amount, group_name, max_choices FROM budget_headings
-      WHERE budget_id = $1 ORDER BY group_name NULLS FIRST, created_at, id`,
-    [budgetId],
-  );
-  return rows.map((h) => ({
-    id: h.id,
-    name: h.name,
-    amount: Number(h.amount),
-    group: h.group_name,
-    maxChoices: h.max_choices,
-  }));
+  const rows = await queryRows<HeadingRow>(db, HEADINGS_SQL, [budgetId]);
+  return rows.map(headingOf);
 }
 
 export interface ProjectFacts extends ProjectInfo {
   title: string;
 }
 
+export interface ProjectRow {
+  id: string;
+  heading_id: string;
+  title: string;
+  amount: string | number;
+  cost: string | number | null;
+  status: ProjectStatus;
+  /** A Date from a row, a string from JSON. */
+  created_at: Date | string;
+}
+
+/** A budget's projects (`$1` the budget) with their reviewed cost: also a subquery of the ballot's read. */
+export const PROJECTS_SQL = `SELECT p.id, p.heading_id, p.title, p.amount, r.cost, p.status, p.created_at
+       FROM budget_projects p LEFT JOIN budget_project_reviews r ON r.project_id = p.id
+      WHERE p.budget_id = $1`;
+
+/** What the rules need of a project: the reviewed cost when there is one. */
+export const projectOf = (p: ProjectRow): ProjectFacts => ({
+  id: p.id,
+  headingId: p.heading_id,
+  title: p.title,
+  cost: Number(p.cost ?? p.amount),
+  status: p.status,
+  proposedAt: new Date(p.created_at).getTime(),
+});
+
 /** The projects with what the rules need: the reviewed cost when there is one. */
 export async function loadProjects(db: Db, budgetId: string): Promise<ProjectFacts[]> {
-  const rows = await queryRows<{
-    id: string;
-    heading_id: string;
-    title: string;
-    amount: string;
-    cost: string | null;
-    status: ProjectStatus;
-    created_at: Date;
-  }>(
-    db,
-    `SELECT p.id, p.heading_id, p.title, p.amount, r.cost, p.status, p.created_at
-       FROM budget_projects p LEFT JOIN budget_project_reviews r ON r.project_id = p.id
-      WHERE p.budget_id = $1`,
-    [budgetId],
-  );
-  return rows.map((p) => ({
-    id: p.id,
-    headingId: p.heading_id,
-    title: p.title,
-    cost: Number(p.cost ?? p.amount),
-    status: p.status,
-    proposedAt: p.created_at.getTime(),
-  }));
+  const rows = await queryRows<ProjectRow>(db, PROJECTS_SQL, [budgetId]);
+  return rows.map(projectOf);
 }
 
 /**

@@ -25,7 +25,12 @@ import { ExportWriter } from '../open-data/export-writer';
 import { recordSchema } from '../open-data/open-data.openapi';
 import { BUDGET_PROJECTS, BUDGET_RESULTS } from './budget-datasets';
 import { BudgetExports } from './budget-exports';
-import { BudgetQueries, type BudgetView, type ProjectView } from './budget-queries';
+import {
+  BudgetQueries,
+  type BudgetView,
+  type PaperEntryView,
+  type ProjectView,
+} from './budget-queries';
 import { type BallotView, BudgetsService, type ResultsView } from './budgets.service';
 import {
   BallotDto,
@@ -350,6 +355,21 @@ export class BudgetsController {
     @Body() dto: PaperTotalDto,
   ): Promise<{ id: string }> {
     return { id: await this.budgets.paperTotals(user, id, dto) };
+  }
+
+  @Get('budgets/:id/paper-totals')
+  @ApiDoc({
+    summary: 'The paper totals entered so far',
+    description:
+      'Facilitators: each station, heading and class entered, with its number of ballots and who entered it; never the counts per project.',
+    status: 200,
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
+  paperEntries(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('id') id: string,
+  ): Promise<{ items: PaperEntryView[] }> {
+    return this.queries.paperEntries(id, user);
   }
 
   @Public()

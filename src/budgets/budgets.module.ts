@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ModerationModule } from '../moderation/moderation.module';
+import { FollowsModule } from '../notifications/follows.module';
 import { OpenDataModule } from '../open-data/open-data.module';
 import { SpacesModule } from '../spaces/spaces.module';
+import { BudgetNoticesRepository } from './budget-notices.repository';
 import { BudgetExports } from './budget-exports';
 import { BudgetPhaseScheduler } from './budget-phase-scheduler';
 import { BudgetQueries } from './budget-queries';
@@ -11,7 +13,7 @@ import { BudgetsService } from './budgets.service';
 
 /** Participatory budgets (시민참여예산): budgets, projects, the roll, ballots, results, the stream. */
 @Module({
-  imports: [SpacesModule, ModerationModule, OpenDataModule],
+  imports: [SpacesModule, ModerationModule, OpenDataModule, FollowsModule],
   controllers: [BudgetsController],
   providers: [
     BudgetsService,
@@ -20,6 +22,7 @@ import { BudgetsService } from './budgets.service';
     BudgetStream,
     BudgetStreamGateway,
     BudgetPhaseScheduler,
+    BudgetNoticesRepository,
   ],
   exports: [BudgetsService, BudgetQueries, BudgetPhaseScheduler],
 })

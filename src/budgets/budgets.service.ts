@@ -4,14 +4,16 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../core/database/errors';
 import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
+import { EventBus } from '../core/events/event-bus';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { msg, Problem, type FieldProblem, term } from '../core/http/problem';
 import { type FieldRuleKey } from '../core/http/i18n/messages';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { type BudgetTally } from '../protocol/live';
 import { AuditService } from '../moderation/audit.service';
-import { BanCheck } from '../moderation/bans.guard';
+import { BanCheck, bannedFromSpace, spaceBanInForce } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
+import { FollowsRepository } from '../notifications/follows.repository';
 import { appendTopicEvent } from '../topics/topic-events';
 import {
   allowedNextPhases,
@@ -24,7 +26,21 @@ import {
   phaseIndex,
   type VoterClass,
 } from './budget-rules';
-import { type BudgetRow, loadHeadings, loadProjects, ruleOf, tallyBudget } from './budget-tally';
+import { BudgetNoticesRepository } from './budget-notices.repository';
+import {
+  type BudgetRow,
+  headingOf,
+  HEADINGS_SQL,
+  type HeadingRow,
+  loadHeadings,
+  loadProjects,
+  type ProjectFacts,
+  projectOf,
+  type ProjectRow,
+  PROJECTS_SQL,
+  ruleOf,
+  tallyBudget,
+} from './budget-tally';
 import {
   type BallotDto,
   type CreateBudgetDto,
@@ -71,6 +87,24 @@ export interface BallotView {
   castAt: string | null;
 }
 
+/** A roll line as a ballot needs it. */
+interface RollLine {
+  id: string;
+  heading_id: string | null;
+  class_key: string;
+}
+
+/** The one read before a first ballot: the budget with the voter's ban, roll line and the rules' facts. */
+interface BallotContext extends BudgetRow {
+  banned: boolean;
+  banned_until: Date | null;
+  line_id: string | null;
+  line_heading_id: string | null;
+  line_class_key: string | null;
+  heading_rows: HeadingRow[];
+  project_rows: ProjectRow[];
+}
+
 /** Where the voter stands: the key their one ballot is kept under, their class and heading. */
 interface Voter {
   key: string;
@@ -93,6 +127,9 @@ export class BudgetsService {
     private readonly access: SpaceAccessService,
     private readonly audit: AuditService,
     private readonly bans: BanCheck,
+    private readonly notices: BudgetNoticesRepository,
+    private readonly follows: FollowsRepository,
+    private readonly bus: EventBus,
   ) {}
 
   // ---- budgets ------------------------------------------------------------------------------
@@ -307,8 +344,10 @@ export class BudgetsService {
           WHERE budget_id = $1 AND status = 'feasible'`,
         [budget.id, selected],
       );
+      await this.notices.selected(work.tx, budget.id, actorId);
     }
     await work.tx.query(`UPDATE budgets SET phase = $2 WHERE id = $1`, [budget.id, to]);
+    await this.notices.phase(work.tx, budget.id, actorId, budget.phase, to);
     const seq = await this.appendEvent(work, budget.id, 'phase', actorId, {
       from: budget.phase,
       to,
@@ -431,6 +470,9 @@ export class BudgetsService {
           dto.location ?? null,
         ],
       );
+      // A proposer hears what becomes of the project (its thread) and of the budget's phases.
+      await this.follows.follow(work.tx, auth.id, 'topic', topicId);
+      await this.follows.follow(work.tx, auth.id, 'budget', budgetId);
       work.emit(domainEvent('topic.created', { topicId, spaceId: budget.space_id, seq }));
       return rows[0]!.id;
     });
@@ -471,6 +513,14 @@ export class BudgetsService {
         before: { status: project.status },
         after: { status, cost: dto.cost ?? null },
       });
+      await this.notices.reviewed(work.tx, project.budget_id, projectId, auth.id, dto.feasible);
+      work.emit(
+        domainEvent('budget.project_reviewed', {
+          budgetId: project.budget_id,
+          projectId,
+          spaceId: budget.space_id,
+        }),
+      );
     });
   }
 
@@ -636,6 +686,22 @@ export class BudgetsService {
     userId: string,
     headings: HeadingInfo[],
   ): Promise<Voter> {
+    if (budget.electorate === 'open') return this.voterOf(budget, userId, undefined, headings);
+    const lines = await queryRows<RollLine>(
+      tx,
+      `SELECT id, heading_id, class_key FROM budget_voters WHERE budget_id = $1 AND user_id = $2`,
+      [budget.id, userId],
+    );
+    return this.voterOf(budget, userId, lines[0], headings);
+  }
+
+  /** The voter's key, class and heading: the user on an open electorate, else their roll line. */
+  private voterOf(
+    budget: BudgetRow,
+    userId: string,
+    line: RollLine | undefined,
+    headings: HeadingInfo[],
+  ): Voter {
     if (budget.electorate === 'open') {
       return {
         key: `user:${userId}`,
@@ -644,12 +710,6 @@ export class BudgetsService {
         heading: null,
       };
     }
-    const lines = await queryRows<{ id: string; heading_id: string | null; class_key: string }>(
-      tx,
-      `SELECT id, heading_id, class_key FROM budget_voters WHERE budget_id = $1 AND user_id = $2`,
-      [budget.id, userId],
-    );
-    const line = lines[0];
     if (!line) throw new Problem(403, 'not_eligible', msg('budgets.not_eligible'));
     return {
       key: `voter:${line.id}`,
@@ -677,7 +737,16 @@ export class BudgetsService {
     entries: BallotEntry[],
     voter: Voter,
   ): Promise<void> {
-    const projects = await loadProjects(tx, budget.id);
+    this.checkAgainst(budget, headings, await loadProjects(tx, budget.id), entries, voter);
+  }
+
+  private checkAgainst(
+    budget: BudgetRow,
+    headings: HeadingInfo[],
+    projects: ProjectFacts[],
+    entries: BallotEntry[],
+    voter: Voter,
+  ): void {
     const problems = checkBallot(
       ruleOf(budget),
       new Map(headings.map((h) => [h.id, h])),
@@ -700,13 +769,12 @@ export class BudgetsService {
     );
   }
 
-  private async writeChoices(
-    tx: EntityManager,
-    budgetId: string,
-    ballotId: string,
-    entries: BallotEntry[],
-  ): Promise<void> {
-    await tx.query(`DELETE FROM budget_ballot_choices WHERE ballot_id = $1`, [ballotId]);
+  /** A ballot's choices as columns: heading, project and rank (1 = first) of each. */
+  private choiceColumns(entries: BallotEntry[]): {
+    headingIds: string[];
+    projectIds: string[];
+    ranks: number[];
+  } {
     const headingIds: string[] = [];
     const projectIds: string[] = [];
     const ranks: number[] = [];
@@ -717,6 +785,17 @@ export class BudgetsService {
         ranks.push(i + 1);
       });
     }
+    return { headingIds, projectIds, ranks };
+  }
+
+  private async writeChoices(
+    tx: EntityManager,
+    budgetId: string,
+    ballotId: string,
+    entries: BallotEntry[],
+  ): Promise<void> {
+    await tx.query(`DELETE FROM budget_ballot_choices WHERE ballot_id = $1`, [ballotId]);
+    const { headingIds, projectIds, ranks } = this.choiceColumns(entries);
     await tx.query(
       `INSERT INTO budget_ballot_choices (ballot_id, budget_id, heading_id, project_id, rank)
        SELECT $1, $2, h, p, r FROM unnest($3::uuid[], $4::uuid[], $5::int[]) AS t(h, p, r)`,
@@ -725,35 +804,140 @@ export class BudgetsService {
   }
 
   /**
-   * Casts or replaces the voter's online ballot, whole, in one transaction. The unique key
-   * (budget, voter) makes the upsert the one place concurrent submissions meet: the first
-   * inserts, the others wait for its row and replace it in turn; a ballot recorded on site
-   * is never replaced (`already_voted`).
+   * Casts or replaces the voter's online ballot, whole. A voter's first ballot — nearly every
+   * ballot of a rush before the close — is one read and one statement (`castFirst`); a change,
+   * a retry, or a line that voted on site goes through `replaceBallot`'s transaction.
    */
   async castOnline(auth: AuthUser, budgetId: string, dto: BallotDto): Promise<BallotView> {
     const entries = this.entries(dto);
-    await this.uow.run(async (work) => {
-      const budget = await this.budgetRow(work.tx, budgetId, 'FOR KEY SHARE');
-      this.requirePhase(budget, 'voting');
-      await this.bans.assertNotBanned(work.tx, budget.space_id, auth.id);
-      const headings = await loadHeadings(work.tx, budgetId);
-      const voter = await this.onlineVoter(work.tx, budget, auth.id, headings);
-      await this.checkEntries(work.tx, budget, headings, entries, voter);
-      const rows = await queryRows<{ id: string }>(
-        work.tx,
-        `INSERT INTO budget_ballots (budget_id, voter_key, user_id, voter_id, class_key, channel)
-         VALUES ($1, $2, $3, $4, $5, 'online')
-         ON CONFLICT (budget_id, voter_key) DO UPDATE SET cast_at = now(), class_key = EXCLUDED.class_key
-           WHERE budget_ballots.channel = 'online'
-         RETURNING id`,
-        [budgetId, voter.key, auth.id, voter.voterId, voter.classKey],
-      );
-      const ballot = rows[0];
-      if (!ballot) throw Problem.conflict('already_voted', msg('budgets.already_voted_onsite'));
-      await this.writeChoices(work.tx, budgetId, ballot.id, entries);
-      work.emit(domainEvent('budget.ballots_changed', { budgetId, spaceId: budget.space_id }));
-    });
+    const first = await this.uow.runAlone<BallotView | 'exists' | 'replaced'>(
+      () => this.castFirst(auth, budgetId, entries),
+      async (work) => {
+        await this.replaceBallot(work, auth, budgetId, entries);
+        return 'replaced';
+      },
+    );
+    if (first === 'exists')
+      await this.uow.run((work) => this.replaceBallot(work, auth, budgetId, entries));
+    else if (first !== 'replaced') return first;
     return this.myBallot(auth, budgetId);
+  }
+
+  /**
+   * The voter's first ballot. What the checks need is read first, unlocked, in one query: the
+   * budget, the voter's ban and roll line, the headings and projects (which no longer change once
+   * voting has begun). The write is one statement, its own transaction: it takes the budget row
+   * FOR KEY SHARE and finds it still in `voting` (a phase move, FOR UPDATE, waits for it or it
+   * for the move, as in `replaceBallot`), inserts the ballot unless the voter has one, and its
+   * choices with it. 'exists': the voter has a ballot; nothing was written.
+   */
+  private async castFirst(
+    auth: AuthUser,
+    budgetId: string,
+    entries: BallotEntry[],
+  ): Promise<BallotView | 'exists'> {
+    const db = this.dataSource.manager;
+    const rows = await queryRows<BallotContext>(
+      db,
+      `SELECT bu.*, b.user_id IS NOT NULL AS banned, b.until AS banned_until,
+              v.id AS line_id, v.heading_id AS line_heading_id, v.class_key AS line_class_key,
+              (SELECT coalesce(json_agg(h), '[]') FROM (${HEADINGS_SQL}) h) AS heading_rows,
+              (SELECT coalesce(json_agg(x), '[]') FROM (${PROJECTS_SQL}) x) AS project_rows
+         FROM budgets bu
+         ${spaceBanInForce('bu.space_id', '$2')}
+         LEFT JOIN budget_voters v ON v.budget_id = bu.id AND v.user_id = $2
+        WHERE bu.id = $1`,
+      [budgetId, auth.id],
+    );
+    const budget = rows[0];
+    if (!budget) throw Problem.notFound('Budget');
+    this.requirePhase(budget, 'voting');
+    if (budget.banned) throw bannedFromSpace(budget.banned_until);
+    const headings = budget.heading_rows.map(headingOf);
+    const line = budget.line_id
+      ? {
+          id: budget.line_id,
+          heading_id: budget.line_heading_id,
+          class_key: budget.line_class_key!,
+        }
+      : undefined;
+    const voter = this.voterOf(budget, auth.id, line, headings);
+    this.checkAgainst(budget, headings, budget.project_rows.map(projectOf), entries, voter);
+    const choices = this.choiceColumns(entries);
+    const written = await queryRows<{ open: boolean; cast_at: Date | null }>(
+      db,
+      `WITH budget AS (
+         SELECT id FROM budgets WHERE id = $1 AND phase = 'voting' FOR KEY SHARE
+       ), ballot AS (
+         INSERT INTO budget_ballots (budget_id, voter_key, user_id, voter_id, class_key, channel)
+         SELECT id, $2, $3, $4, $5, 'online' FROM budget
+         ON CONFLICT (budget_id, voter_key) DO NOTHING
+         RETURNING id, cast_at
+       ), choices AS (
+         INSERT INTO budget_ballot_choices (ballot_id, budget_id, heading_id, project_id, rank)
+         SELECT ballot.id, $1, h, p, r
+           FROM ballot, unnest($6::uuid[], $7::uuid[], $8::int[]) AS t(h, p, r)
+       )
+       SELECT EXISTS (SELECT 1 FROM budget) AS open, (SELECT cast_at FROM ballot) AS cast_at`,
+      [
+        budgetId,
+        voter.key,
+        auth.id,
+        voter.voterId,
+        voter.classKey,
+        choices.headingIds,
+        choices.projectIds,
+        choices.ranks,
+      ],
+    );
+    const { open, cast_at: castAt } = written[0]!;
+    // The budget left `voting` between the read and the write: say where it is now.
+    if (!open) this.requirePhase(await this.budgetRow(db, budgetId), 'voting');
+    if (!open || !castAt) return 'exists';
+    this.bus.publish([
+      domainEvent('budget.ballots_changed', { budgetId, spaceId: budget.space_id }),
+    ]);
+    // What was written, as `myBallot` reads it back: by heading, each in rank order.
+    return {
+      ballots: [...entries]
+        .sort((a, b) => (a.headingId < b.headingId ? -1 : a.headingId > b.headingId ? 1 : 0))
+        .map((e) => ({ headingId: e.headingId, projectIds: [...e.projectIds] })),
+      channel: 'online',
+      castAt: castAt.toISOString(),
+    };
+  }
+
+  /**
+   * Casts or replaces the voter's online ballot in `work`. The unique key (budget, voter) makes
+   * the upsert the one place concurrent submissions meet: the first inserts, the others wait
+   * for its row and replace it in turn; a ballot recorded on site is never replaced
+   * (`already_voted`).
+   */
+  private async replaceBallot(
+    work: Work,
+    auth: AuthUser,
+    budgetId: string,
+    entries: BallotEntry[],
+  ): Promise<void> {
+    const budget = await this.budgetRow(work.tx, budgetId, 'FOR KEY SHARE');
+    this.requirePhase(budget, 'voting');
+    await this.bans.assertNotBanned(work.tx, budget.space_id, auth.id);
+    const headings = await loadHeadings(work.tx, budgetId);
+    const voter = await this.onlineVoter(work.tx, budget, auth.id, headings);
+    await this.checkEntries(work.tx, budget, headings, entries, voter);
+    const rows = await queryRows<{ id: string }>(
+      work.tx,
+      `INSERT INTO budget_ballots (budget_id, voter_key, user_id, voter_id, class_key, channel)
+       VALUES ($1, $2, $3, $4, $5, 'online')
+       ON CONFLICT (budget_id, voter_key) DO UPDATE SET cast_at = now(), class_key = EXCLUDED.class_key
+         WHERE budget_ballots.channel = 'online'
+       RETURNING id`,
+      [budgetId, voter.key, auth.id, voter.voterId, voter.classKey],
+    );
+    const ballot = rows[0];
+    if (!ballot) throw Problem.conflict('already_voted', msg('budgets.already_voted_onsite'));
+    await this.writeChoices(work.tx, budgetId, ballot.id, entries);
+    work.emit(domainEvent('budget.ballots_changed', { budgetId, spaceId: budget.space_id }));
   }
 
   async myBallot(auth: AuthUser, budgetId: string): Promise<BallotView> {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Queryable, queryRows } from '../core/database/sql';
 
-/** What can be followed; budgets will follow topics here. */
-export type FollowTarget = 'topic';
+/** What can be followed: a topic (a project's thread is one) or a budget. */
+export type FollowTarget = 'topic' | 'budget';
 
 /** Every statement on `follows`: who hears of what. */
 @Injectable()

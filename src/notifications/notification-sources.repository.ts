@@ -32,10 +32,27 @@ export interface RoomSourceRow {
   title: string;
 }
 
+/** A budget notice still to notify, with its budget, project and review. */
+export interface BudgetSourceRow {
+  id: string;
+  budget_id: string;
+  type: 'phase' | 'project_reviewed' | 'project_selected';
+  project_id: string | null;
+  actor_id: string | null;
+  data: { from?: string; to?: string; feasible?: boolean; selected?: boolean };
+  created_at: Date;
+  space_id: string;
+  budget_title: string;
+  project_title: string | null;
+  project_topic_id: string | null;
+  review_explanation: string | null;
+}
+
 /**
  * The notifier's statements on the durable event logs it reads (`topic_events`, owned by the
  * topics feature, and `room_events`, by the rooms feature): claiming the rows not yet notified
- * and marking them. `notified_at` is the notifier's column; nothing else writes it.
+ * and marking them; and on the budgets' outbox `budget_notices`, likewise. `notified_at` is the
+ * notifier's column; nothing else writes it.
  */
 @Injectable()
 export class NotificationSourcesRepository {
@@ -73,6 +90,28 @@ export class NotificationSourcesRepository {
         ORDER BY e.id LIMIT ${limit}
         FOR UPDATE OF e SKIP LOCKED`,
     );
+  }
+
+  claimBudgetNotices(tx: Queryable, limit: number): Promise<BudgetSourceRow[]> {
+    return queryRows<BudgetSourceRow>(
+      tx,
+      `SELECT n.id, n.budget_id, n.type, n.project_id, n.actor_id, n.data, n.created_at,
+              b.space_id, b.title AS budget_title, p.title AS project_title,
+              p.topic_id AS project_topic_id, r.explanation AS review_explanation
+         FROM budget_notices n
+         JOIN budgets b ON b.id = n.budget_id
+         LEFT JOIN budget_projects p ON p.id = n.project_id
+         LEFT JOIN budget_project_reviews r ON n.type = 'project_reviewed' AND r.project_id = n.project_id
+        WHERE n.notified_at IS NULL
+        ORDER BY n.id LIMIT ${limit}
+        FOR UPDATE OF n SKIP LOCKED`,
+    );
+  }
+
+  async markBudgetNotices(tx: Queryable, ids: string[]): Promise<void> {
+    await tx.query(`UPDATE budget_notices SET notified_at = now() WHERE id = ANY($1::bigint[])`, [
+      ids,
+    ]);
   }
 
   async markRoomEvents(tx: Queryable, ids: string[]): Promise<void> {

@@ -98,7 +98,7 @@ export class NotificationsController {
   @Get('topics/:id/follow')
   @ApiDoc({ summary: 'Whether you follow a topic', status: 200, type: FollowResultSchema })
   following(@CurrentUser() user: AuthUser, @UuidParam('id') id: string): Promise<FollowResult> {
-    return this.notifications.isFollowing(user, id);
+    return this.notifications.isFollowing(user, 'topic', id);
   }
 
   @Put('topics/:id/follow')
@@ -110,7 +110,7 @@ export class NotificationsController {
     problems: { 404: ['not_found'] },
   })
   follow(@CurrentUser() user: AuthUser, @UuidParam('id') id: string): Promise<FollowResult> {
-    return this.notifications.setFollow(user, id, true);
+    return this.notifications.setFollow(user, 'topic', id, true);
   }
 
   @Delete('topics/:id/follow')
@@ -123,6 +123,44 @@ export class NotificationsController {
     problems: { 404: ['not_found'] },
   })
   unfollow(@CurrentUser() user: AuthUser, @UuidParam('id') id: string): Promise<FollowResult> {
-    return this.notifications.setFollow(user, id, false);
+    return this.notifications.setFollow(user, 'topic', id, false);
+  }
+
+  @Get('budgets/:id/follow')
+  @ApiDoc({ summary: 'Whether you follow a budget', status: 200, type: FollowResultSchema })
+  followingBudget(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('id') id: string,
+  ): Promise<FollowResult> {
+    return this.notifications.isFollowing(user, 'budget', id);
+  }
+
+  @Put('budgets/:id/follow')
+  @ApiDoc({
+    summary: 'Follow a participatory budget',
+    description:
+      'Idempotent. Followers hear of its phases. Proposing a project follows its budget and its thread.',
+    status: 200,
+    type: FollowResultSchema,
+    problems: { 404: ['not_found'] },
+  })
+  followBudget(@CurrentUser() user: AuthUser, @UuidParam('id') id: string): Promise<FollowResult> {
+    return this.notifications.setFollow(user, 'budget', id, true);
+  }
+
+  @Delete('budgets/:id/follow')
+  @HttpCode(HttpStatus.OK)
+  @ApiDoc({
+    summary: 'Stop following a participatory budget',
+    description: 'Idempotent.',
+    status: 200,
+    type: FollowResultSchema,
+    problems: { 404: ['not_found'] },
+  })
+  unfollowBudget(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('id') id: string,
+  ): Promise<FollowResult> {
+    return this.notifications.setFollow(user, 'budget', id, false);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BudgetsModule } from '../budgets/budgets.module';
 import { TopicsModule } from '../topics/topics.module';
 import { FollowsModule } from './follows.module';
 import { NotificationSettingsRepository } from './notification-settings.repository';
@@ -12,7 +13,7 @@ import { EmailSender } from './email/email-sender';
 import { UnsubscribeController } from './email/unsubscribe.controller';
 
 @Module({
-  imports: [TopicsModule, FollowsModule],
+  imports: [TopicsModule, FollowsModule, BudgetsModule],
   controllers: [NotificationsController, UnsubscribeController],
   providers: [
     NotificationsService,

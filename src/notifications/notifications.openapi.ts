@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { LANGS, type Lang } from '../core/http/i18n/lang';
 import { Documents } from '../core/openapi/shape';
 import {
   EMAIL_CADENCES,
@@ -8,6 +9,7 @@ import {
   type NotificationType,
   type NotificationView,
 } from '../protocol/views';
+import { type FollowTarget } from './follows.repository';
 import { type FollowResult, type NotificationSettings } from './notifications.service';
 
 @Documents<NotificationView>('Notification', 'One notification in your inbox.')
@@ -38,6 +40,17 @@ export class NotificationSchema {
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   roomId!: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  budgetId!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'For `project.reviewed` and `project.selected`.',
+  })
+  projectId!: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   readAt!: string | null;
@@ -74,12 +87,15 @@ export class NotificationSettingsSchema {
 
   @ApiProperty({ description: 'Whether commenting on a topic makes you follow it.' })
   followOnComment!: boolean;
+
+  @ApiProperty({ enum: LANGS, description: 'The language your email is written in.' })
+  language!: Lang;
 }
 
 @Documents<FollowResult>('FollowResult', 'Whether you now follow the target.')
 export class FollowResultSchema {
-  @ApiProperty({ enum: ['topic'] })
-  targetType!: 'topic';
+  @ApiProperty({ enum: ['topic', 'budget'] })
+  targetType!: FollowTarget;
 
   @ApiProperty({ format: 'uuid' })
   targetId!: string;

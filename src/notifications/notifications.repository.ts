@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Queryable, queryRows } from '../core/database/sql';
 import { banInForce } from '../moderation/bans.guard';
+import { type FollowTarget } from './follows.repository';
 import { type NotificationSwitch, type NotificationType } from '../protocol/views';
 
 /** The switch of the settings that turns each kind of notification off. */
@@ -27,16 +28,18 @@ export interface NotificationRow {
   topic_id: string | null;
   comment_id: string | null;
   room_id: string | null;
+  budget_id: string | null;
+  project_id: string | null;
   read_at: Date | null;
   created_at: Date;
 }
 
 export const NOTIFICATION_COLUMNS =
-  'id, user_id, type, data, topic_id, comment_id, room_id, read_at, created_at';
+  'id, user_id, type, data, topic_id, comment_id, room_id, budget_id, project_id, read_at, created_at';
 
 /** Who a notification goes to, before the rules every notification shares are applied. */
 export type Recipients =
-  | { kind: 'followers'; targetType: 'topic'; targetId: string }
+  | { kind: 'followers'; targetType: FollowTarget; targetId: string }
   | { kind: 'comment_author'; commentId: string; status: 'visible' | 'hidden' }
   | { kind: 'facilitators'; spaceId: string };
 
@@ -51,6 +54,8 @@ export interface NotificationSpec {
   topicId: string | null;
   commentId?: string | null;
   roomId?: string | null;
+  budgetId?: string | null;
+  projectId?: string | null;
   /**
    * When its source happened. The inbox is ordered by it, so it is the event's time, not the
    * write's: any node may write the notifications of neighbouring events, in either order.
@@ -105,6 +110,8 @@ export class NotificationsRepository {
       spec.spaceId,
       SWITCH_OF[spec.type],
       spec.occurredAt,
+      spec.budgetId ?? null,
+      spec.projectId ?? null,
     ];
     const sql = recipients.sql.replace(
       /\$R(\d)/g,
@@ -114,8 +121,10 @@ export class NotificationsRepository {
     // ten thousand JSON parses on the event loop.
     const rows = await queryRows<Pick<NotificationRow, 'id' | 'user_id' | 'created_at'>>(
       tx,
-      `INSERT INTO notifications (user_id, type, source, data, topic_id, comment_id, room_id, created_at)
-       SELECT r.user_id, $1, $2, $3::jsonb, $4::uuid, $5::uuid, $6::uuid, $10::timestamptz
+      `INSERT INTO notifications (user_id, type, source, data, topic_id, comment_id, room_id, created_at,
+                                  budget_id, project_id)
+       SELECT r.user_id, $1, $2, $3::jsonb, $4::uuid, $5::uuid, $6::uuid, $10::timestamptz,
+              $11::uuid, $12::uuid
          FROM (SELECT DISTINCT user_id FROM (${sql}) q) r
          LEFT JOIN notification_settings ns ON ns.user_id = r.user_id
         WHERE r.user_id IS DISTINCT FROM $7::uuid
@@ -133,6 +142,8 @@ export class NotificationsRepository {
       topic_id: spec.topicId,
       comment_id: spec.commentId ?? null,
       room_id: spec.roomId ?? null,
+      budget_id: spec.budgetId ?? null,
+      project_id: spec.projectId ?? null,
       read_at: null,
     }));
   }

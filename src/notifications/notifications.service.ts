@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
+import { DEFAULT_LANG, type Lang } from '../core/http/i18n/lang';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import {
@@ -15,7 +16,8 @@ import {
   type MarkReadDto,
   type NotificationSettingsDto,
 } from './dto/notification.dto';
-import { FollowsRepository } from './follows.repository';
+import { BudgetsService } from '../budgets/budgets.service';
+import { type FollowTarget, FollowsRepository } from './follows.repository';
 import { NotificationSettingsRepository } from './notification-settings.repository';
 import { NotificationsRepository } from './notifications.repository';
 import { toNotificationView } from './notifier';
@@ -24,10 +26,12 @@ export interface NotificationSettings {
   email: EmailCadence;
   types: Record<NotificationSwitch, boolean>;
   followOnComment: boolean;
+  /** The language email is written in. */
+  language: Lang;
 }
 
 export interface FollowResult {
-  targetType: 'topic';
+  targetType: FollowTarget;
   targetId: string;
   following: boolean;
 }
@@ -44,6 +48,7 @@ export class NotificationsService {
     private readonly settingsRows: NotificationSettingsRepository,
     private readonly follows: FollowsRepository,
     private readonly topics: TopicsRepository,
+    private readonly budgets: BudgetsService,
   ) {}
 
   async list(auth: AuthUser, query: ListNotificationsQuery): Promise<Page<NotificationView>> {
@@ -73,6 +78,7 @@ export class NotificationsService {
       email: row?.email ?? DEFAULT_EMAIL,
       types,
       followOnComment: row?.follow_on_comment ?? true,
+      language: row?.language ?? DEFAULT_LANG,
     };
   }
 
@@ -89,22 +95,42 @@ export class NotificationsService {
     );
     await this.settingsRows.merge(
       auth.id,
-      { email: dto.email ?? null, types, followOnComment: dto.followOnComment ?? null },
+      {
+        email: dto.email ?? null,
+        types,
+        followOnComment: dto.followOnComment ?? null,
+        language: dto.language ?? null,
+      },
       DEFAULT_EMAIL,
     );
     return this.settings(auth);
   }
 
-  /** Follows or unfollows a topic; idempotent. An unknown topic is 404 either way. */
-  async setFollow(auth: AuthUser, topicId: string, following: boolean): Promise<FollowResult> {
-    if (!(await this.topics.exists(topicId))) throw Problem.notFound('Topic');
-    if (following) await this.follows.follow(this.dataSource.manager, auth.id, 'topic', topicId);
-    else await this.follows.unfollow(this.dataSource.manager, auth.id, 'topic', topicId);
-    return { targetType: 'topic', targetId: topicId, following };
+  /** Follows or unfollows a topic or a budget; idempotent. An unknown one is 404 either way. */
+  async setFollow(
+    auth: AuthUser,
+    targetType: FollowTarget,
+    targetId: string,
+    following: boolean,
+  ): Promise<FollowResult> {
+    await this.requireTarget(targetType, targetId);
+    const db = this.dataSource.manager;
+    if (following) await this.follows.follow(db, auth.id, targetType, targetId);
+    else await this.follows.unfollow(db, auth.id, targetType, targetId);
+    return { targetType, targetId, following };
   }
 
-  async isFollowing(auth: AuthUser, topicId: string): Promise<FollowResult> {
-    const following = await this.follows.isFollowing(auth.id, 'topic', topicId);
-    return { targetType: 'topic', targetId: topicId, following };
+  async isFollowing(
+    auth: AuthUser,
+    targetType: FollowTarget,
+    targetId: string,
+  ): Promise<FollowResult> {
+    const following = await this.follows.isFollowing(auth.id, targetType, targetId);
+    return { targetType, targetId, following };
+  }
+
+  private async requireTarget(targetType: FollowTarget, id: string): Promise<void> {
+    if (targetType === 'budget') await this.budgets.budgetRow(this.dataSource, id);
+    else if (!(await this.topics.exists(id))) throw Problem.notFound('Topic');
   }
 }

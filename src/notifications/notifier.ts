@@ -20,6 +20,7 @@ import { EmailOutboxRepository } from './email/email-outbox.repository';
 import { EmailSender } from './email/email-sender';
 import { FollowsRepository } from './follows.repository';
 import {
+  type BudgetSourceRow,
   NotificationSourcesRepository,
   type TopicSourceRow,
 } from './notification-sources.repository';
@@ -44,6 +45,8 @@ const NUDGES: DomainEventName[] = [
   'comment.created',
   'comment.hidden',
   'room.started',
+  'budget.phase',
+  'budget.project_reviewed',
 ];
 
 /** The statuses whose move is told to a topic's followers (answers have their own kind). */
@@ -56,6 +59,8 @@ export const toNotificationView = (row: NotificationRow): NotificationView => ({
   topicId: row.topic_id,
   commentId: row.comment_id,
   roomId: row.room_id,
+  budgetId: row.budget_id,
+  projectId: row.project_id,
   readAt: row.read_at?.toISOString() ?? null,
   createdAt: row.created_at.toISOString(),
 });
@@ -167,8 +172,16 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
           tx,
           roomEvents.map((e) => e.id),
         );
+      const notices = await this.sources.claimBudgetNotices(tx, BATCH);
+      for (const notice of notices)
+        written.push(...(await this.notifications.fanOut(tx, specOfBudgetNotice(notice))));
+      if (notices.length > 0)
+        await this.sources.markBudgetNotices(
+          tx,
+          notices.map((n) => n.id),
+        );
       await this.queueEmail(tx, written);
-      return Math.max(topicEvents.length, roomEvents.length);
+      return Math.max(topicEvents.length, roomEvents.length, notices.length);
     });
     await this.push(written);
     if (written.length > 0) this.email.nudge();
@@ -318,6 +331,54 @@ export class Notifier implements OnApplicationBootstrap, OnApplicationShutdown {
       if ((i + 1) % PUSH_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   }
+}
+
+/**
+ * What one budget notice tells, and to whom: a phase to the budget's followers (its proposers
+ * among them), a project's review and selection to the followers of the project's thread (its
+ * proposer, and those who discussed it unless they turned that off).
+ */
+function specOfBudgetNotice(n: BudgetSourceRow): NotificationSpec {
+  const common = {
+    source: `budget_notice:${n.id}`,
+    spaceId: n.space_id,
+    actorId: n.actor_id,
+    topicId: null,
+    budgetId: n.budget_id,
+    occurredAt: n.created_at,
+  };
+  if (n.type === 'phase' || !n.project_id || !n.project_topic_id)
+    return {
+      ...common,
+      type: 'budget.phase',
+      data: { title: n.budget_title, from: n.data.from, to: n.data.to },
+      recipients: { kind: 'followers', targetType: 'budget', targetId: n.budget_id },
+    };
+  const project = {
+    ...common,
+    projectId: n.project_id,
+    recipients: { kind: 'followers', targetType: 'topic', targetId: n.project_topic_id },
+  } as const;
+  return n.type === 'project_reviewed'
+    ? {
+        ...project,
+        type: 'project.reviewed',
+        data: {
+          title: n.project_title,
+          budgetTitle: n.budget_title,
+          feasible: n.data.feasible === true,
+          excerpt: excerpt(n.review_explanation ?? ''),
+        },
+      }
+    : {
+        ...project,
+        type: 'project.selected',
+        data: {
+          title: n.project_title,
+          budgetTitle: n.budget_title,
+          selected: n.data.selected === true,
+        },
+      };
 }
 
 /** The start of a text, on one line, for a notification's preview. */

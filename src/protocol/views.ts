@@ -169,6 +169,9 @@ export interface NotificationView {
   topicId: string | null;
   commentId: string | null;
   roomId: string | null;
+  /** Budget kinds: the budget, and for `project.*` the project. */
+  budgetId: string | null;
+  projectId: string | null;
   readAt: string | null;
   createdAt: string;
 }

@@ -183,6 +183,31 @@ describe('browser: participatory budget pages', () => {
     }
   });
 
+  it('a resident follows the budget and a project from their pages', async () => {
+    const reader = await registerUser(t, { displayName: '관심 주민' });
+    const followed = async (path: string): Promise<boolean> =>
+      (await t.http.get(api(path)).set(reader.auth).expect(200)).body.following;
+    const budget = await open(`/budgets/${budgetId}`, MOBILE, reader);
+    const follow = budget.page.getByTestId('follow');
+    await follow.waitFor();
+    expect(await follow.getAttribute('aria-pressed')).toBe('false');
+    await follow.click();
+    await budget.page.waitForSelector('[data-testid="follow"][aria-pressed="true"]');
+    expect(await follow.innerText()).toBe('팔로우 중');
+    expect(await followed(`/budgets/${budgetId}/follow`)).toBe(true);
+    await judge(budget.page, 'budget-following', 'mobile');
+    const project = await open(`/projects/${projects.lights}`, DESKTOP, reader);
+    await project.page.getByTestId('follow').click();
+    await project.page.waitForSelector('[data-testid="follow"][aria-pressed="true"]');
+    const topicId = (await t.http.get(api(`/projects/${projects.lights}`)).expect(200)).body
+      .topicId as string;
+    expect(await followed(`/topics/${topicId}/follow`)).toBe(true);
+    await judge(project.page, 'project-following', 'desktop');
+    expect([...budget.seen.errors, ...project.seen.errors]).toEqual([]);
+    await budget.page.context().close();
+    await project.page.context().close();
+  });
+
   it('a resident claims a code, fills the basket on a phone, is stopped at the cap, casts and changes it', async () => {
     const { page, seen } = await open(`/budgets/${budgetId}/ballot`, MOBILE, voter);
     await page.getByRole('textbox', { name: '투표 코드' }).fill(code);

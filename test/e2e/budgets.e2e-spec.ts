@@ -749,6 +749,21 @@ describe('participatory budgets', () => {
         403,
         'not_eligible',
       );
+      // A line's holder banned from the space is refused too.
+      const banned = await registerUser(a);
+      await roll(s.id, [{ ref: 'V-2', user: banned }]);
+      await db.query(
+        `INSERT INTO space_bans (space_id, user_id, reason, banned_by) VALUES ($1, $2, '도배', $3)`,
+        [space.id, banned.id, admin.id],
+      );
+      expectProblem(
+        await a.http
+          .put(url)
+          .set(banned.auth)
+          .send({ headingId: h, projectIds: [p.C, p.B] }),
+        403,
+        'banned',
+      );
       expect(
         await count(`SELECT count(*) AS n FROM budget_ballots WHERE budget_id = $1`, [s.id]),
       ).toBe(0);
@@ -765,6 +780,9 @@ describe('participatory budgets', () => {
         .expect(200);
       expect(cast.body).toMatchObject({ valid: true, channel: 'online' });
       expect(cast.body.ballots).toHaveLength(2);
+      // The answer is the ballot as it is read back.
+      const stored = await b.http.get(url).set(voter.auth).expect(200);
+      expect({ ...cast.body, valid: undefined }).toEqual({ ...stored.body, valid: undefined });
       // Changing replaces it whole.
       await a.http
         .put(url)
@@ -840,6 +858,53 @@ describe('participatory budgets', () => {
       await eventually(
         () => seen.map((e) => e.event),
         (events) => events.includes('budget:phase') && events.includes('budget:tally'),
+      );
+    });
+
+    it('an open electorate: any signed-in resident votes once, under their own key, and may change it', async () => {
+      const s = await votingBudget(
+        { electorate: 'open' },
+        [{ name: '동', amount: 100 }],
+        ['A', 'B'].map((key) => ({ key, heading: '동', amount: 10 })),
+      );
+      const resident = await registerUser(a);
+      const url = api(`/budgets/${s.id}/ballot`);
+      const h = s.headings['동']!;
+      const first = await a.http
+        .put(url)
+        .set(resident.auth)
+        .send({ headingId: h, projectIds: [s.projects.A] })
+        .expect(200);
+      expect(first.body).toMatchObject({
+        valid: true,
+        channel: 'online',
+        ballots: [{ headingId: h, projectIds: [s.projects.A] }],
+      });
+      await b.http
+        .put(url)
+        .set(resident.auth)
+        .send({ headingId: h, projectIds: [s.projects.B, s.projects.A] })
+        .expect(200);
+      const rows = await db.query<{ voter_key: string; class_key: string; projects: string[] }[]>(
+        `SELECT bb.voter_key, bb.class_key, array_agg(c.project_id::text ORDER BY c.rank) AS projects
+           FROM budget_ballots bb JOIN budget_ballot_choices c ON c.ballot_id = bb.id
+          WHERE bb.budget_id = $1 GROUP BY bb.id`,
+        [s.id],
+      );
+      expect(rows).toEqual([
+        {
+          voter_key: `user:${resident.id}`,
+          class_key: 'all',
+          projects: [s.projects.B, s.projects.A],
+        },
+      ]);
+      expectProblem(
+        await a.http
+          .post(api(`/budgets/${s.id}/onsite-ballots`))
+          .set(facilitator.auth)
+          .send({ ref: 'R-1', ballots: [{ headingId: h, projectIds: [s.projects.A] }] }),
+        409,
+        'conflict',
       );
     });
 

@@ -107,15 +107,21 @@ describe('notification email', () => {
     let unsubscribed: TestUser;
     let off: TestUser;
     let daily: TestUser;
+    let english: TestUser;
     let topicId: string;
 
     beforeAll(async () => {
-      [follower, unsubscribed, off, daily] = (await Promise.all(
-        ['<i>구독자</i>', '해지한 사람', '메일 끈 사람', '하루 모음'].map((displayName) =>
+      [follower, unsubscribed, off, daily, english] = (await Promise.all(
+        ['<i>구독자</i>', '해지한 사람', '메일 끈 사람', '하루 모음', 'Jane'].map((displayName) =>
           registerUser(t, { displayName }),
         ),
-      )) as [TestUser, TestUser, TestUser, TestUser];
+      )) as [TestUser, TestUser, TestUser, TestUser, TestUser];
       for (const u of [follower, unsubscribed, facilitator]) await setEmail(u, 'immediate');
+      await t.http
+        .put('/api/v1/me/notification-settings')
+        .set(english.auth)
+        .send({ email: 'immediate', language: 'en' })
+        .expect(200);
       await setEmail(off, 'off');
       // Unsubscribed by the one-click link of a token signed for them.
       const token = new URL(
@@ -133,6 +139,7 @@ describe('notification email', () => {
         unsubscribed,
         off,
         daily,
+        english,
         facilitator,
       ]);
       await notified(topicId);
@@ -151,8 +158,9 @@ describe('notification email', () => {
         expect(smtp.to(u.email)).toHaveLength(0);
       const rows = await db.query(
         `SELECT o.user_id, o.sent_at IS NOT NULL AS sent, o.attempts, o.message_id
-           FROM email_outbox o JOIN notifications n ON n.id = o.notification_id WHERE n.topic_id = $1`,
-        [topicId],
+           FROM email_outbox o JOIN notifications n ON n.id = o.notification_id
+          WHERE n.topic_id = $1 AND o.user_id <> $2`,
+        [topicId, english.id],
       );
       expect(rows).toEqual([
         {
@@ -184,6 +192,18 @@ describe('notification email', () => {
       expect(html).toContain('&lt;b&gt;도시계획&lt;/b&gt; &amp; &quot;규정&quot;');
       expect(html).not.toMatch(/<script>|<i>|<b>/);
       expect(html).toContain(`href="https://madang.test/topics/${topicId}"`);
+    });
+
+    it('is written in the language the person chose', async () => {
+      await eventually(
+        () => smtp.to(english.email).length,
+        (n) => n >= 1,
+      );
+      const [mail] = smtp.to(english.email);
+      expect(mail!.headers.get('subject')).toMatch(/^\[Madang\] .*was rejected/);
+      expect(mail!.parts.get('text/plain')).toContain('Jane');
+      expect(mail!.parts.get('text/plain')).not.toMatch(/[가-힣]{2,}님/);
+      expect(mail!.parts.get('text/html')).toContain('<html lang="en">');
     });
 
     it('one-click unsubscribe by the email’s own link turns email off', async () => {

@@ -516,7 +516,12 @@ describe('notifications', () => {
         .get('/api/v1/me/notification-settings')
         .set(user.auth)
         .expect(200)
-        .expect({ email: 'daily', types: { ...all, ...rest }, followOnComment: true });
+        .expect({
+          email: 'daily',
+          types: { ...all, ...rest },
+          followOnComment: true,
+          language: 'ko',
+        });
       await t.http
         .put('/api/v1/me/notification-settings')
         .set(user.auth)
@@ -526,17 +531,225 @@ describe('notifications', () => {
           email: 'weekly',
           types: { ...all, ...rest, reply: false },
           followOnComment: true,
+          language: 'ko',
         });
       await t.http
         .put('/api/v1/me/notification-settings')
         .set(user.auth)
-        .send({ types: { room: false }, followOnComment: false })
+        .send({ types: { room: false }, followOnComment: false, language: 'en' })
         .expect(200)
         .expect({
           email: 'weekly',
           types: { ...all, ...rest, reply: false, room: false },
           followOnComment: false,
+          language: 'en',
         });
+    });
+  });
+
+  describe('participatory budgets', () => {
+    let proposer: TestUser;
+    let follower: TestUser;
+    let commenter: TestUser;
+    let budgetOff: TestUser;
+    let unfollowed: TestUser;
+    let stranger: TestUser;
+    let budgetId: string;
+    const projects: Record<string, { id: string; topicId: string }> = {};
+
+    /** Waits until the notifier has told everything the budget's changes left to tell. */
+    const budgetSettled = (id: string): Promise<number> =>
+      eventually(
+        async () =>
+          (
+            await db.query(
+              `SELECT count(*)::int AS n FROM budget_notices WHERE budget_id = $1 AND notified_at IS NULL`,
+              [id],
+            )
+          )[0].n as number,
+        (n) => n === 0,
+      );
+
+    const told = async (type: string, where: string, id: string): Promise<string[]> =>
+      (
+        await db.query(
+          `SELECT user_id FROM notifications WHERE type = $1 AND ${where} = $2 ORDER BY user_id`,
+          [type, id],
+        )
+      ).map((r: { user_id: string }) => r.user_id);
+
+    const phase = (to: string): Promise<unknown> =>
+      t.http
+        .post(`/api/v1/budgets/${budgetId}/phase`)
+        .set(facilitator.auth)
+        .send({ to })
+        .expect(200);
+
+    beforeAll(async () => {
+      [proposer, follower, commenter, budgetOff, unfollowed, stranger] = (await Promise.all(
+        ['사업 제안자', '예산 구독자', '사업 토론자', '예산 알림 끔', '예산 구독 해지', '행인'].map(
+          (displayName) => registerUser(t, { displayName }),
+        ),
+      )) as [TestUser, TestUser, TestUser, TestUser, TestUser, TestUser];
+      budgetId = (
+        await t.http
+          .post(`/api/v1/spaces/${space.id}/budgets`)
+          .set(facilitator.auth)
+          .send({
+            title: '우리 동 참여예산',
+            totalAmount: 100,
+            rule: { kind: 'approval', maxChoices: 1 },
+            electorate: 'open',
+          })
+          .expect(201)
+      ).body.id;
+      const heading = (
+        await t.http
+          .post(`/api/v1/budgets/${budgetId}/headings`)
+          .set(facilitator.auth)
+          .send({ name: '동 전체', amount: 100 })
+          .expect(201)
+      ).body.headings[0].id as string;
+      for (const key of ['가로등', '쉼터', '벽화']) {
+        const res = await t.http
+          .post(`/api/v1/budgets/${budgetId}/projects`)
+          .set(proposer.auth)
+          .send({
+            headingId: heading,
+            title: `${key} 설치 사업`,
+            summary: `${key} 요약`,
+            body: `${key} 본문`,
+            amount: 60,
+          })
+          .expect(201);
+        projects[key] = { id: res.body.id, topicId: res.body.topicId };
+      }
+      for (const u of [follower, budgetOff, unfollowed])
+        await t.http.put(`/api/v1/budgets/${budgetId}/follow`).set(u.auth).expect(200);
+      await t.http.delete(`/api/v1/budgets/${budgetId}/follow`).set(unfollowed.auth).expect(200);
+      await t.http
+        .put('/api/v1/me/notification-settings')
+        .set(budgetOff.auth)
+        .send({ types: { budget: false } })
+        .expect(200);
+      await postComment(t, commenter, projects['가로등']!.topicId, { body: '꼭 필요합니다' });
+    });
+
+    it('a proposer follows their project’s thread and its budget; the follow routes say so', async () => {
+      const following = (path: string, user: TestUser): Promise<unknown> =>
+        t.http
+          .get(path)
+          .set(user.auth)
+          .expect(200)
+          .then((r) => r.body.following);
+      expect(await following(`/api/v1/budgets/${budgetId}/follow`, proposer)).toBe(true);
+      expect(await following(`/api/v1/topics/${projects['쉼터']!.topicId}/follow`, proposer)).toBe(
+        true,
+      );
+      expect(await following(`/api/v1/budgets/${budgetId}/follow`, unfollowed)).toBe(false);
+      expect(await following(`/api/v1/budgets/${budgetId}/follow`, stranger)).toBe(false);
+    });
+
+    it('budget.phase: a phase reaches the budget’s followers, not the facilitator who moved it', async () => {
+      await phase('review');
+      await budgetSettled(budgetId);
+      expect(await told('budget.phase', 'budget_id', budgetId)).toEqual(ids(proposer, follower));
+      const [notice] = (await inbox(follower)).filter((i) => i.type === 'budget.phase');
+      expect(notice).toMatchObject({
+        data: { title: '우리 동 참여예산', from: 'proposals', to: 'review' },
+        budgetId,
+        projectId: null,
+        topicId: null,
+      });
+    });
+
+    it('project.reviewed: the followers of the project’s thread hear of its review, with the reason when unfeasible', async () => {
+      const review = (key: string, body: Record<string, unknown>): Promise<unknown> =>
+        t.http
+          .post(`/api/v1/projects/${projects[key]!.id}/review`)
+          .set(facilitator.auth)
+          .send(body)
+          .expect(200);
+      await review('가로등', { feasible: true, explanation: '실행 가능합니다' });
+      await review('쉼터', { feasible: true, explanation: '실행 가능합니다' });
+      await review('벽화', { feasible: false, explanation: '사유지라 설치할 수 없습니다' });
+      await budgetSettled(budgetId);
+      const lamp = projects['가로등']!.id;
+      const mural = projects['벽화']!.id;
+      expect(await told('project.reviewed', 'project_id', lamp)).toEqual(ids(proposer, commenter));
+      expect(await told('project.reviewed', 'project_id', mural)).toEqual(ids(proposer));
+      const notice = (await inbox(proposer)).find(
+        (i) => i.type === 'project.reviewed' && (i as { projectId?: string }).projectId === mural,
+      );
+      expect(notice).toMatchObject({
+        data: { title: '벽화 설치 사업', feasible: false, excerpt: '사유지라 설치할 수 없습니다' },
+        budgetId,
+      });
+      // Nobody else: the budget's followers hear of phases, not of each project.
+      expect(await told('project.reviewed', 'project_id', lamp)).not.toContain(follower.id);
+    });
+
+    it('project.selected: at the result, each project’s followers hear whether it was drawn in', async () => {
+      await phase('voting');
+      const lamp = projects['가로등']!;
+      const shelter = projects['쉼터']!;
+      const heading = (await t.http.get(`/api/v1/budgets/${budgetId}`).expect(200)).body.headings[0]
+        .id as string;
+      for (const [voter, choice] of [
+        [follower, lamp],
+        [stranger, lamp],
+        [commenter, shelter],
+      ] as const)
+        await t.http
+          .put(`/api/v1/budgets/${budgetId}/ballot`)
+          .set(voter.auth)
+          .send({ headingId: heading, projectIds: [choice.id] })
+          .expect(200);
+      await phase('results');
+      await budgetSettled(budgetId);
+      expect(await told('project.selected', 'project_id', lamp.id)).toEqual(
+        ids(proposer, commenter),
+      );
+      expect(await told('project.selected', 'project_id', shelter.id)).toEqual(ids(proposer));
+      // The unfeasible project was not on the ballot: nothing to tell of a selection.
+      expect(await told('project.selected', 'project_id', projects['벽화']!.id)).toEqual([]);
+      const mine = (await inbox(proposer)).filter((i) => i.type === 'project.selected');
+      expect(mine.map((i) => [i.data.title, i.data.selected, i.data.budgetTitle]).sort()).toEqual([
+        ['가로등 설치 사업', true, '우리 동 참여예산'],
+        ['쉼터 설치 사업', false, '우리 동 참여예산'],
+      ]);
+      expect(await told('budget.phase', 'budget_id', budgetId)).toEqual(
+        ids(proposer, proposer, proposer, follower, follower, follower),
+      );
+      expect(await told('budget.phase', 'budget_id', budgetId)).not.toContain(budgetOff.id);
+    });
+
+    it('follow routes name a bad id, refuse an unknown budget and need a signed-in caller', async () => {
+      expectFieldErrors(await t.http.put('/api/v1/budgets/not-a-uuid/follow').set(stranger.auth), [
+        'id',
+      ]);
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      for (const method of ['put', 'delete'] as const)
+        expectProblem(
+          await t.http[method](`/api/v1/budgets/${unknown}/follow`).set(stranger.auth),
+          404,
+          'not_found',
+        );
+      for (const method of ['get', 'put', 'delete'] as const)
+        expectProblem(
+          await t.http[method](`/api/v1/budgets/${budgetId}/follow`),
+          401,
+          'unauthorized',
+        );
+      // Idempotent both ways: one row after two follows, none after two unfollows.
+      for (let i = 0; i < 2; i++)
+        await t.http.put(`/api/v1/budgets/${budgetId}/follow`).set(stranger.auth).expect(200);
+      const rows = `SELECT count(*)::int AS n FROM follows WHERE user_id = $1 AND target_type = 'budget'`;
+      expect(await db.query(rows, [stranger.id])).toEqual([{ n: 1 }]);
+      for (let i = 0; i < 2; i++)
+        await t.http.delete(`/api/v1/budgets/${budgetId}/follow`).set(stranger.auth).expect(200);
+      expect(await db.query(rows, [stranger.id])).toEqual([{ n: 0 }]);
+      expect(await db.query(`SELECT 1 FROM follows WHERE target_id = $1`, [unknown])).toEqual([]);
     });
   });
 
@@ -606,9 +819,11 @@ describe('notifications', () => {
       expectFieldErrors(await put({ types: { sms: true } }), ['types.sms']);
       expectFieldErrors(await put({ types: [] }), ['types']);
       expectFieldErrors(await put({ followOnComment: 'no' }), ['followOnComment']);
+      expectFieldErrors(await put({ language: 'fr' }), ['language']);
       expectFieldErrors(await put({ email: 'off', push: true }), ['push']);
       const now = await t.http.get('/api/v1/me/notification-settings').set(user.auth).expect(200);
       expect(now.body.email).toBe('daily');
+      expect(now.body.language).toBe('ko');
     });
 
     it('follow names a bad id and refuses an unknown topic', async () => {

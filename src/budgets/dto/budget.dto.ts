@@ -218,7 +218,8 @@ export class ProjectDto {
   location?: string;
 }
 
-export const PROJECT_SORTS = ['random', 'amount', 'newest'] as const;
+/** `oldest` is the facilitators' review queue: first come, first reviewed. */
+export const PROJECT_SORTS = ['random', 'amount', 'newest', 'oldest'] as const;
 export type ProjectSort = (typeof PROJECT_SORTS)[number];
 
 export class ListProjectsQuery extends PageQuery {

@@ -91,6 +91,8 @@ export interface DomainEventMap {
   };
   /** A budget moved phase (its public timeline's event `seq`). */
   'budget.phase': { budgetId: string; spaceId: string; seq: number; from: string; to: string };
+  /** A project was reviewed (feasible or not): its followers are to be told. */
+  'budget.project_reviewed': { budgetId: string; projectId: string; spaceId: string };
   /** Ballots or paper totals of a budget changed: a public live tally is sent again. */
   'budget.ballots_changed': { budgetId: string; spaceId: string };
   /** Every session of the user ended (logout, role change): their sockets must close. */

@@ -17,7 +17,7 @@ const PAGE_PATHS = [
   /^\/spaces\/[^/]+(\/manage)?$/,
   /^\/topics\/[0-9a-fA-F-]{36}$/,
   /^\/rooms\/[0-9a-fA-F-]{36}(\/console|\/minutes)?$/,
-  /^\/budgets\/[0-9a-fA-F-]{36}(\/ballot|\/results|\/kiosk)?$/,
+  /^\/budgets\/[0-9a-fA-F-]{36}(\/ballot|\/results|\/kiosk|\/screen|\/manage)?$/,
   /^\/projects\/[0-9a-fA-F-]{36}$/,
   /^\/(signin|register|me|admin)$/,
   /^\/me\/(notifications|notification-settings)$/,

@@ -13,6 +13,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { LANGS, type Lang } from '../../core/http/i18n/lang';
 import { PageQuery } from '../../core/http/pagination';
 import { EMAIL_CADENCES, type EmailCadence } from '../../protocol/views';
 
@@ -66,4 +67,9 @@ export class NotificationSettingsDto {
   @IsOptional()
   @IsBoolean()
   followOnComment?: boolean;
+
+  /** The language email is written in. */
+  @IsOptional()
+  @IsIn(LANGS)
+  language?: Lang;
 }

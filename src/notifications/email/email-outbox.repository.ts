@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Queryable, queryRows } from '../../core/database/sql';
+import { type Lang } from '../../core/http/i18n/lang';
 import { type EmailCadence, type NotificationType } from '../../protocol/views';
 
 /** A claimed outbox row: what the sender needs, and the lease that fences its marks. */
@@ -18,6 +19,7 @@ export interface Recipient {
   email: string;
   display_name: string;
   cadence: EmailCadence;
+  language: Lang;
 }
 
 export interface OutboxNotification {
@@ -25,6 +27,8 @@ export interface OutboxNotification {
   data: Record<string, unknown>;
   topic_id: string | null;
   room_id: string | null;
+  budget_id: string | null;
+  project_id: string | null;
 }
 
 /** Every statement on `email_outbox` and `email_digests`. */
@@ -150,7 +154,8 @@ export class EmailOutboxRepository {
   async recipient(userId: string): Promise<Recipient | undefined> {
     const rows = await queryRows<Recipient>(
       this.dataSource.manager,
-      `SELECT u.email, u.display_name, COALESCE(ns.email, 'daily') AS cadence
+      `SELECT u.email, u.display_name, COALESCE(ns.email, 'daily') AS cadence,
+              COALESCE(ns.language, 'ko') AS language
          FROM users u LEFT JOIN notification_settings ns ON ns.user_id = u.id
         WHERE u.id = $1`,
       [userId],
@@ -165,7 +170,7 @@ export class EmailOutboxRepository {
     if (row.notification_id) {
       const items = await queryRows<OutboxNotification>(
         this.dataSource.manager,
-        `SELECT type, data, topic_id, room_id FROM notifications WHERE id = $1`,
+        `SELECT type, data, topic_id, room_id, budget_id, project_id FROM notifications WHERE id = $1`,
         [row.notification_id],
       );
       return { items, cadence: null };
@@ -177,7 +182,7 @@ export class EmailOutboxRepository {
     );
     const items = await queryRows<OutboxNotification>(
       this.dataSource.manager,
-      `SELECT n.type, n.data, n.topic_id, n.room_id
+      `SELECT n.type, n.data, n.topic_id, n.room_id, n.budget_id, n.project_id
          FROM email_digests d JOIN notifications n ON n.id = ANY(d.notification_ids)
         WHERE d.id = $1 ORDER BY n.created_at, n.id`,
       [row.digest_id],

@@ -8,7 +8,6 @@ import {
 import { createTransport, type Transporter } from 'nodemailer';
 import { APP_CONFIG } from '../../core/config/config.module';
 import { type AppConfig } from '../../core/config/env';
-import { DEFAULT_LANG } from '../../core/http/i18n/lang';
 import { LOGGER } from '../../core/logging/logging.module';
 import { type Logger } from '../../core/logging/logger';
 import { UnitOfWork } from '../../core/events/unit-of-work';
@@ -194,11 +193,17 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
         return;
       }
       const unsubscribeUrl = this.unsubscribeUrl(row.user_id);
-      // The person's language is not stored (accounts have none), so email is in Korean.
       const mail = renderMail(
-        items.map((n) => ({ type: n.type, data: n.data, topicId: n.topic_id, roomId: n.room_id })),
+        items.map((n) => ({
+          type: n.type,
+          data: n.data,
+          topicId: n.topic_id,
+          roomId: n.room_id,
+          budgetId: n.budget_id,
+          projectId: n.project_id,
+        })),
         {
-          lang: DEFAULT_LANG,
+          lang: person.language,
           name: person.display_name,
           origin: publicOrigin(this.config),
           unsubscribeUrl,

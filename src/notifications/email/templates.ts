@@ -1,6 +1,6 @@
 import { type Lang } from '../../core/http/i18n/lang';
 import { fill } from '../../core/http/i18n/localize';
-import { MESSAGES, type MessageKey } from '../../core/http/i18n/messages';
+import { MESSAGES, type MessageKey, TERMS } from '../../core/http/i18n/messages';
 import { readHiddenReason } from '../../protocol/hidden-reason';
 import { type NotificationType } from '../../protocol/views';
 
@@ -10,6 +10,8 @@ export interface MailItem {
   data: Record<string, unknown>;
   topicId: string | null;
   roomId: string | null;
+  budgetId?: string | null;
+  projectId?: string | null;
 }
 
 export interface MailContent {
@@ -55,8 +57,14 @@ function keyOf(item: MailItem): MessageKey {
       return 'email.room.live';
     case 'answer.due':
       return item.data.overdue === true ? 'email.answer.overdue' : 'email.answer.due';
-    default:
-      return 'email.budget';
+    case 'budget.phase':
+      return 'email.budget.phase';
+    case 'project.reviewed':
+      return item.data.feasible === true
+        ? 'email.project.reviewed.feasible'
+        : 'email.project.reviewed.unfeasible';
+    case 'project.selected':
+      return item.data.selected === true ? 'email.project.selected' : 'email.project.not_selected';
   }
 }
 
@@ -85,12 +93,22 @@ function line(item: MailItem, lang: Lang, escape: (s: string) => string): string
     excerpt: text(item.data.excerpt),
     by: text(item.data.by),
     roomTitle: text(item.data.roomTitle),
+    budgetTitle: text(item.data.budgetTitle),
+    phase: text(phaseName(item.data.to, lang)),
   });
 }
 
-/** The page a notification is about: its room, its topic, or else the inbox. */
+/** A budget phase by its name in `lang` (the phases are among the server's terms). */
+function phaseName(phase: unknown, lang: Lang): string {
+  if (typeof phase !== 'string') return '';
+  return (TERMS as Record<string, Record<Lang, string> | undefined>)[phase]?.[lang] ?? phase;
+}
+
+/** The page a notification is about: its room, project, budget or topic, or else the inbox. */
 export function linkOf(item: MailItem, origin: string): string {
   if (item.type === 'room.live' && item.roomId) return `${origin}/rooms/${item.roomId}`;
+  if (item.projectId) return `${origin}/projects/${item.projectId}`;
+  if (item.budgetId) return `${origin}/budgets/${item.budgetId}`;
   if (item.topicId) return `${origin}/topics/${item.topicId}`;
   return `${origin}/me/notifications`;
 }

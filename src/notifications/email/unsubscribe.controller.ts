@@ -120,7 +120,11 @@ export class UnsubscribeController {
     @Res() res: Response,
   ): Promise<void> {
     const userId = await this.personOf(query.token);
-    await this.settings.merge(userId, { email: 'off', types: {}, followOnComment: null }, 'daily');
+    await this.settings.merge(
+      userId,
+      { email: 'off', types: {}, followOnComment: null, language: null },
+      'daily',
+    );
     if (req.accepts(['json', 'html']) === 'html') {
       const lang = pickLang(req.headers['accept-language']);
       res

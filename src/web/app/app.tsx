@@ -5,8 +5,10 @@ import { useStore } from '../shared/store';
 import { ConfirmHost, ConnectionBadge, ToastHost, usePageTitle } from '../shared/ui';
 import { announcements, live, session } from './context';
 import { AuthPage } from './pages/auth';
+import { ScreenPage } from './pages/assembly';
 import { AdminPage, ManagePage } from './pages/backoffice';
 import { BallotPage, BudgetPage, KioskPage, ProjectPage, ResultsPage } from './pages/budget';
+import { BudgetOfficePage } from './pages/budget-office';
 import { ConsolePage } from './pages/console';
 import { HomePage } from './pages/home';
 import { MinutesPage } from './pages/minutes';
@@ -206,6 +208,15 @@ export function App() {
     document.documentElement.lang = current;
   }, [current]);
   const r = route(path);
+  // The projector view of an assembly is the hall's screen: no header, footer or navigation.
+  if (r.page === 'screen')
+    return (
+      <main id="main" data-page="screen">
+        <Boundary path={path}>
+          <ScreenPage id={r.id} key={r.id} />
+        </Boundary>
+      </main>
+    );
   let page: JSX.Element;
   switch (r.page) {
     case 'home':
@@ -246,6 +257,9 @@ export function App() {
       break;
     case 'kiosk':
       page = <KioskPage id={r.id} key={r.id} />;
+      break;
+    case 'budgetOffice':
+      page = <BudgetOfficePage id={r.id} key={r.id} />;
       break;
     case 'me':
       page = <ProfilePage />;

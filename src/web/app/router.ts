@@ -17,6 +17,8 @@ export type Route =
   | { page: 'ballot'; id: string }
   | { page: 'results'; id: string }
   | { page: 'kiosk'; id: string }
+  | { page: 'screen'; id: string }
+  | { page: 'budgetOffice'; id: string }
   | { page: 'me' }
   | { page: 'notifications' }
   | { page: 'notificationSettings' }
@@ -47,6 +49,10 @@ export function route(path: string): Route {
   if ((m = p.match(new RegExp(`^/budgets/(${UUID})/results$`))))
     return { page: 'results', id: m[1]! };
   if ((m = p.match(new RegExp(`^/budgets/(${UUID})/kiosk$`)))) return { page: 'kiosk', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/budgets/(${UUID})/screen$`))))
+    return { page: 'screen', id: m[1]! };
+  if ((m = p.match(new RegExp(`^/budgets/(${UUID})/manage$`))))
+    return { page: 'budgetOffice', id: m[1]! };
   if ((m = p.match(new RegExp(`^/projects/(${UUID})$`)))) return { page: 'project', id: m[1]! };
   if (p === '/me') return { page: 'me' };
   if (p === '/me/notifications') return { page: 'notifications' };

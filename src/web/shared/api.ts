@@ -38,21 +38,30 @@ export class Api {
   delete<T>(path: string): Promise<T> {
     return this.call<T>('DELETE', path);
   }
+  /** A body that is not JSON (a CSV roll), sent as it is with its media type. */
+  putText<T>(path: string, body: string, type: string): Promise<T> {
+    return this.call<T>('PUT', path, body, type);
+  }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown, type?: string): Promise<T> {
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'Accept-Language': lang.get(),
     };
     const token = this.token();
     if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (body !== undefined) headers['Content-Type'] = type ?? 'application/json';
     let res: Response;
     try {
       res = await fetch(this.base + path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body:
+          body === undefined
+            ? undefined
+            : typeof body === 'string' && type
+              ? body
+              : JSON.stringify(body),
         credentials: 'omit',
       });
     } catch {

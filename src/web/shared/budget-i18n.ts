@@ -104,6 +104,44 @@ const ko = {
   record: '현장 투표 기록',
   recorded: '명부 {ref}의 현장 투표를 기록했습니다',
   officersOnly: '이 공간의 진행자(투표 사무원)만 현장 투표를 기록할 수 있습니다.',
+  assembly: '주민총회 투표',
+  assemblyHint:
+    '이 방은 예산 과정 「{title}」의 총회장입니다. 질문과 발언 신청은 평소처럼 아래에서 합니다.',
+  closesAt: '{time} 마감',
+  opensAt: '{time} 투표 시작',
+  untilClose: '투표 마감까지',
+  untilOpen: '투표 시작까지',
+  votingOpen: '투표 진행 중',
+  votingNotYet: '투표 시작 전',
+  votingClosed: '투표 마감',
+  counting: '결과를 확정하고 있습니다. 잠시만 기다려 주세요.',
+  announced: '최종 결과 발표',
+  noTallyYet: '집계는 투표가 끝난 뒤에 발표합니다. 그 전에는 누구도 표 수를 볼 수 없습니다.',
+  screenView: '총회 화면(프로젝터)',
+  screenTitle: '총회 화면',
+  liveSoFar: '실시간 집계 · 마감 전까지 바뀔 수 있습니다',
+  soFar_selected: '현재 선정권',
+  soFar_did_not_fit: '한도 초과',
+  voters: '투표 {n}명',
+  moneyOfCap: '{spent} / 한도 {cap}',
+  leftOver: '남은 금액 {amount}',
+  spentLabel: '선정 사업비 {amount}',
+  chartTitle: '{name} 한도와 사업별 결과',
+  chartHint: '막대 길이는 사업비이고, 위의 한도 막대와 같은 눈금입니다.',
+  legend: '범례',
+  legendSpent: '선정 사업비',
+  legendLeft: '남은 금액',
+  tableCaption: '{name} 사업별 결과 표',
+  colRank: '순위',
+  colProject: '사업',
+  colCost: '사업비',
+  colScore: '점수',
+  colOutcome: '결과',
+  capRow: '한도',
+  notOnBallot: '투표 대상 아님',
+  timeLeft: '{d}일 {h}시간 {m}분 {s}초',
+  timeLeftShort: '{h}시간 {m}분 {s}초',
+  dayUnit: '{n}일',
 } as const;
 
 type Key = keyof typeof ko;
@@ -210,6 +248,44 @@ const en: Record<Key, string> = {
   record: 'Record the ballot',
   recorded: 'The on-site ballot of {ref} was recorded',
   officersOnly: 'Only facilitators (polling officers) of this space can record on-site ballots.',
+  assembly: 'Assembly vote',
+  assemblyHint:
+    'This room is the assembly hall of the budget “{title}”. Questions and the speaking queue work below as usual.',
+  closesAt: 'Closes at {time}',
+  opensAt: 'Voting opens at {time}',
+  untilClose: 'Voting closes in',
+  untilOpen: 'Voting opens in',
+  votingOpen: 'Voting is open',
+  votingNotYet: 'Voting has not started',
+  votingClosed: 'Voting closed',
+  counting: 'The result is being finalised. One moment, please.',
+  announced: 'Final result',
+  noTallyYet: 'The count is announced once voting ends. Until then nobody can see the votes.',
+  screenView: 'Assembly screen (projector)',
+  screenTitle: 'Assembly screen',
+  liveSoFar: 'Live tally · may change until voting closes',
+  soFar_selected: 'Selected so far',
+  soFar_did_not_fit: 'Does not fit',
+  voters: '{n} voted',
+  moneyOfCap: '{spent} of a {cap} cap',
+  leftOver: '{amount} left',
+  spentLabel: '{amount} selected',
+  chartTitle: '{name}: cap and results per project',
+  chartHint: 'Bar length is the project cost, on the same scale as the cap bar above.',
+  legend: 'Legend',
+  legendSpent: 'Selected',
+  legendLeft: 'Left',
+  tableCaption: '{name}: results per project',
+  colRank: 'Rank',
+  colProject: 'Project',
+  colCost: 'Cost',
+  colScore: 'Score',
+  colOutcome: 'Outcome',
+  capRow: 'Cap',
+  notOnBallot: 'Not on the ballot',
+  timeLeft: '{d} d {h} h {m} min {s} s',
+  timeLeftShort: '{h} h {m} min {s} s',
+  dayUnit: '{n} d',
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { ko, en };
@@ -219,6 +295,12 @@ export type BudgetKey = Key;
 export function useBT(): (key: Key, params?: Record<string, string | number>) => string {
   const current = useStore(lang);
   return (key, params) => fill(dicts[current][key], params ?? {});
+}
+
+/** A budget phase by its name in `current` (for text outside the budget pages: notices). */
+export function phaseName(phase: string, current: Lang): string {
+  const key = `phase_${phase}`;
+  return Object.hasOwn(ko, key) ? dicts[current][key as Key] : phase;
 }
 
 /** KRW as a Korean reader says it (3천만원, 35억원), or with the won sign in English. */

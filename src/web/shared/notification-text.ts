@@ -1,6 +1,7 @@
 import { type NotificationView } from '../../protocol/views';
+import { phaseName } from './budget-i18n';
 import { hiddenReasonText } from './hidden-reason-text';
-import { type MessageKey, type Translate } from './i18n';
+import { lang, type MessageKey, type Translate } from './i18n';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -31,8 +32,15 @@ export function notificationText(n: NotificationView, t: Translate): string {
       return t('n_room_live', { title, roomTitle: str(d.roomTitle) });
     case 'answer.due':
       return t(d.overdue === true ? 'n_answer_overdue' : 'n_answer_due', { title });
-    default:
-      return t('n_other', { title });
+    case 'budget.phase':
+      return t('n_budget_phase', { title, phase: phaseName(str(d.to), lang.get()) });
+    case 'project.reviewed':
+      return t(d.feasible === true ? 'n_project_feasible' : 'n_project_unfeasible', { title });
+    case 'project.selected':
+      return t(d.selected === true ? 'n_project_selected' : 'n_project_not_selected', {
+        title,
+        budgetTitle: str(d.budgetTitle),
+      });
   }
 }
 
@@ -44,12 +52,16 @@ export function notificationDetail(n: NotificationView, t: Translate): string | 
   if (n.type === 'topic.status' && str(d.reason)) return t('n_reason', { reason: str(d.reason) });
   if ((n.type === 'comment.reply' || n.type === 'topic.answered') && str(d.excerpt))
     return str(d.excerpt);
+  if (n.type === 'project.reviewed' && d.feasible !== true && str(d.excerpt))
+    return t('n_reason', { reason: str(d.excerpt) });
   return null;
 }
 
-/** Where a notice leads: its room when it went live, else its topic. */
+/** Where a notice leads: its room when it went live, its project or budget, else its topic. */
 export function notificationHref(n: NotificationView): string {
   if (n.type === 'room.live' && n.roomId) return `/rooms/${n.roomId}`;
+  if (n.projectId) return `/projects/${n.projectId}`;
+  if (n.budgetId) return `/budgets/${n.budgetId}`;
   if (n.topicId) return `/topics/${n.topicId}`;
   return '/me/notifications';
 }

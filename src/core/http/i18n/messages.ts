@@ -502,9 +502,25 @@ export const MESSAGES = {
     en: '“{roomTitle}” on “{title}” is live now.',
     ko: '「{title}」의 「{roomTitle}」 방이 지금 열렸습니다.',
   },
-  'email.budget': {
-    en: 'There is news on “{title}”.',
-    ko: '「{title}」에 새 소식이 있습니다.',
+  'email.budget.phase': {
+    en: '“{title}”: the {phase} phase has begun.',
+    ko: '「{title}」: {phase} 단계가 시작되었습니다.',
+  },
+  'email.project.reviewed.feasible': {
+    en: 'The project “{title}” passed review.',
+    ko: '「{title}」 사업이 심사를 통과했습니다.',
+  },
+  'email.project.reviewed.unfeasible': {
+    en: 'The project “{title}” was found not feasible in review: {excerpt}',
+    ko: '「{title}」 사업은 심사에서 실행할 수 없다고 판단되었습니다: {excerpt}',
+  },
+  'email.project.selected': {
+    en: 'The project “{title}” was selected in “{budgetTitle}”.',
+    ko: '「{title}」 사업이 「{budgetTitle}」에서 선정되었습니다.',
+  },
+  'email.project.not_selected': {
+    en: 'The project “{title}” was not selected in “{budgetTitle}”.',
+    ko: '「{title}」 사업은 「{budgetTitle}」에서 선정되지 않았습니다.',
   },
   'email.answer.due': {
     en: 'The official answer to “{title}” is due soon.',

@@ -10,6 +10,7 @@ import {
   type Translate,
   useT,
 } from '../../shared/i18n';
+import { useOT } from '../../shared/budget-office-i18n';
 import { useStore } from '../../shared/store';
 import {
   type AuditEntry,
@@ -39,6 +40,7 @@ import {
 } from '../../shared/ui';
 import { Link } from '../app';
 import { api, session, useLoad } from '../context';
+import { SpaceBudgetsPanel } from './budget-office';
 import { actionLabel } from './console';
 
 /*
@@ -229,10 +231,11 @@ function Guard({
 
 // ---- /spaces/:slug/manage -------------------------------------------------------------------
 
-type ManageTab = 'settings' | 'embed' | 'todo' | 'reports' | 'audit' | 'bans';
+type ManageTab = 'settings' | 'embed' | 'todo' | 'reports' | 'budgets' | 'audit' | 'bans';
 
 export function ManagePage({ slug }: { slug: string }) {
   const t = useT();
+  const ot = useOT();
   useStore(session);
   const space = useLoad(() => api.get<Space>(`/spaces/${encodeURIComponent(slug)}`), [slug]);
   const [tab, setTab] = useState<ManageTab>('settings');
@@ -245,6 +248,7 @@ export function ManagePage({ slug }: { slug: string }) {
     { key: 'embed', label: t('bo_tabEmbed') },
     { key: 'todo', label: t('bo_tabTodo') },
     { key: 'reports', label: t('bo_tabReports') },
+    { key: 'budgets', label: ot('tabBudgets') },
     { key: 'audit', label: t('bo_tabAudit') },
     { key: 'bans', label: t('bo_tabBans') },
   ];
@@ -264,6 +268,7 @@ export function ManagePage({ slug }: { slug: string }) {
           {tab === 'embed' && <EmbedPanel space={s} onSaved={(next) => space.set(next)} />}
           {tab === 'todo' && <TodoPanel space={s} />}
           {tab === 'reports' && <ReportsPanel space={s} />}
+          {tab === 'budgets' && <SpaceBudgetsPanel spaceId={s.id} />}
           {tab === 'audit' && <AuditPanel spaceId={s.id} />}
           {tab === 'bans' && <BansPanel space={s} />}
         </div>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, query } from '../../shared/api';
 import { type BudgetKey, useBT, won } from '../../shared/budget-i18n';
+import { useOT } from '../../shared/budget-office-i18n';
 import { lang } from '../../shared/i18n';
 import { useStore } from '../../shared/store';
 import { type Page } from '../../shared/types';
@@ -16,11 +17,13 @@ import {
 } from '../../shared/ui';
 import { type BudgetTally } from '../../../protocol/live';
 import { Link } from '../app';
+import { ResultsChart } from './assembly';
 import { api, live, session, useLoad } from '../context';
 import type { BudgetView, HeadingView, ProjectView } from '../../../budgets/budget-queries';
 import { BUDGET_PHASES } from '../../../budgets/budget-rules';
 import type { BallotView } from '../../../budgets/budgets.service';
 import { navigate } from '../router';
+import { FollowButton } from './notifications';
 
 /** The server's own views of a budget (type imports: nothing of the server is bundled). */
 export type { BudgetView };
@@ -92,6 +95,7 @@ function PhaseList({ budget }: { budget: BudgetView }) {
 
 export function BudgetPage({ id }: { id: string }) {
   const bt = useBT();
+  const ot = useOT();
   const w = useWon();
   const signedIn = !!useStore(session);
   const [headingId, setHeadingId] = useState('');
@@ -139,11 +143,17 @@ export function BudgetPage({ id }: { id: string }) {
               🧾 {bt('kiosk')}
             </Link>
           )}
+          {b.viewer.canManage && (
+            <Link class="btn" href={`/budgets/${b.id}/manage`}>
+              ⚙️ {ot('manage')}
+            </Link>
+          )}
           {b.phase === 'proposals' && signedIn && (
             <button type="button" class="primary" onClick={() => setProposing(true)}>
               ✍️ {bt('propose')}
             </button>
           )}
+          <FollowButton budgetId={b.id} hint="followBudgetHint" />
         </div>
       </section>
       <PhaseList budget={b} />
@@ -323,6 +333,7 @@ export function ProjectPage({ id }: { id: string }) {
             {bt('proposer')} {p.proposer.displayName}
           </span>
         </p>
+        <FollowButton topicId={p.topicId} hint="followProjectHint" />
       </article>
       <section class="section card" aria-labelledby="review-h">
         <h2 id="review-h">{bt('review')}</h2>
@@ -746,54 +757,16 @@ export function ResultsPage({ id }: { id: string }) {
               {bt('exportCsv')}
             </a>
           </p>
-          {results.data.headings.map((h) => {
-            const top = Math.max(1, ...h.projects.map((p) => p.score));
-            return (
-              <section key={h.headingId} class="section card" aria-labelledby={`rh-${h.headingId}`}>
-                <h2 id={`rh-${h.headingId}`}>{h.name}</h2>
-                <p>
-                  <strong>{bt('spent', { spent: w(h.spent), cap: w(h.amount) })}</strong>
-                </p>
-                <div
-                  class="progress"
-                  role="progressbar"
-                  aria-label={bt('spent', { spent: w(h.spent), cap: w(h.amount) })}
-                  aria-valuemin={0}
-                  aria-valuemax={h.amount}
-                  aria-valuenow={h.spent}
-                >
-                  <span style={{ width: `${(h.spent / h.amount) * 100}%` }} />
-                </div>
-                <p class="muted">{bt('ballotsCount', h.ballots)}</p>
-                <ol class="plain-list result-list" data-testid={`result-${h.name}`}>
-                  {h.projects.map((p) => {
-                    const project = titles.get(p.projectId);
-                    return (
-                      <li key={p.projectId} class={`result-row reason-${p.reason}`}>
-                        <div class="result-label">
-                          <Link href={`/projects/${p.projectId}`}>
-                            {project?.title ?? p.projectId}
-                          </Link>
-                          <span class="meta">
-                            <span
-                              class={`badge ${p.reason === 'selected' ? 'ok' : p.reason === 'unfeasible' ? 'status-rejected' : ''}`}
-                            >
-                              {bt(`reason_${p.reason}` as BudgetKey)}
-                            </span>
-                            {project && <span>{w(project.cost)}</span>}
-                            <span>{bt('score', { n: p.score })}</span>
-                          </span>
-                        </div>
-                        <div class="result-bar" aria-hidden="true">
-                          <span style={{ width: `${(p.score / top) * 100}%` }} />
-                        </div>
-                      </li>
-                    );
-                  })}
-                </ol>
-              </section>
-            );
-          })}
+          {results.data.headings.map((h) => (
+            <section key={h.headingId} class="section card" aria-labelledby={`rh-${h.headingId}`}>
+              <h2 id={`rh-${h.headingId}`}>{h.name}</h2>
+              <p>
+                <strong>{bt('spent', { spent: w(h.spent), cap: w(h.amount) })}</strong>
+              </p>
+              <p class="muted">{bt('ballotsCount', h.ballots)}</p>
+              <ResultsChart heading={h} projects={titles} />
+            </section>
+          ))}
         </>
       )}
     </>

@@ -1,11 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
   EMAIL_CADENCES,
-  type EmailCadence,
   NOTIFICATION_SWITCHES,
-  type NotificationSwitch,
   type NotificationView,
 } from '../../../protocol/views';
+import type { NotificationSettings } from '../../../notifications/notifications.service';
 import { type MessageKey, useT } from '../../shared/i18n';
 import {
   notificationDetail,
@@ -212,11 +211,13 @@ function NotificationItem({ n, onRead }: { n: NotificationView; onRead: () => vo
   );
 }
 
-interface Settings {
-  email: EmailCadence;
-  types: Record<NotificationSwitch, boolean>;
-  followOnComment: boolean;
-}
+type Settings = NotificationSettings;
+
+/** Each language by its own name, as language pickers show them. */
+const EMAIL_LANGUAGES = [
+  { value: 'ko', name: '한국어' },
+  { value: 'en', name: 'English' },
+] as const;
 
 /** `/me/notification-settings`: email cadence, the kinds to hear about, auto-follow. */
 export function NotificationSettingsPage() {
@@ -253,6 +254,7 @@ export function NotificationSettingsPage() {
                 NOTIFICATION_SWITCHES.map((s) => [s, data.get(`type-${s}`) === 'on']),
               ),
               followOnComment: data.get('followOnComment') === 'on',
+              language: data.get('language') === 'en' ? 'en' : 'ko',
             });
             settings.set(saved);
             toast(t('saved'));
@@ -278,6 +280,22 @@ export function NotificationSettingsPage() {
                     defaultChecked={settings.data!.email === c}
                   />
                   {t(`email_${c}` as MessageKey)}
+                </label>
+              ))}
+            </div>
+          </div>
+          <div class="field">
+            <h2 id="language-h">{t('settingsLanguage')}</h2>
+            <div class="radio-list" role="radiogroup" aria-labelledby="language-h">
+              {EMAIL_LANGUAGES.map((l) => (
+                <label key={l.value}>
+                  <input
+                    type="radio"
+                    name="language"
+                    value={l.value}
+                    defaultChecked={settings.data!.language === l.value}
+                  />
+                  <span lang={l.value}>{l.name}</span>
                 </label>
               ))}
             </div>
@@ -319,16 +337,25 @@ export function NotificationSettingsPage() {
   );
 }
 
-/** Follow / unfollow a topic (a toggle button), for signed-in readers of its page. */
-export function FollowButton({ topicId }: { topicId: string }) {
+/**
+ * Follow / unfollow a topic or a budget (a toggle button), for signed-in readers of its page.
+ * A project is followed through its thread, which is a topic.
+ */
+export function FollowButton({
+  topicId,
+  budgetId,
+  hint = 'followHint',
+}: {
+  topicId?: string;
+  budgetId?: string;
+  hint?: MessageKey;
+}) {
   const t = useT();
   const me = useStore(session);
+  const path = budgetId ? `/budgets/${budgetId}/follow` : `/topics/${topicId}/follow`;
   const state = useLoad(
-    () =>
-      me
-        ? api.get<{ following: boolean }>(`/topics/${topicId}/follow`)
-        : Promise.resolve(undefined),
-    [me?.user.id, topicId],
+    () => (me ? api.get<{ following: boolean }>(path) : Promise.resolve(undefined)),
+    [me?.user.id, path],
   );
   if (!me || !state.data) return null;
   const following = state.data.following;
@@ -337,13 +364,13 @@ export function FollowButton({ topicId }: { topicId: string }) {
       type="button"
       class="sm"
       aria-pressed={following}
-      title={t('followHint')}
+      title={t(hint)}
       data-testid="follow"
       onClick={() =>
         void (
           following
-            ? api.delete<{ following: boolean }>(`/topics/${topicId}/follow`)
-            : api.put<{ following: boolean }>(`/topics/${topicId}/follow`)
+            ? api.delete<{ following: boolean }>(path)
+            : api.put<{ following: boolean }>(path)
         )
           .then((r) => state.set(r))
           .catch(() => toast(t('errorGeneric'), 'error'))

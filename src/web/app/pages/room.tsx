@@ -18,6 +18,7 @@ import {
 import { Link } from '../app';
 import { announce, announcements, api, live, session } from '../context';
 import { roomEvent, type RoomState, useRoomStream } from '../../shared/room-state';
+import { AssemblyPanels } from './assembly';
 import { ModerationPanels, muteMinutes } from './console';
 
 /** The live room: chat, reactions, Q&A, the speaking queue and presence, kept live. */
@@ -123,6 +124,8 @@ export function RoomPage({ id, console: asConsole = false }: { id: string; conso
       {asConsole && state.moderator && (
         <ModerationPanels id={id} state={state} ask={ask} reason={reason} onReason={setReason} />
       )}
+      {/* A room attached to a budget is its assembly hall: the countdown and the tally. */}
+      <AssemblyPanels roomId={id} spaceId={room.spaceId} />
       <div class="room-grid">
         <div class="stack">
           {streamUrl && (
