@@ -1,7 +1,11 @@
+import { isReportsPending, REPORTS_PENDING } from '../protocol/hidden-reason';
 import { type CommentStatus, type CommentView, type Stance } from '../protocol/views';
 
-/** The reason the report threshold writes when it hides a comment pending review. */
-export const AUTO_HIDE_REASON = 'reported: pending review';
+/**
+ * The reason the report threshold writes when it hides a comment pending review: a code the
+ * pages say in their reader's language (src/protocol/hidden-reason.ts).
+ */
+export const AUTO_HIDE_REASON = REPORTS_PENDING;
 
 /** A comment row as read by SQL, joined with its author's display name. */
 export interface CommentRow {
@@ -55,7 +59,7 @@ export function toCommentView(row: CommentRow, viewerIsFacilitator: boolean): Co
   };
   if (row.status === 'hidden') {
     view.hiddenReason = row.hidden_reason ?? 'hidden by a facilitator';
-    view.hiddenBy = row.hidden_reason === AUTO_HIDE_REASON ? 'reports' : 'facilitator';
+    view.hiddenBy = isReportsPending(row.hidden_reason) ? 'reports' : 'facilitator';
   }
   if (row.my_agree !== undefined && row.my_agree !== null) view.myAgree = row.my_agree;
   return view;

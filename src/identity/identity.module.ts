@@ -8,11 +8,21 @@ import { TokenService } from './auth/token.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 import { AdminAccounts } from './users/admin-accounts';
+import { AuditService } from '../moderation/audit.service';
 
 @Module({
   imports: [JwtModule.register({})],
   controllers: [AuthController, UsersController],
-  providers: [AuthService, TokenService, PasswordHasher, UsersService, AdminAccounts, AuthGuard],
+  // AuditService is stateless: its own instance here keeps this module free of ModerationModule.
+  providers: [
+    AuthService,
+    TokenService,
+    PasswordHasher,
+    UsersService,
+    AdminAccounts,
+    AuthGuard,
+    AuditService,
+  ],
   exports: [TokenService, UsersService, AdminAccounts, AuthGuard, PasswordHasher],
 })
 export class IdentityModule {}

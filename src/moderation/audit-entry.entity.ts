@@ -11,8 +11,9 @@ export class AuditEntry {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id!: string;
 
-  @Column('uuid')
-  spaceId!: string;
+  /** Null for a site-wide action (an administrator's change of a global role). */
+  @Column('uuid', { nullable: true })
+  spaceId!: string | null;
 
   /** Null when the system acted (auto-hide, scheduler). */
   @Column('uuid', { nullable: true })

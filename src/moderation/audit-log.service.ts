@@ -13,12 +13,13 @@ import { requireSpace } from './moderation-queries';
 
 interface AuditRow {
   id: string;
-  space_id: string;
+  space_id: string | null;
   actor_id: string | null;
   actor_name: string | null;
   action: string;
   target_type: string;
   target_id: string;
+  target_name: string | null;
   reason: string | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
@@ -32,6 +33,7 @@ const toAuditView = (row: AuditRow): AuditEntryView => ({
   action: row.action,
   targetType: row.target_type,
   targetId: row.target_id,
+  targetName: row.target_name,
   reason: row.reason,
   before: row.before,
   after: row.after,
@@ -52,7 +54,7 @@ const col = (name: string, type: Column['type'], description: string): Column =>
 const CSV_COLUMNS: readonly Column[] = [
   col('id', 'integer', 'row number'),
   col('created_at', 'timestamp', 'when'),
-  col('space_id', 'uuid', 'space'),
+  col('space_id', 'uuid', 'space; empty for a site-wide action'),
   col('actor_id', 'uuid', 'who acted; empty for the system'),
   col('actor_name', 'text', "the actor's display name"),
   col('action', 'text', 'what was done'),
@@ -140,9 +142,11 @@ export class AuditLogService {
     params.push(limit);
     return this.dataSource.query(
       `SELECT a.id, a.space_id, a.actor_id, u.display_name AS actor_name, a.action,
-              a.target_type, a.target_id, a.reason, a.before, a.after, a.created_at
+              a.target_type, a.target_id, tu.display_name AS target_name, a.reason, a.before,
+              a.after, a.created_at
          FROM audit_log a
          LEFT JOIN users u ON u.id = a.actor_id
+         LEFT JOIN users tu ON a.target_type = 'user' AND tu.id = a.target_id
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY a.id DESC
         LIMIT $${params.length}`,

@@ -75,6 +75,14 @@ export class BansService {
         throw Problem.conflict('conflict', msg('bans.staff'));
       }
       const until = dto.until ? parseDateTime(dto.until) : null;
+      if (dto.commentId) {
+        const own: unknown[] = await tx.query(
+          `SELECT 1 FROM comments c JOIN topics t ON t.id = c.topic_id
+            WHERE c.id = $1 AND c.author_id = $2 AND t.space_id = $3`,
+          [dto.commentId, userId, spaceId],
+        );
+        if (own.length === 0) throw Problem.field('commentId', 'comment_not_author');
+      }
       const previous: { reason: string; until: Date | null }[] = await tx.query(
         `SELECT reason, until FROM space_bans WHERE space_id = $1 AND user_id = $2`,
         [spaceId, userId],
@@ -96,7 +104,10 @@ export class BansService {
         targetId: userId,
         reason: dto.reason,
         before: before ? banState(before) : null,
-        after: banState({ reason: dto.reason, until }),
+        after: {
+          ...banState({ reason: dto.reason, until }),
+          ...(dto.commentId ? { commentId: dto.commentId } : {}),
+        },
       });
       work.emit(
         domainEvent('user.banned', {

@@ -9,6 +9,7 @@ import {
   toCommentView,
 } from '../comments/comment.view';
 import { queryRows } from '../core/database/sql';
+import { isReportsPending } from '../protocol/hidden-reason';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { msg, Problem, term } from '../core/http/problem';
@@ -50,11 +51,10 @@ export const stateOf = (comment: ModeratedComment): CommentState => ({
 
 /**
  * Hidden by the report threshold rather than by a person, so dismissing the reports brings it
- * back. Compared exactly: a facilitator's free-text reason that happens to begin with
- * "reported" is still a person's decision.
+ * back: the threshold's code, or the English it wrote before the codes (isReportsPending).
  */
 export const isHiddenByReports = (comment: ModeratedComment): boolean =>
-  comment.status === 'hidden' && comment.hiddenReason === AUTO_HIDE_REASON;
+  comment.status === 'hidden' && isReportsPending(comment.hiddenReason);
 
 interface LockedRow {
   id: string;

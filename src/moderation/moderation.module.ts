@@ -9,6 +9,7 @@ import { CommentModerationController } from './comment-moderation.controller';
 import { CommentModerationService } from './comment-moderation.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
+import { SpacePeopleService } from './space-people.service';
 import { AdminAuditController, SpaceModerationController } from './space-moderation.controller';
 
 /**
@@ -31,6 +32,7 @@ import { AdminAuditController, SpaceModerationController } from './space-moderat
     ReportsService,
     BansService,
     AuditLogService,
+    SpacePeopleService,
   ],
   exports: [AuditService, BanCheck, CommentModerationService, ReportsService, BansService],
 })

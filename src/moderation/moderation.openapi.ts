@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CommentSchema } from '../comments/comment.openapi';
 import { PersonSchema } from '../core/openapi/person.schema';
 import { Documents } from '../core/openapi/shape';
@@ -7,6 +7,7 @@ import {
   type BanView,
   BULK_SKIP_REASONS,
   type BulkResolveResult,
+  type PersonView,
   type ReportGroupView,
   REPORT_RESOLUTIONS,
   REPORT_STATUSES,
@@ -147,13 +148,36 @@ export class BanSchema {
   createdAt!: string;
 }
 
+@Documents<PersonView>(
+  'SpacePerson',
+  'Someone who took part in the space; `email` for administrators only.',
+)
+export class SpacePersonSchema {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  displayName!: string;
+
+  @ApiPropertyOptional({ format: 'email', description: 'Administrators only.' })
+  email?: string;
+
+  @ApiProperty({ description: 'Banned from the space now.' })
+  banned!: boolean;
+}
+
 @Documents<AuditEntryView>('AuditEntry', 'One row of the append-only audit log.')
 export class AuditEntrySchema {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ format: 'uuid' })
-  spaceId!: string;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: "null for a site-wide action (a change of someone's global role).",
+  })
+  spaceId!: string | null;
 
   @ApiProperty({ type: PersonSchema, nullable: true, description: 'null when the system acted.' })
   actor!: PersonSchema | null;
@@ -166,6 +190,13 @@ export class AuditEntrySchema {
 
   @ApiProperty()
   targetId!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The target's display name when it is a user; null otherwise.",
+  })
+  targetName!: string | null;
 
   @ApiProperty({ type: String, nullable: true })
   reason!: string | null;

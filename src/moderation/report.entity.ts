@@ -10,8 +10,10 @@ import {
 import { Comment } from '../comments/comment.entity';
 import { Space } from '../spaces/space.entity';
 import { User } from '../identity/users/user.entity';
+import { HIDE_REPORT_REASONS } from '../protocol/hidden-reason';
 
-export const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other'] as const;
+// One list with the reviewed-hide codes (src/protocol/hidden-reason.ts), so they cannot drift.
+export const REPORT_REASONS = HIDE_REPORT_REASONS;
 export type ReportReason = (typeof REPORT_REASONS)[number];
 
 @Entity('reports')

@@ -8,6 +8,7 @@ import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, type Page, type PageQuery, toPage } from '../core/http/pagination';
 import { msg, Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
+import { reviewedHideReason } from '../protocol/hidden-reason';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import { BanCheck } from './bans.guard';
 import {
@@ -110,10 +111,6 @@ const toQueueItem = (row: ReportRow): ReportQueueItem => ({
   ...toReportView(row),
   comment: toCommentView(row, true),
 });
-
-/** Public wording of a hide confirmed by a facilitator after reviewing reports. */
-const reviewedHideReason = (reason: ReportReason): string =>
-  `hidden after review: ${reason.replace('_', ' ')}`;
 
 @Injectable()
 export class ReportsService {

@@ -18,14 +18,17 @@ import { type AuthUser } from '../identity/auth/auth-user';
 import { CurrentUser } from '../identity/auth/auth.decorators';
 import { AuditLogService } from './audit-log.service';
 import { BansService } from './bans.service';
-import { AuditEntrySchema, BanSchema } from './moderation.openapi';
+import { AuditEntrySchema, BanSchema, SpacePersonSchema } from './moderation.openapi';
 import {
   AdminAuditQuery,
   type AuditEntryView,
   AuditQuery,
   BanDto,
   type BanView,
+  PeopleQuery,
+  type PersonView,
 } from './dto/moderation.dto';
+import { SpacePeopleService } from './space-people.service';
 
 @ApiTags('moderation')
 @ApiBearerAuth()
@@ -34,7 +37,26 @@ export class SpaceModerationController {
   constructor(
     private readonly bans: BansService,
     private readonly auditLog: AuditLogService,
+    private readonly people: SpacePeopleService,
   ) {}
+
+  @Get(':id/people')
+  @ApiDoc({
+    summary: 'Search the people of a space',
+    description:
+      'Facilitators: who proposed, commented or took part in a room of the space, by part of ' +
+      'the display name (`q`), closest names first; emails only for administrators.',
+    status: 200,
+    type: [SpacePersonSchema],
+    problems: { 403: ['forbidden'], 404: ['not_found'] },
+  })
+  searchPeople(
+    @CurrentUser() user: AuthUser,
+    @UuidParam('id') id: string,
+    @Query() query: PeopleQuery,
+  ): Promise<PersonView[]> {
+    return this.people.search(user, id, query);
+  }
 
   @Get(':id/bans')
   @ApiDoc({
@@ -55,7 +77,9 @@ export class SpaceModerationController {
   @ApiDoc({
     summary: 'Ban a user from a space',
     description:
-      'Facilitators. Sets or replaces the ban; not oneself, another facilitator or an administrator. Audited.',
+      'Facilitators. Sets or replaces the ban; not oneself, another facilitator or an administrator. ' +
+      'With `commentId` (a comment of the user in this space), the ban answers that reported ' +
+      'comment and the audit row names it. Audited.',
     status: 200,
     type: BanSchema,
     problems: { 403: ['forbidden'], 404: ['not_found'], 409: ['conflict'] },

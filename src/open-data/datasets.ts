@@ -144,7 +144,12 @@ export const COMMENTS: Dataset = {
     col('author_name', 'text', "The author's display name; empty for a deleted comment.", true),
     col('body', 'text', 'The text (plain, with line breaks); empty when hidden or deleted.', true),
     col('status', 'text', '`visible`, `hidden` (by moderation) or `deleted` (by its author).'),
-    col('hidden_reason', 'text', "`hidden`: the moderators' public reason.", true),
+    col(
+      'hidden_reason',
+      'text',
+      "`hidden`: the moderators' public reason; the system's are codes: `code:reports_pending` (hidden at the report threshold), `code:reviewed_<report reason>` (a hide confirmed from the report queue); rows before them hold English sentences.",
+      true,
+    ),
     col(
       'stance',
       'text',

@@ -31,6 +31,7 @@ describe('browser: the back office, a committee’s day', () => {
   let admin: TestUser;
   let facilitator: TestUser;
   let citizen: TestUser;
+  let member: TestUser;
   let committeeHtml = '<!doctype html><title>-</title>';
   let committee: { origin: string; close(): Promise<void> };
 
@@ -41,6 +42,7 @@ describe('browser: the back office, a committee’s day', () => {
     admin = await createAdmin(t);
     facilitator = await registerUser(t, { displayName: '김진행' });
     citizen = await registerUser(t, { displayName: '이시민' });
+    member = await registerUser(t, { displayName: '박위원' });
     committee = await hostPage(() => committeeHtml);
   }, 120_000);
   afterAll(async () => {
@@ -121,12 +123,33 @@ describe('browser: the back office, a committee’s day', () => {
       .click();
     await adminPage.getByTestId('facilitators').getByText('김진행').waitFor();
     await check(adminPage, 'admin-facilitators');
+
+    // ---- A role change, found in the site's audit log in Korean: whom, before and after.
+    await tab(adminPage, '사람과 권한');
+    await adminPage.getByLabel('이메일이나 이름으로 찾기').fill(member.email);
+    await adminPage.getByRole('button', { name: '검색' }).click();
+    await adminPage.getByLabel('박위원의 권한').selectOption('admin');
+    await eventually(
+      async () => (await db.query(`SELECT role FROM users WHERE id = $1`, [member.id]))[0].role,
+      (role) => role === 'admin',
+    );
+    await tab(adminPage, '감사 기록');
+    const roleRow = adminPage.getByTestId('audit').locator('tr[data-action="user.role"]').first();
+    await roleRow.waitFor();
+    const roleText = await roleRow.innerText();
+    expect(roleText).toContain('역할 변경');
+    expect(roleText).toContain('박위원');
+    expect(roleText).toMatch(/역할\s*:?\s*시민[\s\S]*역할\s*:?\s*관리자/);
+    await check(adminPage, 'admin-audit');
     expect(adminErrors).toEqual([]);
 
     // ---- The world the facilitator finds: topics, a wave of reported comments.
     const topic = await createTopic(t, citizen, space.id, { title: '마을 도서관 주말 개방' });
     const roomTopic = await createTopic(t, citizen, space.id, { title: '골목 주차 문제' });
     const spammer = (await bulkUsers(t, 1, 'spammer'))[0]!;
+    await db.query(`UPDATE users SET display_name = '광고 올리는 사람' WHERE id = $1`, [
+      spammer.id,
+    ]);
     const reporters = await bulkUsers(t, 2, 'reporter');
     const wave: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -195,6 +218,25 @@ describe('browser: the back office, a committee’s day', () => {
     await tab(page, '신고');
     await page.getByTestId('report-groups').locator('[data-comment-id]').nth(4).waitFor();
     await check(page, 'manage-reports');
+    // The author of the reported comments, banned from the queue with a reason and an end.
+    await page.getByTestId('report-groups').getByTestId('ban-author').first().click();
+    const banDialog = page.getByRole('dialog', { name: '작성자 차단: 광고 올리는 사람' });
+    await banDialog.waitFor();
+    expect(await banDialog.getByLabel('사유').inputValue()).toBe('스팸·광고');
+    await banDialog.getByLabel('사유').fill('같은 광고를 되풀이');
+    await check(page, 'manage-reports-ban-author');
+    await banDialog.getByTestId('ban-author-submit').click();
+    await banDialog.waitFor({ state: 'detached' });
+    const authorBan = await db.query(
+      `SELECT reason FROM space_bans WHERE space_id = $1 AND user_id = $2`,
+      [space.id, spammer.id],
+    );
+    expect(authorBan).toEqual([{ reason: '같은 광고를 되풀이' }]);
+    const banAudit = await db.query(
+      `SELECT after FROM audit_log WHERE space_id = $1 AND action = 'user.ban' AND target_id = $2`,
+      [space.id, spammer.id],
+    );
+    expect(wave).toContain(banAudit[0].after.commentId);
     await page.getByLabel('모두 선택').check();
     await page.getByTestId('selected-count').getByText('5개 선택됨').waitFor();
     await page.getByRole('button', { name: '선택한 댓글 숨기기' }).click();
@@ -314,14 +356,72 @@ describe('browser: the back office, a committee’s day', () => {
     );
     mod.disconnect();
 
+    // ---- The ended room's minutes, read by its facilitator from the console's link.
+    await page
+      .getByRole('region', { name: '진행자 콘솔' })
+      .getByRole('link', { name: '회의록 보기' })
+      .click();
+    await page.waitForURL(new RegExp(`/rooms/${roomId}/minutes$`));
+    const minutes = page.getByTestId('minutes');
+    await minutes.getByRole('heading', { name: '회의록: 골목 주차 주민 간담회' }).waitFor();
+    const actionsTaken = minutes.getByTestId('minutes-moderation');
+    await actionsTaken.getByText(/발언 제한 해제/).waitFor();
+    await actionsTaken.getByText(/고정 해제/).waitFor();
+    expect(await actionsTaken.innerText()).toContain('이시민');
+    await check(page, 'room-minutes');
+
     // ---- Bans: one set with a reason and an end, then lifted.
     await page.goto(`${t.url}/spaces/${slug}/manage`);
     await tab(page, '활동 제한');
-    await page.getByLabel('사용자 ID').fill(spammer.id);
+    // The person, found by name among the space's people (keyboard only): a reporter who
+    // took no part is not among them.
+    const picker = page.getByRole('combobox', { name: '활동을 제한할 사람' });
+    await picker.fill('시민');
+    await page
+      .getByTestId('person-status')
+      .getByText('1명을 찾았습니다', { exact: false })
+      .waitFor();
+    expect(await page.getByRole('option').allInnerTexts()).toEqual(['이시민']);
+    await picker.fill('광고');
+    await page.getByRole('option', { name: /광고 올리는 사람/ }).waitFor();
+    expect(await page.getByRole('option').first().innerText()).toContain('제한 중');
+    await check(page, 'manage-bans-picker');
+    await picker.press('ArrowDown');
+    await picker.press('Enter');
+    await page.getByTestId('person-status').getByText('고른 사람: 광고 올리는 사람').waitFor();
+    expect(await picker.getAttribute('aria-expanded')).toBe('false');
     await page.getByLabel('사유').fill('광고 도배');
-    await page.getByLabel(/끝나는 때/).fill('2031-01-01T00:00');
+    // The end, typed as Korean pages write dates (not the browser's mm/dd/yyyy), by keyboard:
+    // a day that does not exist is refused in Korean and nothing is sent.
+    const untilDate = page.getByLabel('끝나는 때 (비우면 해제할 때까지): 날짜');
+    expect(await untilDate.getAttribute('placeholder')).toBe('2031. 03. 01.');
+    await untilDate.pressSequentially('2031. 2. 30.');
+    await page.getByRole('button', { name: '활동 제한하기' }).click();
+    await page.getByText('날짜를 2031. 03. 01.처럼 있는 날로 적어 주세요.').waitFor();
+    await check(page, 'manage-bans-date-bad');
+    expect(
+      await db.query(`SELECT 1 FROM space_bans WHERE space_id = $1 AND reason = '광고 도배'`, [
+        space.id,
+      ]),
+    ).toEqual([]);
+    await untilDate.fill('');
+    await untilDate.pressSequentially('2031. 1. 1.');
+    await untilDate.press('Tab');
+    expect(await untilDate.inputValue()).toBe('2031. 01. 01.');
+    const untilTime = page.getByLabel('끝나는 때 (비우면 해제할 때까지): 시각');
+    expect(await untilTime.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('930');
+    await page.keyboard.press('Tab');
+    expect(await untilTime.inputValue()).toBe('09:30');
+    await check(page, 'manage-bans-date');
     await page.getByRole('button', { name: '활동 제한하기' }).click();
     await page.getByTestId('bans').getByText('광고 도배').waitFor();
+    const until = await db.query(
+      `SELECT until FROM space_bans WHERE space_id = $1 AND user_id = $2`,
+      [space.id, spammer.id],
+    );
+    // 09:30 in Seoul.
+    expect((until[0].until as Date).toISOString()).toBe('2031-01-01T00:30:00.000Z');
     await check(page, 'manage-bans');
     await page.getByTestId('bans').getByRole('button', { name: '제한 풀기' }).click();
     await confirm(page);
@@ -370,7 +470,26 @@ describe('browser: the back office, a committee’s day', () => {
       'user.unban',
     ])
       await audit.locator(`tr[data-action="${action}"]`).first().waitFor();
+    // The reviewed hide's reason, said in Korean in the state it left.
+    await audit
+      .locator('tr[data-action="report.resolve"]')
+      .first()
+      .getByText('신고를 검토해 숨김(스팸·광고)')
+      .waitFor();
+    expect(await audit.innerText()).not.toMatch(/code:|after review/);
     await check(page, 'manage-audit');
+    // On a phone the same rows are cards (the table is not shown), in the same order.
+    await page.setViewportSize(MOBILE);
+    const cards = page.getByTestId('audit-cards');
+    await cards.waitFor();
+    expect(await audit.isVisible()).toBe(false);
+    expect(
+      await cards.locator('li[data-action]').evaluateAll((li) => li.map((x) => x.dataset.action)),
+    ).toEqual(await audit.locator('tbody tr').evaluateAll((tr) => tr.map((x) => x.dataset.action)));
+    expect(await cards.locator('li').first().innerText()).toMatch(
+      /처리한 사람[\s\S]*이전[\s\S]*이후/,
+    );
+    await page.setViewportSize(DESKTOP);
     await page.getByLabel('처리 종류').selectOption('report.resolve');
     await page.getByRole('button', { name: '거르기' }).click();
     await eventually(

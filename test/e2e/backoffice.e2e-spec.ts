@@ -15,6 +15,7 @@ import {
   data,
   expectRefused,
   nextEvent,
+  ok,
   record,
   request,
   sleep,
@@ -333,6 +334,233 @@ describe('back office: server additions', () => {
         .expect(200);
       expect(admins.body.items.map((u: { id: string }) => u.id)).toContain(admin.id);
       expect(admins.body.items.every((u: { role: string }) => u.role === 'admin')).toBe(true);
+    });
+  });
+
+  describe('role changes are audited (site-wide rows)', () => {
+    const roleRows = (userId: string): Promise<Record<string, unknown>[]> =>
+      db.query(
+        `SELECT space_id, actor_id, target_type, reason, before, after FROM audit_log
+          WHERE action = 'user.role' AND target_id = $1 ORDER BY id`,
+        [userId],
+      );
+    const setRole = (userId: string, role: unknown, who: TestUser = admin) =>
+      t.http.patch(`/api/v1/users/${userId}/role`).set(who.auth).send({ role });
+
+    it('promotion and demotion: one row each with before and after, in the site-wide log only', async () => {
+      const person = await registerUser(t, { displayName: '역할 바뀔 시민' });
+      await setRole(person.id, 'admin').expect(200);
+      // The same role again is no change: not audited.
+      await setRole(person.id, 'admin').expect(200);
+      await setRole(person.id, 'citizen').expect(200);
+      const row = (from: string, to: string) => ({
+        space_id: null,
+        actor_id: admin.id,
+        target_type: 'user',
+        reason: null,
+        before: { role: from },
+        after: { role: to },
+      });
+      expect(await roleRows(person.id)).toEqual([row('citizen', 'admin'), row('admin', 'citizen')]);
+      const site = await t.http
+        .get('/api/v1/audit')
+        .query({ action: 'user.role', targetId: person.id })
+        .set(admin.auth)
+        .expect(200);
+      expect(site.body.items).toEqual([
+        expect.objectContaining({
+          spaceId: null,
+          actor: { id: admin.id, displayName: expect.any(String) },
+          action: 'user.role',
+          targetType: 'user',
+          targetId: person.id,
+          targetName: '역할 바뀔 시민',
+          before: { role: 'admin' },
+          after: { role: 'citizen' },
+        }),
+        expect.objectContaining({ before: { role: 'citizen' }, after: { role: 'admin' } }),
+      ]);
+      // A space's log holds its own rows only, never the site's.
+      const own = await t.http
+        .get(`/api/v1/spaces/${space.id}/audit`)
+        .query({ action: 'user.role' })
+        .set(facilitator.auth)
+        .expect(200);
+      expect(own.body.items).toEqual([]);
+      const csv = await t.http
+        .get('/api/v1/audit')
+        .query({ action: 'user.role', targetId: person.id, format: 'csv' })
+        .set(admin.auth)
+        .expect(200);
+      expect(csv.text.trimEnd().split('\r\n')).toHaveLength(3);
+    });
+
+    it('refusals and bad input write no row', async () => {
+      const person = await registerUser(t, { displayName: '그대로인 시민' });
+      expectProblem(
+        await t.http.patch(`/api/v1/users/${person.id}/role`).send({ role: 'admin' }),
+        401,
+        'unauthorized',
+      );
+      for (const who of [citizen, facilitator])
+        expectProblem(await setRole(person.id, 'admin', who), 403, 'forbidden');
+      expectFieldErrors(await setRole(person.id, 'king'), ['role']);
+      expectFieldErrors(await setRole('nope', 'admin'), ['id']);
+      expectProblem(await setRole(randomUUID(), 'admin'), 404, 'not_found');
+      expect(await roleRows(person.id)).toEqual([]);
+      const row = await db.query(`SELECT role FROM users WHERE id = $1`, [person.id]);
+      expect(row[0].role).toBe('citizen');
+    });
+  });
+
+  describe('GET /spaces/:id/people (facilitators)', () => {
+    const run = randomUUID().slice(0, 6);
+    let proposer: TestUser;
+    let commenter: TestUser;
+    let asker: TestUser;
+    let outsider: TestUser;
+    let elsewhere: TestUser;
+    let reportedCommentId: string;
+    const people = (q: string, who: TestUser = facilitator, spaceId = space.id) =>
+      t.http.get(`/api/v1/spaces/${spaceId}/people`).query({ q }).set(who.auth);
+
+    beforeAll(async () => {
+      proposer = await registerUser(t, { displayName: `제안자${run}` });
+      commenter = await registerUser(t, { displayName: `댓글 시민${run}` });
+      asker = await registerUser(t, { displayName: `질문자${run}` });
+      outsider = await registerUser(t, { displayName: `구경꾼${run}` });
+      elsewhere = await registerUser(t, { displayName: `다른 곳 시민${run}` });
+      const ownTopic = await createTopic(t, proposer, space.id);
+      reportedCommentId = (await postComment(t, commenter, ownTopic.id)).id;
+      const room = await liveRoom(t, facilitator, ownTopic.id);
+      await ok(await joinedSocket(t, room.id, asker), 'question:ask', {
+        roomId: room.id,
+        body: '예산은 얼마인가요?',
+      });
+      await postComment(t, elsewhere, (await createTopic(t, elsewhere, other.id)).id);
+    });
+
+    it('finds who proposed, commented or asked in a room, by name; never the rest', async () => {
+      const found = (await people(run).expect(200)).body as { id: string }[];
+      expect(found.map((p) => p.id).sort()).toEqual([proposer.id, commenter.id, asker.id].sort());
+      const one = (await people(`질문자${run}`).expect(200)).body;
+      expect(one).toEqual([{ id: asker.id, displayName: `질문자${run}`, banned: false }]);
+      // Signed up, took part nowhere here (or only in another space): not found.
+      expect((await people(`구경꾼${run}`).expect(200)).body).toEqual([]);
+      expect((await people(`다른 곳 시민${run}`).expect(200)).body).toEqual([]);
+      expect(outsider.id).toBeTruthy();
+      // `%` and `_` are characters, not wildcards.
+      expect((await people(`%${run}`).expect(200)).body).toEqual([]);
+    });
+
+    it('an exact name leads; the banned are marked; emails only for administrators', async () => {
+      const found = (await people(`제안자${run}`).expect(200)).body;
+      expect(found[0]).toEqual({ id: proposer.id, displayName: `제안자${run}`, banned: false });
+      expect(JSON.stringify((await people(run).expect(200)).body)).not.toContain('@');
+      const asAdmin = (await people(`댓글 시민${run}`, admin).expect(200)).body;
+      expect(asAdmin).toEqual([
+        { id: commenter.id, displayName: `댓글 시민${run}`, email: commenter.email, banned: false },
+      ]);
+      await t.http
+        .put(`/api/v1/spaces/${space.id}/bans/${commenter.id}`)
+        .set(facilitator.auth)
+        .send({ reason: '도배' })
+        .expect(200);
+      expect((await people(`댓글 시민${run}`).expect(200)).body[0].banned).toBe(true);
+      await t.http
+        .delete(`/api/v1/spaces/${space.id}/bans/${commenter.id}`)
+        .set(facilitator.auth)
+        .expect(204);
+    });
+
+    it('refuses anonymous viewers, citizens and facilitators of other spaces', async () => {
+      expectProblem(
+        await t.http.get(`/api/v1/spaces/${space.id}/people`).query({ q: run }),
+        401,
+        'unauthorized',
+      );
+      for (const who of [citizen, proposer, otherFacilitator])
+        expectProblem(await people(run, who), 403, 'forbidden');
+      // That facilitator's own space answers with its own people only.
+      const theirs = (await people(run, otherFacilitator, other.id).expect(200)).body;
+      expect(theirs).toEqual([
+        { id: elsewhere.id, displayName: `다른 곳 시민${run}`, banned: false },
+      ]);
+    });
+
+    it('bad input → 400 naming the field; unknown space → 404', async () => {
+      const url = `/api/v1/spaces/${space.id}/people`;
+      expectFieldErrors(await t.http.get(url).set(facilitator.auth), ['q']);
+      expectFieldErrors(await t.http.get(url).query({ q: '   ' }).set(facilitator.auth), ['q']);
+      expectFieldErrors(
+        await t.http
+          .get(url)
+          .query({ q: 'x'.repeat(101), limit: 21 })
+          .set(facilitator.auth),
+        ['q', 'limit'],
+      );
+      expectFieldErrors(await t.http.get(url).query({ q: 'a', extra: 1 }).set(facilitator.auth), [
+        'extra',
+      ]);
+      expectFieldErrors(
+        await t.http.get('/api/v1/spaces/nope/people').query({ q: 'a' }).set(facilitator.auth),
+        ['id'],
+      );
+      expectProblem(
+        await t.http
+          .get(`/api/v1/spaces/${randomUUID()}/people`)
+          .query({ q: 'a' })
+          .set(facilitator.auth),
+        404,
+        'not_found',
+      );
+    });
+
+    it('banning the author of a reported comment names the comment in the audit row', async () => {
+      const res = await t.http
+        .put(`/api/v1/spaces/${space.id}/bans/${commenter.id}`)
+        .set(facilitator.auth)
+        .send({ reason: '신고된 도배', commentId: reportedCommentId })
+        .expect(200);
+      expect(res.body).toMatchObject({ user: { id: commenter.id }, reason: '신고된 도배' });
+      const rows = (await auditRows(space.id, 'user.ban')).filter(
+        (r) => r.target_id === commenter.id,
+      );
+      expect(rows.at(-1)).toMatchObject({
+        actor_id: facilitator.id,
+        reason: '신고된 도배',
+        after: { reason: '신고된 도배', until: null, commentId: reportedCommentId },
+      });
+      await t.http
+        .delete(`/api/v1/spaces/${space.id}/bans/${commenter.id}`)
+        .set(facilitator.auth)
+        .expect(204);
+    });
+
+    it("a comment that is not the user's in this space is refused, and nothing is written", async () => {
+      const before = await auditCount();
+      const ban = (userId: string, body: Record<string, unknown>) =>
+        t.http.put(`/api/v1/spaces/${space.id}/bans/${userId}`).set(facilitator.auth).send(body);
+      // Someone else's comment, a comment of another space, an unknown one, not a UUID.
+      const elsewhereComment = (
+        await db.query(`SELECT id FROM comments WHERE author_id = $1`, [elsewhere.id])
+      )[0].id;
+      expectFieldErrors(await ban(proposer.id, { reason: '도배', commentId: reportedCommentId }), [
+        'commentId',
+      ]);
+      expectFieldErrors(await ban(elsewhere.id, { reason: '도배', commentId: elsewhereComment }), [
+        'commentId',
+      ]);
+      expectFieldErrors(await ban(commenter.id, { reason: '도배', commentId: randomUUID() }), [
+        'commentId',
+      ]);
+      expectFieldErrors(await ban(commenter.id, { reason: '도배', commentId: 'x' }), ['commentId']);
+      expect(await auditCount()).toBe(before);
+      const bans = await db.query(
+        `SELECT 1 FROM space_bans WHERE space_id = $1 AND user_id = ANY($2)`,
+        [space.id, [proposer.id, elsewhere.id, commenter.id]],
+      );
+      expect(bans).toEqual([]);
     });
   });
 

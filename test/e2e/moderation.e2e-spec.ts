@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { type DomainEventMap, type DomainEventName } from '../../src/core/events/domain-events';
 import { EventBus } from '../../src/core/events/event-bus';
 import { AUTO_HIDE_REASON } from '../../src/moderation/comment-moderation.service';
+import { reviewedHideReason } from '../../src/protocol/hidden-reason';
 import {
   createComment,
   createTopic,
@@ -795,7 +796,7 @@ describe('moderation', () => {
       await reportTimes(comment.id, 1);
       const [first] = await reportIds(comment.id);
       const res = await resolve(first!, facilitator.auth, { action: 'hide' }).expect(200);
-      const reviewed = 'hidden after review: spam';
+      const reviewed = reviewedHideReason('spam');
       expect(res.body).toMatchObject({
         id: first,
         status: 'resolved',
@@ -926,12 +927,32 @@ describe('moderation', () => {
       await resolve(first!, facilitator.auth, { action: 'hide' }).expect(200);
       expect(await commentRow(comment.id)).toMatchObject({
         status: 'hidden',
-        hidden_reason: 'hidden after review: spam',
+        hidden_reason: reviewedHideReason('spam'),
       });
       await reportTimes(comment.id, 1);
       const ids = await reportIds(comment.id);
       await resolve(ids[2]!, facilitator.auth, { action: 'dismiss' }).expect(200);
       expect((await commentRow(comment.id)).status).toBe('hidden');
+    });
+
+    it('a comment hidden before the codes (English reason) still reads as hidden by reports', async () => {
+      const comment = await newComment(queueTopic);
+      await reportTimes(comment.id, 1);
+      // As the threshold wrote it before its reasons became codes.
+      await db.query(
+        `UPDATE comments SET status = 'hidden', hidden_reason = 'reported: pending review' WHERE id = $1`,
+        [comment.id],
+      );
+      const read = await t.http.get(`${API}/comments/${comment.id}`).expect(200);
+      expect(read.body).toMatchObject({ status: 'hidden', hiddenBy: 'reports', body: null });
+      // Dismissing its reports brings it back, as for a threshold hide today.
+      const [only] = await reportIds(comment.id);
+      await resolve(only!, facilitator.auth, { action: 'dismiss' }).expect(200);
+      expect(await commentRow(comment.id)).toEqual({
+        status: 'visible',
+        hidden_reason: null,
+        open_report_count: 0,
+      });
     });
 
     it('only facilitators of the space (and admins): refusals change nothing', async () => {
@@ -1251,6 +1272,7 @@ describe('moderation', () => {
         action: 'comment.auto_hide',
         targetType: 'comment',
         targetId: comment.id,
+        targetName: null,
         reason: AUTO_HIDE_REASON,
         before: { status: 'visible', hiddenReason: null },
         after: { status: 'hidden', hiddenReason: AUTO_HIDE_REASON },

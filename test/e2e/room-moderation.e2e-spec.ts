@@ -2,6 +2,7 @@ import { type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { type DomainEventMap } from '../../src/core/events/domain-events';
 import { EventBus } from '../../src/core/events/event-bus';
+import { REPORTS_PENDING } from '../../src/protocol/hidden-reason';
 import {
   createAdmin,
   createSpace,
@@ -698,13 +699,13 @@ describe('rooms: facilitator actions and the moderators channel', () => {
     expect(await flagged).toMatchObject({
       roomId: room.id,
       commentId: message.id,
-      reason: 'reported: pending review',
+      reason: REPORTS_PENDING,
       comment: { id: message.id, status: 'hidden', body: '신고될 메시지' },
     });
     expect(await hiddenPush).toMatchObject({
       roomId: room.id,
       commentId: message.id,
-      hiddenReason: 'reported: pending review',
+      hiddenReason: REPORTS_PENDING,
     });
     await sleep(300);
     // The hide commits with the report that crossed the threshold, so its `comment:hidden`

@@ -16,12 +16,14 @@ import {
 } from '../dto/user.dto';
 import { type GlobalRole, User } from './user.entity';
 import { toUserView } from './user.views';
+import { AuditService } from '../../moderation/audit.service';
 
 @Injectable()
 export class UsersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -89,7 +91,9 @@ export class UsersService {
       );
       const user = await users.findOneBy({ id: userId });
       if (!user) throw Problem.notFound('User');
+      // The same role again changes nothing and is not audited.
       if (user.role === role) return toUserView(user);
+      const before = user.role;
       if (user.role === 'admin') {
         if (admins.length <= 1) {
           throw Problem.conflict('conflict', msg('users.last_admin'));
@@ -100,6 +104,17 @@ export class UsersService {
       // any cached session state, and is harmless for a promotion.
       user.tokenVersion += 1;
       await users.save(user);
+      // A site-wide action: its audit row belongs to no space (the administrators' log shows it).
+      await this.audit.record(tx, {
+        spaceId: null,
+        actorId: auth.id,
+        action: 'user.role',
+        targetType: 'user',
+        targetId: userId,
+        reason: null,
+        before: { role: before },
+        after: { role },
+      });
       work.emit(domainEvent('user.sessions_revoked', { userId }));
       this.logger.info({ actor: auth.id, userId, role }, 'role changed');
       return toUserView(user);

@@ -4,11 +4,15 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
+  IsInt,
   IsOptional,
   IsUUID,
   Matches,
+  Max,
+  Min,
 } from 'class-validator';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { type CommentView } from '../../comments/comment.view';
 import { PageQuery } from '../../core/http/pagination';
 import { IsPlainText } from '../../core/http/text-validators';
@@ -68,6 +72,44 @@ export class BanDto {
   @IsOptional()
   @IsFutureDateTime()
   until?: string | null;
+
+  /**
+   * The reported comment the ban answers, when a facilitator bans its author from the report
+   * queue: it must be the user's comment in this space, and the audit row names it.
+   */
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  commentId?: string;
+}
+
+/** The most people one search of a space returns: a combobox's list, not a directory. */
+export const PEOPLE_MAX = 20;
+
+/** A search of the people active in a space, by part of their display name. */
+export class PeopleQuery {
+  @ApiProperty({ description: 'Part of the display name (1–100 characters).', maxLength: 100 })
+  @IsPlainText(1, 100)
+  q!: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: PEOPLE_MAX, default: 10 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(PEOPLE_MAX)
+  limit?: number;
+}
+
+/**
+ * Someone who proposed, commented or took part in a room of the space. `email` only for
+ * administrators: facilitators see people as the space sees them, by name.
+ */
+export interface PersonView {
+  id: string;
+  displayName: string;
+  email?: string;
+  /** Banned from the space now (a ban in force). */
+  banned: boolean;
 }
 
 export class ReportListQuery extends PageQuery {
@@ -195,12 +237,15 @@ export interface BanView {
 
 export interface AuditEntryView {
   id: string;
-  spaceId: string;
+  /** null for a site-wide action (a change of someone's global role). */
+  spaceId: string | null;
   /** null when the system acted (e.g. hiding a comment at the report threshold). */
   actor: UserRef | null;
   action: string;
   targetType: string;
   targetId: string;
+  /** The person acted on, when the target is a user (a ban, a role): their display name. */
+  targetName: string | null;
   reason: string | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;

@@ -1,6 +1,7 @@
 import { type Lang } from '../../core/http/i18n/lang';
 import { fill } from '../../core/http/i18n/localize';
 import { MESSAGES, type MessageKey, TERMS } from '../../core/http/i18n/messages';
+import { readHiddenReason } from '../../protocol/hidden-reason';
 import { type NotificationType } from '../../protocol/views';
 
 /** One notification as an email shows it. */
@@ -67,13 +68,23 @@ function keyOf(item: MailItem): MessageKey {
   }
 }
 
+/** A hidden comment's reason: the system's codes in the reader's language, a person's as written. */
+function hiddenReason(stored: string, lang: Lang): string {
+  const read = readHiddenReason(stored);
+  if ('text' in read) return read.text;
+  if (read.code === 'reports_pending') return say('hidden.reports_pending', lang);
+  return say('hidden.reviewed', lang, { reason: say(`report_reason.${read.report}`, lang) });
+}
+
 /** The sentence of one notification; its parameters are people's text, `escape`d for HTML. */
 function line(item: MailItem, lang: Lang, escape: (s: string) => string): string {
   const text = (v: unknown): string =>
     escape(typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
   const reason =
     typeof item.data.reason === 'string' && item.data.reason.trim() !== ''
-      ? item.data.reason
+      ? item.type === 'comment.hidden'
+        ? hiddenReason(item.data.reason, lang)
+        : item.data.reason
       : say('email.no_reason', lang);
   return say(keyOf(item), lang, {
     title: text(item.data.title),

@@ -1,5 +1,6 @@
 import { type NotificationView } from '../../protocol/views';
 import { phaseName } from './budget-i18n';
+import { hiddenReasonText } from './hidden-reason-text';
 import { lang, type MessageKey, type Translate } from './i18n';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -46,8 +47,9 @@ export function notificationText(n: NotificationView, t: Translate): string {
 /** The second line of a notice: the reason, the excerpt, or nothing. */
 export function notificationDetail(n: NotificationView, t: Translate): string | null {
   const d = n.data;
-  if ((n.type === 'topic.status' || n.type === 'comment.hidden') && str(d.reason))
-    return t('n_reason', { reason: str(d.reason) });
+  if (n.type === 'comment.hidden' && str(d.reason))
+    return t('n_reason', { reason: hiddenReasonText(str(d.reason), t) });
+  if (n.type === 'topic.status' && str(d.reason)) return t('n_reason', { reason: str(d.reason) });
   if ((n.type === 'comment.reply' || n.type === 'topic.answered') && str(d.excerpt))
     return str(d.excerpt);
   if (n.type === 'project.reviewed' && d.feasible !== true && str(d.excerpt))

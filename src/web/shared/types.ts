@@ -55,6 +55,7 @@ export type {
   AuditEntryView as AuditEntry,
   BanView as Ban,
   BulkResolveResult,
+  PersonView as SpacePerson,
   ReportGroupView as ReportGroup,
 } from '../../moderation/dto/moderation.dto';
 export type { FacilitatorView as Facilitator } from '../../spaces/dto/space.dto';

@@ -531,6 +531,16 @@ export const MESSAGES = {
     ko: '「{title}」 공식 답변 기한이 지났습니다.',
   },
   'email.no_reason': { en: 'none given', ko: '밝히지 않음' },
+  // A hidden comment's reason when the system wrote it (src/protocol/hidden-reason.ts).
+  'hidden.reports_pending': {
+    en: 'reported, awaiting review',
+    ko: '신고가 모여 검토를 기다리는 중',
+  },
+  'hidden.reviewed': { en: 'hidden after review ({reason})', ko: '신고를 검토해 숨김({reason})' },
+  'report_reason.spam': { en: 'spam', ko: '스팸·광고' },
+  'report_reason.abuse': { en: 'abuse', ko: '욕설·괴롭힘' },
+  'report_reason.off_topic': { en: 'off topic', ko: '주제와 무관' },
+  'report_reason.other': { en: 'other', ko: '기타' },
   'email.subject.digest.daily': {
     en: '[Madang] Today: {count} notifications',
     ko: '[마당] 오늘의 알림 {count}건',
@@ -692,6 +702,7 @@ export const FIELD_RULES_KO = {
   phase_order: '단계 순서대로, 끝이 시작보다 뒤여야 합니다',
   knapsack_only: '예산 한도 방식(knapsack)에서만 쓸 수 있습니다',
   room_other_space: '같은 공간의 타운홀이어야 합니다',
+  comment_not_author: '이 공간에서 이 사람이 쓴 댓글이 아닙니다',
 } as const;
 
 export type FieldRuleKey = keyof typeof FIELD_RULES_KO;
@@ -736,6 +747,7 @@ export const FIELD_RULES_EN: Partial<Record<FieldRuleKey, string>> = {
   phase_order: 'phases go in order and each ends after it starts',
   knapsack_only: 'applies to the knapsack rule only',
   room_other_space: 'must be a room of the same space',
+  comment_not_author: 'is not a comment by this person in this space',
 };
 
 /** Korean names of the fields people fill in, for the sentence that lists what to fix. */

@@ -1,6 +1,7 @@
 import { type ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, query } from '../../shared/api';
+import { hiddenReasonText } from '../../shared/hidden-reason-text';
 import {
   formatTime,
   isMessageKey,
@@ -20,11 +21,13 @@ import {
   type ReportGroup,
   type Room,
   type Space,
+  type SpacePerson,
   type Topic,
   type User,
 } from '../../shared/types';
 import {
   confirmAction,
+  Dialog,
   EmptyState,
   ErrorNote,
   Form,
@@ -92,6 +95,112 @@ export function originProblem(value: string, t: Translate, list: string[]): stri
 
 /** A datetime-local value (Seoul time as typed) as an ISO instant with its offset. */
 const seoulInstant = (local: string): string => `${local}:00+09:00`;
+
+/** A typed date (`2031. 1. 1.`, `2031-01-01`, `20310101`) as y, m, d when it is a real day. */
+export function parseKoreanDate(value: string): [number, number, number] | null {
+  const v = value.trim();
+  const m =
+    /^(\d{4})\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s*(\d{1,2})\s*\.?$/.exec(v) ??
+    /^(\d{4})(\d{2})(\d{2})$/.exec(v);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d)
+    return null;
+  return [y, mo, d];
+}
+
+/** A typed 24-hour time (`9:30`, `0930`) as h, m. */
+export function parseTime(value: string): [number, number] | null {
+  const m = /^(\d{1,2})\s*:?\s*(\d{2})$/.exec(value.trim());
+  if (!m) return null;
+  const [h, mi] = [Number(m[1]), Number(m[2])];
+  return h < 24 && mi < 60 ? [h, mi] : null;
+}
+
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * A date and time as Korean pages write them: `2031. 03. 01.` and `18:00` (24-hour). Chromium
+ * formats its native date inputs by the browser's own locale, never the page's `lang`, so a
+ * Korean page in an English browser would ask for mm/dd/yyyy; these are plain text fields,
+ * typed and tabbed through like any other. The form gets `name` as the native input's value
+ * (`2031-03-01T18:00`). English pages keep the native input.
+ */
+function DateTimeField({ id, name, label }: { id: string; name: string; label: string }) {
+  const t = useT();
+  const current = useStore(lang);
+  const [date, setDate] = useState('');
+  const [time, setTime] = useState('');
+  if (current !== 'ko')
+    return (
+      <div class="field">
+        <label for={id}>{label}</label>
+        <input id={id} name={name} type="datetime-local" />
+      </div>
+    );
+  const day = date.trim() ? parseKoreanDate(date) : null;
+  const clock: [number, number] | null = time.trim() ? parseTime(time) : [0, 0];
+  const dateBad = !!date.trim() && !day;
+  const timeBad = !clock || (!date.trim() && !!time.trim());
+  const value =
+    day && clock ? `${day[0]}-${two(day[1])}-${two(day[2])}T${two(clock[0])}:${two(clock[1])}` : '';
+  const problem = dateBad ? t('bo_dateBad') : timeBad ? t('bo_timeBad') : '';
+  return (
+    <fieldset class="field datetime" aria-describedby={`${id}-hint`}>
+      <legend>{label}</legend>
+      <div class="datetime-parts">
+        <label for={id} class="sr-only">
+          {t('bo_dateLabel', { label })}
+        </label>
+        <input
+          id={id}
+          type="text"
+          inputMode="numeric"
+          autocomplete="off"
+          placeholder="2031. 03. 01."
+          maxLength={14}
+          value={date}
+          aria-invalid={dateBad ? 'true' : undefined}
+          aria-describedby={`${id}-hint ${id}-problem`}
+          onInput={(e) => {
+            setDate(e.currentTarget.value);
+            const next = e.currentTarget.value.trim() && !parseKoreanDate(e.currentTarget.value);
+            e.currentTarget.setCustomValidity(next ? t('bo_dateBad') : '');
+          }}
+          onBlur={() => day && setDate(`${day[0]}. ${two(day[1])}. ${two(day[2])}.`)}
+        />
+        <label for={`${id}-time`} class="sr-only">
+          {t('bo_timeLabel', { label })}
+        </label>
+        <input
+          id={`${id}-time`}
+          type="text"
+          inputMode="numeric"
+          autocomplete="off"
+          placeholder="00:00"
+          maxLength={5}
+          value={time}
+          aria-invalid={timeBad ? 'true' : undefined}
+          aria-describedby={`${id}-hint ${id}-problem`}
+          onInput={(e) => {
+            setTime(e.currentTarget.value);
+            const next = e.currentTarget.value.trim() && !parseTime(e.currentTarget.value);
+            e.currentTarget.setCustomValidity(next ? t('bo_timeBad') : '');
+          }}
+          onBlur={() => time.trim() && clock && setTime(`${two(clock[0])}:${two(clock[1])}`)}
+        />
+      </div>
+      <input type="hidden" name={name} value={value} />
+      <p id={`${id}-hint`} class="hint">
+        {t('bo_dateHint')}
+      </p>
+      <p id={`${id}-problem`} class="error" role="alert">
+        {problem}
+      </p>
+    </fieldset>
+  );
+}
 
 function Guard({
   allowed,
@@ -504,6 +613,7 @@ function ReportsPanel({ space }: { space: Space }) {
   );
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [error, setError] = useState<unknown>(null);
+  const [banning, setBanning] = useState<ReportGroup | null>(null);
   const items = groups.data?.items;
   const bulk = async (action: 'hide' | 'dismiss') => {
     const ids = (items ?? []).filter((g) => selected.has(g.comment.id)).flatMap((g) => g.reportIds);
@@ -606,9 +716,23 @@ function ReportsPanel({ space }: { space: Space }) {
                 ))}
               </ul>
             )}
+            <div class="toolbar">
+              <button
+                type="button"
+                class="danger sm"
+                data-testid="ban-author"
+                aria-label={t('bo_banAuthorOf', { who: g.comment.author.displayName })}
+                onClick={() => setBanning(g)}
+              >
+                {t('bo_banAuthor')}
+              </button>
+            </div>
           </li>
         ))}
       </ul>
+      {banning && (
+        <BanAuthorDialog space={space} group={banning} onClose={() => setBanning(null)} />
+      )}
     </>
   );
 }
@@ -628,6 +752,7 @@ function StateValue({ name, value }: { name: string; value: unknown }) {
   if (typeof value === 'boolean') return <>{t(value ? 'bo_yes' : 'bo_no')}</>;
   if (typeof value === 'string') {
     if (ISO_TIME.test(value)) return <Time iso={value} />;
+    if (name === 'hiddenReason') return <>{hiddenReasonText(value, t)}</>;
     const named = name === 'status' ? `status_${value}` : `bo_value_${name}_${value}`;
     return <>{isMessageKey(named) ? t(named) : value}</>;
   }
@@ -659,6 +784,25 @@ function StateView({ value }: { value: Record<string, unknown> | null }) {
   );
 }
 
+/** An action by its name, and whom it was about when that is a person. */
+function AuditAction({ entry }: { entry: AuditEntry }) {
+  const t = useT();
+  return (
+    <>
+      {actionLabel(t, entry.action)}
+      {entry.targetName && <span class="audit-target">{entry.targetName}</span>}
+    </>
+  );
+}
+
+/** The reason of a row: a resolution by its name, a hide reason in the reader's language. */
+const auditReason = (e: AuditEntry, t: Translate): string =>
+  e.action === 'report.resolve' && (e.reason === 'hide' || e.reason === 'dismiss')
+    ? t(`bo_resolution_${e.reason}`)
+    : e.reason
+      ? hiddenReasonText(e.reason, t)
+      : '—';
+
 const AUDIT_ACTIONS = [
   'topic.open_deliberation',
   'topic.close',
@@ -671,6 +815,7 @@ const AUDIT_ACTIONS = [
   'report.resolve',
   'user.ban',
   'user.unban',
+  'user.role',
   'space.update',
   'space.archive',
   'space.restore',
@@ -755,14 +900,8 @@ export function AuditPanel({ spaceId }: { spaceId?: string }) {
             <label for="audit-target">{t('bo_filterTarget')}</label>
             <input id="audit-target" name="targetId" maxLength={36} />
           </div>
-          <div class="field">
-            <label for="audit-from">{t('bo_filterFrom')}</label>
-            <input id="audit-from" name="from" type="datetime-local" />
-          </div>
-          <div class="field">
-            <label for="audit-to">{t('bo_filterTo')}</label>
-            <input id="audit-to" name="to" type="datetime-local" />
-          </div>
+          <DateTimeField id="audit-from" name="from" label={t('bo_filterFrom')} />
+          <DateTimeField id="audit-to" name="to" label={t('bo_filterTo')} />
         </div>
         <div class="toolbar">
           <button type="submit" class="primary sm">
@@ -777,43 +916,77 @@ export function AuditPanel({ spaceId }: { spaceId?: string }) {
       {!page.data && !page.error && <Skeleton lines={4} />}
       {page.data && rows.length === 0 && <p class="muted">{t('bo_noAudit')}</p>}
       {rows.length > 0 && (
-        <div class="table-wrap">
-          <table class="audit" data-testid="audit">
-            <thead>
-              <tr>
-                <th scope="col">{t('bo_when')}</th>
-                <th scope="col">{t('bo_actor')}</th>
-                <th scope="col">{t('bo_filterAction')}</th>
-                <th scope="col">{t('reason')}</th>
-                <th scope="col">{t('bo_before')}</th>
-                <th scope="col">{t('bo_after')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((e) => (
-                <tr key={e.id} data-action={e.action}>
-                  <td>
-                    <Time iso={e.createdAt} style="full" />
-                  </td>
-                  <td>{e.actor?.displayName ?? t('bo_system')}</td>
-                  <td>{actionLabel(t, e.action)}</td>
-                  <td>
-                    {e.action === 'report.resolve' &&
-                    (e.reason === 'hide' || e.reason === 'dismiss')
-                      ? t(`bo_resolution_${e.reason}`)
-                      : (e.reason ?? '—')}
-                  </td>
-                  <td>
-                    <StateView value={e.before} />
-                  </td>
-                  <td>
-                    <StateView value={e.after} />
-                  </td>
+        <>
+          <div class="table-wrap audit-table">
+            <table class="audit" data-testid="audit">
+              <thead>
+                <tr>
+                  <th scope="col">{t('bo_when')}</th>
+                  <th scope="col">{t('bo_actor')}</th>
+                  <th scope="col">{t('bo_filterAction')}</th>
+                  <th scope="col">{t('reason')}</th>
+                  <th scope="col">{t('bo_before')}</th>
+                  <th scope="col">{t('bo_after')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {rows.map((e) => (
+                  <tr key={e.id} data-action={e.action}>
+                    <td>
+                      <Time iso={e.createdAt} style="full" />
+                    </td>
+                    <td>{e.actor?.displayName ?? t('bo_system')}</td>
+                    <td>
+                      <AuditAction entry={e} />
+                    </td>
+                    <td>{auditReason(e, t)}</td>
+                    <td>
+                      <StateView value={e.before} />
+                    </td>
+                    <td>
+                      <StateView value={e.after} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {/* The same rows as cards on a phone, where six columns do not fit (CSS picks one). */}
+          <ol class="plain-list stack audit-cards" data-testid="audit-cards">
+            {rows.map((e) => (
+              <li key={e.id} class="card" data-action={e.action}>
+                <p class="audit-card-head">
+                  <strong>
+                    <AuditAction entry={e} />
+                  </strong>
+                  <Time iso={e.createdAt} style="full" />
+                </p>
+                <dl class="audit-card-fields">
+                  <div>
+                    <dt>{t('bo_actor')}</dt>
+                    <dd>{e.actor?.displayName ?? t('bo_system')}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('reason')}</dt>
+                    <dd>{auditReason(e, t)}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('bo_before')}</dt>
+                    <dd>
+                      <StateView value={e.before} />
+                    </dd>
+                  </div>
+                  <div>
+                    <dt>{t('bo_after')}</dt>
+                    <dd>
+                      <StateView value={e.after} />
+                    </dd>
+                  </div>
+                </dl>
+              </li>
+            ))}
+          </ol>
+        </>
       )}
       {cursor && (
         <button
@@ -836,39 +1009,193 @@ export function AuditPanel({ spaceId }: { spaceId?: string }) {
   );
 }
 
-function BansPanel({ space, banUser }: { space: Space; banUser?: string }) {
+/**
+ * The ARIA combobox of the people of a space (list autocomplete): type part of a name, the
+ * server answers with who took part in the space, arrows move through the list, Enter or a
+ * click chooses, Escape closes. The chosen person's id goes with the form as `name`.
+ */
+function PersonPicker({
+  spaceId,
+  name,
+  label,
+  problem,
+}: {
+  spaceId: string;
+  name: string;
+  label: string;
+  problem: string | null;
+}) {
+  const t = useT();
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState<SpacePerson[] | null>(null);
+  const [active, setActive] = useState(-1);
+  const [open, setOpen] = useState(false);
+  const [chosen, setChosen] = useState<SpacePerson | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const asked = useRef(0);
+  useEffect(() => {
+    const term = q.trim();
+    if (!term || chosen?.displayName === q) return;
+    // Wait for a pause in typing; only the latest answer counts.
+    const ask = ++asked.current;
+    const timer = setTimeout(() => {
+      api
+        .get<SpacePerson[]>(`/spaces/${spaceId}/people${query({ q: term, limit: 10 })}`)
+        .then((people) => {
+          if (ask !== asked.current) return;
+          setFound(people);
+          setActive(people.length ? 0 : -1);
+          setOpen(true);
+          setError(null);
+        })
+        .catch((e: unknown) => ask === asked.current && setError(e));
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [q, spaceId]);
+  const choose = (p: SpacePerson) => {
+    setChosen(p);
+    setQ(p.displayName);
+    setOpen(false);
+  };
+  const listId = `${name}-people`;
+  const optionId = (i: number) => `${listId}-${i}`;
+  const items = found ?? [];
+  const expanded = open && items.length > 0;
+  const status = !q.trim()
+    ? ''
+    : chosen && chosen.displayName === q
+      ? t('bo_personChosen', { who: chosen.displayName })
+      : open && found
+        ? items.length
+          ? t('bo_personFound', { n: items.length })
+          : t('bo_personNone')
+        : '';
+  return (
+    <div class="field">
+      <label for={`${name}-input`}>{label}</label>
+      <div class="combo-box">
+        <input
+          id={`${name}-input`}
+          type="text"
+          role="combobox"
+          autocomplete="off"
+          aria-autocomplete="list"
+          aria-expanded={expanded ? 'true' : 'false'}
+          aria-controls={listId}
+          aria-activedescendant={expanded && active >= 0 ? optionId(active) : undefined}
+          aria-describedby={`${name}-hint ${name}-status`}
+          aria-invalid={problem ? 'true' : undefined}
+          maxLength={100}
+          value={q}
+          onInput={(e) => {
+            setQ(e.currentTarget.value);
+            setChosen(null);
+            if (!e.currentTarget.value.trim()) {
+              setFound(null);
+              setOpen(false);
+            }
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown' && items.length) {
+              e.preventDefault();
+              setOpen(true);
+              setActive((active + 1) % items.length);
+            } else if (e.key === 'ArrowUp' && items.length) {
+              e.preventDefault();
+              setOpen(true);
+              setActive((active - 1 + items.length) % items.length);
+            } else if (e.key === 'Enter' && expanded && active >= 0) {
+              e.preventDefault();
+              choose(items[active]!);
+            } else if (e.key === 'Escape' && open) {
+              e.preventDefault();
+              setOpen(false);
+            }
+          }}
+          onBlur={() => setTimeout(() => setOpen(false), 150)}
+        />
+        <input type="hidden" name={name} value={chosen?.id ?? ''} />
+        <ul id={listId} role="listbox" aria-label={label} class="combo-list" hidden={!expanded}>
+          {items.map((p, i) => (
+            <li
+              key={p.id}
+              id={optionId(i)}
+              role="option"
+              aria-selected={i === active ? 'true' : 'false'}
+              class={i === active ? 'active' : undefined}
+              onMouseDown={(e) => {
+                // Keep the focus in the input; the choice is made here.
+                e.preventDefault();
+                choose(p);
+              }}
+            >
+              <span>{p.displayName}</span>
+              {p.email && <span class="muted">{p.email}</span>}
+              {p.banned && <span class="badge warn">{t('bo_personBanned')}</span>}
+            </li>
+          ))}
+        </ul>
+      </div>
+      <p id={`${name}-hint`} class="hint">
+        {t('bo_personHint')}
+      </p>
+      <p id={`${name}-status`} class="hint" role="status" data-testid="person-status">
+        {status}
+      </p>
+      {problem && (
+        <p class="error" role="alert">
+          {problem}
+        </p>
+      )}
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
+function BansPanel({ space }: { space: Space }) {
   const t = useT();
   const current = useStore(lang);
   const bans = useLoad(() => api.get<Page<Ban>>(`/spaces/${space.id}/bans?limit=100`), [space.id]);
   const [error, setError] = useState<unknown>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  // A new key clears the picker after a ban (the form's reset does not reach its state).
+  const [round, setRound] = useState(0);
   return (
     <>
       <h2>{t('bo_banUser')}</h2>
       <Form
         label={t('bo_banUser')}
         onSubmit={async (data, form) => {
+          const userId = text(data, 'userId');
+          if (!userId) {
+            setProblem(t('bo_personRequired'));
+            form.querySelector<HTMLInputElement>('[role="combobox"]')?.focus();
+            return;
+          }
+          setProblem(null);
           const until = text(data, 'until');
-          await api.put(`/spaces/${space.id}/bans/${encodeURIComponent(text(data, 'userId'))}`, {
+          await api.put(`/spaces/${space.id}/bans/${encodeURIComponent(userId)}`, {
             reason: text(data, 'reason'),
             ...(until ? { until: seoulInstant(until) } : {}),
           });
           form.reset();
+          setRound(round + 1);
           bans.reload();
         }}
       >
         <div class="form-grid">
-          <div class="field">
-            <label for="ban-user">{t('bo_banUserId')}</label>
-            <input id="ban-user" name="userId" required maxLength={36} defaultValue={banUser} />
-          </div>
+          <PersonPicker
+            key={round}
+            spaceId={space.id}
+            name="userId"
+            label={t('bo_banPerson')}
+            problem={problem}
+          />
           <div class="field">
             <label for="ban-reason">{t('reason')}</label>
             <input id="ban-reason" name="reason" required maxLength={500} />
           </div>
-          <div class="field">
-            <label for="ban-until">{t('bo_banUntil')}</label>
-            <input id="ban-until" name="until" type="datetime-local" />
-          </div>
+          <DateTimeField key={round} id="ban-until" name="until" label={t('bo_banUntil')} />
         </div>
         <button type="submit" class="danger sm">
           {t('bo_banUser')}
@@ -909,6 +1236,56 @@ function BansPanel({ space, banUser }: { space: Space; banUser?: string }) {
         ))}
       </ul>
     </>
+  );
+}
+
+/** Bans the author of a reported comment from the space, the comment named in the audit row. */
+function BanAuthorDialog({
+  space,
+  group,
+  onClose,
+}: {
+  space: Space;
+  group: ReportGroup;
+  onClose: (banned: boolean) => void;
+}) {
+  const t = useT();
+  const who = group.comment.author.displayName;
+  return (
+    <Dialog title={t('bo_banAuthorOf', { who })} onClose={() => onClose(false)} id="ban-author">
+      <p class="muted">{t('bo_banAuthorIntro', { who })}</p>
+      <Form
+        label={t('bo_banAuthorOf', { who })}
+        onSubmit={async (data) => {
+          const until = text(data, 'until');
+          await api.put(`/spaces/${space.id}/bans/${group.comment.author.id}`, {
+            reason: text(data, 'reason'),
+            commentId: group.comment.id,
+            ...(until ? { until: seoulInstant(until) } : {}),
+          });
+          toast(t('bo_banAuthorDone', { who }));
+          onClose(true);
+        }}
+      >
+        <label for="ban-author-reason">{t('reason')}</label>
+        <input
+          id="ban-author-reason"
+          name="reason"
+          required
+          maxLength={500}
+          defaultValue={t(`bo_reason_${group.reasons[0]?.reason ?? 'other'}` as MessageKey)}
+        />
+        <DateTimeField id="ban-author-until" name="until" label={t('bo_banUntil')} />
+        <div class="modal-actions">
+          <button type="button" onClick={() => onClose(false)}>
+            {t('cancel')}
+          </button>
+          <button type="submit" class="danger" data-testid="ban-author-submit">
+            {t('bo_banUser')}
+          </button>
+        </div>
+      </Form>
+    </Dialog>
   );
 }
 

@@ -2,7 +2,15 @@ import { useEffect, useState } from 'preact/hooks';
 import { type RoomAsk } from '../../shared/live';
 import { Store, useStore } from '../../shared/store';
 import { type RoomSanction } from '../../shared/types';
-import { formatTime, lang, type MessageKey, type Translate, useT } from '../../shared/i18n';
+import { hiddenReasonText } from '../../shared/hidden-reason-text';
+import {
+  formatTime,
+  isMessageKey,
+  lang,
+  type MessageKey,
+  type Translate,
+  useT,
+} from '../../shared/i18n';
 import { confirmAction, ErrorNote, Form, LineForm, text } from '../../shared/ui';
 import { Link } from '../app';
 import { api } from '../context';
@@ -310,6 +318,13 @@ export function actionLabel(t: Translate, action: string): string {
   return text === undefined || text === key ? action : text;
 }
 
+/** A flag's reason is a hide reason (a code, say it); a report's is one of the report reasons. */
+function reasonText(kind: ModItem['kind'], reason: string, t: Translate): string {
+  if (kind === 'flag') return hiddenReasonText(reason, t);
+  const key = `bo_reason_${reason}`;
+  return isMessageKey(key) ? t(key) : reason;
+}
+
 function ReportItem({ item, run }: { item: ModItem; run: (p: Promise<unknown>) => void }) {
   const t = useT();
   const p = item.payload as {
@@ -320,7 +335,8 @@ function ReportItem({ item, run }: { item: ModItem; run: (p: Promise<unknown>) =
   };
   return (
     <li class={`report kind-${item.kind}`} data-comment-id={p.commentId}>
-      <span class="badge">{item.kind === 'flag' ? t('flag') : t('reports')}</span> {p.reason}
+      <span class="badge">{item.kind === 'flag' ? t('flag') : t('reports')}</span>{' '}
+      {reasonText(item.kind, p.reason, t)}
       {p.comment && (
         <blockquote>
           {p.comment.author.displayName}: {p.comment.body}
