@@ -8,6 +8,8 @@ import {
   registerUser,
   type TestUser,
 } from '../factories/identity';
+import { createRoom } from '../factories/rooms';
+import { createTopic } from '../factories/topics';
 import { type TestApp, startTestApp } from '../utils/app';
 import {
   axeViolations,
@@ -35,6 +37,7 @@ describe('browser: the budget office, a committee’s budget from the pages', ()
   let citizen: TestUser;
   let space: { id: string; slug: string };
   let budgetId = '';
+  let assemblyRoomId = '';
 
   const api = (path: string): string => `/api/v1${path}`;
 
@@ -46,6 +49,9 @@ describe('browser: the budget office, a committee’s budget from the pages', ()
     citizen = await registerUser(t, { displayName: '수유동 주민' });
     space = await createSpace(t, admin, { name: '강북구 주민참여예산위원회' });
     await makeFacilitator(t, admin, space.id, facilitator);
+    const topic = await createTopic(t, facilitator, space.id, { title: '수유동 주민총회' });
+    assemblyRoomId = (await createRoom(t, facilitator, topic.id, { title: '수유동 주민총회 현장' }))
+      .id;
   }, 120_000);
   afterAll(async () => {
     await b?.close();
@@ -143,6 +149,16 @@ describe('browser: the budget office, a committee’s budget from the pages', ()
     expect(await page.getByTestId('office-phase').innerText()).toBe('제안 접수');
     await page.getByTestId('move-review').waitFor();
     await check(page, 'phase');
+
+    // The assembly's town hall: one of the space's rooms, linked from the phase tab.
+    const assembly = page.getByRole('form', { name: '총회 타운홀' });
+    await assembly.getByLabel('연결할 타운홀').selectOption({ label: '수유동 주민총회 현장' });
+    await assembly.getByRole('button', { name: '타운홀 연결 저장' }).click();
+    await page.getByRole('link', { name: '총회 화면(프로젝터) 열기' }).waitFor();
+    expect((await t.http.get(api(`/budgets/${budgetId}`)).expect(200)).body.roomId).toBe(
+      assemblyRoomId,
+    );
+    await check(page, 'phase-assembly');
 
     // ---- 분야: a heading with its cap.
     await tab(page, '분야');

@@ -22,6 +22,7 @@ import { Link } from '../app';
 import { api, session, useLoad } from '../context';
 import { navigate } from '../router';
 import type { BudgetView, PaperEntryView, ProjectView } from '../../../budgets/budget-queries';
+import type { RoomView } from '../../../protocol/views';
 import {
   allowedNextPhases,
   BUDGET_PHASES,
@@ -617,6 +618,65 @@ export function BudgetOfficePage({ id }: { id: string }) {
 
 type PanelProps = { budget: BudgetView; onChange: (b: BudgetView) => void };
 
+/**
+ * The assembly's room (`PATCH /budgets/:id {roomId}`): one of the space's scheduled or live town
+ * halls, or none. The room then shows the countdown and the public tally; the projector view
+ * is linked from here for the officer who sets up the hall.
+ */
+function AssemblyRoomForm({ budget: b, onChange }: PanelProps) {
+  const ot = useOT();
+  const rooms = useLoad(
+    () => api.get<Page<RoomView>>(`/rooms${query({ spaceId: b.spaceId, limit: 100 })}`),
+    [b.spaceId],
+  );
+  const open = (rooms.data?.items ?? []).filter((r) => r.status !== 'ended' || r.id === b.roomId);
+  return (
+    <section class="section" aria-labelledby="assembly-h">
+      <h2 id="assembly-h">{ot('assembly')}</h2>
+      <p class="hint">{ot('assemblyHint')}</p>
+      <ErrorNote error={rooms.error} />
+      {rooms.data && open.length === 0 && <p class="notice">{ot('assemblyNoRooms')}</p>}
+      {open.length > 0 && (
+        <OfficeForm
+          label={ot('assembly')}
+          prefix="as"
+          onSubmit={async (data) => {
+            const roomId = text(data, 'roomId');
+            onChange(await api.patch<BudgetView>(`/budgets/${b.id}`, { roomId: roomId || null }));
+            toast(ot('assemblySaved'));
+          }}
+        >
+          <Field name="roomId" label={ot('assemblyRoom')}>
+            {(props) => (
+              <select {...props} defaultValue={b.roomId ?? ''}>
+                <option value="">{ot('assemblyNone')}</option>
+                {open.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.title}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <button type="submit" class="primary">
+            {ot('assemblySave')}
+          </button>
+        </OfficeForm>
+      )}
+      {b.roomId && (
+        <p class="row">
+          <Link class="btn btn-sm" href={`/rooms/${b.roomId}`}>
+            {ot('assemblyOpenRoom')}
+          </Link>
+          <Link class="btn btn-sm" href={`/budgets/${b.id}/screen`}>
+            {ot('assemblyScreen')}
+          </Link>
+        </p>
+      )}
+    </section>
+  );
+}
+
 function moveText(ot: OT, bt: BT, from: BudgetPhase, to: BudgetPhase): string {
   if (to === 'results') return ot('moveConfirmResults');
   if (from === 'review' && to === 'voting') return ot('moveConfirmSkip');
@@ -704,6 +764,7 @@ function PhasePanel({ budget: b, onChange }: PanelProps) {
           </button>
         </OfficeForm>
       </section>
+      <AssemblyRoomForm budget={b} onChange={onChange} />
       <section class="section" aria-labelledby="timeline-h">
         <h2 id="timeline-h">{ot('timeline')}</h2>
         <ol class="timeline" data-testid="office-timeline">
