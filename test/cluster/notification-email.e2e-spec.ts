@@ -14,7 +14,12 @@ import {
 } from './helpers';
 
 const FOLLOWERS = 60;
-const LEASE_SECONDS = 5;
+/**
+ * Long enough for the next node to start and send the unclaimed half while the claimed half's
+ * lease still runs: a node starts in a few seconds, more on a loaded machine (at 5 s, a slow
+ * start let both halves go together before the first look).
+ */
+const LEASE_SECONDS = 15;
 
 /**
  * Notification email on more than one server process, over real SMTP: two nodes sending from
@@ -156,7 +161,7 @@ describe('cluster: notification email sent once', () => {
       await eventually(
         () => outboxOf(topicId),
         (o) => o.sent === FOLLOWERS,
-        30_000,
+        LEASE_SECONDS * 1000 + 30_000,
       );
       const late: { sent_at: Date; attempts: number }[] = await cluster.db.query(
         `SELECT sent_at, attempts FROM email_outbox WHERE id = ANY($1::uuid[])`,
