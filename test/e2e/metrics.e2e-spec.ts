@@ -133,9 +133,11 @@ describe('metrics: a pool with no free connection', () => {
     try {
       expect(series(await scrape(t), 'madang_db_pool_connections', { state: 'in_use' })).toBe(1);
       const waiting = t.http.get('/api/v1/spaces').then((res) => res);
+      // At least the request: a timer of the app's (the phase scheduler, the speaker timer) may
+      // be waiting for the one connection in the same seconds, and then the gauge reads 2.
       await eventually(
         async () => series(await scrape(t), 'madang_db_pool_waiting'),
-        (waiting) => waiting === 1,
+        (waiting) => waiting !== undefined && waiting >= 1,
       );
       const refused = await waiting;
       expect(refused.status).toBe(503);
