@@ -53,8 +53,10 @@ export async function createAdmin(t: TestApp): Promise<TestUser> {
 }
 
 let slugCounter = 0;
+// The random part keeps two test workers apart: each counts from 0, and two can start a space
+// in the same millisecond (a 409 on a slug another file had just taken).
 export const uniqueSlug = (prefix = 'space'): string =>
-  `${prefix}-${Date.now().toString(36)}-${(slugCounter++).toString(36)}`;
+  `${prefix}-${Date.now().toString(36)}-${(slugCounter++).toString(36)}-${randomUUID().slice(0, 6)}`;
 
 export async function createSpace(
   t: TestApp,
