@@ -32,6 +32,9 @@ interface Target {
   role: GlobalRole;
 }
 
+/** What an audit entry of a sanction is about. */
+type SanctionKind = 'mute' | 'ban' | 'unmute' | 'unban';
+
 interface SanctionState {
   mutedUntil: string | null;
   banned: boolean;
@@ -83,7 +86,7 @@ export class RoomSanctionsService implements OnModuleDestroy {
           scope.actor.id,
         )
       ).toISOString();
-      await this.recordSanction(work, scope, target, 'mute', dto.reason, before, {
+      await this.recordAudit(work, scope, target, 'mute', dto.reason, before, {
         mutedUntil,
         banned: before.banned,
       });
@@ -111,7 +114,7 @@ export class RoomSanctionsService implements OnModuleDestroy {
       const target = await this.sanctionable(work, scope, dto.userId, 'ban');
       const before = await this.state(work, scope.room.id, target.id);
       await this.sanctions.ban(work.tx, scope.room.id, target.id, dto.reason, scope.actor.id);
-      await this.recordSanction(work, scope, target, 'ban', dto.reason, before, {
+      await this.recordAudit(work, scope, target, 'ban', dto.reason, before, {
         mutedUntil: before.mutedUntil,
         banned: true,
       });
@@ -157,7 +160,7 @@ export class RoomSanctionsService implements OnModuleDestroy {
         throw Problem.conflict('conflict', msg('rooms.not_muted'));
       }
       await this.sanctions.liftMute(work.tx, scope.room.id, target.id);
-      await this.recordLift(work, scope, target, 'unmute', dto.reason ?? null, before, {
+      await this.recordAudit(work, scope, target, 'unmute', dto.reason ?? null, before, {
         mutedUntil: null,
         banned: before.banned,
       });
@@ -187,7 +190,7 @@ export class RoomSanctionsService implements OnModuleDestroy {
       const before = await this.state(work, scope.room.id, target.id);
       if (!before.banned) throw Problem.conflict('conflict', msg('rooms.not_banned'));
       await this.sanctions.liftBan(work.tx, scope.room.id, target.id);
-      await this.recordLift(work, scope, target, 'unban', dto.reason ?? null, before, {
+      await this.recordAudit(work, scope, target, 'unban', dto.reason ?? null, before, {
         mutedUntil: before.mutedUntil,
         banned: false,
       });
@@ -231,27 +234,6 @@ export class RoomSanctionsService implements OnModuleDestroy {
     return toTarget(await this.sanctions.person(work.tx, userId));
   }
 
-  private recordLift(
-    work: Work,
-    { room, actor }: ModScope,
-    target: Target,
-    kind: 'unmute' | 'unban',
-    reason: string | null,
-    before: SanctionState,
-    after: SanctionState,
-  ): Promise<void> {
-    return this.audit.record(work.tx, {
-      spaceId: room.spaceId,
-      actorId: actor.id,
-      action: kind === 'unmute' ? 'room.unmute' : 'room.unban',
-      targetType: 'user',
-      targetId: target.id,
-      reason,
-      before: { roomId: room.id, ...before },
-      after: { roomId: room.id, ...after },
-    });
-  }
-
   /**
    * The user to sanction: they exist, and are neither the facilitator themself nor anyone
    * who runs the room (a facilitator of its space, or an admin).
@@ -279,19 +261,20 @@ export class RoomSanctionsService implements OnModuleDestroy {
     };
   }
 
-  private recordSanction(
+  /** The audit entry of a sanction set or lifted: `room.<kind>`, its state before and after. */
+  private recordAudit(
     work: Work,
     { room, actor }: ModScope,
     target: Target,
-    kind: 'mute' | 'ban',
-    reason: string,
+    kind: SanctionKind,
+    reason: string | null,
     before: SanctionState,
     after: SanctionState,
   ): Promise<void> {
     return this.audit.record(work.tx, {
       spaceId: room.spaceId,
       actorId: actor.id,
-      action: kind === 'mute' ? 'room.mute' : 'room.ban',
+      action: `room.${kind}`,
       targetType: 'user',
       targetId: target.id,
       reason,
