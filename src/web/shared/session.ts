@@ -1,4 +1,4 @@
-import { Api } from './api';
+import { Api, ApiError } from './api';
 import { safeStorage, Store } from './store';
 import { type Me } from './types';
 
@@ -18,11 +18,17 @@ export class SessionStore extends Store<Session | null> {
     super(null);
   }
 
-  /** Restores a saved token and checks it against /me (a revoked token signs out). */
+  /**
+   * Restores a saved token and checks it against /me. Only the server's word that the token is
+   * no good (401: revoked, expired) signs out; a check cut short (the reader moving to another
+   * page before /me answered, the network down) keeps the token for the next page.
+   */
   async restore(): Promise<void> {
     const token = this.storageKey ? safeStorage.get(this.storageKey) : null;
     if (!token) return;
-    await this.adopt(token).catch(() => this.signOut(false));
+    await this.adopt(token).catch(async (error: unknown) => {
+      if (error instanceof ApiError && error.status === 401) await this.signOut(false);
+    });
   }
 
   async adopt(token: string): Promise<Me> {
