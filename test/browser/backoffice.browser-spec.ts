@@ -12,8 +12,8 @@ import {
   MOBILE,
   screenshot,
   type TestBrowser,
-  watchPage,
   typeKoreanDate,
+  openPage,
 } from '../utils/browser';
 import { closeAll, connected, data, request } from '../utils/live-client';
 
@@ -53,13 +53,9 @@ describe('browser: the back office, a committee’s day', () => {
     await t?.close();
   });
 
-  /** A page signed in as `user` (through the token the sign-in page would store). */
+  /** A signed-in person's page (on the home page until the test goes elsewhere). */
   async function pageAs(user: TestUser): Promise<{ page: Page; errors: string[] }> {
-    const context = await b.context({ viewport: DESKTOP });
-    const page = await context.newPage();
-    const seen = watchPage(page);
-    await page.goto(`${t.url}/signin`);
-    await page.evaluate(`localStorage.setItem('madang.token', ${JSON.stringify(user.token)})`);
+    const { page, seen } = await openPage(b, t.url, '/', { viewport: DESKTOP, token: user.token });
     return { page, errors: seen.errors };
   }
 
@@ -250,6 +246,34 @@ describe('browser: the back office, a committee’s day', () => {
     await page.getByText('처리할 신고가 없습니다.').waitFor();
     const statuses = await db.query(`SELECT status FROM comments WHERE id = ANY($1)`, [wave]);
     expect(statuses.map((s: { status: string }) => s.status)).toEqual(Array(5).fill('hidden'));
+
+    // An author who is not banned hears of a reviewed hide, in Korean: the notice gives the
+    // reason in words, never its code. (The spammer, banned above, hears of nothing.)
+    const neighbour = await postComment(t, citizen, topic.id, { body: '주말에 열면 좋겠어요' });
+    const neighbourReport = await t.http
+      .post(`/api/v1/comments/${neighbour.id}/reports`)
+      .set(reporters[0]!.auth)
+      .send({ reason: 'spam' })
+      .expect(201);
+    await t.http
+      .post(`/api/v1/reports/${neighbourReport.body.id}/resolve`)
+      .set(facilitator.auth)
+      .send({ action: 'hide' })
+      .expect(200);
+    const author = await pageAs(citizen);
+    await author.page.goto(`${t.url}/me/notifications`);
+    const notice = author.page
+      .getByTestId('inbox')
+      .locator('li')
+      .filter({ hasText: '「마을 도서관 주말 개방」에 남긴 내 의견이 숨겨졌습니다' })
+      .first();
+    await notice.waitFor();
+    expect(await notice.innerText()).toContain('사유: 신고를 검토해 숨김(스팸·광고)');
+    expect(await author.page.locator('main').innerText()).not.toMatch(
+      /\b(spam|reviewed|reports_pending|hidden)\b/,
+    );
+    await check(author.page, 'author-notice');
+    await author.page.context().close();
 
     // ---- The topic moves only as the server allows.
     await page.goto(`${t.url}/topics/${topic.id}`);
@@ -498,9 +522,10 @@ describe('browser: the back office, a committee’s day', () => {
     await page.setViewportSize(DESKTOP);
     await page.getByLabel('처리 종류').selectOption('report.resolve');
     await page.getByRole('button', { name: '거르기' }).click();
+    // The wave's five and the neighbour's one.
     await eventually(
       async () => audit.locator('tbody tr').count(),
-      (n) => n === 5,
+      (n) => n === 6,
     );
     expect(await audit.locator('tr[data-action="user.ban"]').count()).toBe(0);
     expect(errors).toEqual([]);

@@ -18,8 +18,8 @@ import {
   MOBILE,
   screenshot,
   type TestBrowser,
-  watchPage,
   typeKoreanDate,
+  openPage,
 } from '../utils/browser';
 
 /**
@@ -59,14 +59,12 @@ describe('browser: the budget office, a committee’s budget from the pages', ()
     await t?.close();
   });
 
+  /** A page of the office's people, or of an anonymous reader (on the home page first). */
   async function pageAs(user: TestUser | null): Promise<{ page: Page; errors: string[] }> {
-    const context = await b.context({ viewport: DESKTOP });
-    const page = await context.newPage();
-    const seen = watchPage(page);
-    if (user) {
-      await page.goto(`${t.url}/signin`);
-      await page.evaluate(`localStorage.setItem('madang.token', ${JSON.stringify(user.token)})`);
-    }
+    const { page, seen } = await openPage(b, t.url, '/', {
+      viewport: DESKTOP,
+      ...(user ? { token: user.token } : {}),
+    });
     return { page, errors: seen.errors };
   }
 
