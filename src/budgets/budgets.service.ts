@@ -130,6 +130,18 @@ export class BudgetsService {
     return budget;
   }
 
+  /** The budget under `lock`, for one of its space's facilitators (a 403 for anyone else). */
+  private async facilitatedBudget(
+    work: Work,
+    auth: AuthUser,
+    id: string,
+    lock: BudgetLock,
+  ): Promise<BudgetRow> {
+    const budget = await this.budgetRow(work.tx, id, lock);
+    await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+    return budget;
+  }
+
   private checkClasses(classes: VoterClass[]): void {
     const sum = classes.reduce((s, c) => s + c.weight, 0);
     if (sum !== 100) {
@@ -205,8 +217,7 @@ export class BudgetsService {
     if (dto.rule) this.checkRule(dto.rule);
     if (dto.phases) this.checkPhases(dto.phases);
     await this.uow.run(async (work) => {
-      const budget = await this.budgetRow(work.tx, id, 'FOR UPDATE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, id, 'FOR UPDATE');
       const locked = (['rule', 'voterClasses', 'electorate'] as const).filter(
         (k) => dto[k] !== undefined,
       );
@@ -241,8 +252,7 @@ export class BudgetsService {
 
   async movePhase(auth: AuthUser, id: string, to: BudgetPhase): Promise<void> {
     await this.uow.run(async (work) => {
-      const budget = await this.budgetRow(work.tx, id, 'FOR UPDATE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, id, 'FOR UPDATE');
       await this.applyPhase(work, budget, to, auth.id);
     });
   }
@@ -298,8 +308,7 @@ export class BudgetsService {
 
   async addHeading(auth: AuthUser, budgetId: string, dto: HeadingDto): Promise<string> {
     return this.uow.run(async (work) => {
-      const budget = await this.budgetRow(work.tx, budgetId, 'FOR UPDATE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, budgetId, 'FOR UPDATE');
       this.requireBefore(budget, 'voting');
       let id: string;
       try {
@@ -383,8 +392,7 @@ export class BudgetsService {
     await this.uow.run(async (work) => {
       const project = await this.projects.lockForReview(work.tx, projectId);
       if (!project) throw Problem.notFound('Project');
-      const budget = await this.budgetRow(work.tx, project.budget_id, 'FOR KEY SHARE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, project.budget_id, 'FOR KEY SHARE');
       this.requirePhase(budget, 'review');
       await this.projects.saveReview(work.tx, projectId, {
         reviewerId: auth.id,
@@ -419,8 +427,7 @@ export class BudgetsService {
     return this.uow.run(async (work) => {
       const projectBudget = await this.projects.budgetOf(work.tx, projectId);
       if (!projectBudget) throw Problem.notFound('Project');
-      const budget = await this.budgetRow(work.tx, projectBudget, 'FOR KEY SHARE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, projectBudget, 'FOR KEY SHARE');
       this.requirePhase(budget, 'execution');
       const day = new Date(`${dto.date}T00:00:00Z`);
       if (Number.isNaN(day.getTime()) || !day.toISOString().startsWith(dto.date)) {
@@ -456,8 +463,7 @@ export class BudgetsService {
     rejected: { line: number; reason: string }[];
   }> {
     return this.uow.run(async (work) => {
-      const budget = await this.budgetRow(work.tx, budgetId, 'FOR KEY SHARE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, budgetId, 'FOR KEY SHARE');
       if (budget.electorate !== 'roll')
         throw Problem.conflict('conflict', msg('budgets.roll_only'));
       this.requireBefore(budget, 'results');
@@ -767,8 +773,7 @@ export class BudgetsService {
     dto: OnsiteBallotDto,
   ): Promise<{ ref: string; ballots: BallotEntry[] }> {
     await this.uow.run(async (work) => {
-      const budget = await this.budgetRow(work.tx, budgetId, 'FOR KEY SHARE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, budgetId, 'FOR KEY SHARE');
       this.requirePhase(budget, 'voting');
       if (budget.electorate !== 'roll')
         throw Problem.conflict('conflict', msg('budgets.onsite_roll_only'));
@@ -802,8 +807,7 @@ export class BudgetsService {
 
   async paperTotals(auth: AuthUser, budgetId: string, dto: PaperTotalDto): Promise<string> {
     return this.uow.run(async (work) => {
-      const budget = await this.budgetRow(work.tx, budgetId, 'FOR KEY SHARE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, budgetId, 'FOR KEY SHARE');
       this.requirePhase(budget, 'voting');
       if (budget.rule_kind === 'ranked')
         throw Problem.conflict('conflict', msg('budgets.paper_ranked'));
