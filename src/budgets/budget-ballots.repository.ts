@@ -3,13 +3,8 @@ import { DataSource } from 'typeorm';
 import { type Queryable, queryRows } from '../core/database/sql';
 import { spaceBanInForce } from '../moderation/bans.guard';
 import { type BallotEntry } from './budget-rules';
-import {
-  type BudgetRow,
-  HEADINGS_SQL,
-  type HeadingRow,
-  PROJECTS_SQL,
-  type ProjectRow,
-} from './budget-tally';
+import { HEADINGS_SQL, type HeadingRow, PROJECTS_SQL, type ProjectRow } from './budget-tally';
+import { type BudgetRow } from './budgets.repository';
 
 /** A roll line as a ballot needs it. */
 export interface RollLine {

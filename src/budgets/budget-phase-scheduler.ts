@@ -11,8 +11,7 @@ import { UnitOfWork } from '../core/events/unit-of-work';
 import { LOGGER } from '../core/logging/logging.module';
 import { type Logger } from '../core/logging/logger';
 import { allowedNextPhases, type BudgetPhase } from './budget-rules';
-import { type BudgetRow } from './budget-tally';
-import { BudgetsRepository } from './budgets.repository';
+import { type BudgetRow, BudgetsRepository } from './budgets.repository';
 import { BudgetsService } from './budgets.service';
 
 /**

@@ -6,7 +6,8 @@ import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import { type BudgetPhase, type ProjectStatus, type RuleKind } from './budget-rules';
-import { type BudgetRow, ruleOf } from './budget-tally';
+import { ruleOf } from './budget-tally';
+import { type BudgetRow } from './budgets.repository';
 import { type ListProjectsQuery } from './dto/budget.dto';
 
 export interface HeadingView {

@@ -1,8 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Queryable, queryRows } from '../core/database/sql';
-import { type BudgetRule, type VoterClass } from './budget-rules';
-import { type BudgetRow } from './budget-tally';
+import { type BudgetPhase, type BudgetRule, type VoterClass } from './budget-rules';
+
+/** A `budgets` row as `SELECT *` reads it. */
+export interface BudgetRow {
+  id: string;
+  space_id: string;
+  created_by: string;
+  title: string;
+  description: string;
+  total_amount: string;
+  rule_kind: BudgetRule['kind'];
+  max_choices: number | null;
+  min_spend_ratio: string | null;
+  electorate: 'open' | 'roll';
+  voter_classes: VoterClass[];
+  live_tally: boolean;
+  phase: BudgetPhase;
+  phases: { phase: string; startsAt?: string; endsAt?: string }[];
+  room_id: string | null;
+  seq: number;
+  created_at: Date;
+  updated_at: Date;
+}
 
 /** How a statement takes the budget row: ballots FOR KEY SHARE, phase moves FOR UPDATE. */
 export type BudgetLock = '' | 'FOR UPDATE' | 'FOR KEY SHARE';

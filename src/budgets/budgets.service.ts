@@ -32,7 +32,6 @@ import { BudgetNoticesRepository } from './budget-notices.repository';
 import { BudgetProjectsRepository } from './budget-projects.repository';
 import { BudgetQueries } from './budget-queries';
 import {
-  type BudgetRow,
   headingOf,
   loadHeadings,
   loadProjects,
@@ -41,7 +40,7 @@ import {
   ruleOf,
   tallyBudget,
 } from './budget-tally';
-import { type BudgetLock, BudgetsRepository } from './budgets.repository';
+import { type BudgetLock, type BudgetRow, BudgetsRepository } from './budgets.repository';
 import {
   type BallotDto,
   type CreateBudgetDto,
