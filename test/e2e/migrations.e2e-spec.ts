@@ -108,4 +108,38 @@ describe('migrations round trip', () => {
     expect(again.map((m) => m.name)).toEqual(first.map((m) => m.name));
     expect(await schema()).toEqual(built);
   }, 120_000);
+
+  it('refuses, in words, to revert site-wide auditing once the log has site-wide rows', async () => {
+    // After the round trip every migration is applied. A site-wide audit row (a role change).
+    const [user] = await dataSource.query<{ id: string }[]>(
+      `INSERT INTO users (email, password_hash, display_name) VALUES ($1, 'x', '관리자')
+       RETURNING id`,
+      [`site-audit-${Date.now()}@test.madang`],
+    );
+    await dataSource.query(
+      `INSERT INTO audit_log (space_id, actor_id, action, target_type, target_id)
+       VALUES (NULL, $1, 'user.role', 'user', $1)`,
+      [user!.id],
+    );
+    const last = async (): Promise<string> =>
+      (
+        await dataSource.query<{ name: string }[]>(
+          `SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1`,
+        )
+      )[0]!.name;
+    while ((await last()) !== 'SiteAudit1795740000000')
+      await dataSource.undoLastMigration({ transaction: 'each' });
+    const before = await applied();
+    await expect(dataSource.undoLastMigration({ transaction: 'each' })).rejects.toThrow(
+      /SiteAudit cannot be reverted: audit_log holds 1 site-wide row/,
+    );
+    // Nothing was undone: the migration is still recorded and the column still takes NULL.
+    expect(await applied()).toBe(before);
+    expect(await last()).toBe('SiteAudit1795740000000');
+    const [column] = await dataSource.query<{ is_nullable: string }[]>(
+      `SELECT is_nullable FROM information_schema.columns
+        WHERE table_name = 'audit_log' AND column_name = 'space_id'`,
+    );
+    expect(column!.is_nullable).toBe('YES');
+  }, 120_000);
 });

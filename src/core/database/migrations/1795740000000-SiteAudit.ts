@@ -13,8 +13,18 @@ export class SiteAudit1795740000000 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    // The log is append-only: site-wide rows cannot be deleted, so the column can only be made
-    // required again where there are none.
+    // The log is append-only (a trigger refuses DELETE), so site-wide rows cannot be dropped to
+    // make the column required again; reverting past this point then needs a backup from before
+    // it. Said in words rather than left to PostgreSQL's "contains null values".
+    const rows = (await queryRunner.query(
+      `SELECT count(*)::int AS n FROM "audit_log" WHERE "space_id" IS NULL`,
+    )) as { n: number }[];
+    const siteWide = rows[0]?.n ?? 0;
+    if (siteWide > 0)
+      throw new Error(
+        `SiteAudit cannot be reverted: audit_log holds ${siteWide} site-wide row(s) with no space, ` +
+          'and the log is append-only. Restore a backup taken before this migration instead.',
+      );
     await queryRunner.query(`ALTER TABLE "audit_log" ALTER COLUMN "space_id" SET NOT NULL`);
   }
 }
