@@ -13,6 +13,7 @@ import {
   screenshot,
   type TestBrowser,
   watchPage,
+  typeKoreanDate,
 } from '../utils/browser';
 import { closeAll, connected, data, request } from '../utils/live-client';
 
@@ -255,7 +256,7 @@ describe('browser: the back office, a committee’s day', () => {
     ]);
     await moves.locator('[data-to="deliberating"]').click();
     await page.getByLabel(/사유/).fill('우수제안으로 공론에 부칩니다');
-    await page.getByLabel('공론 마감').fill('2031-03-01T18:00');
+    await typeKoreanDate(page, '공론 마감', '2031-03-01T18:00');
     await page.locator('#transition').getByRole('button', { name: /공론/ }).last().click();
     await eventually(
       async () => (await t.http.get(`/api/v1/topics/${topic.id}`)).body,
@@ -300,7 +301,7 @@ describe('browser: the back office, a committee’s day', () => {
     await page.goto(`${t.url}/topics/${roomTopic.id}`);
     await page.getByRole('button', { name: '타운홀 예약' }).click();
     await page.locator('#schedule').getByLabel('제목').fill('골목 주차 주민 간담회');
-    await page.getByLabel('시작 시각').fill('2031-04-01T19:00');
+    await typeKoreanDate(page, '시작 시각', '2031-04-01T19:00');
     await page.getByLabel(/중계/).first().fill('https://www.youtube.com/watch?v=dQw4w9WgXcQ');
     await check(page, 'room-schedule');
     await page.locator('#schedule').getByRole('button', { name: '타운홀 예약' }).click();

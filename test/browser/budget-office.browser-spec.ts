@@ -20,6 +20,7 @@ import {
   screenshot,
   type TestBrowser,
   watchPage,
+  typeKoreanDate,
 } from '../utils/browser';
 
 /**
@@ -114,9 +115,9 @@ describe('browser: the budget office, a committee’s budget from the pages', ()
     await page.getByTestId('seoul-classes').click();
     expect(await page.getByTestId('class-row').count()).toBe(4);
     expect(await page.getByTestId('weight-sum').innerText()).toBe('가중치 합 100 / 100');
-    await form.getByLabel('제안 접수 끝').fill('2031-04-30T18:00');
-    await form.getByLabel('투표 시작').fill('2031-06-01T09:00');
-    await form.getByLabel('투표 끝').fill('2031-06-20T18:00');
+    await typeKoreanDate(form, '제안 접수 끝', '2031-04-30T18:00');
+    await typeKoreanDate(form, '투표 시작', '2031-06-01T09:00');
+    await typeKoreanDate(form, '투표 끝', '2031-06-20T18:00');
     // Weights that do not add up: the server's answer is shown where the classes are.
     await page.getByTestId('class-row').nth(3).getByLabel('가중치').fill('20');
     await form.getByRole('button', { name: '예산 만들기' }).click();
@@ -127,11 +128,11 @@ describe('browser: the budget office, a committee’s budget from the pages', ()
     await check(page, 'space-new-budget-error');
     // Dates out of order: named at the phases' dates.
     await page.getByTestId('seoul-classes').click();
-    await form.getByLabel('투표 끝').fill('2031-05-20T18:00');
+    await typeKoreanDate(form, '투표 끝', '2031-05-20T18:00');
     await form.getByRole('button', { name: '예산 만들기' }).click();
     await form.locator('[data-field="phases"]').waitFor();
     expect(await classError.count()).toBe(0);
-    await form.getByLabel('투표 끝').fill('2031-06-20T18:00');
+    await typeKoreanDate(form, '투표 끝', '2031-06-20T18:00');
     await form.getByRole('button', { name: '예산 만들기' }).click();
     await page.waitForURL(/\/budgets\/[0-9a-f-]{36}\/manage$/);
     budgetId = page.url().split('/').slice(-2)[0]!;
@@ -178,6 +179,38 @@ describe('browser: the budget office, a committee’s budget from the pages', ()
       amount: 30_000_000,
       group: '강북구',
     });
+
+    // ---- 설정: the budget's settings after creation, with the server's refusal at its field.
+    await tab(page, '설정');
+    const settings = page.getByRole('form', { name: '예산 설정' });
+    expect(await settings.getByLabel('예산 과정 이름').inputValue()).toBe(
+      '2031 강북구 주민참여예산',
+    );
+    expect(await settings.getByLabel('최소 사용 비율(%)').inputValue()).toBe('30');
+    expect(await settings.getByTestId('class-row').count()).toBe(4);
+    await settings
+      .getByLabel('설명')
+      .fill('동마다 한도 안에서 주민이 사업을 고릅니다. 결과는 총회에서 발표합니다.');
+    await settings.getByLabel('최소 사용 비율(%)').fill('25');
+    await settings.getByTestId('class-row').nth(2).getByLabel('가중치').fill('20');
+    await settings.getByRole('button', { name: '설정 저장' }).click();
+    await settings.locator('[data-field="voterClasses"]').waitFor();
+    expect(await settings.locator('.form-error').innerText()).toBe('표시한 칸을 고쳐 주세요.');
+    expect(
+      (await t.http.get(api(`/budgets/${budgetId}`)).expect(200)).body.rule.minSpendRatio,
+    ).toBe(0.3);
+    await settings.getByTestId('class-row').nth(2).getByLabel('가중치').fill('10');
+    await settings.getByRole('button', { name: '설정 저장' }).click();
+    await toast(page, '설정을 저장했습니다');
+    const edited = (await t.http.get(api(`/budgets/${budgetId}`)).expect(200)).body;
+    expect(edited).toMatchObject({
+      description: '동마다 한도 안에서 주민이 사업을 고릅니다. 결과는 총회에서 발표합니다.',
+      rule: { kind: 'knapsack', maxChoices: null, minSpendRatio: 0.25 },
+      electorate: 'roll',
+      liveTally: false,
+    });
+    expect(edited.voterClasses.map((c: { weight: number }) => c.weight)).toEqual([50, 30, 10, 10]);
+    await check(page, 'settings');
 
     // Residents propose three projects, the oldest first.
     const projects: Record<string, string> = {};
@@ -298,6 +331,18 @@ describe('browser: the budget office, a committee’s budget from the pages', ()
     await page.getByTestId('confirm').click();
     await toast(page, '‘투표’ 단계로 넘겼습니다');
 
+    // ---- 설정 while voting: the rule, the electorate and the classes are shown, not editable;
+    // the rest still saves.
+    await tab(page, '설정');
+    await page.getByTestId('settings-locked').waitFor();
+    const lockedForm = page.getByRole('form', { name: '예산 설정' });
+    expect(await lockedForm.getByLabel('투표 방식').isDisabled()).toBe(true);
+    expect(await lockedForm.getByLabel('최소 사용 비율(%)').isDisabled()).toBe(true);
+    await lockedForm.getByLabel('예산 과정 이름').fill('2031 강북구 주민참여예산');
+    await lockedForm.getByRole('button', { name: '설정 저장' }).click();
+    await toast(page, '설정을 저장했습니다');
+    await check(page, 'settings-locked');
+
     // ---- 현장 투표: the link to the kiosk.
     await tab(page, '현장 투표');
     const kiosk = page.getByRole('link', { name: /현장 투표 화면 열기/ });
@@ -379,7 +424,7 @@ describe('browser: the budget office, a committee’s budget from the pages', ()
     ]);
     const parkCard = list.getByTestId('execution-card').filter({ hasText: '그늘막' });
     await parkCard.getByLabel('경과 제목').fill('설계 용역 착수');
-    await parkCard.getByLabel('날짜').fill('2031-08-01');
+    await typeKoreanDate(parkCard, '날짜', '2031-08-01');
     await parkCard.getByLabel('진행률(%)').fill('15');
     await parkCard.getByLabel('내용').fill('그늘막 위치를 주민과 함께 정했습니다.');
     await parkCard.getByRole('button', { name: '경과 추가' }).click();

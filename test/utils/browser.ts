@@ -7,6 +7,7 @@ import {
   type BrowserContext,
   chromium,
   type Frame,
+  type Locator,
   type Page,
 } from 'playwright-core';
 export { eventually } from './eventually';
@@ -179,4 +180,21 @@ export async function judgePage(page: Page, label: string, shot: string): Promis
     /not found|Invalid input|Something went wrong|undefined|NaN/,
   );
   await screenshot(page, shot);
+}
+
+/**
+ * Types a date and time into a Korean page's date field (the page's DateTimeField: a date box
+ * `label: 날짜` and a time box `label: 시각`) as a person would: `local` is `2031-03-01T18:00`,
+ * or `2031-03-01` for a field that takes a day only (its one box is labelled `label`).
+ */
+export async function typeKoreanDate(
+  scope: Page | Locator,
+  label: string,
+  local: string,
+): Promise<void> {
+  const [day = '', time] = local.split('T');
+  const [y, m, d] = day.split('-');
+  const dayBox = time ? `${label}: 날짜` : label;
+  await scope.getByLabel(dayBox, { exact: true }).fill(`${y}. ${m}. ${d}.`);
+  if (time) await scope.getByLabel(`${label}: 시각`, { exact: true }).fill(time);
 }

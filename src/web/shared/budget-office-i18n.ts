@@ -13,6 +13,15 @@ const ko = {
   tabKiosk: '현장 투표',
   tabPaper: '종이 투표',
   tabExecution: '집행',
+  tabSettings: '설정',
+  settings: '예산 설정',
+  settingsHint:
+    '이름, 총액, 투표 규칙과 투표권자를 고칩니다. 단계별 일정은 ‘단계’ 탭에서 고칩니다.',
+  settingsLocked:
+    '투표가 시작되어 투표 규칙, 투표권자, 투표인 계층은 더 바꿀 수 없습니다. 바꾸면 이미 낸 표와 맞지 않게 됩니다.',
+  saveSettings: '설정 저장',
+  settingsSaved: '설정을 저장했습니다',
+  classesKept: '계층을 둔 예산은 계층을 모두 없앨 수 없습니다. 가중치를 고쳐 주세요.',
   onlyFacilitators: '이 공간의 진행자와 관리자만 예산을 관리할 수 있습니다.',
   signIn: '로그인',
   noBudgets: '아직 만든 참여예산이 없습니다.',
@@ -198,6 +207,15 @@ const en: Record<Key, string> = {
   tabKiosk: 'On-site voting',
   tabPaper: 'Paper ballots',
   tabExecution: 'Execution',
+  tabSettings: 'Settings',
+  settings: 'Budget settings',
+  settingsHint:
+    'Change the name, the total, the rule and who may vote. The phases’ dates are in the Phase tab.',
+  settingsLocked:
+    'Voting has begun: the rule, the electorate and the voter classes can no longer change, or they would not match the ballots already cast.',
+  saveSettings: 'Save the settings',
+  settingsSaved: 'The settings were saved',
+  classesKept: 'A budget with voter classes keeps at least one. Change the weights instead.',
   onlyFacilitators: 'Only facilitators of this space and administrators can manage budgets.',
   signIn: 'Sign in',
   noBudgets: 'No budget yet.',

@@ -473,6 +473,7 @@ const ko = {
   bo_timeLabel: '{label}: 시각',
   bo_dateHint:
     '날짜는 2031. 03. 01.처럼, 시각은 18:00처럼 24시간으로 적습니다(서울 시각, 비우면 0시).',
+  bo_dayHint: '날짜는 2031. 03. 01.처럼 적습니다.',
   bo_dateBad: '날짜를 2031. 03. 01.처럼 있는 날로 적어 주세요.',
   bo_timeBad: '시각을 18:00처럼 적어 주세요. 시각만 적을 수는 없습니다.',
   bo_personHint: '이 공간에서 제안하거나 댓글을 쓰거나 타운홀에 참여한 사람을 이름으로 찾습니다.',
@@ -1089,6 +1090,7 @@ const en: Record<MessageKey, string> = {
   bo_dateLabel: '{label}: date',
   bo_timeLabel: '{label}: time',
   bo_dateHint: 'Date as 2031. 03. 01., time as 18:00 (24-hour, Seoul time; empty is midnight).',
+  bo_dayHint: 'Date as 2031. 03. 01.',
   bo_dateBad: 'Write a real date, as 2031. 03. 01.',
   bo_timeBad: 'Write the time as 18:00, and only with a date.',
   bo_personHint:

@@ -11,6 +11,7 @@ import {
   useT,
 } from '../../shared/i18n';
 import { useOT } from '../../shared/budget-office-i18n';
+import { DateTimeField, seoulInstant } from '../../shared/date-time-field';
 import { useStore } from '../../shared/store';
 import {
   type AuditEntry,
@@ -91,115 +92,6 @@ export function originProblem(value: string, t: Translate, list: string[]): stri
   if (url.origin !== value) return t('bo_whyPath', { origin: url.origin });
   if (list.includes(value)) return t('bo_whyDuplicate');
   return null;
-}
-
-/** A datetime-local value (Seoul time as typed) as an ISO instant with its offset. */
-const seoulInstant = (local: string): string => `${local}:00+09:00`;
-
-/** A typed date (`2031. 1. 1.`, `2031-01-01`, `20310101`) as y, m, d when it is a real day. */
-export function parseKoreanDate(value: string): [number, number, number] | null {
-  const v = value.trim();
-  const m =
-    /^(\d{4})\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s*(\d{1,2})\s*\.?$/.exec(v) ??
-    /^(\d{4})(\d{2})(\d{2})$/.exec(v);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const day = new Date(Date.UTC(y, mo - 1, d));
-  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d)
-    return null;
-  return [y, mo, d];
-}
-
-/** A typed 24-hour time (`9:30`, `0930`) as h, m. */
-export function parseTime(value: string): [number, number] | null {
-  const m = /^(\d{1,2})\s*:?\s*(\d{2})$/.exec(value.trim());
-  if (!m) return null;
-  const [h, mi] = [Number(m[1]), Number(m[2])];
-  return h < 24 && mi < 60 ? [h, mi] : null;
-}
-
-const two = (n: number): string => String(n).padStart(2, '0');
-
-/**
- * A date and time as Korean pages write them: `2031. 03. 01.` and `18:00` (24-hour). Chromium
- * formats its native date inputs by the browser's own locale, never the page's `lang`, so a
- * Korean page in an English browser would ask for mm/dd/yyyy; these are plain text fields,
- * typed and tabbed through like any other. The form gets `name` as the native input's value
- * (`2031-03-01T18:00`). English pages keep the native input.
- */
-function DateTimeField({ id, name, label }: { id: string; name: string; label: string }) {
-  const t = useT();
-  const current = useStore(lang);
-  const [date, setDate] = useState('');
-  const [time, setTime] = useState('');
-  if (current !== 'ko')
-    return (
-      <div class="field">
-        <label for={id}>{label}</label>
-        <input id={id} name={name} type="datetime-local" />
-      </div>
-    );
-  const day = date.trim() ? parseKoreanDate(date) : null;
-  const clock: [number, number] | null = time.trim() ? parseTime(time) : [0, 0];
-  const dateBad = !!date.trim() && !day;
-  const timeBad = !clock || (!date.trim() && !!time.trim());
-  const value =
-    day && clock ? `${day[0]}-${two(day[1])}-${two(day[2])}T${two(clock[0])}:${two(clock[1])}` : '';
-  const problem = dateBad ? t('bo_dateBad') : timeBad ? t('bo_timeBad') : '';
-  return (
-    <fieldset class="field datetime" aria-describedby={`${id}-hint`}>
-      <legend>{label}</legend>
-      <div class="datetime-parts">
-        <label for={id} class="sr-only">
-          {t('bo_dateLabel', { label })}
-        </label>
-        <input
-          id={id}
-          type="text"
-          inputMode="numeric"
-          autocomplete="off"
-          placeholder="2031. 03. 01."
-          maxLength={14}
-          value={date}
-          aria-invalid={dateBad ? 'true' : undefined}
-          aria-describedby={`${id}-hint ${id}-problem`}
-          onInput={(e) => {
-            setDate(e.currentTarget.value);
-            const next = e.currentTarget.value.trim() && !parseKoreanDate(e.currentTarget.value);
-            e.currentTarget.setCustomValidity(next ? t('bo_dateBad') : '');
-          }}
-          onBlur={() => day && setDate(`${day[0]}. ${two(day[1])}. ${two(day[2])}.`)}
-        />
-        <label for={`${id}-time`} class="sr-only">
-          {t('bo_timeLabel', { label })}
-        </label>
-        <input
-          id={`${id}-time`}
-          type="text"
-          inputMode="numeric"
-          autocomplete="off"
-          placeholder="00:00"
-          maxLength={5}
-          value={time}
-          aria-invalid={timeBad ? 'true' : undefined}
-          aria-describedby={`${id}-hint ${id}-problem`}
-          onInput={(e) => {
-            setTime(e.currentTarget.value);
-            const next = e.currentTarget.value.trim() && !parseTime(e.currentTarget.value);
-            e.currentTarget.setCustomValidity(next ? t('bo_timeBad') : '');
-          }}
-          onBlur={() => time.trim() && clock && setTime(`${two(clock[0])}:${two(clock[1])}`)}
-        />
-      </div>
-      <input type="hidden" name={name} value={value} />
-      <p id={`${id}-hint`} class="hint">
-        {t('bo_dateHint')}
-      </p>
-      <p id={`${id}-problem`} class="error" role="alert">
-        {problem}
-      </p>
-    </fieldset>
-  );
 }
 
 function Guard({

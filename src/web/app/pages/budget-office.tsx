@@ -3,6 +3,12 @@ import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, query } from '../../shared/api';
 import { type BudgetKey, useBT, won } from '../../shared/budget-i18n';
 import { type OfficeKey, useOT } from '../../shared/budget-office-i18n';
+import {
+  DateTimeField,
+  type DateTimeFieldProps,
+  seoulInstant,
+  seoulLocal,
+} from '../../shared/date-time-field';
 import { lang, useT } from '../../shared/i18n';
 import { useStore } from '../../shared/store';
 import { type Page } from '../../shared/types';
@@ -47,12 +53,6 @@ function useWon(): (n: number) => string {
 }
 
 const phaseName = (bt: BT, p: string): string => bt(`phase_${p}` as BudgetKey);
-
-/** A datetime-local value (Seoul time as typed) as an ISO instant with its offset. */
-const seoulInstant = (local: string): string => `${local}:00+09:00`;
-/** An instant as the datetime-local value a Seoul reader types. */
-const seoulLocal = (iso: string | undefined): string =>
-  iso ? new Date(Date.parse(iso) + 9 * 3_600_000).toISOString().slice(0, 16) : '';
 
 // ---- a form that shows each problem next to the field it names --------------------------------
 
@@ -239,40 +239,44 @@ const phaseField =
     return field.startsWith('phases') ? 'phases' : field;
   };
 
+/** A date field of an office form, with the problem the server names for it. */
+function OfficeDateField(
+  props: { name: string; label: string } & Omit<DateTimeFieldProps, 'id' | 'error'>,
+) {
+  const { errors, prefix, shown } = useContext(FieldErrors);
+  shown.add(props.name);
+  return <DateTimeField {...props} id={idOf(prefix, props.name)} error={errors[props.name]} />;
+}
+
 function PhaseDateFields({ budget }: { budget?: BudgetView }) {
   const ot = useOT();
   const bt = useBT();
+  const t = useT();
+  const { prefix } = useContext(FieldErrors);
   return (
     <fieldset class="card phase-dates">
       <legend>{ot('phaseDates')}</legend>
-      <p class="hint">{ot('phaseDatesHint')}</p>
+      <p class="hint" id={`${prefix}-phase-dates-hint`}>
+        {ot('phaseDatesHint')} {t('bo_dateHint')}
+      </p>
       <GroupError name="phases" />
       <div class="form-grid">
         {BUDGET_PHASES.map((p) => {
           const dates = budget?.phases.find((x) => x.phase === p);
           return (
             <div key={p} class="stack">
-              <Field
+              <OfficeDateField
                 name={`dates.${p}.startsAt`}
                 label={ot('startsAt', { phase: phaseName(bt, p) })}
-              >
-                {(props) => (
-                  <input
-                    {...props}
-                    type="datetime-local"
-                    defaultValue={seoulLocal(dates?.startsAt)}
-                  />
-                )}
-              </Field>
-              <Field name={`dates.${p}.endsAt`} label={ot('endsAt', { phase: phaseName(bt, p) })}>
-                {(props) => (
-                  <input
-                    {...props}
-                    type="datetime-local"
-                    defaultValue={seoulLocal(dates?.endsAt)}
-                  />
-                )}
-              </Field>
+                defaultValue={seoulLocal(dates?.startsAt)}
+                hintId={`${prefix}-phase-dates-hint`}
+              />
+              <OfficeDateField
+                name={`dates.${p}.endsAt`}
+                label={ot('endsAt', { phase: phaseName(bt, p) })}
+                defaultValue={seoulLocal(dates?.endsAt)}
+                hintId={`${prefix}-phase-dates-hint`}
+              />
             </div>
           );
         })}
@@ -364,45 +368,82 @@ export function SpaceBudgetsPanel({ spaceId }: { spaceId: string }) {
       <section class="section" aria-labelledby="new-budget-h">
         <h2 id="new-budget-h">{ot('newBudget')}</h2>
         <p class="hint">{ot('newBudgetHint')}</p>
-        <NewBudgetForm spaceId={spaceId} />
+        <BudgetSettingsForm spaceId={spaceId} />
       </section>
     </>
   );
 }
 
-function NewBudgetForm({ spaceId }: { spaceId: string }) {
+/**
+ * A budget's settings: the new-budget form of the space's tab (with the phases' dates), and the
+ * office's settings tab for one that exists. Once voting has begun the rule, the electorate and
+ * the classes are shown but not editable: the server refuses them then (`budget_locked`), as
+ * ballots already cast were made under them.
+ */
+function BudgetSettingsForm({
+  spaceId,
+  budget,
+  onSaved,
+}: {
+  spaceId: string;
+  budget?: BudgetView;
+  onSaved?: (b: BudgetView) => void;
+}) {
   const ot = useOT();
-  const [kind, setKind] = useState<RuleKind>('knapsack');
-  const [classes, setClasses] = useState<ClassDraft[]>([]);
+  const [kind, setKind] = useState<RuleKind>(budget?.rule.kind ?? 'knapsack');
+  const [classes, setClasses] = useState<ClassDraft[]>(budget?.voterClasses ?? []);
   // Which phase each entry of the last request was: the server names them by their index.
   const sent = useRef<BudgetPhase[]>([]);
   const sum = classes.reduce((s, c) => s + (Number.isFinite(c.weight) ? c.weight : 0), 0);
   const setClass = (i: number, patch: Partial<ClassDraft>) =>
     setClasses(classes.map((c, j) => (j === i ? { ...c, ...patch } : c)));
+  const locked = !!budget && BUDGET_PHASES.indexOf(budget.phase) >= BUDGET_PHASES.indexOf('voting');
+  // The API keeps at least one class once there are some (`voterClasses` has a minimum of 1).
+  const keepsClasses = !!budget?.voterClasses.length;
+  const ratio = budget?.rule.minSpendRatio;
   return (
     <OfficeForm
-      label={ot('newBudget')}
-      prefix="nb"
+      label={budget ? ot('settings') : ot('newBudget')}
+      prefix={budget ? 'bs' : 'nb'}
       class="settings-form"
       mapField={phaseField(() => sent.current)}
       onSubmit={async (data) => {
-        const dates = readPhaseDates(data);
-        sent.current = dates.sent;
         const ratio = optionalInt(data, 'rule.minSpendRatio');
         const maxChoices = optionalInt(data, 'rule.maxChoices');
         const description = text(data, 'description');
-        const created = await api.post<BudgetView>(`/spaces/${spaceId}/budgets`, {
+        const settings = {
           title: text(data, 'title'),
-          ...(description ? { description } : {}),
           totalAmount: Number(text(data, 'totalAmount')),
-          rule: {
-            kind,
-            ...(kind === 'knapsack' && ratio !== undefined ? { minSpendRatio: ratio / 100 } : {}),
-            ...(kind !== 'knapsack' && maxChoices !== undefined ? { maxChoices } : {}),
-          },
-          electorate: text(data, 'electorate'),
-          ...(classes.length ? { voterClasses: classes } : {}),
           liveTally: data.get('liveTally') === 'on',
+          ...(locked
+            ? {}
+            : {
+                rule: {
+                  kind,
+                  ...(kind === 'knapsack' && ratio !== undefined
+                    ? { minSpendRatio: ratio / 100 }
+                    : {}),
+                  ...(kind !== 'knapsack' && maxChoices !== undefined ? { maxChoices } : {}),
+                },
+                electorate: text(data, 'electorate'),
+                ...(classes.length ? { voterClasses: classes } : {}),
+              }),
+        };
+        if (budget) {
+          // An emptied description is sent as such: it clears the text.
+          const next = await api.patch<BudgetView>(`/budgets/${budget.id}`, {
+            ...settings,
+            description,
+          });
+          toast(ot('settingsSaved'));
+          onSaved?.(next);
+          return;
+        }
+        const dates = readPhaseDates(data);
+        sent.current = dates.sent;
+        const created = await api.post<BudgetView>(`/spaces/${spaceId}/budgets`, {
+          ...settings,
+          ...(description ? { description } : {}),
           ...(dates.phases.length ? { phases: dates.phases } : {}),
         });
         toast(ot('created'));
@@ -410,136 +451,185 @@ function NewBudgetForm({ spaceId }: { spaceId: string }) {
       }}
     >
       <Field name="title" label={ot('title')}>
-        {(p) => <input {...p} required minLength={2} maxLength={200} />}
+        {(p) => (
+          <input {...p} required minLength={2} maxLength={200} defaultValue={budget?.title} />
+        )}
       </Field>
       <Field name="description" label={ot('description')}>
-        {(p) => <textarea {...p} rows={3} maxLength={20000} />}
+        {(p) => <textarea {...p} rows={3} maxLength={20000} defaultValue={budget?.description} />}
       </Field>
       <div class="form-grid">
         <Field name="totalAmount" label={ot('totalAmount')}>
-          {(p) => <input {...p} type="number" min={1} required inputMode="numeric" />}
-        </Field>
-        <Field name="rule.kind" label={ot('rule')}>
           {(p) => (
-            <select
+            <input
               {...p}
-              value={kind}
-              onChange={(e) => setKind(e.currentTarget.value as RuleKind)}
-            >
-              {RULE_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {ot(`rule_${k}`)}
-                </option>
-              ))}
-            </select>
+              type="number"
+              min={1}
+              required
+              inputMode="numeric"
+              defaultValue={budget ? String(budget.totalAmount) : undefined}
+            />
           )}
         </Field>
-        {kind === 'knapsack' ? (
-          <Field name="rule.minSpendRatio" label={ot('minSpendRatio')} hint={ot('minSpendHint')}>
-            {(p) => <input {...p} type="number" min={0} max={100} step={1} inputMode="numeric" />}
-          </Field>
-        ) : (
-          <Field name="rule.maxChoices" label={ot('maxChoices')} hint={ot('maxChoicesHint')}>
-            {(p) => <input {...p} type="number" min={1} max={100} inputMode="numeric" />}
-          </Field>
-        )}
       </div>
-      <fieldset class="radio-list">
-        <legend class="label">{ot('electorate')}</legend>
-        {(['open', 'roll'] as const).map((e) => (
-          <label key={e}>
-            <input type="radio" name="electorate" value={e} defaultChecked={e === 'roll'} />
-            {ot(`electorate_${e}`)}
-          </label>
-        ))}
-      </fieldset>
-      <fieldset class="card voter-classes">
-        <legend>{ot('voterClasses')}</legend>
-        <p class="hint">{ot('voterClassesHint')}</p>
-        <div class="toolbar" role="group" aria-label={ot('voterClasses')}>
-          <button
-            type="button"
-            class="sm"
-            data-testid="seoul-classes"
-            onClick={() =>
-              setClasses(
-                SEOUL_CLASSES.map((c) => ({ key: c.key, name: ot(c.label), weight: c.weight })),
-              )
-            }
-          >
-            {ot('seoulPreset')}
-          </button>
-          <button type="button" class="sm" onClick={() => setClasses([])}>
-            {ot('noClasses')}
-          </button>
-          <button
-            type="button"
-            class="sm"
-            onClick={() => setClasses([...classes, { key: '', name: '', weight: 0 }])}
-          >
-            {ot('addClass')}
-          </button>
-        </div>
-        <GroupError name="voterClasses" />
-        {classes.map((c, i) => (
-          <div key={i} class="form-grid class-row" data-testid="class-row">
-            <Field name={`voterClasses.${i}.key`} label={ot('classKey')}>
-              {(p) => (
-                <input
-                  {...p}
-                  required
-                  maxLength={32}
-                  pattern="[a-z0-9_\-]{1,32}"
-                  value={c.key}
-                  onInput={(e) => setClass(i, { key: e.currentTarget.value })}
-                />
-              )}
-            </Field>
-            <Field name={`voterClasses.${i}.name`} label={ot('className')}>
-              {(p) => (
-                <input
-                  {...p}
-                  required
-                  maxLength={50}
-                  value={c.name}
-                  onInput={(e) => setClass(i, { name: e.currentTarget.value })}
-                />
-              )}
-            </Field>
-            <Field name={`voterClasses.${i}.weight`} label={ot('classWeight')}>
+      {locked && (
+        <p class="notice" data-testid="settings-locked">
+          {ot('settingsLocked')}
+        </p>
+      )}
+      <fieldset disabled={locked}>
+        <div class="form-grid">
+          <Field name="rule.kind" label={ot('rule')}>
+            {(p) => (
+              <select
+                {...p}
+                value={kind}
+                onChange={(e) => setKind(e.currentTarget.value as RuleKind)}
+              >
+                {RULE_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {ot(`rule_${k}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          {kind === 'knapsack' ? (
+            <Field name="rule.minSpendRatio" label={ot('minSpendRatio')} hint={ot('minSpendHint')}>
               {(p) => (
                 <input
                   {...p}
                   type="number"
-                  required
-                  min={1}
+                  min={0}
                   max={100}
-                  value={c.weight}
-                  onInput={(e) => setClass(i, { weight: Number(e.currentTarget.value) })}
+                  step={1}
+                  inputMode="numeric"
+                  defaultValue={ratio == null ? undefined : String(Math.round(ratio * 100))}
                 />
               )}
             </Field>
+          ) : (
+            <Field name="rule.maxChoices" label={ot('maxChoices')} hint={ot('maxChoicesHint')}>
+              {(p) => (
+                <input
+                  {...p}
+                  type="number"
+                  min={1}
+                  max={100}
+                  inputMode="numeric"
+                  defaultValue={budget?.rule.maxChoices?.toString()}
+                />
+              )}
+            </Field>
+          )}
+        </div>
+        <fieldset class="radio-list">
+          <legend class="label">{ot('electorate')}</legend>
+          {(['open', 'roll'] as const).map((e) => (
+            <label key={e}>
+              <input
+                type="radio"
+                name="electorate"
+                value={e}
+                defaultChecked={e === (budget?.electorate ?? 'roll')}
+              />
+              {ot(`electorate_${e}`)}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset class="card voter-classes">
+          <legend>{ot('voterClasses')}</legend>
+          <p class="hint">{ot('voterClassesHint')}</p>
+          <div class="toolbar" role="group" aria-label={ot('voterClasses')}>
             <button
               type="button"
-              class="sm class-remove"
-              onClick={() => setClasses(classes.filter((_, j) => j !== i))}
+              class="sm"
+              data-testid="seoul-classes"
+              onClick={() =>
+                setClasses(
+                  SEOUL_CLASSES.map((c) => ({ key: c.key, name: ot(c.label), weight: c.weight })),
+                )
+              }
             >
-              {ot('removeClass', { name: c.name || c.key || String(i + 1) })}
+              {ot('seoulPreset')}
+            </button>
+            {!keepsClasses && (
+              <button type="button" class="sm" onClick={() => setClasses([])}>
+                {ot('noClasses')}
+              </button>
+            )}
+            <button
+              type="button"
+              class="sm"
+              onClick={() => setClasses([...classes, { key: '', name: '', weight: 0 }])}
+            >
+              {ot('addClass')}
             </button>
           </div>
-        ))}
-        {classes.length > 0 && (
-          <p class={sum === 100 ? 'muted' : 'error'} data-testid="weight-sum">
-            {ot('weightSum', { n: sum })}
-          </p>
-        )}
+          <GroupError name="voterClasses" />
+          {classes.map((c, i) => (
+            <div key={i} class="form-grid class-row" data-testid="class-row">
+              <Field name={`voterClasses.${i}.key`} label={ot('classKey')}>
+                {(p) => (
+                  <input
+                    {...p}
+                    required
+                    maxLength={32}
+                    pattern="[a-z0-9_\-]{1,32}"
+                    value={c.key}
+                    onInput={(e) => setClass(i, { key: e.currentTarget.value })}
+                  />
+                )}
+              </Field>
+              <Field name={`voterClasses.${i}.name`} label={ot('className')}>
+                {(p) => (
+                  <input
+                    {...p}
+                    required
+                    maxLength={50}
+                    value={c.name}
+                    onInput={(e) => setClass(i, { name: e.currentTarget.value })}
+                  />
+                )}
+              </Field>
+              <Field name={`voterClasses.${i}.weight`} label={ot('classWeight')}>
+                {(p) => (
+                  <input
+                    {...p}
+                    type="number"
+                    required
+                    min={1}
+                    max={100}
+                    value={c.weight}
+                    onInput={(e) => setClass(i, { weight: Number(e.currentTarget.value) })}
+                  />
+                )}
+              </Field>
+              <button
+                type="button"
+                class="sm class-remove"
+                disabled={keepsClasses && classes.length === 1}
+                title={keepsClasses && classes.length === 1 ? ot('classesKept') : undefined}
+                onClick={() => setClasses(classes.filter((_, j) => j !== i))}
+              >
+                {ot('removeClass', { name: c.name || c.key || String(i + 1) })}
+              </button>
+            </div>
+          ))}
+          {classes.length > 0 && (
+            <p class={sum === 100 ? 'muted' : 'error'} data-testid="weight-sum">
+              {ot('weightSum', { n: sum })}
+            </p>
+          )}
+        </fieldset>
       </fieldset>
       <label class="check">
-        <input type="checkbox" name="liveTally" /> {ot('liveTallyLabel')}
+        <input type="checkbox" name="liveTally" defaultChecked={budget?.liveTally} />{' '}
+        {ot('liveTallyLabel')}
       </label>
-      <PhaseDateFields />
+      {!budget && <PhaseDateFields />}
       <button type="submit" class="primary">
-        {ot('create')}
+        {budget ? ot('saveSettings') : ot('create')}
       </button>
     </OfficeForm>
   );
@@ -547,7 +637,8 @@ function NewBudgetForm({ spaceId }: { spaceId: string }) {
 
 // ---- /budgets/:id/manage -------------------------------------------------------------------------
 
-type OfficeTab = 'phase' | 'headings' | 'review' | 'roll' | 'kiosk' | 'paper' | 'execution';
+type OfficeTab =
+  'phase' | 'headings' | 'review' | 'roll' | 'kiosk' | 'paper' | 'execution' | 'settings';
 
 export function BudgetOfficePage({ id }: { id: string }) {
   const ot = useOT();
@@ -568,6 +659,7 @@ export function BudgetOfficePage({ id }: { id: string }) {
     { key: 'kiosk', label: ot('tabKiosk') },
     { key: 'paper', label: ot('tabPaper') },
     { key: 'execution', label: ot('tabExecution') },
+    { key: 'settings', label: ot('tabSettings') },
   ];
   const onChange = (next: BudgetView) => budget.set(next);
   return (
@@ -609,6 +701,7 @@ export function BudgetOfficePage({ id }: { id: string }) {
             {tab === 'kiosk' && <KioskPanel budget={b} />}
             {tab === 'paper' && <PaperPanel budget={b} />}
             {tab === 'execution' && <ExecutionPanel budget={b} />}
+            {tab === 'settings' && <SettingsPanel budget={b} onChange={onChange} />}
           </div>
         </>
       )}
@@ -674,6 +767,17 @@ function AssemblyRoomForm({ budget: b, onChange }: PanelProps) {
         </p>
       )}
     </section>
+  );
+}
+
+function SettingsPanel({ budget: b, onChange }: PanelProps) {
+  const ot = useOT();
+  return (
+    <>
+      <h2>{ot('settings')}</h2>
+      <p class="hint">{ot('settingsHint')}</p>
+      <BudgetSettingsForm spaceId={b.spaceId} budget={b} onSaved={onChange} />
+    </>
   );
 }
 
@@ -1395,9 +1499,7 @@ function MilestoneCard({ id, open }: { id: string; open: boolean }) {
             <Field name="title" label={ot('milestoneTitle')}>
               {(props) => <input {...props} required maxLength={200} />}
             </Field>
-            <Field name="date" label={ot('milestoneDate')}>
-              {(props) => <input {...props} type="date" required />}
-            </Field>
+            <OfficeDateField name="date" label={ot('milestoneDate')} dateOnly required />
             <Field name="progress" label={ot('milestoneProgress')}>
               {(props) => (
                 <input {...props} type="number" min={0} max={100} required inputMode="numeric" />

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type MessageKey, type Translate, useT } from '../../shared/i18n';
 import { useStore } from '../../shared/store';
+import { DateTimeField, seoulInstant, seoulLocal } from '../../shared/date-time-field';
 import { ANSWERABLE, MANUAL_TRANSITIONS } from '../../../topics/topic-status';
 import { CommentForm, CommentList, type ThreadActions } from '../../shared/thread';
 import { type CommentSort, useTopicStream } from '../../shared/topic-stream';
@@ -344,10 +345,9 @@ function FacilitatorTools({ topic, onDone }: { topic: Topic; onDone: () => void 
   // The same table the server checks: a move it would refuse is never offered.
   const moves = MANUAL_TRANSITIONS[topic.status] as readonly Move[];
   const answerable = ANSWERABLE.includes(topic.status) && !topic.response;
-  // The default close: the space's deliberation length from now, as Seoul local time.
-  const defaultClose = new Date(Date.now() + 30 * 86_400_000 + 9 * 3_600_000)
-    .toISOString()
-    .slice(0, 16);
+  // The default close offered: 30 days from now (the spaces' default length), in Seoul time; the
+  // facilitator changes it in the field.
+  const defaultClose = seoulLocal(new Date(Date.now() + 30 * 86_400_000).toISOString());
   return (
     <section class="card facilitator" aria-labelledby="facilitator-tools">
       <h2 id="facilitator-tools">{t('actionsTitle')}</h2>
@@ -389,7 +389,7 @@ function FacilitatorTools({ topic, onDone }: { topic: Topic; onDone: () => void 
                 to: moving,
                 ...(reason ? { reason } : {}),
                 ...(moving === 'deliberating' && closesAt
-                  ? { closesAt: `${closesAt}:00+09:00` }
+                  ? { closesAt: seoulInstant(closesAt) }
                   : {}),
               });
               setMoving(null);
@@ -407,11 +407,10 @@ function FacilitatorTools({ topic, onDone }: { topic: Topic; onDone: () => void 
             />
             {moving === 'deliberating' && (
               <>
-                <label for="transition-closes">{t('bo_closesAt')}</label>
-                <input
+                <DateTimeField
                   id="transition-closes"
                   name="closesAt"
-                  type="datetime-local"
+                  label={t('bo_closesAt')}
                   defaultValue={defaultClose}
                 />
               </>
@@ -497,7 +496,7 @@ function FacilitatorTools({ topic, onDone }: { topic: Topic; onDone: () => void 
               const streamUrl = text(data, 'streamUrl');
               const room = await api.post<Room>(`/topics/${topic.id}/rooms`, {
                 title: text(data, 'title'),
-                ...(startsAt ? { startsAt: `${startsAt}:00+09:00` } : {}),
+                ...(startsAt ? { startsAt: seoulInstant(startsAt) } : {}),
                 settings: {
                   ...(streamUrl ? { streamUrl } : {}),
                   approveQuestions: data.get('approveQuestions') === 'on',
@@ -509,8 +508,7 @@ function FacilitatorTools({ topic, onDone }: { topic: Topic; onDone: () => void 
           >
             <label for="room-title">{t('title')}</label>
             <input id="room-title" name="title" required maxLength={200} />
-            <label for="room-starts">{t('bo_startsAt')}</label>
-            <input id="room-starts" name="startsAt" type="datetime-local" />
+            <DateTimeField id="room-starts" name="startsAt" label={t('bo_startsAt')} />
             <label for="room-stream">{t('streamUrl')}</label>
             <input id="room-stream" name="streamUrl" type="url" maxLength={2000} />
             <label for="room-speaker">{t('bo_speakerSeconds')}</label>
