@@ -66,8 +66,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
           // Pages are never framed unless a route opts in (the embed widget sets its own).
           'frame-ancestors': ["'none'"],
           // A room's stream: exactly the two video players it may frame; an HLS or MP4
-          // stream's own origin is added to media-src by the room's page alone.
-          'frame-src': [...STREAM_FRAME_ORIGINS],
+          // stream's own origin is added to media-src by the room's page alone. 'self' is for
+          // the back office's widget preview (only widget pages let themselves be framed).
+          'frame-src': ["'self'", ...STREAM_FRAME_ORIGINS],
           'media-src': ["'self'"],
         },
       },

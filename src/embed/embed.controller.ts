@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { allowMedia, WebClient } from '../core/http/web-client';
@@ -10,7 +10,14 @@ import { EmbedService } from './embed.service';
  * The embed: the loader script, the widget pages and the sign-in popup. Every other page
  * says `frame-ancestors 'none'`; a widget page says exactly its space's embed origins
  * (`'none'` when the space has none), so only the committee pages the city listed can frame it.
+ * With `?preview=1` Madang's own pages may frame it too (`'self'`): the back office shows the
+ * widget beside its snippet. That widens nothing for anyone else, and the plain URL, the one the
+ * loader puts on committee pages, keeps exactly the allowlist.
  */
+/** Who may frame a widget: the space's origins, and Madang itself for the back office's preview. */
+const framers = (origins: string[], preview: unknown): string[] =>
+  preview === '1' ? ["'self'", ...origins] : origins;
+
 @ApiExcludeController()
 @Controller()
 export class EmbedController {
@@ -21,14 +28,26 @@ export class EmbedController {
 
   @Public()
   @Get('embed/topics/:id')
-  async topic(@UuidParam('id') id: string, @Res() res: Response): Promise<void> {
-    this.sendWidget(res, await this.embed.topicOrigins(id));
+  async topic(
+    @UuidParam('id') id: string,
+    @Query('preview') preview: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
+    this.sendWidget(res, framers(await this.embed.topicOrigins(id), preview));
   }
 
   @Public()
   @Get('embed/rooms/:id')
-  async room(@UuidParam('id') id: string, @Res() res: Response): Promise<void> {
-    this.sendWidget(res, await this.embed.roomOrigins(id), await this.embed.streamOrigin(id));
+  async room(
+    @UuidParam('id') id: string,
+    @Query('preview') preview: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
+    this.sendWidget(
+      res,
+      framers(await this.embed.roomOrigins(id), preview),
+      await this.embed.streamOrigin(id),
+    );
   }
 
   /**

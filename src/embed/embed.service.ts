@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { queryRows } from '../core/database/sql';
 import { msg, Problem } from '../core/http/problem';
 import { parseStreamUrl } from '../rooms/stream-url';
+import { EmbedReader } from './embed.read';
 
 type EmbedTarget = { topicId: string } | { roomId: string };
 
@@ -13,7 +12,7 @@ type EmbedTarget = { topicId: string } | { roomId: string };
  */
 @Injectable()
 export class EmbedService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly reader: EmbedReader) {}
 
   /** The origins that may frame the widget of a topic; 404 when it is not embeddable. */
   async topicOrigins(topicId: string): Promise<string[]> {
@@ -34,12 +33,8 @@ export class EmbedService {
    * allow exactly that origin); null for none, or for a framed player (YouTube, Vimeo).
    */
   async streamOrigin(roomId: string): Promise<string | null> {
-    const rows = await queryRows<{ stream_url: string | null }>(
-      this.dataSource.manager,
-      `SELECT settings->>'streamUrl' AS stream_url FROM rooms WHERE id = $1`,
-      [roomId],
-    );
-    const source = rows[0]?.stream_url ? parseStreamUrl(rows[0].stream_url) : null;
+    const streamUrl = await this.reader.streamUrl(roomId);
+    const source = streamUrl ? parseStreamUrl(streamUrl) : null;
     return source && (source.kind === 'hls' || source.kind === 'mp4') ? source.origin : null;
   }
 
@@ -55,14 +50,8 @@ export class EmbedService {
 
   /** The space's embed origins for an embeddable topic or room; undefined when it is not. */
   private async originsOf(target: EmbedTarget): Promise<string[] | undefined> {
-    const byTopic = 'topicId' in target;
-    const rows = await queryRows<{ embed_origins: string[] }>(
-      this.dataSource.manager,
-      `SELECT s.embed_origins FROM topics t JOIN spaces s ON s.id = t.space_id
-        ${byTopic ? '' : 'JOIN rooms r ON r.topic_id = t.id'}
-        WHERE ${byTopic ? 't.id' : 'r.id'} = $1 AND t.status <> 'rejected'`,
-      [byTopic ? target.topicId : target.roomId],
-    );
-    return rows[0]?.embed_origins;
+    return 'topicId' in target
+      ? this.reader.origins(true, target.topicId)
+      : this.reader.origins(false, target.roomId);
   }
 }

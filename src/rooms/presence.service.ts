@@ -5,7 +5,6 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { EventBus } from '../core/events/event-bus';
 import { LOGGER } from '../core/logging/logging.module';
 import { type Logger } from '../core/logging/logger';
@@ -13,6 +12,7 @@ import { type LocalPresence, LiveServer } from '../core/realtime/live-server';
 import { Rooms } from '../core/realtime/live-socket';
 import { redisReady, RedisService } from '../core/redis/redis.module';
 import { type PresenceDetail } from '../protocol/views';
+import { RoomsRepository } from './rooms.repository';
 
 /** Presence is recounted and broadcast at most this often per room. */
 export const PRESENCE_INTERVAL_MS = 2000;
@@ -79,7 +79,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, OnApplica
 
   constructor(
     private readonly live: LiveServer,
-    private readonly dataSource: DataSource,
+    private readonly rooms: RoomsRepository,
     private readonly redis: RedisService,
     private readonly bus: EventBus,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -188,11 +188,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, OnApplica
         if (!changed.has(roomId) && presence.count === before) continue;
         this.live.emit(Rooms.room(roomId), 'presence', { roomId, count: presence.count });
         this.live.emit(Rooms.roomModerators(roomId), 'presence:detail', { roomId, ...presence });
-        await this.dataSource.query(
-          // Only a new peak writes (and locks) the room row, which chat and seq also lock.
-          `UPDATE rooms SET peak_presence = $2 WHERE id = $1 AND peak_presence < $2`,
-          [roomId, presence.count],
-        );
+        await this.rooms.raisePeakPresence(roomId, presence.count);
       } catch (err) {
         this.logger.warn({ err, roomId }, 'presence count failed');
         this.dirty.add(roomId);

@@ -3,17 +3,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { msg, Problem, term } from '../core/http/problem';
 import { type AuthUser, isAdmin } from '../identity/auth/auth-user';
 import { GroupedBatchLoader } from '../core/database/batch-loader';
-import { bannedFromSpace, spaceBanInForce } from '../moderation/bans.guard';
+import { bannedFromSpace } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
-import { queryRows } from '../core/database/sql';
+import { RoomSanctionsRepository, type StandingRow } from './moderation/room-sanctions.repository';
 import { type Room } from './room.entity';
-
-/** Every column of `rooms`, named as the entity's properties. */
-const ROOM_COLUMNS = `id, topic_id AS "topicId", space_id AS "spaceId", title, status, settings,
-  locked, starts_at AS "startsAt", started_at AS "startedAt", ended_at AS "endedAt",
-  created_by AS "createdBy", seq, pinned_comment_id AS "pinnedCommentId",
-  speaker_id AS "speakerId", speaker_until AS "speakerUntil", peak_presence AS "peakPresence",
-  reaction_totals AS "reactionTotals", created_at AS "createdAt", updated_at AS "updatedAt"`;
+import { RoomsRepository } from './rooms.repository';
 
 /**
  * Loading rooms and answering who may do what in them: facilitators of the room's space (or
@@ -33,6 +27,8 @@ export class RoomAccess {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly rooms: RoomsRepository,
+    private readonly sanctions: RoomSanctionsRepository,
     private readonly spaces: SpaceAccessService,
   ) {}
 
@@ -57,24 +53,8 @@ export class RoomAccess {
   private async readEntries(roomId: string, keys: string[]): Promise<Map<string, Entry>> {
     const userIds = keys.filter((k) => k !== '');
     const [room, standings] = await Promise.all([
-      queryRows<Room>(this.dataSource.manager, `SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = $1`, [
-        roomId,
-      ]).then((rows) => rows[0]),
-      userIds.length === 0
-        ? []
-        : queryRows<StandingRow & { user_id: string; facilitator: boolean }>(
-            this.dataSource.manager,
-            `SELECT x.id AS user_id, coalesce(s.banned, false) AS room_banned,
-                    b.user_id IS NOT NULL AS space_banned, b.until AS space_ban_until,
-                    EXISTS (SELECT 1 FROM space_facilitators f
-                             WHERE f.space_id = r.space_id AND f.user_id = x.id) AS facilitator
-               FROM rooms r
-              CROSS JOIN unnest($2::uuid[]) AS x (id)
-               LEFT JOIN room_sanctions s ON s.room_id = r.id AND s.user_id = x.id
-               ${spaceBanInForce('r.space_id', 'x.id')}
-              WHERE r.id = $1`,
-            [roomId, userIds],
-          ),
+      this.rooms.byId(this.dataSource.manager, roomId),
+      userIds.length === 0 ? [] : this.sanctions.entryStandings(roomId, userIds),
     ]);
     const found = new Map<string, Entry>();
     if (!room) return found;
@@ -85,17 +65,10 @@ export class RoomAccess {
   }
 
   /**
-   * The room, locked FOR UPDATE when `lock` (inside a transaction). Plain SQL: every join and
-   * chat message loads its room, and the ORM's query building was a third of a join's CPU in a
-   * reconnect storm.
+   * The room, locked FOR UPDATE when `lock` (inside a transaction); 404 when there is none.
    */
   async load(id: string, tx: EntityManager = this.dataSource.manager, lock = false): Promise<Room> {
-    const rows = await queryRows<Room>(
-      tx,
-      `SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
-      [id],
-    );
-    const room = rows[0];
+    const room = await this.rooms.byId(tx, id, lock);
     if (!room) throw Problem.notFound('Room');
     return room;
   }
@@ -168,17 +141,7 @@ export class RoomAccess {
       if (entry.standing && banned === 'refuse') refuseBanned(entry.standing);
       return { id: entry.room.id, topicId: entry.room.topicId };
     }
-    const rows: (StandingRow & Pick<Room, 'id' | 'status'> & { topicId: string })[] =
-      await tx.query(
-        `SELECT r.id, r.status, r.topic_id AS "topicId",
-              EXISTS (SELECT 1 FROM room_sanctions s WHERE s.room_id = r.id AND s.user_id = $2 AND s.banned) AS room_banned,
-              b.user_id IS NOT NULL AS space_banned, b.until AS space_ban_until
-         FROM rooms r
-         ${spaceBanInForce('r.space_id', '$2')}
-        WHERE r.id = $1`,
-        [roomId, userId],
-      );
-    const row = rows[0];
+    const row = await this.sanctions.forReaction(tx, roomId, userId);
     if (!row) throw Problem.notFound('Room');
     this.assertLive(row);
     if (banned === 'refuse') refuseBanned(toStanding(row));
@@ -197,16 +160,7 @@ export class RoomAccess {
     room: Pick<Room, 'id' | 'spaceId'>,
     tx: EntityManager,
   ): Promise<Standing> {
-    const rows: (StandingRow & { muted_until: Date | null })[] = await tx.query(
-      `SELECT coalesce(s.banned, false) AS room_banned,
-              CASE WHEN s.muted_until > now() THEN s.muted_until END AS muted_until,
-              b.user_id IS NOT NULL AS space_banned, b.until AS space_ban_until
-         FROM (VALUES (1)) AS one (x)
-         LEFT JOIN room_sanctions s ON s.room_id = $1 AND s.user_id = $2
-         ${spaceBanInForce('$3', '$2')}`,
-      [room.id, userId, room.spaceId],
-    );
-    const row = rows[0]!;
+    const row = await this.sanctions.standing(tx, room.id, room.spaceId, userId);
     return { ...toStanding(row), mutedUntil: row.muted_until };
   }
 }
@@ -224,13 +178,6 @@ interface Standing {
   mutedUntil: Date | null;
   spaceBanned: boolean;
   spaceBanUntil: Date | null;
-}
-
-/** A user's bans as SQL reads them: the room sanction and the space ban in force. */
-interface StandingRow {
-  room_banned: boolean;
-  space_banned: boolean;
-  space_ban_until: Date | null;
 }
 
 const toStanding = (row: StandingRow): Omit<Standing, 'mutedUntil'> => ({

@@ -6,28 +6,16 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { CommentsService } from '../comments/comments.service';
 import { EventBus } from '../core/events/event-bus';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { Problem } from '../core/http/problem';
 import { LOGGER } from '../core/logging/logging.module';
 import { type Logger } from '../core/logging/logger';
-import { type GlobalRole } from '../identity/users/user.entity';
+import { type OpenQuestion, QuestionsRepository } from './qa/questions.repository';
 
 /** What an unanswered question's comment starts with on the topic. */
 export const CARRIED_QUESTION_PREFIX = '[타운홀 질문] ';
-
-interface OpenQuestion {
-  id: string;
-  room_id: string;
-  author_id: string;
-  body: string;
-  topic_id: string;
-  space_id: string;
-  display_name: string;
-  role: GlobalRole;
-}
 
 export interface CarryOverResult {
   /** Questions that became comments in this run. */
@@ -56,7 +44,7 @@ export class RoomEndService
   private stopping = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly questions: QuestionsRepository,
     private readonly uow: UnitOfWork,
     private readonly bus: EventBus,
     private readonly comments: CommentsService,
@@ -107,11 +95,8 @@ export class RoomEndService
 
   private async enqueueLeftovers(): Promise<void> {
     try {
-      const rooms: { room_id: string }[] = await this.dataSource.query(
-        `SELECT DISTINCT q.room_id FROM room_questions q JOIN rooms r ON r.id = q.room_id
-          WHERE r.status = 'ended' AND q.comment_id IS NULL AND q.status IN ('visible', 'pending')`,
-      );
-      for (const { room_id } of rooms) void this.enqueue(room_id);
+      const rooms = await this.questions.roomsWithLeftovers();
+      for (const roomId of rooms) void this.enqueue(roomId);
     } catch (err) {
       this.logger.warn({ err }, 'could not look for questions left behind by ended rooms');
     }
@@ -119,15 +104,9 @@ export class RoomEndService
 
   /** Carries every open question of an ended room over to its topic. Safe to run again. */
   async carryOver(roomId: string): Promise<CarryOverResult> {
-    const candidates: { id: string }[] = await this.dataSource.query(
-      `SELECT q.id FROM room_questions q JOIN rooms r ON r.id = q.room_id
-        WHERE q.room_id = $1 AND r.status = 'ended' AND q.comment_id IS NULL
-          AND q.status IN ('visible', 'pending')
-        ORDER BY q.created_at, q.id`,
-      [roomId],
-    );
+    const candidates = await this.questions.toCarryOver(roomId);
     const result: CarryOverResult = { carried: 0, skipped: 0 };
-    for (const { id } of candidates) {
+    for (const id of candidates) {
       if (this.stopping) break;
       const outcome = await this.uow.run((work) => this.carryOne(work, id));
       if (outcome === 'carried') result.carried++;
@@ -138,14 +117,7 @@ export class RoomEndService
 
   private async carryOne(work: Work, questionId: string): Promise<'carried' | 'skipped' | 'done'> {
     // The guard: re-checked on the newest row version once the lock is ours.
-    const rows: OpenQuestion[] = await work.tx.query(
-      `SELECT q.id, q.room_id, q.author_id, q.body, r.topic_id, r.space_id, u.display_name, u.role
-         FROM room_questions q JOIN rooms r ON r.id = q.room_id JOIN users u ON u.id = q.author_id
-        WHERE q.id = $1 AND q.comment_id IS NULL AND q.status IN ('visible', 'pending')
-        FOR UPDATE OF q`,
-      [questionId],
-    );
-    const question = rows[0];
+    const question = await this.questions.lockOpen(work.tx, questionId);
     if (!question) return 'done';
     let commentId: string;
     try {
@@ -156,10 +128,7 @@ export class RoomEndService
       if (err instanceof Problem && err.code === 'banned') return 'skipped';
       throw err;
     }
-    await work.tx.query(`UPDATE room_questions SET comment_id = $2 WHERE id = $1`, [
-      question.id,
-      commentId,
-    ]);
+    await this.questions.linkComment(work.tx, question.id, commentId);
     return 'carried';
   }
 

@@ -1,22 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { GroupedBatchLoader } from '../core/database/batch-loader';
 import { Problem } from '../core/http/problem';
-import {
-  COMMENT_COLUMNS,
-  type CommentRow,
-  type CommentView,
-  toCommentView,
-} from '../comments/comment.view';
+import { type CommentView, toCommentView } from '../comments/comment.view';
 import { CommentsService } from '../comments/comments.service';
 import { EmbedService } from '../embed/embed.service';
 import { type RoomEventRecord } from '../core/events/domain-events';
 import { type LiveSocket, Rooms } from '../core/realtime/live-socket';
 import { type JoinResult, type MissedRoomEvent } from '../protocol/live';
+import { RoomMessagesRepository } from './chat/room-messages.repository';
 import { PresenceService } from './presence.service';
 import { QuestionsReader } from './qa/questions.read';
 import { QueueReader } from './queue/queue.read';
 import { RoomAccess } from './room-access.service';
+import { RoomEventsRepository } from './room-events.repository';
 import { toRoomView } from './room.view';
 
 /** More missed events than this and the client is told to reload the room instead. */
@@ -87,7 +83,8 @@ export class RoomJoinService {
   );
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly messages: RoomMessagesRepository,
+    private readonly events: RoomEventsRepository,
     private readonly access: RoomAccess,
     private readonly comments: CommentsService,
     private readonly questions: QuestionsReader,
@@ -160,11 +157,7 @@ export class RoomJoinService {
 
   /** The latest messages, oldest first, in one query (every join and reconnect runs it). */
   private async recent(roomId: string, moderator: boolean): Promise<CommentView[]> {
-    const rows: CommentRow[] = await this.dataSource.query(
-      `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-        WHERE c.room_id = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT $2`,
-      [roomId, RECENT_MESSAGES],
-    );
+    const rows = await this.messages.latest(roomId, RECENT_MESSAGES);
     return rows.map((row) => toCommentView(row, moderator)).reverse();
   }
 
@@ -173,12 +166,7 @@ export class RoomJoinService {
     sinceSeq: number,
     moderator: boolean,
   ): Promise<{ events: MissedRoomEvent[]; reset: boolean }> {
-    // Stored by appendRoomEvent, so each row's data is the one its type names.
-    const rows: ({ seq: number; audience: 'all' | 'mod' } & RoomEventRecord)[] =
-      await this.dataSource.query(
-        `SELECT seq, type, audience, data FROM room_events WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-        [roomId, sinceSeq, MAX_ROOM_REPLAY + 1],
-      );
+    const rows = await this.events.since(roomId, sinceSeq, MAX_ROOM_REPLAY + 1);
     if (rows.length > MAX_ROOM_REPLAY) return { events: [], reset: true };
     // Comments are replayed as they are now, so a message hidden since never shows its text.
     const commentIds = rows

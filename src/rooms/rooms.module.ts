@@ -35,11 +35,27 @@ import { QueueGateway } from './queue/queue.gateway';
 import { QueueDepartures } from './queue/queue-departures';
 import { QueueService } from './queue/queue.service';
 import { RoomEndService } from './room-end.service';
+import { RoomMessagesRepository } from './chat/room-messages.repository';
+import { MinutesReader } from './minutes/minutes.read';
+import { RoomAttendanceRepository } from './minutes/room-attendance.repository';
+import { RoomSanctionsRepository } from './moderation/room-sanctions.repository';
+import { QuestionsRepository } from './qa/questions.repository';
+import { QueueRepository } from './queue/queue.repository';
+import { RoomEventsRepository } from './room-events.repository';
+import { RoomsRepository } from './rooms.repository';
 
 @Module({
   imports: [SpacesModule, ModerationModule, CommentsModule, ReactionsModule, EmbedModule],
   controllers: [RoomsController],
   providers: [
+    RoomsRepository,
+    RoomEventsRepository,
+    QuestionsRepository,
+    QueueRepository,
+    RoomSanctionsRepository,
+    RoomAttendanceRepository,
+    RoomMessagesRepository,
+    MinutesReader,
     SpeakerTimer,
     RoomsService,
     RoomAccess,
@@ -70,6 +86,18 @@ import { RoomEndService } from './room-end.service';
     MinutesService,
     AttendanceSampler,
   ],
-  exports: [RoomsService, RoomAccess, PresenceService, QuestionsReader, QueueReader],
+  exports: [
+    RoomsRepository,
+    RoomEventsRepository,
+    QuestionsRepository,
+    QueueRepository,
+    RoomSanctionsRepository,
+    RoomAttendanceRepository,
+    RoomsService,
+    RoomAccess,
+    PresenceService,
+    QuestionsReader,
+    QueueReader,
+  ],
 })
 export class RoomsModule {}

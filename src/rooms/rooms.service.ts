@@ -1,26 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { stripUndefined } from '../core/objects';
-import { DataSource } from 'typeorm';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork } from '../core/events/unit-of-work';
-import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
+import { DEFAULT_LIMIT, type Page, toPage } from '../core/http/pagination';
 import { msg, Problem, term } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { AuditService } from '../moderation/audit.service';
 import { assertOpen } from '../topics/topic-lifecycle';
-import { type TopicStatus } from '../topics/topic.entity';
 import { type CreateRoomDto, type ListRoomsQuery, type UpdateRoomDto } from './dto/room.dto';
 import { PRESENCE_INTERVAL_MS, PresenceService } from './presence.service';
 import { RoomAccess } from './room-access.service';
 import { appendRoomEvent } from './room-events';
-import { DEFAULT_ROOM_SETTINGS, Room, type RoomStatus } from './room.entity';
+import { DEFAULT_ROOM_SETTINGS, type RoomStatus } from './room.entity';
 import { toRoomView, type RoomView } from './room.view';
+import { RoomsRepository } from './rooms.repository';
 
 /** Rooms over HTTP: create, read, list, and the scheduled → live → ended lifecycle. */
 @Injectable()
 export class RoomsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly rooms: RoomsRepository,
     private readonly uow: UnitOfWork,
     private readonly access: RoomAccess,
     private readonly audit: AuditService,
@@ -29,33 +28,21 @@ export class RoomsService {
 
   async create(auth: AuthUser, topicId: string, dto: CreateRoomDto): Promise<RoomView> {
     const id = await this.uow.run(async (work) => {
-      const topics: { space_id: string; status: TopicStatus }[] = await work.tx.query(
-        `SELECT space_id, status FROM topics WHERE id = $1`,
-        [topicId],
-      );
-      const topic = topics[0];
+      const topic = await this.rooms.topicForNewRoom(work.tx, topicId);
       if (!topic) throw Problem.notFound('Topic');
       await this.access.requireFacilitator(auth, { spaceId: topic.space_id }, work.tx);
-      const archived: unknown[] = await work.tx.query(
-        `SELECT 1 FROM spaces WHERE id = $1 AND archived_at IS NOT NULL FOR SHARE`,
-        [topic.space_id],
-      );
-      if (archived.length > 0) throw Problem.conflict('space_archived', msg('spaces.archived'));
+      if (await this.rooms.spaceArchived(work.tx, topic.space_id))
+        throw Problem.conflict('space_archived', msg('spaces.archived'));
       assertOpen(topic.status);
       const settings = { ...DEFAULT_ROOM_SETTINGS, ...stripUndefined(dto.settings ?? {}) };
-      const rows: { id: string }[] = await work.tx.query(
-        `INSERT INTO rooms (topic_id, space_id, title, settings, starts_at, created_by)
-         VALUES ($1, $2, $3, $4::jsonb, $5, $6) RETURNING id`,
-        [
-          topicId,
-          topic.space_id,
-          dto.title,
-          JSON.stringify(settings),
-          dto.startsAt ?? null,
-          auth.id,
-        ],
-      );
-      const roomId = rows[0]!.id;
+      const roomId = await this.rooms.insert(work.tx, {
+        topicId,
+        spaceId: topic.space_id,
+        title: dto.title,
+        settings,
+        startsAt: dto.startsAt ?? null,
+        createdBy: auth.id,
+      });
       await this.audit.record(work.tx, {
         spaceId: topic.space_id,
         actorId: auth.id,
@@ -75,25 +62,9 @@ export class RoomsService {
 
   async list(query: ListRoomsQuery): Promise<Page<RoomView>> {
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const qb = this.dataSource
-      .getRepository(Room)
-      .createQueryBuilder('r')
-      .orderBy('r.created_at', 'DESC')
-      .addOrderBy('r.id', 'DESC')
-      .take(limit + 1);
-    if (query.status) qb.andWhere('r.status = :status', { status: query.status });
-    if (query.topicId) qb.andWhere('r.topic_id = :topicId', { topicId: query.topicId });
-    if (query.spaceId) qb.andWhere('r.space_id = :spaceId', { spaceId: query.spaceId });
-    if (query.cursor) {
-      const [createdAt, id] = decodeKeyset(query.cursor, ['time', 'uuid']);
-      qb.andWhere('(r.created_at, r.id) < (:createdAt::timestamptz, :id::uuid)', { createdAt, id });
-    }
-    const rows = await qb.addSelect('r.created_at::text', 'created_key').getRawAndEntities();
-    const keys = new Map(
-      rows.raw.map((raw: { r_id: string; created_key: string }) => [raw.r_id, raw.created_key]),
-    );
-    const page = toPage(rows.entities, limit, toRoomView, (room) => [
-      keys.get(room.id) ?? room.createdAt.toISOString(),
+    const { rooms, createdKeys } = await this.rooms.page(query, limit);
+    const page = toPage(rooms, limit, toRoomView, (room) => [
+      createdKeys.get(room.id) ?? room.createdAt.toISOString(),
       room.id,
     ]);
     await Promise.all(
@@ -133,11 +104,7 @@ export class RoomsService {
       const settings = { ...room.settings, ...stripUndefined(dto.settings ?? {}) };
       if (settings.streamUrl === null) delete settings.streamUrl;
       const title = dto.title ?? room.title;
-      await work.tx.query(`UPDATE rooms SET title = $2, settings = $3::jsonb WHERE id = $1`, [
-        id,
-        title,
-        JSON.stringify(settings),
-      ]);
+      await this.rooms.updateTitleAndSettings(work.tx, id, title, settings);
       await appendRoomEvent(work, { id, spaceId: room.spaceId }, 'room:state', {
         status: room.status,
         settings,
@@ -180,13 +147,7 @@ export class RoomsService {
           msg('rooms.illegal_transition', { status: term(room.status), to: term(to) }),
         );
       }
-      await work.tx.query(
-        `UPDATE rooms SET status = $2::varchar, ${to === 'live' ? 'started_at' : 'ended_at'} = now(),
-                speaker_id = CASE WHEN $2::varchar = 'ended' THEN NULL ELSE speaker_id END,
-                speaker_until = CASE WHEN $2::varchar = 'ended' THEN NULL ELSE speaker_until END
-          WHERE id = $1`,
-        [id, to],
-      );
+      await this.rooms.setStatus(work.tx, id, to);
       const ref = { id, spaceId: room.spaceId };
       await appendRoomEvent(work, ref, to === 'ended' ? 'room:ended' : 'room:state', {
         status: to,

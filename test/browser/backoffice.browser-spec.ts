@@ -203,6 +203,11 @@ describe('browser: the back office, a committee’s day', () => {
       `<script src="${t.url}/embed.js" data-topic="${topic.id}" async></script>`,
     );
     await page.getByRole('button', { name: '코드 복사' }).click();
+    // The live preview beside the snippet: the real widget, framed by this page.
+    await page
+      .frameLocator('[data-testid="widget-preview"]')
+      .getByRole('heading', { name: '마을 도서관 주말 개방' })
+      .waitFor();
     await check(page, 'manage-embed');
     // The snippet, pasted into the committee's page, shows the topic there.
     committeeHtml = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>위원회</title></head><body><h1>주민참여위원회</h1>${snippet}</body></html>`;

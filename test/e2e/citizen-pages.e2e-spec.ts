@@ -394,7 +394,9 @@ describe('citizen pages: routes and fields', () => {
       });
       const page = await t.http.get(`/rooms/${room.id}`).expect(200);
       const csp = String(page.headers['content-security-policy']);
-      expect(csp).toContain('frame-src https://www.youtube-nocookie.com https://player.vimeo.com');
+      expect(csp).toContain(
+        "frame-src 'self' https://www.youtube-nocookie.com https://player.vimeo.com",
+      );
       expect(csp).toMatch(/media-src 'self' https:\/\/media\.seoul\.example(;|$)/);
       const widget = await t.http.get(`/embed/rooms/${room.id}`).expect(200);
       expect(String(widget.headers['content-security-policy'])).toContain(

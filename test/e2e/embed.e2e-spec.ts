@@ -58,6 +58,31 @@ describe('embed routes', () => {
       expect(res.text).toContain('id="widget"');
     });
 
+    it("the back office's preview (?preview=1) may be framed by Madang's own pages too, and only it", async () => {
+      const preview = await t.http.get(`/embed/topics/${topicId}?preview=1`).expect(200);
+      expect(frameAncestors(preview.headers['content-security-policy'])).toBe(
+        `frame-ancestors 'self' ${A} ${B}`,
+      );
+      const bare = await t.http.get(`/embed/topics/${bareTopicId}?preview=1`).expect(200);
+      expect(frameAncestors(bare.headers['content-security-policy'])).toBe(
+        "frame-ancestors 'self'",
+      );
+      // Any other value is the plain widget.
+      for (const value of ['0', 'true', '1&preview=1'])
+        expect(
+          frameAncestors(
+            (await t.http.get(`/embed/topics/${topicId}?preview=${value}`).expect(200)).headers[
+              'content-security-policy'
+            ],
+          ),
+        ).toBe(`frame-ancestors ${A} ${B}`);
+      const room = await liveRoom(t, admin, topicId);
+      const roomPreview = await t.http.get(`/embed/rooms/${room.id}?preview=1`).expect(200);
+      expect(frameAncestors(roomPreview.headers['content-security-policy'])).toBe(
+        `frame-ancestors 'self' ${A} ${B}`,
+      );
+    });
+
     it("a space without embed origins gets 'none'", async () => {
       const res = await t.http.get(`/embed/topics/${bareTopicId}`).expect(200);
       expect(frameAncestors(res.headers['content-security-policy'])).toBe("frame-ancestors 'none'");

@@ -1,15 +1,17 @@
 import { type LiveClientEvents } from '../../protocol/live';
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
 import { type CommentView } from '../../comments/comment.view';
 import { CommentsService } from '../../comments/comments.service';
+import { type Queryable } from '../../core/database/sql';
 import { UnitOfWork } from '../../core/events/unit-of-work';
 import { msg, Problem } from '../../core/http/problem';
 import { type AuthUser } from '../../identity/auth/auth-user';
 import { RoomAccess } from '../room-access.service';
-import { appendRoomEventAt, lockRoomForMessage } from '../room-events';
+import { appendRoomEventAt } from '../room-events';
 import { type Room } from '../room.entity';
+import { RoomsRepository } from '../rooms.repository';
 import { type ChatSendDto } from './dto/chat.dto';
+import { RoomMessagesRepository } from './room-messages.repository';
 
 export type ChatSendResult = LiveClientEvents['chat:send']['ack'];
 
@@ -25,6 +27,8 @@ export class RoomChatService {
     private readonly uow: UnitOfWork,
     private readonly access: RoomAccess,
     private readonly comments: CommentsService,
+    private readonly rooms: RoomsRepository,
+    private readonly messages: RoomMessagesRepository,
   ) {}
 
   async send(auth: AuthUser | undefined, dto: ChatSendDto): Promise<ChatSendResult> {
@@ -33,9 +37,7 @@ export class RoomChatService {
       // Slow mode must hold when one user sends many messages at once (several tabs, a
       // script): their messages to this room queue on this lock, so each one sees the one
       // before it committed. Other users and other rooms are not held up by it.
-      await work.tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `room-chat:${dto.roomId}:${auth.id}`,
-      ]);
+      await this.messages.lockSender(work.tx, dto.roomId, auth.id);
       // Everything is checked first without the room's lock (most refusals end here)…
       const room = await this.access.load(dto.roomId, work.tx);
       const facilitator = await this.access.isFacilitator(auth, room, work.tx);
@@ -56,7 +58,7 @@ export class RoomChatService {
           roomId: room.id,
           work,
           beforeWrite: async () => {
-            const locked = await lockRoomForMessage(work.tx, room.id, auth.id);
+            const locked = await this.rooms.lockForMessage(work.tx, room.id, auth.id);
             this.assertOpenTo(locked, facilitator);
             if (locked.sanctioned) await this.access.assertMayWrite(auth.id, room, work.tx);
             const slow = locked.settings.slowModeSeconds;
@@ -84,19 +86,10 @@ export class RoomChatService {
   }
 
   /** One message per `slowModeSeconds` per person; the wait left is in the message. */
-  private async assertSlowMode(tx: EntityManager, room: Room, userId: string): Promise<void> {
+  private async assertSlowMode(tx: Queryable, room: Room, userId: string): Promise<void> {
     const seconds = room.settings.slowModeSeconds;
     if (!seconds || seconds <= 0) return;
-    // Bounded to the last `seconds` of this room on the (room_id, created_at) index.
-    const rows: { wait: number }[] = await tx.query(
-      `SELECT CEIL(EXTRACT(EPOCH FROM (max(created_at) + make_interval(secs => $3) - clock_timestamp())))::int AS wait
-         FROM comments
-        WHERE room_id = $1 AND author_id = $2
-          AND created_at > clock_timestamp() - make_interval(secs => $3)
-       HAVING count(*) > 0`,
-      [room.id, userId, seconds],
-    );
-    const wait = rows[0]?.wait;
+    const wait = await this.messages.slowModeWait(tx, room.id, userId, seconds);
     if (wait !== undefined) {
       throw new Problem(
         429,

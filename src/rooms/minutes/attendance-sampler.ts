@@ -1,10 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { LOGGER } from '../../core/logging/logging.module';
 import { type Logger } from '../../core/logging/logger';
 import { LiveServer } from '../../core/realtime/live-server';
 import { Rooms } from '../../core/realtime/live-socket';
+import { RoomsRepository } from '../rooms.repository';
+import { RoomAttendanceRepository } from './room-attendance.repository';
 
 export const ATTENDANCE_INTERVAL_MS = 60_000;
 
@@ -20,7 +21,8 @@ export class AttendanceSampler implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly live: LiveServer,
-    private readonly dataSource: DataSource,
+    private readonly rooms: RoomsRepository,
+    private readonly attendance: RoomAttendanceRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -36,19 +38,12 @@ export class AttendanceSampler implements OnModuleInit, OnApplicationShutdown {
   /** Writes this node's count of every live room it has people in, for the current minute. */
   async sample(): Promise<void> {
     try {
-      const rooms: { id: string }[] = await this.dataSource.query(
-        `SELECT id FROM rooms WHERE status = 'live'`,
-      );
+      const rooms = await this.rooms.liveIds();
       const counts = rooms
-        .map((r) => ({ id: r.id, count: this.live.localPresence(Rooms.room(r.id)) }))
+        .map((roomId) => ({ roomId, count: this.live.localPresence(Rooms.room(roomId)) }))
         .filter((r) => r.count > 0);
       if (counts.length === 0) return;
-      await this.dataSource.query(
-        `INSERT INTO room_attendance (room_id, at, node, count)
-         SELECT id, date_trunc('minute', now()), $3, n FROM unnest($1::uuid[], $2::int[]) AS x(id, n)
-         ON CONFLICT (room_id, at, node) DO UPDATE SET count = GREATEST(room_attendance.count, EXCLUDED.count)`,
-        [counts.map((c) => c.id), counts.map((c) => c.count), this.node],
-      );
+      await this.attendance.record(this.node, counts);
     } catch (err) {
       // A missed minute only leaves a gap in the chart.
       this.logger.warn({ err }, 'attendance sample failed');

@@ -1,10 +1,10 @@
 import { type CommentView } from '../../protocol/views';
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { CommentsService } from '../../comments/comments.service';
 import { EventBus } from '../../core/events/event-bus';
 import { UnitOfWork } from '../../core/events/unit-of-work';
 import { RoomAccess } from '../room-access.service';
+import { RoomMessagesRepository } from '../chat/room-messages.repository';
 import { appendRoomEvent } from '../room-events';
 
 /**
@@ -21,7 +21,7 @@ export class RoomModFeed implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly bus: EventBus,
-    private readonly dataSource: DataSource,
+    private readonly messages: RoomMessagesRepository,
     private readonly uow: UnitOfWork,
     private readonly access: RoomAccess,
     private readonly comments: CommentsService,
@@ -53,13 +53,9 @@ export class RoomModFeed implements OnModuleInit, OnModuleDestroy {
   }
 
   private async report(reportId: string, commentId: string, openReports: number): Promise<void> {
-    const roomId = await this.roomOf(commentId);
+    const roomId = await this.messages.roomOf(commentId);
     if (!roomId) return;
-    const reports: { reason: string; detail: string | null }[] = await this.dataSource.query(
-      `SELECT reason, detail FROM reports WHERE id = $1`,
-      [reportId],
-    );
-    const report = reports[0];
+    const report = await this.messages.report(reportId);
     if (!report) return;
     const comment = await this.view(commentId);
     await this.uow.run(async (work) => {
@@ -76,7 +72,7 @@ export class RoomModFeed implements OnModuleInit, OnModuleDestroy {
   }
 
   private async flag(commentId: string, reason: string): Promise<void> {
-    const roomId = await this.roomOf(commentId);
+    const roomId = await this.messages.roomOf(commentId);
     if (!roomId) return;
     const comment = await this.view(commentId);
     await this.uow.run(async (work) => {
@@ -84,14 +80,6 @@ export class RoomModFeed implements OnModuleInit, OnModuleDestroy {
       if (room.status === 'ended') return;
       await appendRoomEvent(work, room, 'mod:flag', { commentId, reason, comment }, 'mod');
     });
-  }
-
-  private async roomOf(commentId: string): Promise<string | null> {
-    const rows: { room_id: string | null }[] = await this.dataSource.query(
-      `SELECT room_id FROM comments WHERE id = $1`,
-      [commentId],
-    );
-    return rows[0]?.room_id ?? null;
   }
 
   /** As facilitators see it: only they receive these events (a replay re-reads it). */

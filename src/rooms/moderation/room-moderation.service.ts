@@ -12,6 +12,7 @@ import {
 } from '../../moderation/comment-moderation.service';
 import { appendRoomEvent } from '../room-events';
 import { type Room, type RoomSettings } from '../room.entity';
+import { RoomsRepository } from '../rooms.repository';
 import {
   type ModAnnounceDto,
   type ModCommentDto,
@@ -38,6 +39,7 @@ export class RoomModerationService {
     private readonly actions: RoomModActions,
     private readonly comments: CommentModerationService,
     private readonly audit: AuditService,
+    private readonly rooms: RoomsRepository,
   ) {}
 
   /**
@@ -115,10 +117,7 @@ export class RoomModerationService {
           msg('moderation.pin_not_visible', { status: term(comment.status) }),
         );
       }
-      await work.tx.query(`UPDATE rooms SET pinned_comment_id = $2 WHERE id = $1`, [
-        room.id,
-        comment.id,
-      ]);
+      await this.rooms.pin(work.tx, room.id, comment.id);
       await this.audit.record(work.tx, {
         spaceId: room.spaceId,
         actorId: scope.actor.id,
@@ -142,7 +141,7 @@ export class RoomModerationService {
       const { room } = scope;
       const pinned = room.pinnedCommentId;
       if (!pinned) throw Problem.conflict('conflict', msg('rooms.nothing_pinned'));
-      await work.tx.query(`UPDATE rooms SET pinned_comment_id = NULL WHERE id = $1`, [room.id]);
+      await this.rooms.unpin(work.tx, room.id);
       await this.audit.record(work.tx, {
         spaceId: room.spaceId,
         actorId: scope.actor.id,
@@ -209,11 +208,7 @@ export class RoomModerationService {
     details: Record<string, unknown>,
   ): Promise<RoomStateResult> {
     const { room, actor } = scope;
-    await work.tx.query(`UPDATE rooms SET settings = $2::jsonb, locked = $3 WHERE id = $1`, [
-      room.id,
-      JSON.stringify(settings),
-      locked,
-    ]);
+    await this.rooms.setSettingsAndLock(work.tx, room.id, settings, locked);
     await this.audit.record(work.tx, {
       spaceId: room.spaceId,
       actorId: actor.id,

@@ -1,7 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { type RoomSanctionView } from '../../protocol/views';
-import { queryRows } from '../../core/database/sql';
 import { domainEvent } from '../../core/events/domain-events';
 import { UnitOfWork, type Work } from '../../core/events/unit-of-work';
 import { msg, Problem, term } from '../../core/http/problem';
@@ -20,6 +18,7 @@ import {
   type ModMuteDto,
 } from './dto/room-moderation.dto';
 import { RoomModActions, type ModScope } from './room-mod-actions';
+import { type PersonRow, RoomSanctionsRepository } from './room-sanctions.repository';
 
 /**
  * The banned user is told (`you:banned`) before their sockets close; this pause lets the
@@ -32,6 +31,9 @@ interface Target {
   displayName: string;
   role: GlobalRole;
 }
+
+/** What an audit entry of a sanction is about. */
+type SanctionKind = 'mute' | 'ban' | 'unmute' | 'unban';
 
 interface SanctionState {
   mutedUntil: string | null;
@@ -50,7 +52,7 @@ export class RoomSanctionsService implements OnModuleDestroy {
   private readonly pendingDisconnects = new Map<NodeJS.Timeout, string>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sanctions: RoomSanctionsRepository,
     private readonly uow: UnitOfWork,
     private readonly actions: RoomModActions,
     private readonly access: RoomAccess,
@@ -74,17 +76,17 @@ export class RoomSanctionsService implements OnModuleDestroy {
       const scope = await this.actions.begin(work, auth, dto.roomId);
       const target = await this.sanctionable(work, scope, dto.userId, 'mute');
       const before = await this.state(work, scope.room.id, target.id);
-      const rows = await queryRows<{ muted_until: Date }>(
-        work.tx,
-        `INSERT INTO room_sanctions (room_id, user_id, muted_until, reason, by_id)
-         VALUES ($1, $2, now() + make_interval(mins => $3), $4, $5)
-         ON CONFLICT (room_id, user_id) DO UPDATE
-           SET muted_until = EXCLUDED.muted_until, reason = EXCLUDED.reason, by_id = EXCLUDED.by_id
-         RETURNING muted_until`,
-        [scope.room.id, target.id, minutes, dto.reason, scope.actor.id],
-      );
-      const mutedUntil = rows[0]!.muted_until.toISOString();
-      await this.recordSanction(work, scope, target, 'mute', dto.reason, before, {
+      const mutedUntil = (
+        await this.sanctions.mute(
+          work.tx,
+          scope.room.id,
+          target.id,
+          minutes,
+          dto.reason,
+          scope.actor.id,
+        )
+      ).toISOString();
+      await this.recordAudit(work, scope, target, 'mute', dto.reason, before, {
         mutedUntil,
         banned: before.banned,
       });
@@ -111,14 +113,8 @@ export class RoomSanctionsService implements OnModuleDestroy {
       const scope = await this.actions.begin(work, auth, dto.roomId);
       const target = await this.sanctionable(work, scope, dto.userId, 'ban');
       const before = await this.state(work, scope.room.id, target.id);
-      await work.tx.query(
-        `INSERT INTO room_sanctions (room_id, user_id, banned, reason, by_id)
-         VALUES ($1, $2, true, $3, $4)
-         ON CONFLICT (room_id, user_id) DO UPDATE
-           SET banned = true, reason = EXCLUDED.reason, by_id = EXCLUDED.by_id`,
-        [scope.room.id, target.id, dto.reason, scope.actor.id],
-      );
-      await this.recordSanction(work, scope, target, 'ban', dto.reason, before, {
+      await this.sanctions.ban(work.tx, scope.room.id, target.id, dto.reason, scope.actor.id);
+      await this.recordAudit(work, scope, target, 'ban', dto.reason, before, {
         mutedUntil: before.mutedUntil,
         banned: true,
       });
@@ -163,8 +159,8 @@ export class RoomSanctionsService implements OnModuleDestroy {
       if (!before.mutedUntil || Date.parse(before.mutedUntil) <= Date.now()) {
         throw Problem.conflict('conflict', msg('rooms.not_muted'));
       }
-      await this.lift(work, scope.room.id, target.id, `muted_until = NULL`);
-      await this.recordLift(work, scope, target, 'unmute', dto.reason ?? null, before, {
+      await this.sanctions.liftMute(work.tx, scope.room.id, target.id);
+      await this.recordAudit(work, scope, target, 'unmute', dto.reason ?? null, before, {
         mutedUntil: null,
         banned: before.banned,
       });
@@ -193,8 +189,8 @@ export class RoomSanctionsService implements OnModuleDestroy {
       const target = await this.existing(work, dto.userId);
       const before = await this.state(work, scope.room.id, target.id);
       if (!before.banned) throw Problem.conflict('conflict', msg('rooms.not_banned'));
-      await this.lift(work, scope.room.id, target.id, `banned = false`);
-      await this.recordLift(work, scope, target, 'unban', dto.reason ?? null, before, {
+      await this.sanctions.liftBan(work.tx, scope.room.id, target.id);
+      await this.recordAudit(work, scope, target, 'unban', dto.reason ?? null, before, {
         mutedUntil: before.mutedUntil,
         banned: false,
       });
@@ -222,26 +218,7 @@ export class RoomSanctionsService implements OnModuleDestroy {
   async list(auth: AuthUser | undefined, roomId: string): Promise<RoomSanctionView[]> {
     const room = await this.access.load(roomId);
     await this.access.requireFacilitator(auth, room);
-    const rows: {
-      user_id: string;
-      user_name: string;
-      muted_until: Date | null;
-      banned: boolean;
-      reason: string;
-      by_id: string;
-      by_name: string | null;
-      created_at: Date;
-    }[] = await this.dataSource.query(
-      `SELECT s.user_id, u.display_name AS user_name,
-              CASE WHEN s.muted_until > now() THEN s.muted_until END AS muted_until,
-              s.banned, s.reason, s.by_id, b.display_name AS by_name, s.created_at
-         FROM room_sanctions s
-         JOIN users u ON u.id = s.user_id
-         LEFT JOIN users b ON b.id = s.by_id
-        WHERE s.room_id = $1 AND (s.banned OR s.muted_until > now())
-        ORDER BY s.created_at DESC, s.user_id`,
-      [room.id],
-    );
+    const rows = await this.sanctions.inForce(room.id);
     return rows.map((row) => ({
       user: { id: row.user_id, displayName: row.user_name },
       mutedUntil: row.muted_until ? row.muted_until.toISOString() : null,
@@ -252,48 +229,9 @@ export class RoomSanctionsService implements OnModuleDestroy {
     }));
   }
 
-  /** Clears one side of the sanction; a row left with nothing in force is removed. */
-  private async lift(work: Work, roomId: string, userId: string, set: string): Promise<void> {
-    await work.tx.query(`UPDATE room_sanctions SET ${set} WHERE room_id = $1 AND user_id = $2`, [
-      roomId,
-      userId,
-    ]);
-    await work.tx.query(
-      `DELETE FROM room_sanctions WHERE room_id = $1 AND user_id = $2
-          AND NOT banned AND (muted_until IS NULL OR muted_until <= now())`,
-      [roomId, userId],
-    );
-  }
-
+  /** The user a sanction is lifted from; they exist. */
   private async existing(work: Work, userId: string): Promise<Target> {
-    const rows: { id: string; display_name: string; role: GlobalRole }[] = await work.tx.query(
-      `SELECT id, display_name, role FROM users WHERE id = $1`,
-      [userId],
-    );
-    const row = rows[0];
-    if (!row) throw Problem.notFound('User');
-    return { id: row.id, displayName: row.display_name, role: row.role };
-  }
-
-  private recordLift(
-    work: Work,
-    { room, actor }: ModScope,
-    target: Target,
-    kind: 'unmute' | 'unban',
-    reason: string | null,
-    before: SanctionState,
-    after: SanctionState,
-  ): Promise<void> {
-    return this.audit.record(work.tx, {
-      spaceId: room.spaceId,
-      actorId: actor.id,
-      action: kind === 'unmute' ? 'room.unmute' : 'room.unban',
-      targetType: 'user',
-      targetId: target.id,
-      reason,
-      before: { roomId: room.id, ...before },
-      after: { roomId: room.id, ...after },
-    });
+    return toTarget(await this.sanctions.person(work.tx, userId));
   }
 
   /**
@@ -306,15 +244,9 @@ export class RoomSanctionsService implements OnModuleDestroy {
     userId: string,
     kind: 'mute' | 'ban',
   ): Promise<Target> {
-    const rows: { id: string; display_name: string; role: GlobalRole }[] = await work.tx.query(
-      `SELECT id, display_name, role FROM users WHERE id = $1`,
-      [userId],
-    );
-    const row = rows[0];
-    if (!row) throw Problem.notFound('User');
-    if (row.id === actor.id)
+    const target = toTarget(await this.sanctions.person(work.tx, userId));
+    if (target.id === actor.id)
       throw Problem.conflict('conflict', msg('rooms.sanction_self', { kind: term(kind) }));
-    const target: Target = { id: row.id, displayName: row.display_name, role: row.role };
     if (await this.access.isFacilitator(target, room, work.tx)) {
       throw Problem.conflict('conflict', msg('rooms.sanction_staff', { kind: term(kind) }));
     }
@@ -322,30 +254,27 @@ export class RoomSanctionsService implements OnModuleDestroy {
   }
 
   private async state(work: Work, roomId: string, userId: string): Promise<SanctionState> {
-    const rows: { muted_until: Date | null; banned: boolean }[] = await work.tx.query(
-      `SELECT muted_until, banned FROM room_sanctions WHERE room_id = $1 AND user_id = $2 FOR UPDATE`,
-      [roomId, userId],
-    );
-    const row = rows[0];
+    const row = await this.sanctions.lock(work.tx, roomId, userId);
     return {
       mutedUntil: row?.muted_until ? row.muted_until.toISOString() : null,
       banned: row?.banned ?? false,
     };
   }
 
-  private recordSanction(
+  /** The audit entry of a sanction set or lifted: `room.<kind>`, its state before and after. */
+  private recordAudit(
     work: Work,
     { room, actor }: ModScope,
     target: Target,
-    kind: 'mute' | 'ban',
-    reason: string,
+    kind: SanctionKind,
+    reason: string | null,
     before: SanctionState,
     after: SanctionState,
   ): Promise<void> {
     return this.audit.record(work.tx, {
       spaceId: room.spaceId,
       actorId: actor.id,
-      action: kind === 'mute' ? 'room.mute' : 'room.ban',
+      action: `room.${kind}`,
       targetType: 'user',
       targetId: target.id,
       reason,
@@ -353,6 +282,12 @@ export class RoomSanctionsService implements OnModuleDestroy {
       after: { roomId: room.id, ...after },
     });
   }
+}
+
+/** The user read by id; not found when there is none. */
+function toTarget(row: PersonRow | undefined): Target {
+  if (!row) throw Problem.notFound('User');
+  return { id: row.id, displayName: row.display_name, role: row.role };
 }
 
 const userTarget = (target: Target): { type: 'user'; id: string; displayName: string } => ({

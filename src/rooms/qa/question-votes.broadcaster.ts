@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { LOGGER } from '../../core/logging/logging.module';
 import { type Logger } from '../../core/logging/logger';
 import { LiveServer } from '../../core/realtime/live-server';
 import { Coalescer } from '../../core/realtime/coalescer';
 import { Rooms } from '../../core/realtime/live-socket';
+import { QuestionsRepository } from './questions.repository';
 
 /** Upvote counts are sent at most this often per question: a burst of votes is one message. */
 export const VOTES_COALESCE_MS = 250;
@@ -25,7 +25,7 @@ export class QuestionVotesBroadcaster implements OnApplicationShutdown {
   );
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly questions: QuestionsRepository,
     private readonly live: LiveServer,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -46,10 +46,7 @@ export class QuestionVotesBroadcaster implements OnApplicationShutdown {
 
   private async send(ids: string[]): Promise<void> {
     try {
-      const rows: { id: string; room_id: string; upvotes: number }[] = await this.dataSource.query(
-        `SELECT id, room_id, upvotes FROM room_questions WHERE id = ANY($1)`,
-        [ids],
-      );
+      const rows = await this.questions.votes(ids);
       for (const row of rows) {
         this.live.emit(Rooms.room(row.room_id), 'question:votes', {
           roomId: row.room_id,

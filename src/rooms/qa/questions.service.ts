@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { queryRows } from '../../core/database/sql';
 import { UnitOfWork, type Work } from '../../core/events/unit-of-work';
 import { type Message, msg, Problem, term } from '../../core/http/problem';
 import { type AuthUser } from '../../identity/auth/auth-user';
@@ -10,21 +9,12 @@ import { type QuestionStatus } from '../room-participation.entity';
 import { type Room } from '../room.entity';
 import { type AskQuestionDto, type QuestionRefDto } from './dto/question.dto';
 import { QuestionVotesBroadcaster } from './question-votes.broadcaster';
-import {
-  QUESTION_COLUMNS,
-  type QuestionRow,
-  type QuestionView,
-  toQuestionView,
-} from './question.view';
+import { type QuestionView, toQuestionView } from './question.view';
 import { QuestionsReader } from './questions.read';
+import { type QuestionState, QuestionsRepository } from './questions.repository';
 
 /** What a facilitator can do to a question. */
 export type QuestionAction = 'highlight' | 'answered' | 'dismiss' | 'approve';
-
-interface QuestionState {
-  status: QuestionStatus;
-  highlighted: boolean;
-}
 
 /** The state a facilitator action leads to, or why it cannot apply. */
 function transition(
@@ -75,6 +65,7 @@ export class QuestionsService {
     private readonly uow: UnitOfWork,
     private readonly access: RoomAccess,
     private readonly reader: QuestionsReader,
+    private readonly questions: QuestionsRepository,
     private readonly audit: AuditService,
     private readonly votes: QuestionVotesBroadcaster,
   ) {}
@@ -88,11 +79,8 @@ export class QuestionsService {
         throw Problem.conflict('questions_closed', msg('code.questions_closed'));
       await this.access.assertMayWrite(user.id, room, work.tx);
       const status: QuestionStatus = room.settings.approveQuestions ? 'pending' : 'visible';
-      const rows: { id: string }[] = await work.tx.query(
-        `INSERT INTO room_questions (room_id, author_id, body, status) VALUES ($1, $2, $3, $4) RETURNING id`,
-        [room.id, user.id, dto.body, status],
-      );
-      const question = await this.mustGet(work, room.id, rows[0]!.id);
+      const id = await this.questions.insert(work.tx, room.id, user.id, dto.body, status);
+      const question = await this.mustGet(work, room.id, id);
       // A question awaiting approval is shown to facilitators only (and, once approved, to all).
       await appendRoomEvent(
         work,
@@ -124,22 +112,10 @@ export class QuestionsService {
       if (before.author.id === user.id) throw Problem.conflict('conflict', msg('qa.own_question'));
       if (before.status !== 'visible')
         throw Problem.conflict('conflict', msg('qa.no_votes', { status: term(before.status) }));
-      const inserted: unknown[] = await work.tx.query(
-        `INSERT INTO room_question_votes (question_id, user_id) VALUES ($1, $2)
-         ON CONFLICT DO NOTHING RETURNING 1`,
-        [before.id, user.id],
-      );
-      if (inserted.length === 0) return { question: before, counted: false };
+      if (!(await this.questions.insertVote(work.tx, before.id, user.id)))
+        return { question: before, counted: false };
       // The question as this update left it, straight from RETURNING (no second read).
-      const updated = await queryRows<QuestionRow>(
-        work.tx,
-        `UPDATE room_questions q SET upvotes = q.upvotes + 1
-           FROM users u
-          WHERE q.id = $1 AND q.status = 'visible' AND u.id = q.author_id
-          RETURNING ${QUESTION_COLUMNS}`,
-        [before.id],
-      );
-      const row = updated[0];
+      const row = await this.questions.countVote(work.tx, before.id);
       // Answered or dismissed meanwhile: the vote is rolled back with the transaction.
       if (!row) throw Problem.conflict('conflict', msg('qa.votes_closed'));
       return { question: toQuestionView(row), counted: true };
@@ -163,23 +139,14 @@ export class QuestionsService {
       const room = await this.access.load(dto.roomId, work.tx, true);
       const actor = await this.access.requireFacilitator(auth, room, work.tx);
       this.access.assertLive(room);
-      const rows: QuestionState[] = await work.tx.query(
-        `SELECT status, highlighted FROM room_questions WHERE id = $1 AND room_id = $2 FOR UPDATE`,
-        [dto.questionId, room.id],
-      );
-      const from = rows[0];
+      const from = await this.questions.lockState(work.tx, room.id, dto.questionId);
       if (!from) throw Problem.notFound('Question');
       const to = transition(action, from, highlighted);
       if ('refused' in to) throw Problem.conflict('conflict', to.refused);
       if (to.status === from.status && to.highlighted === from.highlighted)
         return { question: await this.mustGet(work, room.id, dto.questionId) };
 
-      await work.tx.query(
-        `UPDATE room_questions SET status = $2::varchar, highlighted = $3,
-                answered_at = CASE WHEN $2::varchar = 'answered' THEN now() ELSE answered_at END
-          WHERE id = $1`,
-        [dto.questionId, to.status, to.highlighted],
-      );
+      await this.questions.setState(work.tx, dto.questionId, to);
       await this.audit.record(work.tx, {
         spaceId: room.spaceId,
         actorId: actor.id,

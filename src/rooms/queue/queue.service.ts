@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { queryRows } from '../../core/database/sql';
 import { UnitOfWork, type Work } from '../../core/events/unit-of-work';
 import { type AuthUser } from '../../identity/auth/auth-user';
 import { AuditService } from '../../moderation/audit.service';
-import { banInForce } from '../../moderation/bans.guard';
 import { RoomAccess } from '../room-access.service';
 import { appendRoomEvent } from '../room-events';
 import { DEFAULT_ROOM_SETTINGS, type Room } from '../room.entity';
+import { RoomsRepository } from '../rooms.repository';
 import { QueueReader } from './queue.read';
+import { QueueRepository } from './queue.repository';
 import { toQueueUpdate, type QueueUpdate } from './queue.view';
 
 /**
@@ -20,7 +19,8 @@ import { toQueueUpdate, type QueueUpdate } from './queue.view';
 @Injectable()
 export class QueueService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly hands: QueueRepository,
+    private readonly rooms: RoomsRepository,
     private readonly uow: UnitOfWork,
     private readonly access: RoomAccess,
     private readonly reader: QueueReader,
@@ -34,14 +34,8 @@ export class QueueService {
       const room = await this.access.load(roomId, work.tx, true);
       this.access.assertLive(room);
       await this.access.assertMayWrite(user.id, room, work.tx);
-      // clock_timestamp(), not now(): the raise time is when the room lock was had, so the
-      // queue order is the order the raises were applied in.
-      const inserted: unknown[] = await work.tx.query(
-        `INSERT INTO room_hands (room_id, user_id, raised_at) VALUES ($1, $2, clock_timestamp())
-         ON CONFLICT DO NOTHING RETURNING 1`,
-        [room.id, user.id],
-      );
-      return this.publish(work, room, inserted.length > 0);
+      const raised = await this.hands.raise(work.tx, room.id, user.id);
+      return this.publish(work, room, raised);
     });
   }
 
@@ -55,12 +49,8 @@ export class QueueService {
       const room = await this.access.load(roomId, work.tx, true);
       this.access.assertLive(room);
       await this.access.assertNotBanned(user.id, room, work.tx);
-      const deleted = await queryRows<unknown>(
-        work.tx,
-        `DELETE FROM room_hands WHERE room_id = $1 AND user_id = $2 RETURNING 1`,
-        [room.id, user.id],
-      );
-      return this.publish(work, room, deleted.length > 0);
+      const lowered = await this.hands.lower(work.tx, room.id, user.id);
+      return this.publish(work, room, lowered);
     });
   }
 
@@ -74,13 +64,7 @@ export class QueueService {
       const room = await this.access.load(roomId, work.tx, true);
       const actor = await this.access.requireFacilitator(auth, room, work.tx);
       this.access.assertLive(room);
-      await work.tx.query(
-        `DELETE FROM room_hands h WHERE h.room_id = $1 AND (
-           EXISTS (SELECT 1 FROM room_sanctions s WHERE s.room_id = h.room_id AND s.user_id = h.user_id AND s.banned)
-           OR EXISTS (SELECT 1 FROM space_bans b WHERE b.space_id = $2 AND b.user_id = h.user_id
-                        AND ${banInForce('b')}))`,
-        [room.id, room.spaceId],
-      );
+      await this.hands.dropBanned(work.tx, room.id, room.spaceId);
       const state = await this.reader.state(room.id, work.tx);
       const first = state.waiting[0];
       const previous = room.speakerId;
@@ -89,26 +73,10 @@ export class QueueService {
       let until: string | null = null;
       if (first) {
         const seconds = room.settings.speakerSeconds ?? DEFAULT_ROOM_SETTINGS.speakerSeconds;
-        const rows = await queryRows<{ speaker_until: Date }>(
-          work.tx,
-          `UPDATE rooms SET speaker_id = $2, speaker_until = clock_timestamp() + make_interval(secs => $3)
-            WHERE id = $1 RETURNING speaker_until`,
-          [room.id, first.userId, seconds],
-        );
-        until = rows[0]!.speaker_until.toISOString();
-        await work.tx.query(
-          `INSERT INTO room_speeches (room_id, user_id, started_at) VALUES ($1, $2, clock_timestamp())`,
-          [room.id, first.userId],
-        );
-        await work.tx.query(`DELETE FROM room_hands WHERE room_id = $1 AND user_id = $2`, [
-          room.id,
-          first.userId,
-        ]);
+        until = (await this.rooms.giveFloor(work.tx, room.id, first.userId, seconds)).toISOString();
+        await this.hands.startSpeech(work.tx, room.id, first.userId);
       } else {
-        await work.tx.query(
-          `UPDATE rooms SET speaker_id = NULL, speaker_until = NULL WHERE id = $1`,
-          [room.id],
-        );
+        await this.rooms.clearFloor(work.tx, room.id);
       }
       await this.audit.record(work.tx, {
         spaceId: room.spaceId,
@@ -133,24 +101,19 @@ export class QueueService {
       const room = await this.access.load(roomId, work.tx, true);
       const actor = await this.access.requireFacilitator(auth, room, work.tx);
       this.access.assertLive(room);
-      const deleted = await queryRows<{ raised_at: Date }>(
-        work.tx,
-        `DELETE FROM room_hands WHERE room_id = $1 AND user_id = $2 RETURNING raised_at`,
-        [room.id, userId],
-      );
-      const hand = deleted[0];
-      if (hand) {
+      const raisedAt = await this.hands.remove(work.tx, room.id, userId);
+      if (raisedAt) {
         await this.audit.record(work.tx, {
           spaceId: room.spaceId,
           actorId: actor.id,
           action: 'queue.remove',
           targetType: 'user',
           targetId: userId,
-          before: { roomId: room.id, raisedAt: hand.raised_at.toISOString() },
+          before: { roomId: room.id, raisedAt: raisedAt.toISOString() },
           after: { roomId: room.id },
         });
       }
-      return this.publish(work, room, hand !== undefined);
+      return this.publish(work, room, raisedAt !== undefined);
     });
   }
 
@@ -160,21 +123,12 @@ export class QueueService {
    * who leave have no hand raised: that is checked first, without the room's lock.
    */
   async dropDeparted(roomId: string, userId: string): Promise<void> {
-    const raised = await queryRows<unknown>(
-      this.dataSource.manager,
-      `SELECT 1 FROM room_hands WHERE room_id = $1 AND user_id = $2`,
-      [roomId, userId],
-    );
-    if (raised.length === 0) return;
+    if (!(await this.hands.isRaised(roomId, userId))) return;
     await this.uow.run(async (work) => {
       const room = await this.access.load(roomId, work.tx, true);
       if (room.status !== 'live') return;
-      const deleted = await queryRows<unknown>(
-        work.tx,
-        `DELETE FROM room_hands WHERE room_id = $1 AND user_id = $2 RETURNING 1`,
-        [room.id, userId],
-      );
-      await this.publish(work, room, deleted.length > 0);
+      const lowered = await this.hands.lower(work.tx, room.id, userId);
+      await this.publish(work, room, lowered);
     });
   }
 

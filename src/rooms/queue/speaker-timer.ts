@@ -10,6 +10,7 @@ import { UnitOfWork } from '../../core/events/unit-of-work';
 import { LOGGER } from '../../core/logging/logging.module';
 import { type Logger } from '../../core/logging/logger';
 import { appendRoomEvent } from '../room-events';
+import { RoomsRepository } from '../rooms.repository';
 import { QueueReader } from './queue.read';
 import { toQueueUpdate } from './queue.view';
 
@@ -30,6 +31,7 @@ export class SpeakerTimer implements OnApplicationBootstrap, OnApplicationShutdo
 
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly rooms: RoomsRepository,
     private readonly reader: QueueReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -61,17 +63,9 @@ export class SpeakerTimer implements OnApplicationBootstrap, OnApplicationShutdo
   /** Ends every speaking turn whose time is up; returns how many ended. */
   async runOnce(): Promise<number> {
     return this.uow.run(async (work) => {
-      const due: { id: string; space_id: string }[] = await work.tx.query(
-        `SELECT id, space_id FROM rooms
-          WHERE speaker_id IS NOT NULL AND speaker_until <= now()
-          ORDER BY speaker_until LIMIT 100
-          FOR UPDATE SKIP LOCKED`,
-      );
+      const due = await this.rooms.claimSpeakersDue(work.tx);
       for (const room of due) {
-        await work.tx.query(
-          `UPDATE rooms SET speaker_id = NULL, speaker_until = NULL WHERE id = $1`,
-          [room.id],
-        );
+        await this.rooms.clearFloor(work.tx, room.id);
         const queue = toQueueUpdate(await this.reader.state(room.id, work.tx));
         await appendRoomEvent(work, { id: room.id, spaceId: room.space_id }, 'queue:update', {
           ...queue,

@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { LOGGER } from '../../core/logging/logging.module';
 import { type Logger } from '../../core/logging/logger';
 import { LiveServer } from '../../core/realtime/live-server';
 import { Coalescer } from '../../core/realtime/coalescer';
 import { Rooms } from '../../core/realtime/live-socket';
+import { RoomsRepository } from '../rooms.repository';
 import { type ReactionEmoji } from './dto/room-reactions.dto';
 
 /** Reactions are broadcast at most this often per room from each node. */
@@ -35,7 +35,7 @@ export class ReactionAggregator implements OnModuleDestroy {
 
   constructor(
     private readonly live: LiveServer,
-    private readonly dataSource: DataSource,
+    private readonly rooms: RoomsRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -67,18 +67,7 @@ export class ReactionAggregator implements OnModuleDestroy {
     const batch = this.unsaved;
     this.unsaved = new Map();
     try {
-      // Adds each room's counts key by key to its totals.
-      await this.dataSource.query(
-        `UPDATE rooms r
-            SET reaction_totals = (
-              SELECT COALESCE(jsonb_object_agg(k.key, COALESCE((r.reaction_totals ->> k.key)::int, 0)
-                                                     + COALESCE((d.delta ->> k.key)::int, 0)), '{}'::jsonb)
-                FROM (SELECT jsonb_object_keys(r.reaction_totals) AS key
-                      UNION SELECT jsonb_object_keys(d.delta)) k)
-           FROM jsonb_each($1::jsonb) AS d(room_id, delta)
-          WHERE r.id = d.room_id::uuid`,
-        [JSON.stringify(Object.fromEntries(batch))],
-      );
+      await this.rooms.addReactionTotals(Object.fromEntries(batch));
     } catch (err) {
       this.logger.warn({ err }, 'reaction totals not saved; retrying with the next flush');
       for (const [roomId, counts] of batch)

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { EventBus } from '../../core/events/event-bus';
 import { LOGGER } from '../../core/logging/logging.module';
 import { type Logger } from '../../core/logging/logger';
 import { LiveServer } from '../../core/realtime/live-server';
 import { Coalescer } from '../../core/realtime/coalescer';
 import { Rooms } from '../../core/realtime/live-socket';
+import { RoomMessagesRepository } from '../chat/room-messages.repository';
 
 /** A comment's agree count is sent to a room at most this often (per node). */
 export const ROOM_AGREE_COALESCE_MS = 200;
@@ -32,7 +32,7 @@ export class RoomAgreeCoalescer implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly bus: EventBus,
     private readonly live: LiveServer,
-    private readonly dataSource: DataSource,
+    private readonly messages: RoomMessagesRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -59,11 +59,7 @@ export class RoomAgreeCoalescer implements OnModuleInit, OnModuleDestroy {
 
   private async send(batch: Map<string, string | null>): Promise<void> {
     try {
-      const rows: { id: string; room_id: string | null; agree_count: number }[] =
-        await this.dataSource.query(
-          `SELECT id, room_id, agree_count FROM comments WHERE id = ANY($1::uuid[])`,
-          [[...batch.keys()]],
-        );
+      const rows = await this.messages.agreeCounts([...batch.keys()]);
       for (const row of rows) {
         const roomId = batch.get(row.id) ?? row.room_id;
         if (!roomId) continue;

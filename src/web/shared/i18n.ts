@@ -372,6 +372,10 @@ const ko = {
   bo_snippetCode: '붙여 넣을 코드',
   bo_copy: '코드 복사',
   bo_copied: '코드를 복사했습니다',
+  bo_widgetPreview: '위젯 미리 보기',
+  bo_widgetPreviewHint:
+    '허용한 출처의 페이지에 코드를 붙이면 주민에게 이렇게 보입니다. 실시간으로 움직이는 실제 위젯입니다.',
+  bo_widgetPreviewTitle: '위젯 미리 보기: {title}',
   bo_livePreview: '위젯 미리 보기',
   bo_choose: '선택하세요',
   bo_owed: '답변해야 할 제안',
@@ -990,6 +994,10 @@ const en: Record<MessageKey, string> = {
   bo_snippetCode: 'Code to paste',
   bo_copy: 'Copy code',
   bo_copied: 'Code copied',
+  bo_widgetPreview: 'Widget preview',
+  bo_widgetPreviewHint:
+    'What residents see on a page of an allowed origin once the code is pasted: the real widget, live.',
+  bo_widgetPreviewTitle: 'Widget preview: {title}',
   bo_livePreview: 'Widget preview',
   bo_choose: 'Choose',
   bo_owed: 'Owed answers',

@@ -303,6 +303,9 @@ function EmbedPanel({ space, onSaved }: { space: Space; onSaved: (s: Space) => v
       setError(e);
     }
   };
+  const targetTitle =
+    (kind === 'topic' ? topics.data?.items : rooms.data?.items)?.find((x) => x.id === target)
+      ?.title ?? '';
   const snippet = target
     ? `<script src="${window.location.origin}/embed.js" data-${kind}="${target}" async></script>`
     : '';
@@ -413,6 +416,17 @@ function EmbedPanel({ space, onSaved }: { space: Space; onSaved: (s: Space) => v
           >
             {t('bo_copy')}
           </button>
+          <h3 class="widget-preview-h">{t('bo_widgetPreview')}</h3>
+          <p class="hint">{t('bo_widgetPreviewHint')}</p>
+          {/* The widget as a committee page frames it; `preview=1` lets this page frame it too. */}
+          <iframe
+            key={`${kind}-${target}`}
+            class="widget-preview"
+            data-testid="widget-preview"
+            src={`/embed/${kind === 'topic' ? 'topics' : 'rooms'}/${target}?preview=1`}
+            title={t('bo_widgetPreviewTitle', { title: targetTitle })}
+            sandbox="allow-scripts allow-same-origin allow-popups allow-forms allow-popups-to-escape-sandbox"
+          />
         </>
       )}
     </>
