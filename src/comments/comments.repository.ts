@@ -11,6 +11,7 @@ import {
 import { OPEN_STATUSES } from '../topics/topic-lifecycle';
 import { type TopicStatus } from '../topics/topic.entity';
 import { type LockedTopic } from '../topics/topics.repository';
+import { type CommentStatus } from './comment.entity';
 import { type CommentRow } from './comment.view';
 import { type CommentSort } from './dto/comment.dto';
 
@@ -142,10 +143,24 @@ type WrittenRow = CommentRow & {
   read_status: TopicStatus;
 };
 
+/** What moderation reads of a comment under its row lock, with its space's report threshold. */
+export interface ModerationRow {
+  id: string;
+  topic_id: string;
+  space_id: string;
+  author_id: string;
+  status: CommentStatus;
+  hidden_reason: string | null;
+  open_report_count: number;
+  reports_to_hide: number;
+  room_id: string | null;
+}
+
 /**
  * Every statement on `comments`: the one-statement write (`WRITE_COMMENT`), the threaded reads
- * with the viewer's own agree, and the author's edits. Rows come back as `CommentRow`; what a
- * viewer may see of them is decided by `toCommentView` alone.
+ * with the viewer's own agree, the author's edits, and moderation's lock, hides, restores and
+ * report counts. Rows come back as `CommentRow`; what a viewer may see of them is decided by
+ * `toCommentView` alone.
  */
 @Injectable()
 export class CommentsRepository {
@@ -383,6 +398,91 @@ export class CommentsRepository {
 
   async agreeCount(id: string): Promise<number> {
     return (await this.agreeCounts([id])).get(id) ?? 0;
+  }
+
+  /** Whether the comment exists, was written by `authorId`, and sits in a topic of the space. */
+  async isByAuthorInSpace(
+    db: Queryable,
+    commentId: string,
+    authorId: string,
+    spaceId: string,
+  ): Promise<boolean> {
+    const own: unknown[] = await db.query(
+      `SELECT 1 FROM comments c JOIN topics t ON t.id = c.topic_id
+        WHERE c.id = $1 AND c.author_id = $2 AND t.space_id = $3`,
+      [commentId, authorId, spaceId],
+    );
+    return own.length > 0;
+  }
+
+  /**
+   * Reads a comment with its space's report threshold and locks the comment row (FOR UPDATE)
+   * until the transaction ends: reports, hides, restores and resolutions of one comment queue up
+   * on this lock. Undefined when there is no such comment.
+   */
+  async lockForModeration(tx: Queryable, commentId: string): Promise<ModerationRow | undefined> {
+    // A message of a live room: its room row is locked first, the order every room
+    // transaction takes (room → comment → topic), so a hide and a chat reply cannot deadlock.
+    const owners = await queryRows<{ room_id: string | null }>(
+      tx,
+      `SELECT room_id FROM comments WHERE id = $1`,
+      [commentId],
+    );
+    const roomId = owners[0]?.room_id ?? null;
+    if (roomId) await tx.query(`SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE`, [roomId]);
+    const rows = await queryRows<ModerationRow>(
+      tx,
+      `SELECT c.id, c.topic_id, t.space_id, c.author_id, c.status, c.hidden_reason, c.open_report_count,
+              s.reports_to_hide, c.room_id
+         FROM comments c
+         JOIN topics t ON t.id = c.topic_id
+         JOIN spaces s ON s.id = t.space_id
+        WHERE c.id = $1
+          FOR UPDATE OF c`,
+      [commentId],
+    );
+    return rows[0];
+  }
+
+  /** Hides the comment, or replaces the reason it is hidden for. */
+  async hide(tx: Queryable, id: string, reason: string): Promise<void> {
+    await tx.query(`UPDATE comments SET status = 'hidden', hidden_reason = $2 WHERE id = $1`, [
+      id,
+      reason,
+    ]);
+  }
+
+  /** Makes a hidden comment visible again. */
+  async show(tx: Queryable, id: string): Promise<void> {
+    await tx.query(`UPDATE comments SET status = 'visible', hidden_reason = NULL WHERE id = $1`, [
+      id,
+    ]);
+  }
+
+  /** Counts one more open report of the comment; answers the new count. */
+  async countReport(tx: Queryable, id: string): Promise<number> {
+    const counted = await queryRows<{ open_report_count: number }>(
+      tx,
+      `UPDATE comments SET open_report_count = open_report_count + 1 WHERE id = $1
+         RETURNING open_report_count`,
+      [id],
+    );
+    return counted[0]!.open_report_count;
+  }
+
+  /** The comment has no open report any more. */
+  async clearReports(tx: Queryable, id: string): Promise<void> {
+    await tx.query(`UPDATE comments SET open_report_count = 0 WHERE id = $1`, [id]);
+  }
+
+  /** One comment (without the viewer's agree), read in the caller's transaction. */
+  async row(db: Queryable, id: string): Promise<CommentRow | undefined> {
+    const rows = await queryRows<CommentRow>(
+      db,
+      `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`,
+      [id],
+    );
+    return rows[0];
   }
 
   private async page(

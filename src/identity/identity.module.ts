@@ -8,21 +8,27 @@ import { TokenService } from './auth/token.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 import { AdminAccounts } from './users/admin-accounts';
+import { UsersRepository } from './users/users.repository';
+import { AuditRepository } from '../moderation/audit.repository';
 import { AuditService } from '../moderation/audit.service';
+import { SpacesModule } from '../spaces/spaces.module';
 
 @Module({
-  imports: [JwtModule.register({})],
+  imports: [JwtModule.register({}), SpacesModule],
   controllers: [AuthController, UsersController],
-  // AuditService is stateless: its own instance here keeps this module free of ModerationModule.
+  // AuditService and its repository are stateless: their own instances here keep this module
+  // free of ModerationModule.
   providers: [
+    UsersRepository,
     AuthService,
     TokenService,
     PasswordHasher,
     UsersService,
     AdminAccounts,
     AuthGuard,
+    AuditRepository,
     AuditService,
   ],
-  exports: [TokenService, UsersService, AdminAccounts, AuthGuard, PasswordHasher],
+  exports: [UsersRepository, TokenService, UsersService, AdminAccounts, AuthGuard, PasswordHasher],
 })
 export class IdentityModule {}

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { DEFAULT_LIMIT, type Page, toPage } from '../core/http/pagination';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
@@ -8,23 +7,7 @@ import { type Column } from '../open-data/datasets';
 import { SpaceAccessService } from '../spaces/space-access.service';
 import { type AdminAuditQuery, type AuditEntryView, type AuditQuery } from './dto/moderation.dto';
 import { parseDateTime } from './dto/moderation-validators';
-import { decodeBigintCursor } from './keyset';
-import { requireSpace } from './moderation-queries';
-
-interface AuditRow {
-  id: string;
-  space_id: string | null;
-  actor_id: string | null;
-  actor_name: string | null;
-  action: string;
-  target_type: string;
-  target_id: string;
-  target_name: string | null;
-  reason: string | null;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  created_at: Date;
-}
+import { type AuditRow, AuditRepository } from './audit.repository';
 
 const toAuditView = (row: AuditRow): AuditEntryView => ({
   id: row.id,
@@ -69,7 +52,7 @@ const CSV_COLUMNS: readonly Column[] = [
 @Injectable()
 export class AuditLogService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly auditLog: AuditRepository,
     private readonly access: SpaceAccessService,
   ) {}
 
@@ -96,9 +79,8 @@ export class AuditLogService {
   }
 
   private async requireSpaceFacilitator(auth: AuthUser, spaceId: string): Promise<void> {
-    const tx = this.dataSource.manager;
-    await requireSpace(tx, spaceId);
-    await this.access.requireFacilitator(auth, spaceId, tx);
+    await this.access.requireSpace(spaceId);
+    await this.access.requireFacilitator(auth, spaceId);
   }
 
   private async page(query: AdminAuditQuery): Promise<Page<AuditEntryView>> {
@@ -122,35 +104,14 @@ export class AuditLogService {
   }
 
   private select(query: AdminAuditQuery, limit: number, cursor?: string): Promise<AuditRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: (p: string) => string, value: unknown): void => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
-    if (query.spaceId) add((p) => `a.space_id = ${p}`, query.spaceId);
-    if (query.actorId) add((p) => `a.actor_id = ${p}`, query.actorId);
-    if (query.action) add((p) => `a.action = ${p}`, query.action);
-    if (query.targetType) add((p) => `a.target_type = ${p}`, query.targetType);
-    if (query.targetId) add((p) => `a.target_id = ${p}`, query.targetId);
     const from = query.from ? parseDateTime(query.from) : null;
     const to = query.to ? parseDateTime(query.to) : null;
     if (from && to && to < from) throw Problem.field('to', 'time_range');
-    if (from) add((p) => `a.created_at >= ${p}`, from);
-    if (to) add((p) => `a.created_at < ${p}`, to);
-    if (cursor) add((p) => `a.id < ${p}::bigint`, decodeBigintCursor(cursor));
-    params.push(limit);
-    return this.dataSource.query(
-      `SELECT a.id, a.space_id, a.actor_id, u.display_name AS actor_name, a.action,
-              a.target_type, a.target_id, tu.display_name AS target_name, a.reason, a.before,
-              a.after, a.created_at
-         FROM audit_log a
-         LEFT JOIN users u ON u.id = a.actor_id
-         LEFT JOIN users tu ON a.target_type = 'user' AND tu.id = a.target_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY a.id DESC
-        LIMIT $${params.length}`,
-      params,
+    const { spaceId, actorId, action, targetType, targetId } = query;
+    return this.auditLog.select(
+      { spaceId, actorId, action, targetType, targetId, from, to },
+      limit,
+      cursor,
     );
   }
 }

@@ -1,27 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import { msg, Problem } from '../core/http/problem';
+import { BansRepository } from './bans.repository';
 
-/** SQL: the `space_bans` row `alias` is in force (an expired ban no longer counts). */
-export const banInForce = (alias: string): string =>
-  `(${alias}.until IS NULL OR ${alias}.until > now())`;
-
-/** SQL: joins `b`, the user's ban in force in the space (both given as SQL), or nulls. */
-export const spaceBanInForce = (spaceId: string, userId: string): string =>
-  `LEFT JOIN LATERAL (
-     SELECT sb.user_id, sb.until FROM space_bans sb
-      WHERE sb.space_id = ${spaceId} AND sb.user_id = ${userId} AND ${banInForce('sb')}
-      LIMIT 1) b ON true`;
+// The SQL fragments live with the table's repository; other features import them from here.
+export { banInForce, spaceBanInForce } from './bans.repository';
 
 /** Refuses writes by users banned from the space (an expired ban no longer counts). */
 @Injectable()
 export class BanCheck {
+  constructor(private readonly bans: BansRepository) {}
+
   async assertNotBanned(tx: EntityManager, spaceId: string, userId: string): Promise<void> {
-    const rows: { until: Date | null }[] = await tx.query(
-      `SELECT b.until FROM space_bans b WHERE b.space_id = $1 AND b.user_id = $2 AND ${banInForce('b')}`,
-      [spaceId, userId],
-    );
-    const ban = rows[0];
+    const ban = await this.bans.inForce(tx, spaceId, userId);
     if (ban) throw bannedFromSpace(ban.until);
   }
 }

@@ -1,14 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import { type CommentStatus } from '../comments/comment.entity';
-import {
-  AUTO_HIDE_REASON,
-  COMMENT_COLUMNS,
-  type CommentRow,
-  type CommentView,
-  toCommentView,
-} from '../comments/comment.view';
-import { queryRows } from '../core/database/sql';
+import { AUTO_HIDE_REASON, type CommentView, toCommentView } from '../comments/comment.view';
+import { CommentsRepository } from '../comments/comments.repository';
 import { isReportsPending } from '../protocol/hidden-reason';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
@@ -19,6 +13,7 @@ import { appendRoomEvent } from '../rooms/room-events';
 import { appendTopicEvent } from '../topics/topic-events';
 import { AuditService } from './audit.service';
 import { type ReportResolution } from './dto/moderation.dto';
+import { ReportsRepository } from './reports.repository';
 
 /** The reason shown on a comment hidden by the report threshold until a facilitator reviews it. */
 // Defined beside the comment view, which names who hid a comment from it.
@@ -56,18 +51,6 @@ export const stateOf = (comment: ModeratedComment): CommentState => ({
 export const isHiddenByReports = (comment: ModeratedComment): boolean =>
   comment.status === 'hidden' && isReportsPending(comment.hiddenReason);
 
-interface LockedRow {
-  id: string;
-  topic_id: string;
-  space_id: string;
-  author_id: string;
-  status: CommentStatus;
-  hidden_reason: string | null;
-  open_report_count: number;
-  reports_to_hide: number;
-  room_id: string | null;
-}
-
 /**
  * Hiding and restoring comments. Every change happens on the locked comment row, writes its
  * audit row and its topic event in the caller's transaction, and queues the domain event
@@ -76,6 +59,8 @@ interface LockedRow {
 @Injectable()
 export class CommentModerationService {
   constructor(
+    private readonly comments: CommentsRepository,
+    private readonly reports: ReportsRepository,
     private readonly uow: UnitOfWork,
     private readonly access: SpaceAccessService,
     private readonly audit: AuditService,
@@ -138,25 +123,8 @@ export class CommentModerationService {
    * on this lock, so counts are exact and each state change happens once.
    */
   async lock(tx: EntityManager, commentId: string): Promise<ModeratedComment> {
-    // A message of a live room: its room row is locked first, the order every room
-    // transaction takes (room → comment → topic), so a hide and a chat reply cannot deadlock.
-    const owners: { room_id: string | null }[] = await tx.query(
-      `SELECT room_id FROM comments WHERE id = $1`,
-      [commentId],
-    );
-    const roomId = owners[0]?.room_id ?? null;
-    if (roomId) await tx.query(`SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE`, [roomId]);
-    const rows: LockedRow[] = await tx.query(
-      `SELECT c.id, c.topic_id, t.space_id, c.author_id, c.status, c.hidden_reason, c.open_report_count,
-              s.reports_to_hide, c.room_id
-         FROM comments c
-         JOIN topics t ON t.id = c.topic_id
-         JOIN spaces s ON s.id = t.space_id
-        WHERE c.id = $1
-          FOR UPDATE OF c`,
-      [commentId],
-    );
-    const row = rows[0];
+    // A live room's message locks its room row first (see lockForModeration): no deadlocks.
+    const row = await this.comments.lockForModeration(tx, commentId);
     if (!row) throw Problem.notFound('Comment');
     return {
       id: row.id,
@@ -183,10 +151,7 @@ export class CommentModerationService {
     actorId: string | null,
     audit: AuditInput,
   ): Promise<void> {
-    await work.tx.query(`UPDATE comments SET status = 'hidden', hidden_reason = $2 WHERE id = $1`, [
-      comment.id,
-      reason,
-    ]);
+    await this.comments.hide(work.tx, comment.id, reason);
     comment.status = 'hidden';
     comment.hiddenReason = reason;
     await this.recordAudit(work.tx, comment, actorId, audit);
@@ -226,10 +191,7 @@ export class CommentModerationService {
     actorId: string,
     audit: AuditInput,
   ): Promise<void> {
-    await work.tx.query(
-      `UPDATE comments SET status = 'visible', hidden_reason = NULL WHERE id = $1`,
-      [comment.id],
-    );
+    await this.comments.show(work.tx, comment.id);
     comment.status = 'visible';
     comment.hiddenReason = null;
     await this.recordAudit(work.tx, comment, actorId, audit);
@@ -268,26 +230,15 @@ export class CommentModerationService {
     resolution: ReportResolution,
     actorId: string,
   ): Promise<string[]> {
-    const rows = await queryRows<{ id: string }>(
-      tx,
-      `UPDATE reports
-          SET status = 'resolved', resolution = $2, resolved_by = $3, resolved_at = now()
-        WHERE comment_id = $1 AND status = 'open'
-        RETURNING id`,
-      [comment.id, resolution, actorId],
-    );
-    await tx.query(`UPDATE comments SET open_report_count = 0 WHERE id = $1`, [comment.id]);
+    const resolved = await this.reports.resolveOpen(tx, comment.id, resolution, actorId);
+    await this.comments.clearReports(tx, comment.id);
     comment.openReportCount = 0;
-    return rows.map((row) => row.id);
+    return resolved;
   }
 
   /** The comment as a facilitator sees it. */
   async view(tx: EntityManager, commentId: string): Promise<CommentView> {
-    const rows: CommentRow[] = await tx.query(
-      `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`,
-      [commentId],
-    );
-    const row = rows[0];
+    const row = await this.comments.row(tx, commentId);
     if (!row) throw Problem.notFound('Comment');
     return toCommentView(row, true);
   }

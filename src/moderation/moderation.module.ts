@@ -1,14 +1,20 @@
 import { Module } from '@nestjs/common';
+import { CommentsRepository } from '../comments/comments.repository';
 import { EventsModule } from '../core/events/events.module';
+import { IdentityModule } from '../identity/identity.module';
 import { SpacesModule } from '../spaces/spaces.module';
 import { AuditLogService } from './audit-log.service';
+import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
+import { BansRepository } from './bans.repository';
 import { BansService } from './bans.service';
 import { BanCheck } from './bans.guard';
 import { CommentModerationController } from './comment-moderation.controller';
 import { CommentModerationService } from './comment-moderation.service';
 import { ReportsController } from './reports.controller';
+import { ReportsRepository } from './reports.repository';
 import { ReportsService } from './reports.service';
+import { SpacePeopleRead } from './space-people.read';
 import { SpacePeopleService } from './space-people.service';
 import { AdminAuditController, SpaceModerationController } from './space-moderation.controller';
 
@@ -18,7 +24,7 @@ import { AdminAuditController, SpaceModerationController } from './space-moderat
  * CommentModerationService (hide / restore, e.g. from live rooms) and BansService.
  */
 @Module({
-  imports: [EventsModule, SpacesModule],
+  imports: [EventsModule, SpacesModule, IdentityModule],
   controllers: [
     ReportsController,
     CommentModerationController,
@@ -26,14 +32,29 @@ import { AdminAuditController, SpaceModerationController } from './space-moderat
     AdminAuditController,
   ],
   providers: [
+    AuditRepository,
+    BansRepository,
+    ReportsRepository,
+    // Stateless: its own instance here, as CommentsModule imports this module.
+    CommentsRepository,
     AuditService,
     BanCheck,
     CommentModerationService,
     ReportsService,
     BansService,
     AuditLogService,
+    SpacePeopleRead,
     SpacePeopleService,
   ],
-  exports: [AuditService, BanCheck, CommentModerationService, ReportsService, BansService],
+  exports: [
+    AuditRepository,
+    BansRepository,
+    ReportsRepository,
+    AuditService,
+    BanCheck,
+    CommentModerationService,
+    ReportsService,
+    BansService,
+  ],
 })
 export class ModerationModule {}

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { COMMENT_COLUMNS, type CommentRow, toCommentView } from '../comments/comment.view';
+import { type EntityManager } from 'typeorm';
+import { CommentsRepository } from '../comments/comments.repository';
+import { toCommentView } from '../comments/comment.view';
 import { isUniqueViolation } from '../core/database/errors';
-import { queryRows } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
 import { DEFAULT_LIMIT, type Page, type PageQuery, toPage } from '../core/http/pagination';
@@ -25,45 +25,10 @@ import {
   type ReportListQuery,
   type ReportQueueItem,
   type ReportResolution,
-  type ReportStatus,
   type ReportView,
 } from './dto/moderation.dto';
-import { decodeTimeIdCursor, exactTime } from './keyset';
-import { requireSpace } from './moderation-queries';
 import { type ReportReason } from './report.entity';
-
-interface ReportRow extends CommentRow {
-  r_id: string;
-  r_space_id: string;
-  r_topic_id: string;
-  r_comment_id: string;
-  r_reporter_id: string;
-  r_reporter_name: string;
-  r_reason: ReportReason;
-  r_detail: string | null;
-  r_status: ReportStatus;
-  r_resolution: ReportResolution | null;
-  r_resolved_by: string | null;
-  r_resolver_name: string | null;
-  r_resolved_at: Date | null;
-  r_created_at: Date;
-  r_cursor_at: string;
-}
-
-/** A report joined with its reporter, resolver and comment (`c`, author `u`). */
-const REPORT_SELECT = `
-  SELECT r.id AS r_id, r.space_id AS r_space_id, r.topic_id AS r_topic_id,
-         r.comment_id AS r_comment_id, r.reporter_id AS r_reporter_id,
-         ru.display_name AS r_reporter_name, r.reason AS r_reason, r.detail AS r_detail,
-         r.status AS r_status, r.resolution AS r_resolution, r.resolved_by AS r_resolved_by,
-         rb.display_name AS r_resolver_name, r.resolved_at AS r_resolved_at,
-         r.created_at AS r_created_at, ${exactTime('r.created_at')} AS r_cursor_at,
-         ${COMMENT_COLUMNS}
-    FROM reports r
-    JOIN users ru ON ru.id = r.reporter_id
-    LEFT JOIN users rb ON rb.id = r.resolved_by
-    JOIN comments c ON c.id = r.comment_id
-    JOIN users u ON u.id = c.author_id`;
+import { type GroupRow, type ReportRow, ReportsRepository } from './reports.repository';
 
 const toReportView = (row: ReportRow): ReportView => ({
   id: row.r_id,
@@ -81,20 +46,6 @@ const toReportView = (row: ReportRow): ReportView => ({
   resolvedAt: row.r_resolved_at ? row.r_resolved_at.toISOString() : null,
   createdAt: row.r_created_at.toISOString(),
 });
-
-/** The reporters' own words shown with a group: the latest few. */
-const GROUP_DETAILS = 5;
-
-interface GroupRow extends CommentRow {
-  g_comment_id: string;
-  g_first_at: Date;
-  g_last_at: Date;
-  g_cursor_at: string;
-  g_report_count: number;
-  g_report_ids: string[];
-  g_reasons: { reason: ReportReason; count: number }[];
-  g_details: string[];
-}
 
 const toGroupView = (row: GroupRow): ReportGroupView => ({
   comment: toCommentView(row, true),
@@ -115,7 +66,8 @@ const toQueueItem = (row: ReportRow): ReportQueueItem => ({
 @Injectable()
 export class ReportsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reports: ReportsRepository,
+    private readonly commentRows: CommentsRepository,
     private readonly uow: UnitOfWork,
     private readonly access: SpaceAccessService,
     private readonly bans: BanCheck,
@@ -138,32 +90,21 @@ export class ReportsService {
       if (comment.authorId === auth.id) throw Problem.conflict('conflict', msg('reports.own'));
       let reportId: string;
       try {
-        const inserted: { id: string }[] = await tx.query(
-          `INSERT INTO reports (space_id, topic_id, comment_id, reporter_id, reason, detail)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-          [
-            comment.spaceId,
-            comment.topicId,
-            comment.id,
-            auth.id,
-            dto.reason,
-            dto.detail ? dto.detail : null,
-          ],
-        );
-        reportId = inserted[0]!.id;
+        reportId = await this.reports.insert(tx, {
+          spaceId: comment.spaceId,
+          topicId: comment.topicId,
+          commentId: comment.id,
+          reporterId: auth.id,
+          reason: dto.reason,
+          detail: dto.detail ? dto.detail : null,
+        });
       } catch (error) {
         if (isUniqueViolation(error, 'reports_comment_reporter_uq')) {
           throw Problem.conflict('already_reported', msg('code.already_reported'));
         }
         throw error;
       }
-      const counted = await queryRows<{ open_report_count: number }>(
-        tx,
-        `UPDATE comments SET open_report_count = open_report_count + 1 WHERE id = $1
-         RETURNING open_report_count`,
-        [comment.id],
-      );
-      comment.openReportCount = counted[0]!.open_report_count;
+      comment.openReportCount = await this.commentRows.countReport(tx, comment.id);
       work.emit(
         domainEvent('report.created', {
           reportId,
@@ -193,24 +134,10 @@ export class ReportsService {
     spaceId: string,
     query: ReportListQuery,
   ): Promise<Page<ReportQueueItem>> {
-    const tx = this.dataSource.manager;
-    await requireSpace(tx, spaceId);
-    await this.access.requireFacilitator(auth, spaceId, tx);
+    await this.access.requireSpace(spaceId);
+    await this.access.requireFacilitator(auth, spaceId);
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const params: unknown[] = [spaceId, query.status ?? 'open', limit + 1];
-    let after = '';
-    if (query.cursor) {
-      const [at, id] = decodeTimeIdCursor(query.cursor);
-      params.push(at, id);
-      after = 'AND (r.created_at, r.id) < ($4::timestamptz, $5::uuid)';
-    }
-    const rows: ReportRow[] = await tx.query(
-      `${REPORT_SELECT}
-        WHERE r.space_id = $1 AND r.status = $2 ${after}
-        ORDER BY r.created_at DESC, r.id DESC
-        LIMIT $3`,
-      params,
-    );
+    const rows = await this.reports.page(spaceId, query.status ?? 'open', limit, query.cursor);
     return toPage(rows, limit, toQueueItem, (row) => [row.r_cursor_at, row.r_id]);
   }
 
@@ -222,24 +149,17 @@ export class ReportsService {
   resolve(auth: AuthUser, reportId: string, action: ReportResolution): Promise<ReportQueueItem> {
     return this.uow.run(async (work) => {
       const { tx } = work;
-      const found: { space_id: string; comment_id: string }[] = await tx.query(
-        `SELECT space_id, comment_id FROM reports WHERE id = $1`,
-        [reportId],
-      );
-      const report = found[0];
+      const report = await this.reports.locate(tx, reportId);
       if (!report) throw Problem.notFound('Report');
       await this.access.requireFacilitator(auth, report.space_id, tx);
       // Same lock order as reporting (comment, then its reports): no deadlocks, and the
       // status read below is the one this transaction acts on.
       const comment = await this.comments.lock(tx, report.comment_id);
-      const current: { status: ReportStatus; reason: ReportReason }[] = await tx.query(
-        `SELECT status, reason FROM reports WHERE id = $1`,
-        [reportId],
-      );
-      if (current[0]?.status !== 'open') {
+      const current = await this.reports.statusOf(tx, reportId);
+      if (current?.status !== 'open') {
         throw Problem.conflict('conflict', msg('reports.resolved'));
       }
-      await this.resolveComment(work, auth, comment, action, reportId, current[0].reason);
+      await this.resolveComment(work, auth, comment, action, reportId, current.reason);
       return toQueueItem(await this.findRow(tx, reportId));
     });
   }
@@ -250,47 +170,10 @@ export class ReportsService {
    * reporters wrote.
    */
   async groups(auth: AuthUser, spaceId: string, query: PageQuery): Promise<Page<ReportGroupView>> {
-    const tx = this.dataSource.manager;
-    await requireSpace(tx, spaceId);
-    await this.access.requireFacilitator(auth, spaceId, tx);
+    await this.access.requireSpace(spaceId);
+    await this.access.requireFacilitator(auth, spaceId);
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const params: unknown[] = [spaceId, limit + 1];
-    let after = '';
-    if (query.cursor) {
-      const [at, id] = decodeTimeIdCursor(query.cursor);
-      params.push(at, id);
-      after = 'WHERE (g.first_at, g.comment_id) > ($3::timestamptz, $4::uuid)';
-    }
-    const rows: GroupRow[] = await tx.query(
-      `WITH g AS (
-         SELECT r.comment_id, min(r.created_at) AS first_at, max(r.created_at) AS last_at,
-                count(*)::int AS report_count,
-                array_agg(r.id ORDER BY r.created_at, r.id) AS report_ids
-           FROM reports r
-          WHERE r.space_id = $1 AND r.status = 'open'
-          GROUP BY r.comment_id
-       )
-       SELECT g.comment_id AS g_comment_id, g.first_at AS g_first_at, g.last_at AS g_last_at,
-              ${exactTime('g.first_at')} AS g_cursor_at, g.report_count AS g_report_count,
-              g.report_ids AS g_report_ids,
-              (SELECT json_agg(json_build_object('reason', x.reason, 'count', x.n) ORDER BY x.n DESC, x.reason)
-                 FROM (SELECT reason, count(*)::int AS n FROM reports
-                        WHERE comment_id = g.comment_id AND status = 'open' GROUP BY reason) x
-              ) AS g_reasons,
-              (SELECT coalesce(json_agg(d.detail ORDER BY d.created_at DESC), '[]')
-                 FROM (SELECT detail, created_at FROM reports
-                        WHERE comment_id = g.comment_id AND status = 'open' AND detail IS NOT NULL
-                        ORDER BY created_at DESC LIMIT ${GROUP_DETAILS}) d
-              ) AS g_details,
-              ${COMMENT_COLUMNS}
-         FROM g
-         JOIN comments c ON c.id = g.comment_id
-         JOIN users u ON u.id = c.author_id
-        ${after}
-        ORDER BY g.first_at, g.comment_id
-        LIMIT $2`,
-      params,
-    );
+    const rows = await this.reports.groups(spaceId, limit, query.cursor);
     return toPage(rows, limit, toGroupView, (row) => [row.g_cursor_at, row.g_comment_id]);
   }
 
@@ -310,12 +193,9 @@ export class ReportsService {
   ): Promise<BulkResolveResult> {
     return this.uow.run(async (work) => {
       const { tx } = work;
-      await requireSpace(tx, spaceId);
+      await this.access.requireSpace(spaceId, tx);
       await this.access.requireFacilitator(auth, spaceId, tx);
-      const found: { id: string; comment_id: string }[] = await tx.query(
-        `SELECT id, comment_id FROM reports WHERE id = ANY($1::uuid[]) AND space_id = $2`,
-        [reportIds, spaceId],
-      );
+      const found = await this.reports.ofSpace(tx, reportIds, spaceId);
       const commentOf = new Map(found.map((r) => [r.id, r.comment_id]));
       const skipped: BulkResolveResult['skipped'] = reportIds
         .filter((id) => !commentOf.has(id))
@@ -323,11 +203,7 @@ export class ReportsService {
       const resolved: string[] = [];
       for (const commentId of [...new Set(commentOf.values())].sort()) {
         const comment = await this.comments.lock(tx, commentId);
-        const open: { id: string; reason: ReportReason }[] = await tx.query(
-          `SELECT id, reason FROM reports WHERE comment_id = $1 AND status = 'open'
-            ORDER BY created_at, id`,
-          [commentId],
-        );
+        const open = await this.reports.openOf(tx, commentId);
         const openIds = new Set(open.map((r) => r.id));
         for (const [id, of] of commentOf)
           if (of === commentId && !openIds.has(id)) skipped.push({ id, reason: 'resolved' });
@@ -376,8 +252,7 @@ export class ReportsService {
   }
 
   private async findRow(tx: EntityManager, reportId: string): Promise<ReportRow> {
-    const rows: ReportRow[] = await tx.query(`${REPORT_SELECT} WHERE r.id = $1`, [reportId]);
-    const row = rows[0];
+    const row = await this.reports.find(tx, reportId);
     if (!row) throw Problem.notFound('Report');
     return row;
   }

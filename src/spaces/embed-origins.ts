@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { OriginPolicy } from '../core/realtime/origin-policy';
+import { SpacesRepository } from './spaces.repository';
 
 /**
  * Gives the socket handshake's origin check (core's OriginPolicy) every space's embed origins.
@@ -9,7 +9,7 @@ import { OriginPolicy } from '../core/realtime/origin-policy';
 @Injectable()
 export class EmbedOrigins implements OnModuleInit {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly spaces: SpacesRepository,
     private readonly origins: OriginPolicy,
   ) {}
 
@@ -18,10 +18,7 @@ export class EmbedOrigins implements OnModuleInit {
   }
 
   /** Every origin any space allows to embed it. */
-  async all(): Promise<string[]> {
-    const rows: { origin: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT unnest(embed_origins) AS origin FROM spaces`,
-    );
-    return rows.map((r) => r.origin);
+  all(): Promise<string[]> {
+    return this.spaces.embedOrigins();
   }
 }

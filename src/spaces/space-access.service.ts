@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { msg, Problem } from '../core/http/problem';
 import { type AuthUser, isAdmin } from '../identity/auth/auth-user';
+import { SpacesRepository } from './spaces.repository';
 
 /**
  * The one place that answers "may this user act as a facilitator of this space?". An admin
@@ -9,7 +10,10 @@ import { type AuthUser, isAdmin } from '../identity/auth/auth-user';
  */
 @Injectable()
 export class SpaceAccessService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly spaces: SpacesRepository,
+  ) {}
 
   async isFacilitator(
     auth: AuthUser | undefined,
@@ -18,11 +22,7 @@ export class SpaceAccessService {
   ): Promise<boolean> {
     if (!auth) return false;
     if (isAdmin(auth)) return true;
-    const rows: unknown[] = await tx.query(
-      'SELECT 1 FROM space_facilitators WHERE space_id = $1 AND user_id = $2',
-      [spaceId, auth.id],
-    );
-    return rows.length > 0;
+    return this.spaces.isFacilitator(tx, spaceId, auth.id);
   }
 
   async requireFacilitator(
@@ -37,8 +37,7 @@ export class SpaceAccessService {
 
   /** 404 unless the space exists: asked before the facilitator check, so a typo reads as one. */
   async requireSpace(spaceId: string, tx: EntityManager = this.dataSource.manager): Promise<void> {
-    const rows: unknown[] = await tx.query('SELECT 1 FROM spaces WHERE id = $1', [spaceId]);
-    if (rows.length === 0) throw Problem.notFound('Space');
+    if (!(await this.spaces.exists(tx, spaceId))) throw Problem.notFound('Space');
   }
 
   requireAdmin(auth: AuthUser): void {

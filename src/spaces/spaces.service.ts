@@ -1,15 +1,15 @@
 import { isUuid } from '../core/uuid';
 import { Injectable } from '@nestjs/common';
 import { stripUndefined } from '../core/objects';
-import { DataSource, type EntityManager } from 'typeorm';
-import { queryRows } from '../core/database/sql';
+import { DataSource } from 'typeorm';
+import { type Queryable } from '../core/database/sql';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { isForeignKeyViolation, isUniqueViolation } from '../core/database/errors';
-import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../core/http/pagination';
+import { DEFAULT_LIMIT, type Page, toPage } from '../core/http/pagination';
 import { msg, Problem } from '../core/http/problem';
 import { type AuthUser, isAdmin } from '../identity/auth/auth-user';
 import { AuditService } from '../moderation/audit.service';
-import { User } from '../identity/users/user.entity';
+import { UsersRepository } from '../identity/users/users.repository';
 import {
   type CreateSpaceDto,
   type FacilitatorView,
@@ -19,8 +19,8 @@ import {
   type UpdateSpaceDto,
 } from './dto/space.dto';
 import { SpaceAccessService } from './space-access.service';
-import { SpaceFacilitator } from './space-facilitator.entity';
-import { SEOUL_THRESHOLDS, Space, type Thresholds } from './space.entity';
+import { SEOUL_THRESHOLDS, type Space, type Thresholds } from './space.entity';
+import { SpacesRepository } from './spaces.repository';
 
 export const toSpaceView = (space: Space): SpaceView => ({
   id: space.id,
@@ -48,6 +48,8 @@ export function mergeThresholds(base: Thresholds, patch: ThresholdsDto | undefin
 export class SpacesService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly spaces: SpacesRepository,
+    private readonly users: UsersRepository,
     private readonly access: SpaceAccessService,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
@@ -57,19 +59,16 @@ export class SpacesService {
     this.access.requireAdmin(auth);
     try {
       // In a unit of work, so an Idempotency-Key is marked in the same commit as the space.
-      const space = await this.uow.run(({ tx }) => {
-        const spaces = tx.getRepository(Space);
-        return spaces.save(
-          spaces.create({
-            slug: dto.slug,
-            name: dto.name,
-            description: dto.description ?? '',
-            thresholds: mergeThresholds(SEOUL_THRESHOLDS, dto.thresholds),
-            embedOrigins: dedupe(dto.embedOrigins ?? []),
-            reportsToHide: dto.reportsToHide ?? 3,
-          }),
-        );
-      });
+      const space = await this.uow.run(({ tx }) =>
+        this.spaces.create(tx, {
+          slug: dto.slug,
+          name: dto.name,
+          description: dto.description ?? '',
+          thresholds: mergeThresholds(SEOUL_THRESHOLDS, dto.thresholds),
+          embedOrigins: dedupe(dto.embedOrigins ?? []),
+          reportsToHide: dto.reportsToHide ?? 3,
+        }),
+      );
       return (await this.withCounts([toSpaceView(space)]))[0]!;
     } catch (error) {
       if (isUniqueViolation(error))
@@ -81,22 +80,11 @@ export class SpacesService {
   /** Archived spaces are left out of the public list; an admin may ask for them too. */
   async list(query: SpaceListQuery, auth?: AuthUser): Promise<Page<SpaceView>> {
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const qb = this.dataSource
-      .getRepository(Space)
-      .createQueryBuilder('s')
-      .orderBy('s.name', 'ASC')
-      .addOrderBy('s.id', 'ASC')
-      .take(limit + 1);
-    if (query.includeArchived === 'true') {
-      if (!auth || !isAdmin(auth)) throw Problem.forbidden(msg('access.admin_only'));
-    } else {
-      qb.andWhere('s.archived_at IS NULL');
-    }
-    if (query.cursor) {
-      const [name, id] = decodeKeyset(query.cursor, ['text', 'uuid']);
-      qb.andWhere('(s.name, s.id) > (:name, :id)', { name, id });
-    }
-    const page = toPage(await qb.getMany(), limit, toSpaceView, (s) => [s.name, s.id]);
+    const includeArchived = query.includeArchived === 'true';
+    if (includeArchived && (!auth || !isAdmin(auth)))
+      throw Problem.forbidden(msg('access.admin_only'));
+    const rows = await this.spaces.page(limit, includeArchived, query.cursor);
+    const page = toPage(rows, limit, toSpaceView, (s) => [s.name, s.id]);
     return { ...page, items: await this.withCounts(page.items) };
   }
 
@@ -108,16 +96,7 @@ export class SpacesService {
   /** What a reader sees of each space at a glance: its topics, the open ones, live rooms. */
   private async withCounts(spaces: SpaceView[]): Promise<SpaceView[]> {
     if (spaces.length === 0) return spaces;
-    const rows: { id: string; topics: number; open: number; live: number }[] =
-      await this.dataSource.query(
-        `SELECT s.id,
-                (SELECT count(*)::int FROM topics t WHERE t.space_id = s.id) AS topics,
-                (SELECT count(*)::int FROM topics t WHERE t.space_id = s.id
-                    AND t.status IN ('proposed', 'under_review', 'deliberating')) AS open,
-                (SELECT count(*)::int FROM rooms r WHERE r.space_id = s.id AND r.status = 'live') AS live
-           FROM unnest($1::uuid[]) AS s(id)`,
-        [spaces.map((s) => s.id)],
-      );
+    const rows = await this.spaces.counts(spaces.map((s) => s.id));
     const byId = new Map(rows.map((r) => [r.id, r]));
     return spaces.map((space) => {
       const c = byId.get(space.id);
@@ -129,18 +108,16 @@ export class SpacesService {
   }
 
   async find(idOrSlug: string): Promise<Space> {
-    const spaces = this.dataSource.getRepository(Space);
     const space = isUuid(idOrSlug)
-      ? await spaces.findOneBy({ id: idOrSlug })
-      : await spaces.findOneBy({ slug: idOrSlug.toLowerCase() });
+      ? await this.spaces.findById(idOrSlug)
+      : await this.spaces.findBySlug(idOrSlug.toLowerCase());
     if (!space) throw Problem.notFound('Space');
     return space;
   }
 
   async update(auth: AuthUser, id: string, dto: UpdateSpaceDto): Promise<SpaceView> {
     const updated = await this.dataSource.transaction(async (tx) => {
-      const spaces = tx.getRepository(Space);
-      const space = await spaces.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const space = await this.spaces.lock(tx, id);
       if (!space) throw Problem.notFound('Space');
       await this.access.requireFacilitator(auth, id, tx);
       const before = settingsOf(space);
@@ -150,7 +127,7 @@ export class SpacesService {
         space.thresholds = mergeThresholds(space.thresholds, dto.thresholds);
       if (dto.embedOrigins !== undefined) space.embedOrigins = dedupe(dto.embedOrigins);
       if (dto.reportsToHide !== undefined) space.reportsToHide = dto.reportsToHide;
-      const saved = await spaces.save(space);
+      const saved = await this.spaces.save(tx, space);
       await this.audit.record(tx, {
         spaceId: id,
         actorId: auth.id,
@@ -173,13 +150,12 @@ export class SpacesService {
   async setArchived(auth: AuthUser, id: string, archived: boolean): Promise<SpaceView> {
     this.access.requireAdmin(auth);
     const updated = await this.uow.run(async ({ tx }) => {
-      const spaces = tx.getRepository(Space);
-      const space = await spaces.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const space = await this.spaces.lock(tx, id);
       if (!space) throw Problem.notFound('Space');
       if ((space.archivedAt !== null) === archived) return toSpaceView(space);
       const before = { archivedAt: space.archivedAt ? space.archivedAt.toISOString() : null };
       space.archivedAt = archived ? new Date() : null;
-      const saved = await spaces.save(space);
+      const saved = await this.spaces.save(tx, space);
       await this.audit.record(tx, {
         spaceId: id,
         actorId: auth.id,
@@ -197,9 +173,7 @@ export class SpacesService {
   async facilitators(auth: AuthUser, spaceId: string): Promise<FacilitatorView[]> {
     await this.find(spaceId);
     await this.access.requireFacilitator(auth, spaceId);
-    const rows = await this.dataSource
-      .getRepository(SpaceFacilitator)
-      .find({ where: { spaceId }, relations: { user: true }, order: { createdAt: 'ASC' } });
+    const rows = await this.spaces.facilitators(spaceId);
     return rows.map((row) => ({
       spaceId: row.spaceId,
       userId: row.userId,
@@ -218,22 +192,17 @@ export class SpacesService {
     this.access.requireAdmin(auth);
     return this.uow.run(async ({ tx }) => {
       await this.findIn(tx, spaceId);
-      const user = await tx.getRepository(User).findOneBy({ id: userId });
+      const user = await this.users.findById(userId, tx);
       if (!user) throw Problem.notFound('User');
-      let inserted: unknown[];
+      let inserted: boolean;
       try {
-        inserted = await queryRows<{ user_id: string }>(
-          tx,
-          `INSERT INTO space_facilitators (space_id, user_id, granted_by) VALUES ($1, $2, $3)
-           ON CONFLICT DO NOTHING RETURNING user_id`,
-          [spaceId, userId, auth.id],
-        );
+        inserted = await this.spaces.addFacilitator(tx, spaceId, userId, auth.id);
       } catch (error) {
         // The space or user was deleted between the checks and the insert.
         if (isForeignKeyViolation(error)) throw Problem.notFound('Space or user');
         throw error;
       }
-      if (inserted.length > 0) {
+      if (inserted) {
         await this.audit.record(tx, {
           spaceId,
           actorId: auth.id,
@@ -244,7 +213,7 @@ export class SpacesService {
           after: { role: 'facilitator' },
         });
       }
-      const row = await tx.getRepository(SpaceFacilitator).findOneByOrFail({ spaceId, userId });
+      const row = await this.spaces.facilitator(tx, spaceId, userId);
       return {
         spaceId,
         userId,
@@ -260,12 +229,7 @@ export class SpacesService {
     this.access.requireAdmin(auth);
     await this.uow.run(async ({ tx }) => {
       await this.findIn(tx, spaceId);
-      const removed = await queryRows<{ user_id: string }>(
-        tx,
-        `DELETE FROM space_facilitators WHERE space_id = $1 AND user_id = $2 RETURNING user_id`,
-        [spaceId, userId],
-      );
-      if (removed.length === 0) return;
+      if (!(await this.spaces.removeFacilitator(tx, spaceId, userId))) return;
       await this.audit.record(tx, {
         spaceId,
         actorId: auth.id,
@@ -278,9 +242,8 @@ export class SpacesService {
     });
   }
 
-  private async findIn(tx: EntityManager, spaceId: string): Promise<void> {
-    const rows: unknown[] = await tx.query(`SELECT 1 FROM spaces WHERE id = $1`, [spaceId]);
-    if (rows.length === 0) throw Problem.notFound('Space');
+  private async findIn(tx: Queryable, spaceId: string): Promise<void> {
+    if (!(await this.spaces.exists(tx, spaceId))) throw Problem.notFound('Space');
   }
 }
 

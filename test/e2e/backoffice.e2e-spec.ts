@@ -516,6 +516,74 @@ describe('back office: server additions', () => {
       );
     });
 
+    describe('paged (GET /spaces/:id/people/paged)', () => {
+      const url = () => `/api/v1/spaces/${space.id}/people/paged`;
+      const page = (query: Record<string, unknown>, who: TestUser = facilitator) =>
+        t.http.get(url()).query(query).set(who.auth);
+
+      it('walks every match in the order of the plain search, a page at a time', async () => {
+        const plain = (await people(run).expect(200)).body as { id: string }[];
+        const first = (await page({ q: run, limit: 2 }).expect(200)).body;
+        expect(first.items).toHaveLength(2);
+        expect(first.nextCursor).toEqual(expect.any(String));
+        const second = (await page({ q: run, limit: 2, cursor: first.nextCursor }).expect(200))
+          .body;
+        expect(second).toEqual({ items: [plain[2]], nextCursor: null });
+        expect([...first.items, ...second.items]).toEqual(plain);
+        // Without `limit`, a page of up to 20: all three here, and no next page.
+        expect((await page({ q: run }).expect(200)).body).toEqual({
+          items: plain,
+          nextCursor: null,
+        });
+        // The exact name leads here too; emails for administrators only.
+        const exact = (await page({ q: `제안자${run}`, limit: 1 }).expect(200)).body;
+        expect(exact.items).toEqual([
+          { id: proposer.id, displayName: `제안자${run}`, banned: false },
+        ]);
+        const asAdmin = (await page({ q: `질문자${run}` }, admin).expect(200)).body;
+        expect(asAdmin.items).toEqual([
+          { id: asker.id, displayName: `질문자${run}`, email: asker.email, banned: false },
+        ]);
+      });
+
+      it('refuses anonymous viewers, citizens and facilitators of other spaces', async () => {
+        expectProblem(await t.http.get(url()).query({ q: run }), 401, 'unauthorized');
+        for (const who of [citizen, proposer, otherFacilitator])
+          expectProblem(await page({ q: run }, who), 403, 'forbidden');
+      });
+
+      it('bad input → 400 naming the field; unknown space → 404', async () => {
+        expectFieldErrors(await page({}), ['q']);
+        for (const limit of [0, 51, 'ten', 2.5])
+          expectFieldErrors(await page({ q: run, limit }), ['limit']);
+        // 50 is the most a page holds; the plain search stops at 20.
+        await page({ q: run, limit: 50 }).expect(200);
+        expectFieldErrors(await page({ q: run, cursor: 'not a cursor!' }), ['cursor']);
+        // Well formed, but not a position of this list: refused before it reaches SQL.
+        for (const position of [
+          ['x', 'y'],
+          ['0', 'a', randomUUID()],
+          [0, 'a', 'not-a-uuid'],
+        ])
+          expectFieldErrors(
+            await page({
+              q: run,
+              cursor: Buffer.from(JSON.stringify(position)).toString('base64url'),
+            }),
+            ['cursor'],
+          );
+        expectFieldErrors(await page({ q: run, extra: 1 }), ['extra']);
+        expectProblem(
+          await t.http
+            .get(`/api/v1/spaces/${randomUUID()}/people/paged`)
+            .query({ q: 'a' })
+            .set(facilitator.auth),
+          404,
+          'not_found',
+        );
+      });
+    });
+
     it('banning the author of a reported comment names the comment in the audit row', async () => {
       const res = await t.http
         .put(`/api/v1/spaces/${space.id}/bans/${commenter.id}`)

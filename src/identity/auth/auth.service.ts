@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../core/config/config.module';
 import { type AppConfig } from '../../core/config/env';
 import { isUniqueViolation } from '../../core/database/errors';
@@ -9,8 +8,9 @@ import { msg, Problem } from '../../core/http/problem';
 import { type LoginDto, type RegisterDto } from '../dto/auth.dto';
 import { type ChangePasswordDto } from '../dto/user.dto';
 import { type AuthResult } from '../dto/user.dto';
-import { User } from '../users/user.entity';
+import { type User } from '../users/user.entity';
 import { toUserView } from '../users/user.views';
+import { UsersRepository } from '../users/users.repository';
 import { type AuthUser } from './auth-user';
 import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
@@ -18,7 +18,7 @@ import { TokenService } from './token.service';
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly uow: UnitOfWork,
@@ -26,13 +26,14 @@ export class AuthService {
   ) {}
 
   async register(dto: RegisterDto): Promise<AuthResult> {
-    const users = this.dataSource.getRepository(User);
     const passwordHash = await this.hasher.hash(dto.password);
     let user: User;
     try {
-      user = await users.save(
-        users.create({ email: dto.email, passwordHash, displayName: dto.displayName }),
-      );
+      user = await this.users.create({
+        email: dto.email,
+        passwordHash,
+        displayName: dto.displayName,
+      });
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw Problem.conflict('email_taken', msg('code.email_taken'));
@@ -43,12 +44,7 @@ export class AuthService {
   }
 
   async login(dto: LoginDto): Promise<AuthResult> {
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.email = :email', { email: dto.email })
-      .getOne();
+    const user = await this.users.withPasswordByEmail(dto.email);
     // One answer for "no such email" and "wrong password", so sign-in does not reveal who
     // has an account.
     if (!(await this.hasher.verify(user?.passwordHash, dto.password)) || !user) {
@@ -62,12 +58,7 @@ export class AuthService {
    * logout), and the answer carries a fresh token for the one that asked.
    */
   async changePassword(auth: AuthUser, dto: ChangePasswordDto): Promise<AuthResult> {
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.id = :id', { id: auth.id })
-      .getOne();
+    const user = await this.users.withPasswordById(auth.id);
     if (!user) throw Problem.unauthorized();
     if (!(await this.hasher.verify(user.passwordHash, dto.currentPassword)))
       throw Problem.unauthorized(msg('auth.wrong_password'), 'invalid_credentials');
@@ -75,10 +66,7 @@ export class AuthService {
       throw Problem.field('newPassword', 'same_password');
     const passwordHash = await this.hasher.hash(dto.newPassword);
     await this.uow.run(async (work) => {
-      await work.tx.query(
-        `UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = now() WHERE id = $1`,
-        [auth.id, passwordHash],
-      );
+      await this.users.setPassword(work.tx, auth.id, passwordHash);
       work.emit(domainEvent('user.sessions_revoked', { userId: auth.id }));
     });
     user.tokenVersion += 1;
@@ -88,7 +76,7 @@ export class AuthService {
   /** Ends every session of this user: all tokens issued so far stop working. */
   async logout(auth: AuthUser): Promise<void> {
     await this.uow.run(async (work) => {
-      await work.tx.getRepository(User).increment({ id: auth.id }, 'tokenVersion', 1);
+      await this.users.bumpTokenVersion(work.tx, auth.id);
       // Open sockets hold no token after the handshake; this closes them on every node.
       work.emit(domainEvent('user.sessions_revoked', { userId: auth.id }));
     });

@@ -3,15 +3,14 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import { LRUCache } from 'lru-cache';
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { BatchLoader } from '../../core/database/batch-loader';
-import { queryRows } from '../../core/database/sql';
 import { APP_CONFIG } from '../../core/config/config.module';
 import { type AppConfig } from '../../core/config/env';
 import { EventBus } from '../../core/events/event-bus';
 import { msg, Problem } from '../../core/http/problem';
 import { type AuthUser } from './auth-user';
-import { User } from '../users/user.entity';
+import { type User } from '../users/user.entity';
+import { type CheckedUser, UsersRepository } from '../users/users.repository';
 
 interface AccessClaims {
   sub: string;
@@ -24,8 +23,6 @@ const VERIFIED_MAX = 10_000;
 /** How long a user row read to check a token is reused (when no revocation says otherwise). */
 export const USER_CACHE_MS = 2_000;
 const USER_CACHE_MAX = 50_000;
-
-type CheckedUser = Pick<User, 'id' | 'role' | 'displayName' | 'tokenVersion'>;
 
 /**
  * Signs and checks access tokens. HS256 only: a token that names another algorithm (including
@@ -60,18 +57,13 @@ export class TokenService implements OnModuleInit, OnModuleDestroy {
   private secretKey?: KeyObject;
   /** Rows not in the cache: the checks of one event-loop turn share one query. */
   private readonly loader = new BatchLoader<string, CheckedUser>(async (ids) => {
-    const rows = await queryRows<CheckedUser>(
-      this.dataSource.manager,
-      `SELECT id, role, display_name AS "displayName", token_version AS "tokenVersion"
-         FROM users WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
+    const rows = await this.usersRepository.checked(ids);
     return new Map(rows.map((u) => [u.id, u]));
   });
 
   constructor(
     private readonly jwt: JwtService,
-    private readonly dataSource: DataSource,
+    private readonly usersRepository: UsersRepository,
     private readonly bus: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../core/database/errors';
 import { PasswordHasher } from '../auth/password-hasher';
-import { User } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 /**
  * The administrator accounts named by configuration (ADMIN_EMAIL/ADMIN_PASSWORD at start, or
@@ -11,10 +11,15 @@ import { User } from './user.entity';
  */
 @Injectable()
 export class AdminAccounts {
+  /** Built here rather than injected: the command line constructs this class by hand. */
+  private readonly users: UsersRepository;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
-  ) {}
+  ) {
+    this.users = new UsersRepository(dataSource);
+  }
 
   /**
    * Makes sure an administrator with this email exists: creates it, or promotes an existing
@@ -26,19 +31,17 @@ export class AdminAccounts {
     tx: EntityManager = this.dataSource.manager,
   ): Promise<'created' | 'promoted' | 'unchanged'> {
     const normalised = email.trim().toLowerCase();
-    const users = tx.getRepository(User);
-    const existing = await users.findOneBy({ email: normalised });
+    const existing = await this.users.findByEmail(normalised, tx);
     if (existing) {
       if (existing.role === 'admin') return 'unchanged';
-      await users.update({ id: existing.id }, { role: 'admin' });
+      await this.users.promoteToAdmin(tx, existing.id);
       return 'promoted';
     }
     try {
-      await users.insert({
+      await this.users.insertAdmin(tx, {
         email: normalised,
         passwordHash: await this.hasher.hash(password),
         displayName: '관리자',
-        role: 'admin',
       });
       return 'created';
     } catch (error) {

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { LOGGER } from '../../core/logging/logging.module';
 import { type Logger } from '../../core/logging/logger';
 import { msg, Problem } from '../../core/http/problem';
 import { domainEvent } from '../../core/events/domain-events';
 import { UnitOfWork } from '../../core/events/unit-of-work';
 import { type AuthUser, isAdmin } from '../auth/auth-user';
-import { DEFAULT_LIMIT, decodeKeyset, type Page, toPage } from '../../core/http/pagination';
+import { DEFAULT_LIMIT, type Page, toPage } from '../../core/http/pagination';
+import { SpacesRepository } from '../../spaces/spaces.repository';
 import {
   type MeView,
   type SpaceRoleView,
@@ -14,28 +14,25 @@ import {
   type UserSearchQuery,
   type UserView,
 } from '../dto/user.dto';
-import { type GlobalRole, User } from './user.entity';
+import { type GlobalRole } from './user.entity';
+import { UsersRepository } from './users.repository';
 import { toUserView } from './user.views';
 import { AuditService } from '../../moderation/audit.service';
 
 @Injectable()
 export class UsersService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly spaces: SpacesRepository,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async me(auth: AuthUser): Promise<MeView> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id: auth.id });
+    const user = await this.users.findById(auth.id);
     if (!user) throw Problem.unauthorized();
-    const spaces: { space_id: string; slug: string; name: string }[] = await this.dataSource.query(
-      `SELECT f.space_id, s.slug, s.name FROM space_facilitators f
-         JOIN spaces s ON s.id = f.space_id
-        WHERE f.user_id = $1 ORDER BY s.name`,
-      [auth.id],
-    );
+    const spaces = await this.spaces.facilitatedBy(auth.id);
     return {
       ...toUserView(user),
       spaces: spaces.map((s): SpaceRoleView => ({
@@ -49,10 +46,7 @@ export class UsersService {
 
   /** A person renames themselves; their words everywhere show the new name (it is joined on read). */
   async updateMe(auth: AuthUser, dto: UpdateMeDto): Promise<MeView> {
-    await this.dataSource.query(
-      `UPDATE users SET display_name = $2, updated_at = now() WHERE id = $1`,
-      [auth.id, dto.displayName],
-    );
+    await this.users.setDisplayName(auth.id, dto.displayName);
     return this.me(auth);
   }
 
@@ -63,33 +57,16 @@ export class UsersService {
   async search(auth: AuthUser, query: UserSearchQuery): Promise<Page<UserView>> {
     if (!isAdmin(auth)) throw Problem.forbidden(msg('access.admin_only'));
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const qb = this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .orderBy('u.email', 'ASC')
-      .take(limit + 1);
-    if (query.q) {
-      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere('(u.email ILIKE :like OR u.display_name ILIKE :like)', { like });
-    }
-    if (query.role) qb.andWhere('u.role = :role', { role: query.role });
-    if (query.cursor) {
-      const [email] = decodeKeyset(query.cursor, ['text']);
-      qb.andWhere('u.email > :email', { email });
-    }
-    return toPage(await qb.getMany(), limit, toUserView, (u) => [u.email]);
+    return toPage(await this.users.search(query, limit), limit, toUserView, (u) => [u.email]);
   }
 
   async setRole(auth: AuthUser, userId: string, role: GlobalRole): Promise<UserView> {
     if (!isAdmin(auth)) throw Problem.forbidden(msg('users.roles_admin_only'));
     return this.uow.run(async (work) => {
       const { tx } = work;
-      const users = tx.getRepository(User);
       // Lock the admins so two concurrent demotions cannot both pass the last-admin check.
-      const admins: unknown[] = await tx.query(
-        `SELECT id FROM users WHERE role = 'admin' FOR UPDATE`,
-      );
-      const user = await users.findOneBy({ id: userId });
+      const admins = await this.users.lockAdmins(tx);
+      const user = await this.users.findById(userId, tx);
       if (!user) throw Problem.notFound('User');
       // The same role again changes nothing and is not audited.
       if (user.role === role) return toUserView(user);
@@ -103,7 +80,7 @@ export class UsersService {
       // Tokens carry no role, but bumping the version makes a demotion bite at once for
       // any cached session state, and is harmless for a promotion.
       user.tokenVersion += 1;
-      await users.save(user);
+      await this.users.save(tx, user);
       // A site-wide action: its audit row belongs to no space (the administrators' log shows it).
       await this.audit.record(tx, {
         spaceId: null,

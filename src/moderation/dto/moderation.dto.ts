@@ -6,9 +6,11 @@ import {
   IsIn,
   IsInt,
   IsOptional,
+  IsString,
   IsUUID,
   Matches,
   Max,
+  MaxLength,
   Min,
 } from 'class-validator';
 import { Type } from 'class-transformer';
@@ -98,6 +100,44 @@ export class PeopleQuery {
   @Min(1)
   @Max(PEOPLE_MAX)
   limit?: number;
+}
+
+/** The most people one page of the paged search holds, and how many by default. */
+export const PEOPLE_PAGE_MAX = 50;
+export const PEOPLE_PAGE_DEFAULT = 20;
+
+/**
+ * The same search, paged (`GET /spaces/:id/people/paged`): for a facilitator going through
+ * every match of a common name, where the plain search stops at its first few.
+ */
+export class PeoplePageQuery {
+  @ApiProperty({ description: 'Part of the display name (1–100 characters).', maxLength: 100 })
+  @IsPlainText(1, 100)
+  q!: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: PEOPLE_PAGE_MAX,
+    default: PEOPLE_PAGE_DEFAULT,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(PEOPLE_PAGE_MAX)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    description: 'Opaque: the `nextCursor` of the previous page.',
+    maxLength: 512,
+    pattern: '^[A-Za-z0-9_-]+$',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not valid' })
+  cursor?: string;
 }
 
 /**
