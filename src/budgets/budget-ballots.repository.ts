@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Queryable, queryRows } from '../core/database/sql';
-import { spaceBanInForce } from '../moderation/bans.guard';
+import { spaceBanInForce } from '../moderation/bans.repository';
 import { type BallotEntry } from './budget-rules';
 import { HEADINGS_SQL, type HeadingRow, PROJECTS_SQL, type ProjectRow } from './budget-tally';
 import { type BudgetRow } from './budgets.repository';

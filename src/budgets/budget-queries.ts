@@ -5,6 +5,7 @@ import { DEFAULT_LIMIT, decodeCursor, encodeCursor, type Page } from '../core/ht
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { SpaceAccessService } from '../spaces/space-access.service';
+import { SpacesRepository } from '../spaces/spaces.repository';
 import { type BudgetPhase, type ProjectStatus, type RuleKind } from './budget-rules';
 import { ruleOf } from './budget-tally';
 import { type BudgetRow } from './budgets.repository';
@@ -135,6 +136,7 @@ export class BudgetQueries {
   constructor(
     private readonly dataSource: DataSource,
     private readonly access: SpaceAccessService,
+    private readonly spaces: SpacesRepository,
   ) {}
 
   async budget(id: string, auth?: AuthUser): Promise<BudgetView> {
@@ -148,12 +150,6 @@ export class BudgetQueries {
     return (await this.views([budget], auth))[0]!;
   }
 
-  /** Whether the space exists; `db` a transaction when the caller writes in the space. */
-  async spaceExists(db: Queryable, spaceId: string): Promise<boolean> {
-    const spaces = await queryRows(db, `SELECT 1 FROM spaces WHERE id = $1`, [spaceId]);
-    return spaces.length > 0;
-  }
-
   /** The space of a room (through its topic), to link a budget's assembly to a room of its own space. */
   async roomSpace(db: Queryable, roomId: string): Promise<string | undefined> {
     const rooms = await queryRows<{ space_id: string }>(
@@ -165,7 +161,7 @@ export class BudgetQueries {
   }
 
   async list(spaceId: string, auth?: AuthUser): Promise<{ items: BudgetView[]; nextCursor: null }> {
-    if (!(await this.spaceExists(this.dataSource, spaceId))) throw Problem.notFound('Space');
+    if (!(await this.spaces.exists(this.dataSource, spaceId))) throw Problem.notFound('Space');
     const rows = await queryRows<BudgetRow>(
       this.dataSource,
       `SELECT * FROM budgets WHERE space_id = $1 ORDER BY created_at DESC, id DESC LIMIT 100`,

@@ -13,6 +13,7 @@ import { type BudgetTally } from '../protocol/live';
 import { AuditService } from '../moderation/audit.service';
 import { BanCheck, bannedFromSpace } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
+import { SpacesRepository } from '../spaces/spaces.repository';
 import { FollowsRepository } from '../notifications/follows.repository';
 import { TopicEventsRepository } from '../topics/topic-events.repository';
 import { TopicsRepository } from '../topics/topics.repository';
@@ -119,6 +120,7 @@ export class BudgetsService {
     private readonly queries: BudgetQueries,
     private readonly topics: TopicsRepository,
     private readonly topicEvents: TopicEventsRepository,
+    private readonly spaces: SpacesRepository,
   ) {}
 
   // ---- budgets ------------------------------------------------------------------------------
@@ -184,7 +186,7 @@ export class BudgetsService {
     this.checkRule(dto.rule);
     if (dto.phases) this.checkPhases(dto.phases);
     return this.uow.run(async (work) => {
-      if (!(await this.queries.spaceExists(work.tx, spaceId))) throw Problem.notFound('Space');
+      if (!(await this.spaces.exists(work.tx, spaceId))) throw Problem.notFound('Space');
       await this.access.requireFacilitator(auth, spaceId, work.tx);
       const id = await this.budgetsRepo.insert(work.tx, {
         spaceId,
