@@ -95,6 +95,19 @@ export class SpacesRepository {
     return tx.getRepository(Space).save(space);
   }
 
+  /**
+   * Whether the space is archived, holding it (FOR SHARE) as it is: an archive committing now
+   * waits for the caller's transaction, or the caller waits for it. False for a space that does
+   * not exist; the caller refuses that on its own.
+   */
+  async isArchivedHeld(tx: Queryable, id: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `SELECT 1 FROM spaces WHERE id = $1 AND archived_at IS NOT NULL FOR SHARE`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
   async exists(tx: Queryable, id: string): Promise<boolean> {
     const rows: unknown[] = await tx.query('SELECT 1 FROM spaces WHERE id = $1', [id]);
     return rows.length > 0;

@@ -8,6 +8,7 @@ import { BanCheck } from '../moderation/bans.guard';
 import { AuditService } from '../moderation/audit.service';
 import { FollowsRepository } from '../notifications/follows.repository';
 import { SpaceAccessService } from '../spaces/space-access.service';
+import { SpacesRepository } from '../spaces/spaces.repository';
 import {
   type CreateTopicDto,
   type ListTopicsQuery,
@@ -35,17 +36,15 @@ export class TopicsService {
     private readonly bans: BanCheck,
     private readonly audit: AuditService,
     private readonly follows: FollowsRepository,
+    private readonly spaces: SpacesRepository,
   ) {}
 
   async create(auth: AuthUser, spaceId: string, dto: CreateTopicDto): Promise<TopicView> {
     const id = await this.uow.run(async (work) => {
-      // An archived space takes no new topic. FOR SHARE: an archive committing now waits for
-      // this topic, or this waits for it. A space that does not exist is refused below.
-      const archived: unknown[] = await work.tx.query(
-        `SELECT 1 FROM spaces WHERE id = $1 AND archived_at IS NOT NULL FOR SHARE`,
-        [spaceId],
-      );
-      if (archived.length > 0) throw Problem.conflict('space_archived', msg('spaces.archived'));
+      // An archived space takes no new topic; the space is held so an archive cannot commit
+      // between this check and the topic. A space that does not exist is refused below.
+      if (await this.spaces.isArchivedHeld(work.tx, spaceId))
+        throw Problem.conflict('space_archived', msg('spaces.archived'));
       // A ban needs its space, so a space that does not exist has none: it is refused below.
       await this.bans.assertNotBanned(work.tx, spaceId, auth.id);
       const topicId = await this.topics.insert(work.tx, {
