@@ -10,12 +10,11 @@
  *   npm run bench:b7    (B7_USERS=1000 B7_ATTEMPTS=3 B7_CONCURRENCY=64 B7_ROUNDS=3)
  */
 import 'reflect-metadata';
-import { Pool } from 'pg';
-import { collect, Worker } from './lib/clients';
-import { api, createDatabase, createUsers, createWorld } from './lib/database';
-import { startSubject } from './lib/fanout';
+import { collect } from './lib/clients';
+import { api, createUsers, createWorld } from './lib/database';
 import { cpuSeconds, runMain } from './lib/processes';
 import { envNumber, log, machine, median, type Row, save, summary } from './lib/report';
+import { rawWrites, shuffled, startWriteRig } from './lib/write-rig';
 
 const USERS = envNumber('B7_USERS', 1000);
 const ATTEMPTS = envNumber('B7_ATTEMPTS', 3);
@@ -32,23 +31,9 @@ const STEPS: [Target, 'madang' | 'raw pg'][] = [
   ['comment', 'raw pg'],
 ];
 
-/** A fixed shuffle, so both sides of a round see the same order. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
-  const db = await createDatabase('b7');
-  const server = await startSubject('madang', db.url);
-  const load = new Worker();
-  const pool = new Pool({ connectionString: db.url, max: 2 });
+  const rig = await startWriteRig('b7');
+  const { db, server, load, pool } = rig;
   const rounds: Record<string, unknown>[] = [];
   try {
     const world = await createWorld(server.url, db.url);
@@ -92,13 +77,9 @@ async function main(): Promise<void> {
             limit: order.length,
           });
         } else {
-          await load.ask({
-            type: 'pg',
-            databaseUrl: db.url,
+          await rawWrites(rig, {
             poolSize: POOL,
             concurrency: CONCURRENCY,
-            durationMs: 600_000,
-            limit: order.length,
             sql: comment
               ? 'INSERT INTO comment_agrees (comment_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING'
               : 'INSERT INTO topic_agrees (topic_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
@@ -144,10 +125,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    load.stop();
-    await pool.end();
-    await server.stop();
-    await db.drop();
+    await rig.stop();
   }
   type R = {
     target: Target;

@@ -27,14 +27,13 @@
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { Pool } from 'pg';
-import { collect, Worker } from './lib/clients';
-import { api, createDatabase, createUsers, createWorld } from './lib/database';
-import { startSubject } from './lib/fanout';
+import { collect } from './lib/clients';
+import { api, createUsers, createWorld } from './lib/database';
 import { nowMs } from './lib/histogram';
 import { type Payload, RawLiveSocket } from './lib/live-socket';
 import { cpuSeconds, rssBytes, runMain, sleep } from './lib/processes';
 import { envNumber, log, machine, median, type Row, save, summary } from './lib/report';
+import { rawWrites, shuffled, startWriteRig } from './lib/write-rig';
 
 const VOTERS = envNumber('B9_VOTERS', 5000);
 const RATE = envNumber('B9_RATE', 1000);
@@ -70,18 +69,6 @@ interface Budget {
   lines: string[];
 }
 
-/** A fixed shuffle, so every step sees the same order. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
 /**
  * Voter i's priority order: three distinct projects, drawn with uneven odds (project k weighs
  * k + 1) so the tally has a clear order and ties are rare.
@@ -111,10 +98,8 @@ function intended(): { points: number[]; ballots: number } {
 }
 
 async function main(): Promise<void> {
-  const db = await createDatabase('b9');
-  const server = await startSubject('madang', db.url);
-  const load = new Worker();
-  const pool = new Pool({ connectionString: db.url, max: 2 });
+  const rig = await startWriteRig('b9');
+  const { db, server, load, pool } = rig;
   const rounds: Record<string, unknown>[] = [];
   const expected = intended();
   try {
@@ -313,13 +298,9 @@ async function main(): Promise<void> {
             limit: requests.length,
           });
         } else {
-          await load.ask({
-            type: 'pg',
-            databaseUrl: db.url,
+          await rawWrites(rig, {
             poolSize: POOL,
             concurrency: CONCURRENCY,
-            durationMs: 600_000,
-            limit: order.length,
             sql: `WITH b AS (
                     INSERT INTO budget_ballots (budget_id, voter_key, user_id, voter_id, class_key, channel)
                     VALUES ($1, $2, $3, $4, 'all', 'online') RETURNING id)
@@ -427,10 +408,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    load.stop();
-    await pool.end();
-    await server.stop();
-    await db.drop();
+    await rig.stop();
   }
 
   type R = {

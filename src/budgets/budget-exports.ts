@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { queryRows } from '../core/database/sql';
 import { Problem } from '../core/http/problem';
 import { type Row } from '../open-data/csv';
+import { SpacesRepository } from '../spaces/spaces.repository';
 import { loadProjects } from './budget-tally';
 import { BudgetsService } from './budgets.service';
 
@@ -12,6 +13,7 @@ export class BudgetExports {
   constructor(
     private readonly dataSource: DataSource,
     private readonly budgets: BudgetsService,
+    private readonly spaces: SpacesRepository,
   ) {}
 
   async *projects(budgetId: string): AsyncGenerator<Row[]> {
@@ -42,10 +44,8 @@ export class BudgetExports {
    */
   async *openResults(query: { spaceId?: string; budgetId?: string }): AsyncGenerator<Row[]> {
     if (query.spaceId) {
-      const spaces = await queryRows(this.dataSource, `SELECT 1 FROM spaces WHERE id = $1`, [
-        query.spaceId,
-      ]);
-      if (spaces.length === 0) throw Problem.notFound('Space');
+      if (!(await this.spaces.exists(this.dataSource, query.spaceId)))
+        throw Problem.notFound('Space');
     }
     if (query.budgetId) {
       const budget = await this.budgets.budgetRow(this.dataSource, query.budgetId);

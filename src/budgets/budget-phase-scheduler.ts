@@ -7,12 +7,11 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG } from '../core/config/config.module';
 import { type AppConfig } from '../core/config/env';
-import { queryRows } from '../core/database/sql';
 import { UnitOfWork } from '../core/events/unit-of-work';
 import { LOGGER } from '../core/logging/logging.module';
 import { type Logger } from '../core/logging/logger';
 import { allowedNextPhases, type BudgetPhase } from './budget-rules';
-import { type BudgetRow } from './budget-tally';
+import { type BudgetRow, BudgetsRepository } from './budgets.repository';
 import { BudgetsService } from './budgets.service';
 
 /**
@@ -47,6 +46,7 @@ export class BudgetPhaseScheduler implements OnApplicationBootstrap, OnApplicati
   constructor(
     private readonly uow: UnitOfWork,
     private readonly budgets: BudgetsService,
+    private readonly budgetsRepo: BudgetsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -67,23 +67,13 @@ export class BudgetPhaseScheduler implements OnApplicationBootstrap, OnApplicati
 
   /** Moves every budget whose dates say so by one phase; returns how many moved. */
   async runOnce(now = new Date()): Promise<number> {
-    const candidates = await this.uow.run((work) =>
-      queryRows<Pick<BudgetRow, 'id' | 'phase' | 'phases'>>(
-        work.tx,
-        `SELECT id, phase, phases FROM budgets WHERE phase <> 'execution' AND jsonb_array_length(phases) > 0`,
-      ),
-    );
+    const candidates = await this.uow.run((work) => this.budgetsRepo.dated(work.tx));
     let moved = 0;
     for (const candidate of candidates) {
       if (!duePhase(candidate, now)) continue;
       // Re-read under the lock: another node, or a facilitator, may have moved it meanwhile.
       moved += await this.uow.run(async (work) => {
-        const rows = await queryRows<BudgetRow>(
-          work.tx,
-          `SELECT * FROM budgets WHERE id = $1 FOR UPDATE SKIP LOCKED`,
-          [candidate.id],
-        );
-        const budget = rows[0];
+        const budget = await this.budgetsRepo.lockUnlessHeld(work.tx, candidate.id);
         const to = budget ? duePhase(budget, now) : null;
         if (!budget || !to) return 0;
         await this.budgets.applyPhase(work, budget, to, null);

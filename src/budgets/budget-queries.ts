@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../core/database/sql';
+import { type Queryable, queryRows } from '../core/database/sql';
 import { DEFAULT_LIMIT, decodeCursor, encodeCursor, type Page } from '../core/http/pagination';
 import { Problem } from '../core/http/problem';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { SpaceAccessService } from '../spaces/space-access.service';
+import { SpacesRepository } from '../spaces/spaces.repository';
 import { type BudgetPhase, type ProjectStatus, type RuleKind } from './budget-rules';
-import { type BudgetRow, ruleOf } from './budget-tally';
+import { ruleOf } from './budget-tally';
+import { type BudgetRow } from './budgets.repository';
 import { type ListProjectsQuery } from './dto/budget.dto';
 
 export interface HeadingView {
@@ -134,6 +136,7 @@ export class BudgetQueries {
   constructor(
     private readonly dataSource: DataSource,
     private readonly access: SpaceAccessService,
+    private readonly spaces: SpacesRepository,
   ) {}
 
   async budget(id: string, auth?: AuthUser): Promise<BudgetView> {
@@ -147,11 +150,18 @@ export class BudgetQueries {
     return (await this.views([budget], auth))[0]!;
   }
 
+  /** The space of a room (through its topic), to link a budget's assembly to a room of its own space. */
+  async roomSpace(db: Queryable, roomId: string): Promise<string | undefined> {
+    const rooms = await queryRows<{ space_id: string }>(
+      db,
+      `SELECT t.space_id FROM rooms r JOIN topics t ON t.id = r.topic_id WHERE r.id = $1`,
+      [roomId],
+    );
+    return rooms[0]?.space_id;
+  }
+
   async list(spaceId: string, auth?: AuthUser): Promise<{ items: BudgetView[]; nextCursor: null }> {
-    const spaces = await queryRows(this.dataSource, `SELECT 1 FROM spaces WHERE id = $1`, [
-      spaceId,
-    ]);
-    if (spaces.length === 0) throw Problem.notFound('Space');
+    if (!(await this.spaces.exists(this.dataSource, spaceId))) throw Problem.notFound('Space');
     const rows = await queryRows<BudgetRow>(
       this.dataSource,
       `SELECT * FROM budgets WHERE space_id = $1 ORDER BY created_at DESC, id DESC LIMIT 100`,

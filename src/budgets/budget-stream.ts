@@ -7,7 +7,6 @@ import {
 } from '@nestjs/websockets';
 import { IsUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../core/database/sql';
 import { EventBus } from '../core/events/event-bus';
 import { Coalescer } from '../core/realtime/coalescer';
 import { LiveHandler } from '../core/realtime/live-handler';
@@ -16,7 +15,7 @@ import { LIVE_NAMESPACE, type LiveAck, type LiveSocket, Rooms } from '../core/re
 import { LOGGER } from '../core/logging/logging.module';
 import { type Logger } from '../core/logging/logger';
 import { type BudgetWatchResult } from '../protocol/live';
-import { type BudgetRow } from './budget-tally';
+import { BudgetsRepository } from './budgets.repository';
 import { BudgetsService } from './budgets.service';
 
 /** `budget:tally` goes out at most this often per budget, across every node. */
@@ -50,6 +49,7 @@ export class BudgetStream implements OnModuleInit, OnModuleDestroy {
     private readonly bus: EventBus,
     private readonly live: LiveServer,
     private readonly budgets: BudgetsService,
+    private readonly budgetsRepo: BudgetsRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -90,29 +90,13 @@ export class BudgetStream implements OnModuleInit, OnModuleDestroy {
   private async flush(budgetIds: string[]): Promise<void> {
     for (const id of budgetIds) {
       try {
-        const claimed = await queryRows<{ id: string }>(
-          this.dataSource,
-          `UPDATE budgets SET tally_sent_at = now()
-            WHERE id = $1 AND live_tally AND phase = 'voting'
-              AND (tally_sent_at IS NULL OR tally_sent_at <= now() - make_interval(secs => $2))
-            RETURNING id`,
-          [id, TALLY_INTERVAL_MS / 1000],
-        );
-        if (claimed.length > 0) await this.send(id);
-        else if (await this.stillLive(id)) this.pending.add(id, true);
+        if (await this.budgetsRepo.claimTallySlot(id, TALLY_INTERVAL_MS / 1000))
+          await this.send(id);
+        else if (await this.budgetsRepo.tallyLive(id)) this.pending.add(id, true);
       } catch (err) {
         this.logger.error({ err, budgetId: id }, 'budget tally broadcast failed');
       }
     }
-  }
-
-  private async stillLive(id: string): Promise<boolean> {
-    const rows = await queryRows<Pick<BudgetRow, 'phase' | 'live_tally'>>(
-      this.dataSource,
-      `SELECT phase, live_tally FROM budgets WHERE id = $1`,
-      [id],
-    );
-    return rows[0]?.phase === 'voting' && rows[0].live_tally;
   }
 
   private async sendNow(id: string): Promise<void> {

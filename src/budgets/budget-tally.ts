@@ -1,5 +1,6 @@
 import { type EntityManager } from 'typeorm';
 import { queryRows } from '../core/database/sql';
+import { type BudgetRow } from './budgets.repository';
 import {
   type BudgetRule,
   computeResults,
@@ -7,31 +8,9 @@ import {
   type HeadingResult,
   type ProjectInfo,
   type ProjectStatus,
-  type VoterClass,
 } from './budget-rules';
 
 type Db = Pick<EntityManager, 'query'>;
-
-export interface BudgetRow {
-  id: string;
-  space_id: string;
-  created_by: string;
-  title: string;
-  description: string;
-  total_amount: string;
-  rule_kind: BudgetRule['kind'];
-  max_choices: number | null;
-  min_spend_ratio: string | null;
-  electorate: 'open' | 'roll';
-  voter_classes: VoterClass[];
-  live_tally: boolean;
-  phase: import('./budget-rules').BudgetPhase;
-  phases: { phase: string; startsAt?: string; endsAt?: string }[];
-  room_id: string | null;
-  seq: number;
-  created_at: Date;
-  updated_at: Date;
-}
 
 export const ruleOf = (b: BudgetRow): BudgetRule => ({
   kind: b.rule_kind,

@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../core/database/errors';
-import { queryRows } from '../core/database/sql';
+import { type Queryable } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
 import { EventBus } from '../core/events/event-bus';
 import { UnitOfWork, type Work } from '../core/events/unit-of-work';
@@ -11,10 +11,12 @@ import { type FieldRuleKey } from '../core/http/i18n/messages';
 import { type AuthUser } from '../identity/auth/auth-user';
 import { type BudgetTally } from '../protocol/live';
 import { AuditService } from '../moderation/audit.service';
-import { BanCheck, bannedFromSpace, spaceBanInForce } from '../moderation/bans.guard';
+import { BanCheck, bannedFromSpace } from '../moderation/bans.guard';
 import { SpaceAccessService } from '../spaces/space-access.service';
+import { SpacesRepository } from '../spaces/spaces.repository';
 import { FollowsRepository } from '../notifications/follows.repository';
-import { appendTopicEvent } from '../topics/topic-events';
+import { TopicEventsRepository } from '../topics/topic-events.repository';
+import { TopicsRepository } from '../topics/topics.repository';
 import {
   allowedNextPhases,
   type BallotEntry,
@@ -26,21 +28,20 @@ import {
   phaseIndex,
   type VoterClass,
 } from './budget-rules';
+import { BudgetBallotsRepository, type RollLine } from './budget-ballots.repository';
 import { BudgetNoticesRepository } from './budget-notices.repository';
+import { BudgetProjectsRepository } from './budget-projects.repository';
+import { BudgetQueries } from './budget-queries';
 import {
-  type BudgetRow,
   headingOf,
-  HEADINGS_SQL,
-  type HeadingRow,
   loadHeadings,
   loadProjects,
   type ProjectFacts,
   projectOf,
-  type ProjectRow,
-  PROJECTS_SQL,
   ruleOf,
   tallyBudget,
 } from './budget-tally';
+import { type BudgetLock, type BudgetRow, BudgetsRepository } from './budgets.repository';
 import {
   type BallotDto,
   type CreateBudgetDto,
@@ -49,6 +50,7 @@ import {
   type OnsiteBallotDto,
   type PaperTotalDto,
   type PhaseDateDto,
+  type ProjectDto,
   type ReviewDto,
   type UpdateBudgetDto,
 } from './dto/budget.dto';
@@ -87,24 +89,6 @@ export interface BallotView {
   castAt: string | null;
 }
 
-/** A roll line as a ballot needs it. */
-interface RollLine {
-  id: string;
-  heading_id: string | null;
-  class_key: string;
-}
-
-/** The one read before a first ballot: the budget with the voter's ban, roll line and the rules' facts. */
-interface BallotContext extends BudgetRow {
-  banned: boolean;
-  banned_until: Date | null;
-  line_id: string | null;
-  line_heading_id: string | null;
-  line_class_key: string | null;
-  heading_rows: HeadingRow[];
-  project_rows: ProjectRow[];
-}
-
 /** Where the voter stands: the key their one ballot is kept under, their class and heading. */
 interface Voter {
   key: string;
@@ -130,16 +114,32 @@ export class BudgetsService {
     private readonly notices: BudgetNoticesRepository,
     private readonly follows: FollowsRepository,
     private readonly bus: EventBus,
+    private readonly budgetsRepo: BudgetsRepository,
+    private readonly projects: BudgetProjectsRepository,
+    private readonly ballots: BudgetBallotsRepository,
+    private readonly queries: BudgetQueries,
+    private readonly topics: TopicsRepository,
+    private readonly topicEvents: TopicEventsRepository,
+    private readonly spaces: SpacesRepository,
   ) {}
 
   // ---- budgets ------------------------------------------------------------------------------
 
-  async budgetRow(db: Pick<EntityManager, 'query'>, id: string, lock = ''): Promise<BudgetRow> {
-    const rows = await queryRows<BudgetRow>(db, `SELECT * FROM budgets WHERE id = $1 ${lock}`, [
-      id,
-    ]);
-    const budget = rows[0];
+  async budgetRow(db: Queryable, id: string, lock: BudgetLock = ''): Promise<BudgetRow> {
+    const budget = await this.budgetsRepo.row(db, id, lock);
     if (!budget) throw Problem.notFound('Budget');
+    return budget;
+  }
+
+  /** The budget under `lock`, for one of its space's facilitators (a 403 for anyone else). */
+  private async facilitatedBudget(
+    work: Work,
+    auth: AuthUser,
+    id: string,
+    lock: BudgetLock,
+  ): Promise<BudgetRow> {
+    const budget = await this.budgetRow(work.tx, id, lock);
+    await this.access.requireFacilitator(auth, budget.space_id, work.tx);
     return budget;
   }
 
@@ -186,31 +186,21 @@ export class BudgetsService {
     this.checkRule(dto.rule);
     if (dto.phases) this.checkPhases(dto.phases);
     return this.uow.run(async (work) => {
-      const spaces = await queryRows(work.tx, `SELECT 1 FROM spaces WHERE id = $1`, [spaceId]);
-      if (spaces.length === 0) throw Problem.notFound('Space');
+      if (!(await this.spaces.exists(work.tx, spaceId))) throw Problem.notFound('Space');
       await this.access.requireFacilitator(auth, spaceId, work.tx);
-      const rows = await queryRows<{ id: string }>(
-        work.tx,
-        `INSERT INTO budgets (space_id, created_by, title, description, total_amount, rule_kind,
-                              max_choices, min_spend_ratio, electorate, voter_classes, live_tally, phases)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12::jsonb) RETURNING id`,
-        [
-          spaceId,
-          auth.id,
-          dto.title,
-          dto.description ?? '',
-          dto.totalAmount,
-          dto.rule.kind,
-          dto.rule.maxChoices ?? null,
-          dto.rule.minSpendRatio ?? null,
-          dto.electorate,
-          JSON.stringify(classes),
-          dto.liveTally ?? false,
-          JSON.stringify(dto.phases ?? []),
-        ],
-      );
-      const id = rows[0]!.id;
-      await this.appendEvent(work, id, 'created', auth.id, { phase: 'proposals' });
+      const id = await this.budgetsRepo.insert(work.tx, {
+        spaceId,
+        createdBy: auth.id,
+        title: dto.title,
+        description: dto.description ?? '',
+        totalAmount: dto.totalAmount,
+        rule: dto.rule,
+        electorate: dto.electorate,
+        voterClasses: classes,
+        liveTally: dto.liveTally ?? false,
+        phases: dto.phases ?? [],
+      });
+      await this.budgetsRepo.appendEvent(work.tx, id, 'created', auth.id, { phase: 'proposals' });
       await this.audit.record(work.tx, {
         spaceId,
         actorId: auth.id,
@@ -223,34 +213,12 @@ export class BudgetsService {
     });
   }
 
-  /** Appends to the budget's public timeline; its number is the `seq` of `budget:phase`. */
-  private async appendEvent(
-    work: Work,
-    budgetId: string,
-    type: string,
-    actorId: string | null,
-    data: Record<string, unknown>,
-  ): Promise<number> {
-    const rows = await queryRows<{ seq: number }>(
-      work.tx,
-      `UPDATE budgets SET seq = seq + 1, updated_at = now() WHERE id = $1 RETURNING seq`,
-      [budgetId],
-    );
-    const seq = rows[0]!.seq;
-    await work.tx.query(
-      `INSERT INTO budget_events (budget_id, seq, type, actor_id, data) VALUES ($1, $2, $3, $4, $5::jsonb)`,
-      [budgetId, seq, type, actorId, JSON.stringify(data)],
-    );
-    return seq;
-  }
-
   async update(auth: AuthUser, id: string, dto: UpdateBudgetDto): Promise<void> {
     if (dto.voterClasses) this.checkClasses(dto.voterClasses);
     if (dto.rule) this.checkRule(dto.rule);
     if (dto.phases) this.checkPhases(dto.phases);
     await this.uow.run(async (work) => {
-      const budget = await this.budgetRow(work.tx, id, 'FOR UPDATE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, id, 'FOR UPDATE');
       const locked = (['rule', 'voterClasses', 'electorate'] as const).filter(
         (k) => dto[k] !== undefined,
       );
@@ -261,38 +229,10 @@ export class BudgetsService {
         );
       }
       if (dto.roomId) {
-        const rooms = await queryRows<{ space_id: string }>(
-          work.tx,
-          `SELECT t.space_id FROM rooms r JOIN topics t ON t.id = r.topic_id WHERE r.id = $1`,
-          [dto.roomId],
-        );
-        if (rooms[0]?.space_id !== budget.space_id)
+        if ((await this.queries.roomSpace(work.tx, dto.roomId)) !== budget.space_id)
           throw Problem.field('roomId', 'room_other_space');
       }
-      const set: string[] = [];
-      const params: unknown[] = [id];
-      const put = (column: string, value: unknown, cast = ''): void => {
-        params.push(value);
-        set.push(`${column} = $${params.length}${cast}`);
-      };
-      if (dto.title !== undefined) put('title', dto.title);
-      if (dto.description !== undefined) put('description', dto.description);
-      if (dto.totalAmount !== undefined) put('total_amount', dto.totalAmount);
-      if (dto.rule) {
-        put('rule_kind', dto.rule.kind);
-        put('max_choices', dto.rule.maxChoices ?? null);
-        put('min_spend_ratio', dto.rule.minSpendRatio ?? null);
-      }
-      if (dto.electorate !== undefined) put('electorate', dto.electorate);
-      if (dto.voterClasses) put('voter_classes', JSON.stringify(dto.voterClasses), '::jsonb');
-      if (dto.liveTally !== undefined) put('live_tally', dto.liveTally);
-      if (dto.phases) put('phases', JSON.stringify(dto.phases), '::jsonb');
-      if (dto.roomId !== undefined) put('room_id', dto.roomId);
-      if (set.length === 0) return;
-      await work.tx.query(
-        `UPDATE budgets SET ${set.join(', ')}, updated_at = now() WHERE id = $1`,
-        params,
-      );
+      if (!(await this.budgetsRepo.update(work.tx, id, dto))) return;
       await this.audit.record(work.tx, {
         spaceId: budget.space_id,
         actorId: auth.id,
@@ -313,8 +253,7 @@ export class BudgetsService {
 
   async movePhase(auth: AuthUser, id: string, to: BudgetPhase): Promise<void> {
     await this.uow.run(async (work) => {
-      const budget = await this.budgetRow(work.tx, id, 'FOR UPDATE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, id, 'FOR UPDATE');
       await this.applyPhase(work, budget, to, auth.id);
     });
   }
@@ -339,16 +278,12 @@ export class BudgetsService {
       const selected = results.flatMap((h) =>
         h.projects.filter((p) => p.selected).map((p) => p.projectId),
       );
-      await work.tx.query(
-        `UPDATE budget_projects SET status = CASE WHEN id = ANY($2::uuid[]) THEN 'selected' ELSE 'not_selected' END
-          WHERE budget_id = $1 AND status = 'feasible'`,
-        [budget.id, selected],
-      );
+      await this.projects.markSelected(work.tx, budget.id, selected);
       await this.notices.selected(work.tx, budget.id, actorId);
     }
-    await work.tx.query(`UPDATE budgets SET phase = $2 WHERE id = $1`, [budget.id, to]);
+    await this.budgetsRepo.setPhase(work.tx, budget.id, to);
     await this.notices.phase(work.tx, budget.id, actorId, budget.phase, to);
-    const seq = await this.appendEvent(work, budget.id, 'phase', actorId, {
+    const seq = await this.budgetsRepo.appendEvent(work.tx, budget.id, 'phase', actorId, {
       from: budget.phase,
       to,
     });
@@ -374,18 +309,11 @@ export class BudgetsService {
 
   async addHeading(auth: AuthUser, budgetId: string, dto: HeadingDto): Promise<string> {
     return this.uow.run(async (work) => {
-      const budget = await this.budgetRow(work.tx, budgetId, 'FOR UPDATE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, budgetId, 'FOR UPDATE');
       this.requireBefore(budget, 'voting');
       let id: string;
       try {
-        const rows = await queryRows<{ id: string }>(
-          work.tx,
-          `INSERT INTO budget_headings (budget_id, name, amount, group_name, max_choices)
-           VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-          [budgetId, dto.name, dto.amount, dto.group ?? null, dto.maxChoices ?? null],
-        );
-        id = rows[0]!.id;
+        id = await this.budgetsRepo.insertHeading(work.tx, budgetId, dto);
       } catch (error) {
         if (isUniqueViolation(error, 'budget_headings_name_uq')) {
           throw Problem.conflict('conflict', msg('code.conflict'));
@@ -424,85 +352,57 @@ export class BudgetsService {
 
   // ---- projects -----------------------------------------------------------------------------
 
-  async createProject(
-    auth: AuthUser,
-    budgetId: string,
-    dto: import('./dto/budget.dto').ProjectDto,
-  ): Promise<string> {
+  async createProject(auth: AuthUser, budgetId: string, dto: ProjectDto): Promise<string> {
     return this.uow.run(async (work) => {
       const budget = await this.budgetRow(work.tx, budgetId, 'FOR KEY SHARE');
       this.requirePhase(budget, 'proposals');
       await this.bans.assertNotBanned(work.tx, budget.space_id, auth.id);
-      const headings = await queryRows(
-        work.tx,
-        `SELECT 1 FROM budget_headings WHERE id = $1 AND budget_id = $2`,
-        [dto.headingId, budgetId],
-      );
-      if (headings.length === 0) throw Problem.field('headingId', 'unknown_heading');
-      // The project's thread is a topic of its own: comments, replies and agrees (supports)
-      // work as on any topic. It starts at the top rung with no expiry, so the ladder and the
-      // proposal window, which are for topics, never move it.
-      const topics = await queryRows<{ id: string }>(
-        work.tx,
-        `INSERT INTO topics (space_id, author_id, title, body, kind, rung, proposal_expires_at)
-         VALUES ($1, $2, $3, $4, 'project', 3, 'infinity') RETURNING id`,
-        [budget.space_id, auth.id, dto.title, `${dto.summary}\n\n${dto.body}`],
-      );
-      const topicId = topics[0]!.id;
-      const seq = await appendTopicEvent(work.tx, topicId, 'created', auth.id, {
+      if (!(await this.budgetsRepo.headingExists(work.tx, budgetId, dto.headingId)))
+        throw Problem.field('headingId', 'unknown_heading');
+      // The project's thread is a topic of its own (see `insertProjectThread`).
+      const topicId = await this.topics.insertProjectThread(work.tx, {
+        spaceId: budget.space_id,
+        authorId: auth.id,
+        title: dto.title,
+        body: `${dto.summary}\n\n${dto.body}`,
+      });
+      const seq = await this.topicEvents.append(work.tx, topicId, 'created', auth.id, {
         title: dto.title,
       });
-      const rows = await queryRows<{ id: string }>(
-        work.tx,
-        `INSERT INTO budget_projects (budget_id, heading_id, topic_id, proposer_id, title, summary, body,
-                                      amount, category, location)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [
-          budgetId,
-          dto.headingId,
-          topicId,
-          auth.id,
-          dto.title,
-          dto.summary,
-          dto.body,
-          dto.amount,
-          dto.category ?? null,
-          dto.location ?? null,
-        ],
-      );
+      const projectId = await this.projects.insert(work.tx, {
+        budgetId,
+        headingId: dto.headingId,
+        topicId,
+        proposerId: auth.id,
+        title: dto.title,
+        summary: dto.summary,
+        body: dto.body,
+        amount: dto.amount,
+        category: dto.category,
+        location: dto.location,
+      });
       // A proposer hears what becomes of the project (its thread) and of the budget's phases.
       await this.follows.follow(work.tx, auth.id, 'topic', topicId);
       await this.follows.follow(work.tx, auth.id, 'budget', budgetId);
       work.emit(domainEvent('topic.created', { topicId, spaceId: budget.space_id, seq }));
-      return rows[0]!.id;
+      return projectId;
     });
   }
 
   async review(auth: AuthUser, projectId: string, dto: ReviewDto): Promise<void> {
     await this.uow.run(async (work) => {
-      const projects = await queryRows<{ budget_id: string; status: string; amount: string }>(
-        work.tx,
-        `SELECT budget_id, status, amount FROM budget_projects WHERE id = $1 FOR UPDATE`,
-        [projectId],
-      );
-      const project = projects[0];
+      const project = await this.projects.lockForReview(work.tx, projectId);
       if (!project) throw Problem.notFound('Project');
-      const budget = await this.budgetRow(work.tx, project.budget_id, 'FOR KEY SHARE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, project.budget_id, 'FOR KEY SHARE');
       this.requirePhase(budget, 'review');
-      await work.tx.query(
-        `INSERT INTO budget_project_reviews (project_id, reviewer_id, feasible, cost, explanation)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (project_id) DO UPDATE SET reviewer_id = EXCLUDED.reviewer_id,
-           feasible = EXCLUDED.feasible, cost = EXCLUDED.cost, explanation = EXCLUDED.explanation,
-           reviewed_at = now()`,
-        [projectId, auth.id, dto.feasible, dto.cost ?? null, dto.explanation],
-      );
+      await this.projects.saveReview(work.tx, projectId, {
+        reviewerId: auth.id,
+        feasible: dto.feasible,
+        cost: dto.cost,
+        explanation: dto.explanation,
+      });
       const status = dto.feasible ? 'feasible' : 'unfeasible';
-      await work.tx.query(`UPDATE budget_projects SET status = $2 WHERE id = $1`, [
-        projectId,
-        status,
-      ]);
+      await this.projects.setStatus(work.tx, projectId, status);
       await this.audit.record(work.tx, {
         spaceId: budget.space_id,
         actorId: auth.id,
@@ -526,25 +426,15 @@ export class BudgetsService {
 
   async addMilestone(auth: AuthUser, projectId: string, dto: MilestoneDto): Promise<string> {
     return this.uow.run(async (work) => {
-      const projects = await queryRows<{ budget_id: string }>(
-        work.tx,
-        `SELECT budget_id FROM budget_projects WHERE id = $1`,
-        [projectId],
-      );
-      if (!projects[0]) throw Problem.notFound('Project');
-      const budget = await this.budgetRow(work.tx, projects[0].budget_id, 'FOR KEY SHARE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const projectBudget = await this.projects.budgetOf(work.tx, projectId);
+      if (!projectBudget) throw Problem.notFound('Project');
+      const budget = await this.facilitatedBudget(work, auth, projectBudget, 'FOR KEY SHARE');
       this.requirePhase(budget, 'execution');
       const day = new Date(`${dto.date}T00:00:00Z`);
       if (Number.isNaN(day.getTime()) || !day.toISOString().startsWith(dto.date)) {
         throw Problem.field('date', 'day');
       }
-      const rows = await queryRows<{ id: string }>(
-        work.tx,
-        `INSERT INTO budget_milestones (project_id, title, body, date, progress, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [projectId, dto.title, dto.body ?? null, dto.date, dto.progress, auth.id],
-      );
+      const id = await this.budgetsRepo.insertMilestone(work.tx, projectId, dto, auth.id);
       await this.audit.record(work.tx, {
         spaceId: budget.space_id,
         actorId: auth.id,
@@ -553,7 +443,7 @@ export class BudgetsService {
         targetId: projectId,
         after: { ...dto },
       });
-      return rows[0]!.id;
+      return id;
     });
   }
 
@@ -574,8 +464,7 @@ export class BudgetsService {
     rejected: { line: number; reason: string }[];
   }> {
     return this.uow.run(async (work) => {
-      const budget = await this.budgetRow(work.tx, budgetId, 'FOR KEY SHARE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, budgetId, 'FOR KEY SHARE');
       if (budget.electorate !== 'roll')
         throw Problem.conflict('conflict', msg('budgets.roll_only'));
       this.requireBefore(budget, 'results');
@@ -608,19 +497,15 @@ export class BudgetsService {
         accepted.push({ ref, headingId, classKey: key, code: newCode() });
         return undefined;
       });
-      const rows = await queryRows<{ ref: string; inserted: boolean }>(
+      const rows = await this.ballots.mergeRoll(
         work.tx,
-        `INSERT INTO budget_voters (budget_id, ref, heading_id, class_key, code_hash)
-         SELECT $1, r, h, c, x FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[]) AS t(r, h, c, x)
-         ON CONFLICT (budget_id, ref) DO UPDATE SET heading_id = EXCLUDED.heading_id, class_key = EXCLUDED.class_key
-         RETURNING ref, (xmax = 0) AS inserted`,
-        [
-          budgetId,
-          accepted.map((a) => a.ref),
-          accepted.map((a) => a.headingId),
-          accepted.map((a) => a.classKey),
-          accepted.map((a) => hashCode(a.code)),
-        ],
+        budgetId,
+        accepted.map((a) => ({
+          ref: a.ref,
+          headingId: a.headingId,
+          classKey: a.classKey,
+          codeHash: hashCode(a.code),
+        })),
       );
       const fresh = new Set(rows.filter((r) => r.inserted).map((r) => r.ref));
       const codes = accepted
@@ -649,29 +534,18 @@ export class BudgetsService {
         throw Problem.conflict('conflict', msg('budgets.roll_only'));
       this.requireBefore(budget, 'results');
       const hash = hashCode(code);
-      let rows: { ref: string; heading_id: string | null; class_key: string }[];
+      let line: { ref: string; heading_id: string | null; class_key: string } | undefined;
       try {
-        rows = await queryRows(
-          work.tx,
-          `UPDATE budget_voters SET user_id = $3, claimed_at = now()
-            WHERE budget_id = $1 AND code_hash = $2 AND user_id IS NULL
-            RETURNING ref, heading_id, class_key`,
-          [budgetId, hash, auth.id],
-        );
+        line = await this.ballots.claimLine(work.tx, budgetId, hash, auth.id);
       } catch (error) {
         if (isUniqueViolation(error, 'budget_voters_user_uq')) {
           throw Problem.conflict('code_claimed', msg('budgets.already_claimed_line'));
         }
         throw error;
       }
-      const line = rows[0];
       if (!line) {
-        const known = await queryRows(
-          work.tx,
-          `SELECT 1 FROM budget_voters WHERE budget_id = $1 AND code_hash = $2`,
-          [budgetId, hash],
-        );
-        if (known.length === 0) throw Problem.notFound('Code');
+        if (!(await this.ballots.codeKnown(work.tx, budgetId, hash)))
+          throw Problem.notFound('Code');
         throw Problem.conflict('code_claimed', msg('budgets.code_claimed'));
       }
       return { ref: line.ref, headingId: line.heading_id, classKey: line.class_key };
@@ -687,12 +561,8 @@ export class BudgetsService {
     headings: HeadingInfo[],
   ): Promise<Voter> {
     if (budget.electorate === 'open') return this.voterOf(budget, userId, undefined, headings);
-    const lines = await queryRows<RollLine>(
-      tx,
-      `SELECT id, heading_id, class_key FROM budget_voters WHERE budget_id = $1 AND user_id = $2`,
-      [budget.id, userId],
-    );
-    return this.voterOf(budget, userId, lines[0], headings);
+    const line = await this.ballots.lineOf(tx, budget.id, userId);
+    return this.voterOf(budget, userId, line, headings);
   }
 
   /** The voter's key, class and heading: the user on an open electorate, else their roll line. */
@@ -769,40 +639,6 @@ export class BudgetsService {
     );
   }
 
-  /** A ballot's choices as columns: heading, project and rank (1 = first) of each. */
-  private choiceColumns(entries: BallotEntry[]): {
-    headingIds: string[];
-    projectIds: string[];
-    ranks: number[];
-  } {
-    const headingIds: string[] = [];
-    const projectIds: string[] = [];
-    const ranks: number[] = [];
-    for (const e of entries) {
-      e.projectIds.forEach((p, i) => {
-        headingIds.push(e.headingId);
-        projectIds.push(p);
-        ranks.push(i + 1);
-      });
-    }
-    return { headingIds, projectIds, ranks };
-  }
-
-  private async writeChoices(
-    tx: EntityManager,
-    budgetId: string,
-    ballotId: string,
-    entries: BallotEntry[],
-  ): Promise<void> {
-    await tx.query(`DELETE FROM budget_ballot_choices WHERE ballot_id = $1`, [ballotId]);
-    const { headingIds, projectIds, ranks } = this.choiceColumns(entries);
-    await tx.query(
-      `INSERT INTO budget_ballot_choices (ballot_id, budget_id, heading_id, project_id, rank)
-       SELECT $1, $2, h, p, r FROM unnest($3::uuid[], $4::uuid[], $5::int[]) AS t(h, p, r)`,
-      [ballotId, budgetId, headingIds, projectIds, ranks],
-    );
-  }
-
   /**
    * Casts or replaces the voter's online ballot, whole. A voter's first ballot — nearly every
    * ballot of a rush before the close — is one read and one statement (`castFirst`); a change,
@@ -836,20 +672,7 @@ export class BudgetsService {
     budgetId: string,
     entries: BallotEntry[],
   ): Promise<BallotView | 'exists'> {
-    const db = this.dataSource.manager;
-    const rows = await queryRows<BallotContext>(
-      db,
-      `SELECT bu.*, b.user_id IS NOT NULL AS banned, b.until AS banned_until,
-              v.id AS line_id, v.heading_id AS line_heading_id, v.class_key AS line_class_key,
-              (SELECT coalesce(json_agg(h), '[]') FROM (${HEADINGS_SQL}) h) AS heading_rows,
-              (SELECT coalesce(json_agg(x), '[]') FROM (${PROJECTS_SQL}) x) AS project_rows
-         FROM budgets bu
-         ${spaceBanInForce('bu.space_id', '$2')}
-         LEFT JOIN budget_voters v ON v.budget_id = bu.id AND v.user_id = $2
-        WHERE bu.id = $1`,
-      [budgetId, auth.id],
-    );
-    const budget = rows[0];
+    const budget = await this.ballots.ballotContext(budgetId, auth.id);
     if (!budget) throw Problem.notFound('Budget');
     this.requirePhase(budget, 'voting');
     if (budget.banned) throw bannedFromSpace(budget.banned_until);
@@ -863,36 +686,14 @@ export class BudgetsService {
       : undefined;
     const voter = this.voterOf(budget, auth.id, line, headings);
     this.checkAgainst(budget, headings, budget.project_rows.map(projectOf), entries, voter);
-    const choices = this.choiceColumns(entries);
-    const written = await queryRows<{ open: boolean; cast_at: Date | null }>(
-      db,
-      `WITH budget AS (
-         SELECT id FROM budgets WHERE id = $1 AND phase = 'voting' FOR KEY SHARE
-       ), ballot AS (
-         INSERT INTO budget_ballots (budget_id, voter_key, user_id, voter_id, class_key, channel)
-         SELECT id, $2, $3, $4, $5, 'online' FROM budget
-         ON CONFLICT (budget_id, voter_key) DO NOTHING
-         RETURNING id, cast_at
-       ), choices AS (
-         INSERT INTO budget_ballot_choices (ballot_id, budget_id, heading_id, project_id, rank)
-         SELECT ballot.id, $1, h, p, r
-           FROM ballot, unnest($6::uuid[], $7::uuid[], $8::int[]) AS t(h, p, r)
-       )
-       SELECT EXISTS (SELECT 1 FROM budget) AS open, (SELECT cast_at FROM ballot) AS cast_at`,
-      [
-        budgetId,
-        voter.key,
-        auth.id,
-        voter.voterId,
-        voter.classKey,
-        choices.headingIds,
-        choices.projectIds,
-        choices.ranks,
-      ],
+    const { open, cast_at: castAt } = await this.ballots.castFirst(
+      budgetId,
+      auth.id,
+      voter,
+      entries,
     );
-    const { open, cast_at: castAt } = written[0]!;
     // The budget left `voting` between the read and the write: say where it is now.
-    if (!open) this.requirePhase(await this.budgetRow(db, budgetId), 'voting');
+    if (!open) this.requirePhase(await this.budgetRow(this.dataSource.manager, budgetId), 'voting');
     if (!open || !castAt) return 'exists';
     this.bus.publish([
       domainEvent('budget.ballots_changed', { budgetId, spaceId: budget.space_id }),
@@ -925,42 +726,20 @@ export class BudgetsService {
     const headings = await loadHeadings(work.tx, budgetId);
     const voter = await this.onlineVoter(work.tx, budget, auth.id, headings);
     await this.checkEntries(work.tx, budget, headings, entries, voter);
-    const rows = await queryRows<{ id: string }>(
-      work.tx,
-      `INSERT INTO budget_ballots (budget_id, voter_key, user_id, voter_id, class_key, channel)
-       VALUES ($1, $2, $3, $4, $5, 'online')
-       ON CONFLICT (budget_id, voter_key) DO UPDATE SET cast_at = now(), class_key = EXCLUDED.class_key
-         WHERE budget_ballots.channel = 'online'
-       RETURNING id`,
-      [budgetId, voter.key, auth.id, voter.voterId, voter.classKey],
-    );
-    const ballot = rows[0];
-    if (!ballot) throw Problem.conflict('already_voted', msg('budgets.already_voted_onsite'));
-    await this.writeChoices(work.tx, budgetId, ballot.id, entries);
+    const ballotId = await this.ballots.upsertOnline(work.tx, budgetId, auth.id, voter);
+    if (!ballotId) throw Problem.conflict('already_voted', msg('budgets.already_voted_onsite'));
+    await this.ballots.writeChoices(work.tx, budgetId, ballotId, entries);
     work.emit(domainEvent('budget.ballots_changed', { budgetId, spaceId: budget.space_id }));
   }
 
   async myBallot(auth: AuthUser, budgetId: string): Promise<BallotView> {
     const budget = await this.budgetRow(this.dataSource, budgetId);
     const keys = [`user:${auth.id}`];
-    const lines = await queryRows<{ id: string }>(
-      this.dataSource,
-      `SELECT id FROM budget_voters WHERE budget_id = $1 AND user_id = $2`,
-      [budget.id, auth.id],
-    );
-    if (lines[0]) keys.push(`voter:${lines[0].id}`);
-    const rows = await queryRows<{ id: string; channel: 'online' | 'onsite'; cast_at: Date }>(
-      this.dataSource,
-      `SELECT id, channel, cast_at FROM budget_ballots WHERE budget_id = $1 AND voter_key = ANY($2::text[])`,
-      [budgetId, keys],
-    );
-    const ballot = rows[0];
+    const line = await this.ballots.lineOf(this.dataSource.manager, budget.id, auth.id);
+    if (line) keys.push(`voter:${line.id}`);
+    const ballot = await this.ballots.ballotOf(budgetId, keys);
     if (!ballot) return { ballots: [], channel: null, castAt: null };
-    const choices = await queryRows<{ heading_id: string; project_id: string }>(
-      this.dataSource,
-      `SELECT heading_id, project_id FROM budget_ballot_choices WHERE ballot_id = $1 ORDER BY heading_id, rank`,
-      [ballot.id],
-    );
+    const choices = await this.ballots.choicesOf(ballot.id);
     const byHeading = new Map<string, string[]>();
     for (const c of choices)
       byHeading.set(c.heading_id, [...(byHeading.get(c.heading_id) ?? []), c.project_id]);
@@ -977,19 +756,12 @@ export class BudgetsService {
       this.requirePhase(budget, 'voting');
       const headings = await loadHeadings(work.tx, budgetId);
       const voter = await this.onlineVoter(work.tx, budget, auth.id, headings);
-      const rows = await queryRows<{ channel: string }>(
-        work.tx,
-        `SELECT channel FROM budget_ballots WHERE budget_id = $1 AND voter_key = $2 FOR UPDATE`,
-        [budgetId, voter.key],
-      );
-      if (rows[0]?.channel === 'onsite') {
+      const channel = await this.ballots.lockChannel(work.tx, budgetId, voter.key);
+      if (channel === 'onsite') {
         throw Problem.conflict('already_voted', msg('budgets.already_voted_onsite'));
       }
-      if (!rows[0]) return;
-      await work.tx.query(`DELETE FROM budget_ballots WHERE budget_id = $1 AND voter_key = $2`, [
-        budgetId,
-        voter.key,
-      ]);
+      if (!channel) return;
+      await this.ballots.delete(work.tx, budgetId, voter.key);
       work.emit(domainEvent('budget.ballots_changed', { budgetId, spaceId: budget.space_id }));
     });
     return { ballots: [], channel: null, castAt: null };
@@ -1002,17 +774,11 @@ export class BudgetsService {
     dto: OnsiteBallotDto,
   ): Promise<{ ref: string; ballots: BallotEntry[] }> {
     await this.uow.run(async (work) => {
-      const budget = await this.budgetRow(work.tx, budgetId, 'FOR KEY SHARE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, budgetId, 'FOR KEY SHARE');
       this.requirePhase(budget, 'voting');
       if (budget.electorate !== 'roll')
         throw Problem.conflict('conflict', msg('budgets.onsite_roll_only'));
-      const lines = await queryRows<{ id: string; heading_id: string | null; class_key: string }>(
-        work.tx,
-        `SELECT id, heading_id, class_key FROM budget_voters WHERE budget_id = $1 AND ref = $2`,
-        [budgetId, dto.ref],
-      );
-      const line = lines[0];
+      const line = await this.ballots.lineByRef(work.tx, budgetId, dto.ref);
       if (!line) throw Problem.notFound('Voter');
       const headings = await loadHeadings(work.tx, budgetId);
       const voter: Voter = {
@@ -1022,17 +788,10 @@ export class BudgetsService {
         heading: headings.find((h) => h.id === line.heading_id) ?? null,
       };
       await this.checkEntries(work.tx, budget, headings, dto.ballots, voter);
-      const rows = await queryRows<{ id: string }>(
-        work.tx,
-        `INSERT INTO budget_ballots (budget_id, voter_key, voter_id, class_key, channel, recorded_by)
-         VALUES ($1, $2, $3, $4, 'onsite', $5)
-         ON CONFLICT (budget_id, voter_key) DO NOTHING RETURNING id`,
-        [budgetId, voter.key, line.id, line.class_key, auth.id],
-      );
-      const ballot = rows[0];
-      if (!ballot)
+      const ballotId = await this.ballots.insertOnsite(work.tx, budgetId, voter, auth.id);
+      if (!ballotId)
         throw Problem.conflict('already_voted', msg('budgets.already_voted', { ref: dto.ref }));
-      await this.writeChoices(work.tx, budgetId, ballot.id, dto.ballots);
+      await this.ballots.writeChoices(work.tx, budgetId, ballotId, dto.ballots);
       // The audit names the line and the officer, never what was chosen: the ballot is secret.
       await this.audit.record(work.tx, {
         spaceId: budget.space_id,
@@ -1049,8 +808,7 @@ export class BudgetsService {
 
   async paperTotals(auth: AuthUser, budgetId: string, dto: PaperTotalDto): Promise<string> {
     return this.uow.run(async (work) => {
-      const budget = await this.budgetRow(work.tx, budgetId, 'FOR KEY SHARE');
-      await this.access.requireFacilitator(auth, budget.space_id, work.tx);
+      const budget = await this.facilitatedBudget(work, auth, budgetId, 'FOR KEY SHARE');
       this.requirePhase(budget, 'voting');
       if (budget.rule_kind === 'ranked')
         throw Problem.conflict('conflict', msg('budgets.paper_ranked'));
@@ -1084,21 +842,14 @@ export class BudgetsService {
       }
       let id: string;
       try {
-        const rows = await queryRows<{ id: string }>(
-          work.tx,
-          `INSERT INTO budget_paper_totals (budget_id, station, heading_id, class_key, ballots, counts, entered_by)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) RETURNING id`,
-          [
-            budgetId,
-            dto.station,
-            dto.headingId,
-            classKey,
-            dto.ballots,
-            JSON.stringify(dto.counts),
-            auth.id,
-          ],
-        );
-        id = rows[0]!.id;
+        id = await this.ballots.insertPaperTotals(work.tx, budgetId, {
+          station: dto.station,
+          headingId: dto.headingId,
+          classKey,
+          ballots: dto.ballots,
+          counts: dto.counts,
+          enteredBy: auth.id,
+        });
       } catch (error) {
         if (isUniqueViolation(error, 'budget_paper_totals_station_uq')) {
           throw Problem.conflict(

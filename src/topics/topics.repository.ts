@@ -151,6 +151,24 @@ export class TopicsRepository {
     return rows[0]?.id;
   }
 
+  /**
+   * A budget project's thread: a topic of its own, so comments, replies and agrees (supports)
+   * work as on any topic. It starts at the top rung with no expiry, so the ladder and the
+   * proposal window, which are for topics, never move it.
+   */
+  async insertProjectThread(
+    tx: Queryable,
+    thread: { spaceId: string; authorId: string; title: string; body: string },
+  ): Promise<string> {
+    const rows = await queryRows<{ id: string }>(
+      tx,
+      `INSERT INTO topics (space_id, author_id, title, body, kind, rung, proposal_expires_at)
+         VALUES ($1, $2, $3, $4, 'project', 3, 'infinity') RETURNING id`,
+      [thread.spaceId, thread.authorId, thread.title, thread.body],
+    );
+    return rows[0]!.id;
+  }
+
   /** One topic as `viewerId` (or an anonymous reader) sees it. */
   async view(id: string, viewerId: string | null): Promise<TopicRow | undefined> {
     const rows = await queryRows<TopicRow>(

@@ -1,5 +1,12 @@
 import { type Page } from 'playwright-core';
 import {
+  addHeading,
+  createBudget,
+  movePhase,
+  openVoting,
+  proposeProject,
+} from '../factories/budgets';
+import {
   createAdmin,
   createSpace,
   makeFacilitator,
@@ -45,26 +52,16 @@ describe('browser: the assembly, its projector view and the results chart', () =
   const closes = new Date(Date.now() + 2 * 3600_000 + 5 * 60_000).toISOString();
 
   async function votingBudget(space: string, title: string, liveTally: boolean) {
-    const created = await t.http
-      .post(api(`/spaces/${space}/budgets`))
-      .set(facilitator.auth)
-      .send({
-        title,
-        description: '동 한도 3천만원 안에서 주민이 사업을 고릅니다.',
-        totalAmount: 30_000_000,
-        rule: { kind: 'knapsack' },
-        electorate: 'open',
-        liveTally,
-        phases: [{ phase: 'voting', endsAt: closes }],
-      })
-      .expect(201);
-    const id = created.body.id as string;
-    const h = await t.http
-      .post(api(`/budgets/${id}/headings`))
-      .set(facilitator.auth)
-      .send({ name: '정릉3동', amount: 30_000_000 })
-      .expect(201);
-    const heading = h.body.headings[0].id as string;
+    const { id } = await createBudget(t, facilitator, space, {
+      title,
+      description: '동 한도 3천만원 안에서 주민이 사업을 고릅니다.',
+      totalAmount: 30_000_000,
+      rule: { kind: 'knapsack' },
+      electorate: 'open',
+      liveTally,
+      phases: [{ phase: 'voting', endsAt: closes }],
+    });
+    const heading = await addHeading(t, facilitator, id, { name: '정릉3동', amount: 30_000_000 });
     const made: Record<string, string> = {};
     for (const [key, name, amount] of [
       ['lights', '골목 안심 귀갓길 조성', 15_000_000],
@@ -73,42 +70,28 @@ describe('browser: the assembly, its projector view and the results chart', () =
       ['news', '마을 소식지 발간', 4_000_000],
       ['bridge', '정릉천 보행교 신설', 25_000_000],
     ] as const) {
-      const res = await t.http
-        .post(api(`/budgets/${id}/projects`))
-        .set(early.auth)
-        .send({
-          headingId: heading,
-          title: name,
-          summary: `${name} 요약`,
-          body: `${name} 본문`,
-          amount,
-        })
-        .expect(201);
-      made[key] = res.body.id;
+      made[key] = await proposeProject(t, early, id, {
+        headingId: heading,
+        title: name,
+        summary: `${name} 요약`,
+        body: `${name} 본문`,
+        amount,
+      });
     }
-    await t.http
-      .post(api(`/budgets/${id}/phase`))
-      .set(facilitator.auth)
-      .send({ to: 'review' })
-      .expect(200);
-    for (const [key, pid] of Object.entries(made))
-      await t.http
-        .post(api(`/projects/${pid}/review`))
-        .set(facilitator.auth)
-        .send(
-          key === 'bridge'
-            ? {
-                feasible: false,
-                explanation: '하천 점용 허가가 필요해 주민참여예산 대상이 아닙니다.',
-              }
-            : { feasible: true, explanation: '현장 확인을 마쳤습니다.' },
-        )
-        .expect(200);
-    await t.http
-      .post(api(`/budgets/${id}/phase`))
-      .set(facilitator.auth)
-      .send({ to: 'voting' })
-      .expect(200);
+    await openVoting(
+      t,
+      facilitator,
+      id,
+      Object.entries(made).map(([key, pid]) => [
+        pid,
+        key === 'bridge'
+          ? {
+              feasible: false,
+              explanation: '하천 점용 허가가 필요해 주민참여예산 대상이 아닙니다.',
+            }
+          : { feasible: true, explanation: '현장 확인을 마쳤습니다.' },
+      ]),
+    );
     return { id, heading, made };
   }
 
@@ -231,11 +214,7 @@ describe('browser: the assembly, its projector view and the results chart', () =
       await other.page.context().close();
     }
     // The close: the screen says so and shows the final result, without a reload.
-    await t.http
-      .post(api(`/budgets/${budgetId}/phase`))
-      .set(facilitator.auth)
-      .send({ to: 'results' })
-      .expect(200);
+    await movePhase(t, facilitator, budgetId, 'results');
     await eventually(
       () => screen.getByTestId('vote-state').getAttribute('data-state'),
       (v) => v === 'closed',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
+import { proposeProject } from '../factories/budgets';
 import {
   createAdmin,
   createSpace,
@@ -216,12 +217,13 @@ describe('browser: the budget office, a committee’s budget from the pages', ()
       ['bridge', '우이천 징검다리 새로 놓기', 900_000_000],
       ['library', '작은도서관 주말 개방', 12_000_000],
     ] as const) {
-      const res = await t.http
-        .post(api(`/budgets/${budgetId}/projects`))
-        .set(citizen.auth)
-        .send({ headingId, title, summary: `${title} 요약`, body: `${title} 본문`, amount })
-        .expect(201);
-      projects[key] = res.body.id;
+      projects[key] = await proposeProject(t, citizen, budgetId, {
+        headingId,
+        title,
+        summary: `${title} 요약`,
+        body: `${title} 본문`,
+        amount,
+      });
     }
 
     // ---- 단계: to review, after a confirmation.

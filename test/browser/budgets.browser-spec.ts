@@ -1,5 +1,13 @@
 import { type Page } from 'playwright-core';
 import {
+  addHeading,
+  createBudget,
+  importRoll,
+  movePhase,
+  openVoting,
+  proposeProject,
+} from '../factories/budgets';
+import {
   createAdmin,
   createSpace,
   makeFacilitator,
@@ -40,10 +48,8 @@ describe('browser: participatory budget pages', () => {
     voter = await registerUser(t, { displayName: '정릉 주민' });
     const space = await createSpace(t, admin, { name: '성북구 마을공동체' });
     await makeFacilitator(t, admin, space.id, facilitator);
-    const created = await t.http
-      .post(api(`/spaces/${space.id}/budgets`))
-      .set(facilitator.auth)
-      .send({
+    budgetId = (
+      await createBudget(t, facilitator, space.id, {
         title: '정릉3동 마을총회',
         description: '동 한도 3천만원 안에서 주민이 사업을 고릅니다.',
         totalAmount: 30_000_000,
@@ -57,14 +63,11 @@ describe('browser: participatory budget pages', () => {
           },
         ],
       })
-      .expect(201);
-    budgetId = created.body.id;
-    const h = await t.http
-      .post(api(`/budgets/${budgetId}/headings`))
-      .set(facilitator.auth)
-      .send({ name: '정릉3동', amount: 30_000_000 })
-      .expect(201);
-    const headingId = h.body.headings[0].id as string;
+    ).id;
+    const headingId = await addHeading(t, facilitator, budgetId, {
+      name: '정릉3동',
+      amount: 30_000_000,
+    });
     projects = {};
     for (const [key, title, amount, category] of [
       ['lights', '골목 안심 귀갓길 조성', 15_000_000, '안전'],
@@ -72,44 +75,30 @@ describe('browser: participatory budget pages', () => {
       ['school', '어르신 디지털 배움터', 8_000_000, '교육'],
       ['news', '마을 소식지 발간', 4_000_000, '소통'],
     ] as const) {
-      const res = await t.http
-        .post(api(`/budgets/${budgetId}/projects`))
-        .set(voter.auth)
-        .send({
-          headingId,
-          title,
-          summary: `${title} 요약`,
-          body: `${title} 본문입니다.`,
-          amount,
-          category,
-          location: '정릉3동',
-        })
-        .expect(201);
-      projects[key] = res.body.id;
+      projects[key] = await proposeProject(t, voter, budgetId, {
+        headingId,
+        title,
+        summary: `${title} 요약`,
+        body: `${title} 본문입니다.`,
+        amount,
+        category,
+        location: '정릉3동',
+      });
     }
-    await t.http
-      .post(api(`/budgets/${budgetId}/phase`))
-      .set(facilitator.auth)
-      .send({ to: 'review' })
-      .expect(200);
-    for (const id of Object.values(projects))
-      await t.http
-        .post(api(`/projects/${id}/review`))
-        .set(facilitator.auth)
-        .send({ feasible: true, explanation: '현장 확인을 마쳤습니다.' })
-        .expect(200);
-    await t.http
-      .post(api(`/budgets/${budgetId}/phase`))
-      .set(facilitator.auth)
-      .send({ to: 'voting' })
-      .expect(200);
-    const roll = await t.http
-      .put(api(`/budgets/${budgetId}/voters`))
-      .set(facilitator.auth)
-      .set('Content-Type', 'text/csv')
-      .send('ref,heading,class\nJR-001,정릉3동,\nJR-002,정릉3동,')
-      .expect(200);
-    code = roll.body.codes.find((c: { ref: string }) => c.ref === 'JR-001').code;
+    await openVoting(
+      t,
+      facilitator,
+      budgetId,
+      Object.values(projects).map((id) => [
+        id,
+        { feasible: true, explanation: '현장 확인을 마쳤습니다.' },
+      ]),
+    );
+    const codes = await importRoll(t, facilitator, budgetId, [
+      { ref: 'JR-001', heading: '정릉3동' },
+      { ref: 'JR-002', heading: '정릉3동' },
+    ]);
+    code = codes['JR-001']!;
   }, 120_000);
   afterAll(async () => {
     await b?.close();
@@ -269,11 +258,7 @@ describe('browser: participatory budget pages', () => {
     const before = await open(`/budgets/${budgetId}/results`, DESKTOP);
     await before.page.getByText('결과는 투표가 끝난 뒤에 공개됩니다.').waitFor();
     await before.page.context().close();
-    await t.http
-      .post(api(`/budgets/${budgetId}/phase`))
-      .set(facilitator.auth)
-      .send({ to: 'results' })
-      .expect(200);
+    await movePhase(t, facilitator, budgetId, 'results');
     for (const [size, viewport] of [
       ['desktop', DESKTOP],
       ['mobile', MOBILE],

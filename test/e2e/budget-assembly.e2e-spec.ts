@@ -6,6 +6,7 @@ import {
   registerUser,
   type TestUser,
 } from '../factories/identity';
+import { addHeading, createBudget, openVoting, proposeProject } from '../factories/budgets';
 import { createRoom } from '../factories/rooms';
 import { createTopic } from '../factories/topics';
 import { startTestApp, type TestApp } from '../utils/app';
@@ -54,18 +55,14 @@ describe('budget assembly rooms', () => {
     roomId = (await createRoom(t, facilitator, topic.id, { title: '마을총회' })).id;
     const elsewhere = await createTopic(t, citizen, other.id);
     otherRoomId = (await createRoom(t, foreign, elsewhere.id)).id;
-    const created = await t.http
-      .post(api(`/spaces/${space.id}/budgets`))
-      .set(facilitator.auth)
-      .send({
-        title: '정릉3동 마을총회',
-        totalAmount: 30_000_000,
-        rule: { kind: 'knapsack' },
-        electorate: 'open',
-      })
-      .expect(201);
-    budgetId = created.body.id;
-    expect(created.body.roomId).toBeNull();
+    const created = await createBudget(t, facilitator, space.id, {
+      title: '정릉3동 마을총회',
+      totalAmount: 30_000_000,
+      rule: { kind: 'knapsack' },
+      electorate: 'open',
+    });
+    budgetId = created.id;
+    expect(created.roomId).toBeNull();
   });
   afterEach(() => closeAll());
   afterAll(() => t.close());
@@ -165,34 +162,24 @@ describe('budget assembly rooms', () => {
     const page = await t.http.get(`/budgets/${budgetId}/screen`).expect(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     await t.http.get(`/budgets/${budgetId}/screens`).set('Accept', 'text/html').expect(404);
-    const heading = await t.http
-      .post(api(`/budgets/${budgetId}/headings`))
-      .set(facilitator.auth)
-      .send({ name: '정릉3동', amount: 30_000_000 })
-      .expect(201);
-    const headingId = heading.body.headings[0].id as string;
-    const project = await t.http
-      .post(api(`/budgets/${budgetId}/projects`))
-      .set(citizen.auth)
-      .send({ headingId, title: '마을 소식지', summary: '요약', body: '본문', amount: 4_000_000 })
-      .expect(201);
-    for (const to of ['review', 'voting']) {
-      if (to === 'voting')
-        await t.http
-          .post(api(`/projects/${project.body.id}/review`))
-          .set(facilitator.auth)
-          .send({ feasible: true, explanation: '적격' })
-          .expect(200);
-      await t.http
-        .post(api(`/budgets/${budgetId}/phase`))
-        .set(facilitator.auth)
-        .send({ to })
-        .expect(200);
-    }
+    const headingId = await addHeading(t, facilitator, budgetId, {
+      name: '정릉3동',
+      amount: 30_000_000,
+    });
+    const projectId = await proposeProject(t, citizen, budgetId, {
+      headingId,
+      title: '마을 소식지',
+      summary: '요약',
+      body: '본문',
+      amount: 4_000_000,
+    });
+    await openVoting(t, facilitator, budgetId, [
+      [projectId, { feasible: true, explanation: '적격' }],
+    ]);
     await t.http
       .put(api(`/budgets/${budgetId}/ballot`))
       .set(citizen.auth)
-      .send({ headingId, projectIds: [project.body.id] })
+      .send({ headingId, projectIds: [projectId] })
       .expect(200);
     const watcher = await connected(t.url);
     const watch = await ok<{ phase: string; tally: unknown }>(watcher, 'budget:watch', {

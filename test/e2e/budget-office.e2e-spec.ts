@@ -1,3 +1,4 @@
+import { addHeading, createBudget, openVoting, proposeProject } from '../factories/budgets';
 import {
   createAdmin,
   createSpace,
@@ -36,10 +37,8 @@ describe('participatory budgets: the office’s reads', () => {
     const other = await createSpace(t, admin);
     await makeFacilitator(t, admin, space.id, facilitator);
     await makeFacilitator(t, admin, other.id, foreign);
-    const created = await t.http
-      .post(api(`/spaces/${space.id}/budgets`))
-      .set(facilitator.auth)
-      .send({
+    budgetId = (
+      await createBudget(t, facilitator, space.id, {
         title: '성북구 시민참여예산',
         totalAmount: 100_000_000,
         rule: { kind: 'approval', maxChoices: 2 },
@@ -49,21 +48,18 @@ describe('participatory budgets: the office’s reads', () => {
           { key: 'committee', name: '참여예산위원', weight: 30 },
         ],
       })
-      .expect(201);
-    budgetId = created.body.id;
-    const h = await t.http
-      .post(api(`/budgets/${budgetId}/headings`))
-      .set(facilitator.auth)
-      .send({ name: '정릉동', amount: 50_000_000 })
-      .expect(201);
-    headingId = h.body.headings[0].id;
+    ).id;
+    headingId = await addHeading(t, facilitator, budgetId, { name: '정릉동', amount: 50_000_000 });
     for (const title of ['첫 번째 제안 사업', '두 번째 제안 사업', '세 번째 제안 사업']) {
-      const res = await t.http
-        .post(api(`/budgets/${budgetId}/projects`))
-        .set(citizen.auth)
-        .send({ headingId, title, summary: '요약', body: '본문', amount: 10_000_000 })
-        .expect(201);
-      projects.push(res.body.id);
+      projects.push(
+        await proposeProject(t, citizen, budgetId, {
+          headingId,
+          title,
+          summary: '요약',
+          body: '본문',
+          amount: 10_000_000,
+        }),
+      );
     }
   }, 60_000);
   afterAll(async () => {
@@ -104,22 +100,12 @@ describe('participatory budgets: the office’s reads', () => {
     expect((await t.http.get(url).set(facilitator.auth).expect(200)).body).toEqual({ items: [] });
 
     // To voting, with two projects on the ballot; two stations' totals.
-    await t.http
-      .post(api(`/budgets/${budgetId}/phase`))
-      .set(facilitator.auth)
-      .send({ to: 'review' })
-      .expect(200);
-    for (const id of projects.slice(0, 2))
-      await t.http
-        .post(api(`/projects/${id}/review`))
-        .set(facilitator.auth)
-        .send({ feasible: true, explanation: '적격입니다.' })
-        .expect(200);
-    await t.http
-      .post(api(`/budgets/${budgetId}/phase`))
-      .set(facilitator.auth)
-      .send({ to: 'voting' })
-      .expect(200);
+    await openVoting(
+      t,
+      facilitator,
+      budgetId,
+      projects.slice(0, 2).map((id) => [id, { feasible: true, explanation: '적격입니다.' }]),
+    );
     for (const [station, classKey, ballots] of [
       ['정릉1동 주민센터', 'committee', 12],
       ['정릉2동 주민센터', 'citizen', 30],

@@ -6,6 +6,15 @@ import {
   registerUser,
   type TestUser,
 } from '../factories/identity';
+import {
+  addHeading,
+  claimCode,
+  createBudget,
+  importRoll,
+  movePhase,
+  openVoting,
+  proposeProject,
+} from '../factories/budgets';
 import { BudgetPhaseScheduler } from '../../src/budgets/budget-phase-scheduler';
 import { startTestApp, type TestApp } from '../utils/app';
 import { closeAll, connected, ok, record, sleep } from '../utils/live-client';
@@ -78,59 +87,34 @@ describe('participatory budgets', () => {
       cost?: number;
     }[],
   ): Promise<Setup> {
-    const created = await a.http
-      .post(api(`/spaces/${space.id}/budgets`))
-      .set(facilitator.auth)
-      .send({ ...baseBudget, ...body })
-      .expect(201);
-    const id = created.body.id as string;
+    const { id } = await createBudget(a, facilitator, space.id, { ...baseBudget, ...body });
     const hs: Record<string, string> = {};
-    for (const h of headings) {
-      const res = await a.http
-        .post(api(`/budgets/${id}/headings`))
-        .set(facilitator.auth)
-        .send(h)
-        .expect(201);
-      hs[h.name] = res.body.headings.find((x: { name: string }) => x.name === h.name).id;
-    }
+    for (const h of headings) hs[h.name] = await addHeading(a, facilitator, id, h);
     const ps: Record<string, string> = {};
     for (const p of projects) {
-      const res = await a.http
-        .post(api(`/budgets/${id}/projects`))
-        .set(citizen.auth)
-        .send({
-          headingId: hs[p.heading],
-          title: `사업 ${p.key} 제안입니다`,
-          summary: `${p.key} 요약`,
-          body: `${p.key} 본문`,
-          amount: p.amount,
-          category: '안전',
-          location: '성북구',
-        })
-        .expect(201);
-      ps[p.key] = res.body.id;
+      ps[p.key] = await proposeProject(a, citizen, id, {
+        headingId: hs[p.heading]!,
+        title: `사업 ${p.key} 제안입니다`,
+        summary: `${p.key} 요약`,
+        body: `${p.key} 본문`,
+        amount: p.amount,
+        category: '안전',
+        location: '성북구',
+      });
     }
-    await a.http
-      .post(api(`/budgets/${id}/phase`))
-      .set(facilitator.auth)
-      .send({ to: 'review' })
-      .expect(200);
-    for (const p of projects) {
-      await a.http
-        .post(api(`/projects/${ps[p.key]}/review`))
-        .set(facilitator.auth)
-        .send({
+    await openVoting(
+      a,
+      facilitator,
+      id,
+      projects.map((p) => [
+        ps[p.key]!,
+        {
           feasible: !p.unfeasible,
           explanation: '검토했습니다.',
           ...(p.cost ? { cost: p.cost } : {}),
-        })
-        .expect(200);
-    }
-    await a.http
-      .post(api(`/budgets/${id}/phase`))
-      .set(facilitator.auth)
-      .send({ to: 'voting' })
-      .expect(200);
+        },
+      ]),
+    );
     return { id, headings: hs, projects: ps };
   }
 
@@ -139,28 +123,8 @@ describe('participatory budgets', () => {
     budgetId: string,
     lines: { ref: string; heading?: string; class?: string; user?: TestUser }[],
   ): Promise<Record<string, string>> {
-    const csv = [
-      'ref,heading,class',
-      ...lines.map((l) => `${l.ref},${l.heading ?? ''},${l.class ?? ''}`),
-    ].join('\n');
-    const res = await a.http
-      .put(api(`/budgets/${budgetId}/voters`))
-      .set(facilitator.auth)
-      .set('Content-Type', 'text/csv')
-      .send(csv)
-      .expect(200);
-    const codes = Object.fromEntries(
-      (res.body.codes as { ref: string; code: string }[]).map((c) => [c.ref, c.code]),
-    );
-    for (const l of lines) {
-      if (l.user) {
-        await a.http
-          .post(api(`/budgets/${budgetId}/voters/claim`))
-          .set(l.user.auth)
-          .send({ code: codes[l.ref] })
-          .expect(200);
-      }
-    }
+    const codes = await importRoll(a, facilitator, budgetId, lines);
+    for (const l of lines) if (l.user) await claimCode(a, l.user, budgetId, codes[l.ref]!);
     return codes;
   }
 
@@ -330,13 +294,7 @@ describe('participatory budgets', () => {
       const past = new Date(Date.now() - 3600_000).toISOString();
       const later = new Date(Date.now() + 86_400_000).toISOString();
       const dated = async (phases: unknown[]): Promise<string> =>
-        (
-          await a.http
-            .post(api(`/spaces/${space.id}/budgets`))
-            .set(facilitator.auth)
-            .send({ ...baseBudget, phases })
-            .expect(201)
-        ).body.id;
+        (await createBudget(a, facilitator, space.id, { ...baseBudget, phases })).id;
       const skip = await dated([
         { phase: 'proposals', endsAt: past },
         { phase: 'voting', startsAt: past, endsAt: later },
@@ -379,12 +337,8 @@ describe('participatory budgets', () => {
     });
 
     it('adds headings for facilitators only, refusing bad input and duplicate names', async () => {
-      const created = await a.http
-        .post(api(`/spaces/${space.id}/budgets`))
-        .set(facilitator.auth)
-        .send(baseBudget)
-        .expect(201);
-      const url = api(`/budgets/${created.body.id}/headings`);
+      const created = await createBudget(a, facilitator, space.id, baseBudget);
+      const url = api(`/budgets/${created.id}/headings`);
       expectProblem(
         await a.http.post(url).set(citizen.auth).send({ name: '종로구', amount: 10 }),
         403,
@@ -410,27 +364,15 @@ describe('participatory budgets', () => {
         'conflict',
       );
       expect(
-        await count(`SELECT count(*) AS n FROM budget_headings WHERE budget_id = $1`, [
-          created.body.id,
-        ]),
+        await count(`SELECT count(*) AS n FROM budget_headings WHERE budget_id = $1`, [created.id]),
       ).toBe(1);
     });
   });
 
   describe('projects and their threads', () => {
     it('takes proposals only while proposals are open, each with its own discussion thread', async () => {
-      const created = await a.http
-        .post(api(`/spaces/${space.id}/budgets`))
-        .set(facilitator.auth)
-        .send(baseBudget)
-        .expect(201);
-      const id = created.body.id as string;
-      const h = await a.http
-        .post(api(`/budgets/${id}/headings`))
-        .set(facilitator.auth)
-        .send({ name: '동', amount: 100 })
-        .expect(201);
-      const headingId = h.body.headings[0].id as string;
+      const { id } = await createBudget(a, facilitator, space.id, baseBudget);
+      const headingId = await addHeading(a, facilitator, id, { name: '동', amount: 100 });
       const url = api(`/budgets/${id}/projects`);
       const good = {
         headingId,
@@ -478,11 +420,7 @@ describe('participatory budgets', () => {
       const topics = await a.http.get(api(`/topics?spaceId=${space.id}&limit=100`)).expect(200);
       expect(topics.body.items.map((t: { id: string }) => t.id)).not.toContain(topicId);
 
-      await a.http
-        .post(api(`/budgets/${id}/phase`))
-        .set(facilitator.auth)
-        .send({ to: 'review' })
-        .expect(200);
+      await movePhase(a, facilitator, id, 'review');
       expectProblem(await a.http.post(url).set(citizen.auth).send(good), 409, 'budget_phase');
       // Review: facilitators only, in `review`.
       const review = api(`/projects/${res.body.id}/review`);
@@ -523,11 +461,7 @@ describe('participatory budgets', () => {
         .get(api(`/budgets/${id}/projects?status=feasible&sort=amount`))
         .expect(200);
       expect(listed.body.items.map((p: { id: string }) => p.id)).toEqual([res.body.id]);
-      await a.http
-        .post(api(`/budgets/${id}/phase`))
-        .set(facilitator.auth)
-        .send({ to: 'voting' })
-        .expect(200);
+      await movePhase(a, facilitator, id, 'voting');
       expectProblem(
         await a.http
           .post(review)
@@ -841,11 +775,7 @@ describe('participatory budgets', () => {
       await sleep(1200);
       expect(seen.filter((e) => e.event === 'budget:tally')).toEqual([]);
 
-      await a.http
-        .post(api(`/budgets/${s.id}/phase`))
-        .set(facilitator.auth)
-        .send({ to: 'results' })
-        .expect(200);
+      await movePhase(a, facilitator, s.id, 'results');
       expectProblem(
         await a.http
           .put(url)
@@ -1219,11 +1149,7 @@ describe('participatory budgets', () => {
         'already_entered',
       );
 
-      await a.http
-        .post(api(`/budgets/${s.id}/phase`))
-        .set(facilitator.auth)
-        .send({ to: 'results' })
-        .expect(200);
+      await movePhase(a, facilitator, s.id, 'results');
       const res = await b.http.get(api(`/budgets/${s.id}/results`)).expect(200);
       expect(res.body.final).toBe(true);
       const [heading] = res.body.headings;
@@ -1300,11 +1226,7 @@ describe('participatory budgets', () => {
         409,
         'budget_phase',
       );
-      await a.http
-        .post(api(`/budgets/${s.id}/phase`))
-        .set(facilitator.auth)
-        .send({ to: 'execution' })
-        .expect(200);
+      await movePhase(a, facilitator, s.id, 'execution');
       expectProblem(
         await a.http.post(milestoneUrl).set(citizen.auth).send(milestone),
         403,

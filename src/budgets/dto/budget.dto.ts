@@ -76,27 +76,13 @@ export class PhaseDateDto {
   endsAt?: string;
 }
 
-export class CreateBudgetDto {
-  @IsSingleLine(2, 200)
-  title!: string;
-
+/** What a budget's creation and its edits both take, optional in both. */
+class BudgetFieldsDto {
   @IsOptional()
   @IsPlainText(0, 20000)
   description?: string;
 
-  @IsInt()
-  @Min(1)
-  @Max(MAX_AMOUNT)
-  totalAmount!: number;
-
-  @ValidateNested()
-  @Type(() => RuleDto)
-  rule!: RuleDto;
-
-  @IsIn(ELECTORATES)
-  electorate!: Electorate;
-
-  /** Weights add up to 100; without classes every voter is in one class of weight 100. */
+  /** Weights add up to 100; a budget created without classes has one class of weight 100. */
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -117,14 +103,27 @@ export class CreateBudgetDto {
   phases?: PhaseDateDto[];
 }
 
-export class UpdateBudgetDto {
+export class CreateBudgetDto extends BudgetFieldsDto {
+  @IsSingleLine(2, 200)
+  title!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(MAX_AMOUNT)
+  totalAmount!: number;
+
+  @ValidateNested()
+  @Type(() => RuleDto)
+  rule!: RuleDto;
+
+  @IsIn(ELECTORATES)
+  electorate!: Electorate;
+}
+
+export class UpdateBudgetDto extends BudgetFieldsDto {
   @IsOptional()
   @IsSingleLine(2, 200)
   title?: string;
-
-  @IsOptional()
-  @IsPlainText(0, 20000)
-  description?: string;
 
   @IsOptional()
   @IsInt()
@@ -140,25 +139,6 @@ export class UpdateBudgetDto {
   @IsOptional()
   @IsIn(ELECTORATES)
   electorate?: Electorate;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
-  @Type(() => VoterClassDto)
-  voterClasses?: VoterClassDto[];
-
-  @IsOptional()
-  @IsBoolean()
-  liveTally?: boolean;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(6)
-  @ValidateNested({ each: true })
-  @Type(() => PhaseDateDto)
-  phases?: PhaseDateDto[];
 
   /** The live room of the budget's assembly (a room of the same space). */
   @IsOptional()
@@ -339,21 +319,20 @@ export class MilestoneDto {
   progress!: number;
 }
 
-export class ExportQuery {
+/** What every budget export takes. */
+class ExportFormatQuery {
   @IsOptional()
   @IsIn(['csv', 'json'])
   format?: 'csv' | 'json';
+}
 
+export class ExportQuery extends ExportFormatQuery {
   @IsOptional()
   @IsIn(['projects', 'results'])
   what?: 'projects' | 'results';
 }
 
-export class BudgetResultsOpenDataQuery {
-  @IsOptional()
-  @IsIn(['csv', 'json'])
-  format?: 'csv' | 'json';
-
+export class BudgetResultsOpenDataQuery extends ExportFormatQuery {
   @IsOptional()
   @IsUUID('all', { message: 'must be a UUID' })
   spaceId?: string;
