@@ -44,16 +44,21 @@ import { QueueRepository } from './queue/queue.repository';
 import { RoomEventsRepository } from './room-events.repository';
 import { RoomsRepository } from './rooms.repository';
 
+/** The repositories owning the room tables: other features call them. */
+const ROOM_TABLES = [
+  RoomsRepository,
+  RoomEventsRepository,
+  QuestionsRepository,
+  QueueRepository,
+  RoomSanctionsRepository,
+  RoomAttendanceRepository,
+];
+
 @Module({
   imports: [SpacesModule, ModerationModule, CommentsModule, ReactionsModule, EmbedModule],
   controllers: [RoomsController],
   providers: [
-    RoomsRepository,
-    RoomEventsRepository,
-    QuestionsRepository,
-    QueueRepository,
-    RoomSanctionsRepository,
-    RoomAttendanceRepository,
+    ...ROOM_TABLES,
     RoomMessagesRepository,
     MinutesReader,
     SpeakerTimer,
@@ -87,12 +92,7 @@ import { RoomsRepository } from './rooms.repository';
     AttendanceSampler,
   ],
   exports: [
-    RoomsRepository,
-    RoomEventsRepository,
-    QuestionsRepository,
-    QueueRepository,
-    RoomSanctionsRepository,
-    RoomAttendanceRepository,
+    ...ROOM_TABLES,
     RoomsService,
     RoomAccess,
     PresenceService,

@@ -6,15 +6,13 @@ import {
   IsIn,
   IsInt,
   IsOptional,
-  IsString,
   IsUUID,
   Matches,
   Max,
-  MaxLength,
   Min,
 } from 'class-validator';
 import { Type } from 'class-transformer';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { type CommentView } from '../../comments/comment.view';
 import { PageQuery } from '../../core/http/pagination';
 import { IsPlainText } from '../../core/http/text-validators';
@@ -110,7 +108,7 @@ export const PEOPLE_PAGE_DEFAULT = 20;
  * The same search, paged (`GET /spaces/:id/people/paged`): for a facilitator going through
  * every match of a common name, where the plain search stops at its first few.
  */
-export class PeoplePageQuery {
+export class PeoplePageQuery extends PickType(PageQuery, ['cursor'] as const) {
   @ApiProperty({ description: 'Part of the display name (1–100 characters).', maxLength: 100 })
   @IsPlainText(1, 100)
   q!: string;
@@ -127,17 +125,6 @@ export class PeoplePageQuery {
   @Min(1)
   @Max(PEOPLE_PAGE_MAX)
   limit?: number;
-
-  @ApiPropertyOptional({
-    description: 'Opaque: the `nextCursor` of the previous page.',
-    maxLength: 512,
-    pattern: '^[A-Za-z0-9_-]+$',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not valid' })
-  cursor?: string;
 }
 
 /**
