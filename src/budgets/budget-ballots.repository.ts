@@ -24,6 +24,23 @@ export interface BallotContext extends BudgetRow {
   project_rows: ProjectRow[];
 }
 
+/** A voter's ban and roll line, as `ballotContexts` reads them (timestamps as JSON text). */
+interface VoterFacts {
+  user_id: string;
+  banned: boolean;
+  banned_until: string | null;
+  line_id: string | null;
+  line_heading_id: string | null;
+  line_class_key: string | null;
+}
+
+/** A first ballot waiting for its batch's statement. */
+export interface FirstBallot {
+  userId: string;
+  voter: BallotVoter;
+  entries: BallotEntry[];
+}
+
 /** Who casts a ballot: the key their one ballot is kept under, their roll line and class. */
 export interface BallotVoter {
   key: string;
@@ -160,65 +177,122 @@ export class BudgetBallotsRepository {
   // ---- online ballots -----------------------------------------------------------------------
 
   /**
-   * What the checks of a first ballot need, read unlocked in one query: the budget, the voter's
-   * ban and roll line, the headings and projects (which no longer change once voting has begun).
+   * What the checks of the first ballots of `userIds` need, read unlocked in one query: the
+   * budget, the headings and projects (which no longer change once voting has begun), and each
+   * voter's ban and roll line. A rush's ballots of one turn share it (see `BudgetsService`).
+   * Undefined when there is no such budget.
    */
-  async ballotContext(budgetId: string, userId: string): Promise<BallotContext | undefined> {
-    const rows = await queryRows<BallotContext>(
+  async ballotContexts(
+    budgetId: string,
+    userIds: string[],
+  ): Promise<Map<string, BallotContext> | undefined> {
+    const rows = await queryRows<
+      BudgetRow & {
+        heading_rows: HeadingRow[];
+        project_rows: ProjectRow[];
+        voter_rows: VoterFacts[];
+      }
+    >(
       this.dataSource.manager,
-      `SELECT bu.*, b.user_id IS NOT NULL AS banned, b.until AS banned_until,
-              v.id AS line_id, v.heading_id AS line_heading_id, v.class_key AS line_class_key,
+      `SELECT bu.*,
               (SELECT coalesce(json_agg(h), '[]') FROM (${HEADINGS_SQL}) h) AS heading_rows,
-              (SELECT coalesce(json_agg(x), '[]') FROM (${PROJECTS_SQL}) x) AS project_rows
+              (SELECT coalesce(json_agg(x), '[]') FROM (${PROJECTS_SQL}) x) AS project_rows,
+              (SELECT coalesce(json_agg(json_build_object(
+                        'user_id', u.id, 'banned', b.user_id IS NOT NULL, 'banned_until', b.until,
+                        'line_id', v.id, 'line_heading_id', v.heading_id, 'line_class_key', v.class_key)), '[]')
+                 FROM unnest($2::uuid[]) AS u(id)
+                 ${spaceBanInForce('bu.space_id', 'u.id')}
+                 LEFT JOIN budget_voters v ON v.budget_id = bu.id AND v.user_id = u.id) AS voter_rows
          FROM budgets bu
-         ${spaceBanInForce('bu.space_id', '$2')}
-         LEFT JOIN budget_voters v ON v.budget_id = bu.id AND v.user_id = $2
         WHERE bu.id = $1`,
-      [budgetId, userId],
+      [budgetId, userIds],
     );
-    return rows[0];
+    const row = rows[0];
+    if (!row) return undefined;
+    const { voter_rows: voters, ...budget } = row;
+    return new Map(
+      voters.map((v) => [
+        v.user_id,
+        {
+          ...budget,
+          banned: v.banned,
+          // json_build_object gives the timestamp as text.
+          banned_until: v.banned_until === null ? null : new Date(v.banned_until),
+          line_id: v.line_id,
+          line_heading_id: v.line_heading_id,
+          line_class_key: v.line_class_key,
+        },
+      ]),
+    );
   }
 
   /**
-   * The first ballot's write: one statement, its own transaction. It takes the budget row FOR KEY
-   * SHARE and finds it still in `voting` (a phase move, FOR UPDATE, waits for it or it for the
-   * move), inserts the ballot unless the voter has one, and its choices with it. `open` false:
-   * the budget left `voting`; `cast_at` null: the voter has a ballot, nothing was written.
+   * The first ballots' write: one statement, its own transaction, for every ballot of a batch.
+   * It takes the budget row FOR KEY SHARE and finds it still in `voting` (a phase move, FOR
+   * UPDATE, waits for it or it for the move), inserts each ballot unless its voter has one, and
+   * their choices with them. The ballots go in in voter-key order, so that two batches that
+   * share voters (two nodes, or a voter's double submission) wait for each other instead of
+   * deadlocking on the unique key. `open` false: the budget left `voting`, nothing was written;
+   * `castAt` has the time of each ballot written, by voter key; a voter missing from it already
+   * had a ballot.
    */
   async castFirst(
     budgetId: string,
-    userId: string,
-    voter: BallotVoter,
-    entries: BallotEntry[],
-  ): Promise<{ open: boolean; cast_at: Date | null }> {
-    const choices = choiceColumns(entries);
-    const written = await queryRows<{ open: boolean; cast_at: Date | null }>(
+    ballots: FirstBallot[],
+  ): Promise<{ open: boolean; castAt: Map<string, Date> }> {
+    const sorted = [...ballots].sort((a, b) =>
+      a.voter.key < b.voter.key ? -1 : a.voter.key > b.voter.key ? 1 : 0,
+    );
+    const keys: string[] = [];
+    const choices: ChoiceColumns & { keys: string[] } = {
+      keys: [],
+      headingIds: [],
+      projectIds: [],
+      ranks: [],
+    };
+    for (const b of sorted) {
+      keys.push(b.voter.key);
+      const c = choiceColumns(b.entries);
+      for (let i = 0; i < c.ranks.length; i++) {
+        choices.keys.push(b.voter.key);
+        choices.headingIds.push(c.headingIds[i]!);
+        choices.projectIds.push(c.projectIds[i]!);
+        choices.ranks.push(c.ranks[i]!);
+      }
+    }
+    const written = await queryRows<{ open: boolean; cast_at: Record<string, string> }>(
       this.dataSource.manager,
       `WITH budget AS (
          SELECT id FROM budgets WHERE id = $1 AND phase = 'voting' FOR KEY SHARE
        ), ballot AS (
          INSERT INTO budget_ballots (budget_id, voter_key, user_id, voter_id, class_key, channel)
-         SELECT id, $2, $3, $4, $5, 'online' FROM budget
+         SELECT budget.id, t.k, t.u, t.v, t.c, 'online'
+           FROM budget, unnest($2::text[], $3::uuid[], $4::uuid[], $5::text[]) WITH ORDINALITY AS t(k, u, v, c, n)
+          ORDER BY t.n
          ON CONFLICT (budget_id, voter_key) DO NOTHING
-         RETURNING id, cast_at
+         RETURNING id, voter_key, cast_at
        ), choices AS (
          INSERT INTO budget_ballot_choices (ballot_id, budget_id, heading_id, project_id, rank)
-         SELECT ballot.id, $1, h, p, r
-           FROM ballot, unnest($6::uuid[], $7::uuid[], $8::int[]) AS t(h, p, r)
+         SELECT ballot.id, $1, c.h, c.p, c.r
+           FROM ballot JOIN unnest($6::text[], $7::uuid[], $8::uuid[], $9::int[]) AS c(k, h, p, r)
+             ON c.k = ballot.voter_key
        )
-       SELECT EXISTS (SELECT 1 FROM budget) AS open, (SELECT cast_at FROM ballot) AS cast_at`,
+       SELECT EXISTS (SELECT 1 FROM budget) AS open,
+              (SELECT coalesce(json_object_agg(voter_key, cast_at), '{}') FROM ballot) AS cast_at`,
       [
         budgetId,
-        voter.key,
-        userId,
-        voter.voterId,
-        voter.classKey,
+        keys,
+        sorted.map((b) => b.userId),
+        sorted.map((b) => b.voter.voterId),
+        sorted.map((b) => b.voter.classKey),
+        choices.keys,
         choices.headingIds,
         choices.projectIds,
         choices.ranks,
       ],
     );
-    return written[0]!;
+    const { open, cast_at: castAt } = written[0]!;
+    return { open, castAt: new Map(Object.entries(castAt).map(([k, t]) => [k, new Date(t)])) };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { GroupedBatchLoader, GroupedBatchWriter } from '../core/database/batch-loader';
 import { isUniqueViolation } from '../core/database/errors';
 import { type Queryable } from '../core/database/sql';
 import { domainEvent } from '../core/events/domain-events';
@@ -28,7 +29,12 @@ import {
   phaseIndex,
   type VoterClass,
 } from './budget-rules';
-import { BudgetBallotsRepository, type RollLine } from './budget-ballots.repository';
+import {
+  type BallotContext,
+  BudgetBallotsRepository,
+  type FirstBallot,
+  type RollLine,
+} from './budget-ballots.repository';
 import { BudgetNoticesRepository } from './budget-notices.repository';
 import { BudgetProjectsRepository } from './budget-projects.repository';
 import { BudgetQueries } from './budget-queries';
@@ -97,6 +103,15 @@ interface Voter {
   heading: HeadingInfo | null;
 }
 
+/** A first ballot in its turn's batch, with the space its event is published for. */
+type QueuedBallot = FirstBallot & { spaceId: string };
+
+/** What the batch wrote of one first ballot: `castAt` null when its voter already had one. */
+interface FirstCast {
+  open: boolean;
+  castAt: Date | null;
+}
+
 /**
  * Participatory budgets: every write in one transaction with its audit row, every rule checked
  * here on the server. The budget row is the gate between ballots and phase moves: a ballot
@@ -122,6 +137,45 @@ export class BudgetsService {
     private readonly topicEvents: TopicEventsRepository,
     private readonly spaces: SpacesRepository,
   ) {}
+
+  /**
+   * A rush of first ballots before a close shares its reads and writes per budget and per turn
+   * of the event loop: one read of the budget, its headings and projects with every voter's ban
+   * and roll line, and one statement writing every ballot (one lock on the budget row, one
+   * commit), as topic agrees share theirs. Each request still gets its own answer or refusal.
+   */
+  private readonly firstContexts = new GroupedBatchLoader<string, string, BallotContext | null>(
+    async (budgetId, userIds) => {
+      const found = await this.ballots.ballotContexts(budgetId, userIds);
+      // null: no such budget, for every voter of the batch.
+      return found ?? new Map(userIds.map((u) => [u, null]));
+    },
+  );
+  private readonly firstWrites = new GroupedBatchWriter<string, QueuedBallot, FirstCast>(
+    async (budgetId, queued) => {
+      // A voter's second submission in the same turn is not written with the first: it finds
+      // the first's ballot and replaces it (`replaceBallot`), as if it had come a moment later.
+      const seen = new Set<string>();
+      const firsts = queued.map((b) => {
+        if (seen.has(b.voter.key)) return false;
+        seen.add(b.voter.key);
+        return true;
+      });
+      const { open, castAt } = await this.ballots.castFirst(
+        budgetId,
+        queued.filter((_b, i) => firsts[i]),
+      );
+      if (castAt.size > 0) {
+        this.bus.publish([
+          domainEvent('budget.ballots_changed', { budgetId, spaceId: queued[0]!.spaceId }),
+        ]);
+      }
+      return queued.map((b, i) => ({
+        open,
+        castAt: firsts[i] ? (castAt.get(b.voter.key) ?? null) : null,
+      }));
+    },
+  );
 
   // ---- budgets ------------------------------------------------------------------------------
 
@@ -641,7 +695,8 @@ export class BudgetsService {
 
   /**
    * Casts or replaces the voter's online ballot, whole. A voter's first ballot — nearly every
-   * ballot of a rush before the close — is one read and one statement (`castFirst`); a change,
+   * ballot of a rush before the close — is one read and one statement (`castFirst`), each shared
+   * by the first ballots of the same turn of the event loop; a change,
    * a retry, or a line that voted on site goes through `replaceBallot`'s transaction.
    */
   async castOnline(auth: AuthUser, budgetId: string, dto: BallotDto): Promise<BallotView> {
@@ -660,19 +715,21 @@ export class BudgetsService {
   }
 
   /**
-   * The voter's first ballot. What the checks need is read first, unlocked, in one query: the
-   * budget, the voter's ban and roll line, the headings and projects (which no longer change once
-   * voting has begun). The write is one statement, its own transaction: it takes the budget row
-   * FOR KEY SHARE and finds it still in `voting` (a phase move, FOR UPDATE, waits for it or it
-   * for the move, as in `replaceBallot`), inserts the ballot unless the voter has one, and its
-   * choices with it. 'exists': the voter has a ballot; nothing was written.
+   * The voter's first ballot. What the checks need is read first, unlocked, in one query shared
+   * with the turn's other first ballots of the budget (`firstContexts`): the budget, the voter's
+   * ban and roll line, the headings and projects (which no longer change once voting has
+   * begun). The write is one statement, its own transaction, shared the same way
+   * (`firstWrites`): it takes the budget row FOR KEY SHARE and finds it still in `voting` (a
+   * phase move, FOR UPDATE, waits for it or it for the move, as in `replaceBallot`), inserts the
+   * ballot unless the voter has one, and its choices with it. 'exists': the voter has a ballot;
+   * nothing was written.
    */
   private async castFirst(
     auth: AuthUser,
     budgetId: string,
     entries: BallotEntry[],
   ): Promise<BallotView | 'exists'> {
-    const budget = await this.ballots.ballotContext(budgetId, auth.id);
+    const budget = await this.firstContexts.get(budgetId, auth.id);
     if (!budget) throw Problem.notFound('Budget');
     this.requirePhase(budget, 'voting');
     if (budget.banned) throw bannedFromSpace(budget.banned_until);
@@ -686,18 +743,15 @@ export class BudgetsService {
       : undefined;
     const voter = this.voterOf(budget, auth.id, line, headings);
     this.checkAgainst(budget, headings, budget.project_rows.map(projectOf), entries, voter);
-    const { open, cast_at: castAt } = await this.ballots.castFirst(
-      budgetId,
-      auth.id,
+    const { open, castAt } = await this.firstWrites.submit(budgetId, {
+      userId: auth.id,
+      spaceId: budget.space_id,
       voter,
       entries,
-    );
+    });
     // The budget left `voting` between the read and the write: say where it is now.
     if (!open) this.requirePhase(await this.budgetRow(this.dataSource.manager, budgetId), 'voting');
     if (!open || !castAt) return 'exists';
-    this.bus.publish([
-      domainEvent('budget.ballots_changed', { budgetId, spaceId: budget.space_id }),
-    ]);
     // What was written, as `myBallot` reads it back: by heading, each in rank order.
     return {
       ballots: [...entries]

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
   createAdmin,
@@ -907,6 +908,75 @@ describe('participatory budgets', () => {
           [space.id],
         ),
       ).toBe(onsiteStatus.filter((x) => x === 201).length);
+    });
+
+    it('first ballots sent together get each its own answer: the valid written, the banned, the unlisted and the broken refused', async () => {
+      // Sent at once to one node, these arrive in the same turns and share the read of the
+      // budget with every voter's ban and line, and the one statement writing the ballots.
+      const s = await votingBudget(
+        {},
+        [{ name: '동', amount: 100 }],
+        ['A', 'B'].map((key) => ({ key, heading: '동', amount: 20 })),
+      );
+      const h = s.headings['동']!;
+      const p = s.projects;
+      const valid = await Promise.all(Array.from({ length: 24 }, () => registerUser(a)));
+      const broken = await Promise.all(Array.from({ length: 4 }, () => registerUser(a)));
+      const banned = await Promise.all(Array.from({ length: 4 }, () => registerUser(a)));
+      const unlisted = await Promise.all(Array.from({ length: 4 }, () => registerUser(a)));
+      await roll(
+        s.id,
+        [...valid, ...broken, ...banned].map((user, i) => ({ ref: `T-${i}`, user })),
+      );
+      for (const u of banned) {
+        await db.query(
+          `INSERT INTO space_bans (space_id, user_id, reason, banned_by) VALUES ($1, $2, '도배', $3)`,
+          [space.id, u.id, admin.id],
+        );
+      }
+      const ballotOf = (i: number): string[] => (i % 2 ? [p.A!, p.B!] : [p.B!]);
+      const send = (u: TestUser, projectIds: string[]) =>
+        a.http
+          .put(api(`/budgets/${s.id}/ballot`))
+          .set(u.auth)
+          .send({ headingId: h, projectIds });
+      // One of the valid voters sends twice at once: one ballot is kept, whole.
+      const [answers, brokenAnswers, bannedAnswers, unlistedAnswers, twice] = await Promise.all([
+        Promise.all(valid.map((u, i) => send(u, ballotOf(i)))),
+        Promise.all(broken.map((u) => send(u, [p.A!, randomUUID()]))),
+        Promise.all(banned.map((u) => send(u, [p.A!]))),
+        Promise.all(unlisted.map((u) => send(u, [p.A!]))),
+        send(valid[0]!, [p.A!]),
+      ]);
+      answers.forEach((r, i) => {
+        expect(r.status).toBe(200);
+        expect(r.body.ballots).toEqual([{ headingId: h, projectIds: ballotOf(i) }]);
+        expect(r.body.channel).toBe('online');
+      });
+      expect(twice.status).toBe(200);
+      for (const r of brokenAnswers) {
+        expect(expectProblem(r, 422, 'ballot_invalid')).toEqual(['not_on_ballot']);
+      }
+      for (const r of bannedAnswers) expectProblem(r, 403, 'banned');
+      for (const r of unlistedAnswers) expectProblem(r, 403, 'not_eligible');
+      const rows = await db.query<{ user_id: string; projects: string[] }>(
+        `SELECT bb.user_id, array_agg(c.project_id::text ORDER BY c.rank) AS projects
+           FROM budget_ballots bb JOIN budget_ballot_choices c ON c.ballot_id = bb.id
+          WHERE bb.budget_id = $1 GROUP BY bb.user_id`,
+        [s.id],
+      );
+      expect(rows).toHaveLength(valid.length);
+      const stored = new Map(rows.map((r) => [r.user_id, r.projects]));
+      valid.slice(1).forEach((u, i) => expect(stored.get(u.id)).toEqual(ballotOf(i + 1)));
+      // The voter who sent twice holds one of their two ballots, never a mixture.
+      expect([JSON.stringify(ballotOf(0)), JSON.stringify([p.A])]).toContain(
+        JSON.stringify(stored.get(valid[0]!.id)),
+      );
+      const mine = await a.http
+        .get(api(`/budgets/${s.id}/ballot`))
+        .set(valid[0]!.auth)
+        .expect(200);
+      expect(mine.body.ballots[0].projectIds).toEqual(stored.get(valid[0]!.id));
     });
 
     it('many voters at once on both nodes: ballot rows = voters, tally = recount of the rows', async () => {

@@ -1,59 +1,40 @@
-import { BatchLoader, GroupedBatchLoader } from './batch-loader';
+import { GroupedBatchWriter } from './batch-loader';
 
-describe('BatchLoader', () => {
-  it('loads the keys of one turn with one call, each key once, and answers every caller', async () => {
-    const calls: string[][] = [];
-    const loader = new BatchLoader<string, string>(async (keys) => {
-      calls.push(keys);
-      return new Map(keys.filter((k) => k !== 'missing').map((k) => [k, k.toUpperCase()]));
-    });
-    const answers = await Promise.all(['a', 'b', 'a', 'missing'].map((k) => loader.get(k)));
-    expect(answers).toEqual(['A', 'B', 'A', undefined]);
-    expect(calls).toEqual([['a', 'b', 'missing']]);
-    // A later turn is a new batch.
-    expect(await loader.get('c')).toBe('C');
-    expect(calls).toEqual([['a', 'b', 'missing'], ['c']]);
-  });
-
-  it('fails the waiters of a failed batch only', async () => {
-    let fail = true;
-    const loader = new BatchLoader<number, number>(async (keys) => {
-      if (fail) throw new Error('down');
-      return new Map(keys.map((k) => [k, k * 2]));
-    });
-    const failed = await Promise.allSettled([loader.get(1), loader.get(2)]);
-    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    fail = false;
-    expect(await loader.get(3)).toBe(6);
-  });
-});
-
-describe('GroupedBatchLoader', () => {
-  it('loads each group of a turn with its own call, and a failing group fails only its waiters', async () => {
+describe('GroupedBatchWriter', () => {
+  it('writes the items of one turn per group in one call, answering each item in order', async () => {
     const calls: [string, number[]][] = [];
-    const loader = new GroupedBatchLoader<string, number, string>(async (group, keys) => {
-      calls.push([group, keys]);
-      if (group === 'broken') throw new Error('down');
-      return new Map(keys.map((k) => [k, `${group}:${k}`]));
+    const writer = new GroupedBatchWriter<string, number, string>(async (group, items) => {
+      calls.push([group, items]);
+      return items.map((n) => `${group}:${n * 10}`);
     });
-    const answers = await Promise.allSettled([
-      loader.get('a', 1),
-      loader.get('b', 1),
-      loader.get('a', 2),
-      loader.get('a', 1),
-      loader.get('broken', 1),
+    const answers = await Promise.all([
+      writer.submit('a', 1),
+      writer.submit('b', 2),
+      writer.submit('a', 3),
+      writer.submit('a', 1),
     ]);
-    expect(answers.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))).toEqual([
-      'a:1',
-      'b:1',
-      'a:2',
-      'a:1',
-      'failed',
-    ]);
+    expect(answers).toEqual(['a:10', 'b:20', 'a:30', 'a:10']);
     expect(calls).toEqual([
-      ['a', [1, 2]],
-      ['b', [1]],
-      ['broken', [1]],
+      ['a', [1, 3, 1]],
+      ['b', [2]],
     ]);
+    // A later turn is a new batch.
+    expect(await writer.submit('a', 5)).toBe('a:50');
+    expect(calls).toHaveLength(3);
+  });
+
+  it("fails only the failed group's items", async () => {
+    const writer = new GroupedBatchWriter<string, number, number>(async (group, items) => {
+      if (group === 'bad') throw new Error('refused');
+      return items;
+    });
+    const [good, bad1, bad2] = await Promise.allSettled([
+      writer.submit('good', 1),
+      writer.submit('bad', 2),
+      writer.submit('bad', 3),
+    ]);
+    expect(good).toEqual({ status: 'fulfilled', value: 1 });
+    expect(bad1).toMatchObject({ status: 'rejected', reason: new Error('refused') });
+    expect(bad2).toMatchObject({ status: 'rejected', reason: new Error('refused') });
   });
 });

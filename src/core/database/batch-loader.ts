@@ -57,3 +57,45 @@ export class BatchLoader<K, V> {
     return this.grouped.get(null, key);
   }
 }
+
+/**
+ * Gathers the items submitted during one turn of the event loop, per group, and writes each
+ * group's items with one call, which answers one result per item, in order. Where
+ * `GroupedBatchLoader` shares a read by key, this shares a write whose items each carry their
+ * own payload (a ballot and its choices, say): many requests of one turn become one statement,
+ * one lock on the hot row and one commit. A failed write fails every item of that group's batch,
+ * and only them.
+ */
+export class GroupedBatchWriter<G, I, V> {
+  private pending = new Map<G, { item: I; waiter: Waiter<V> }[]>();
+
+  constructor(private readonly write: (group: G, items: I[]) => Promise<V[]>) {}
+
+  submit(group: G, item: I): Promise<V> {
+    return new Promise((resolve, reject) => {
+      // setImmediate for the reason given in `GroupedBatchLoader.get`.
+      if (this.pending.size === 0) setImmediate(() => this.flush());
+      let items = this.pending.get(group);
+      if (!items) this.pending.set(group, (items = []));
+      items.push({ item, waiter: { resolve: resolve as (v: V | undefined) => void, reject } });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = new Map();
+    for (const [group, items] of batch) void this.writeGroup(group, items);
+  }
+
+  private async writeGroup(group: G, items: { item: I; waiter: Waiter<V> }[]): Promise<void> {
+    try {
+      const results = await this.write(
+        group,
+        items.map((i) => i.item),
+      );
+      items.forEach((i, n) => i.waiter.resolve(results[n]));
+    } catch (error) {
+      for (const i of items) i.waiter.reject(error);
+    }
+  }
+}
