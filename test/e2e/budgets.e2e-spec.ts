@@ -959,7 +959,7 @@ describe('participatory budgets', () => {
       }
       for (const r of bannedAnswers) expectProblem(r, 403, 'banned');
       for (const r of unlistedAnswers) expectProblem(r, 403, 'not_eligible');
-      const rows = await db.query<{ user_id: string; projects: string[] }>(
+      const rows = await db.query<{ user_id: string; projects: string[] }[]>(
         `SELECT bb.user_id, array_agg(c.project_id::text ORDER BY c.rank) AS projects
            FROM budget_ballots bb JOIN budget_ballot_choices c ON c.ballot_id = bb.id
           WHERE bb.budget_id = $1 GROUP BY bb.user_id`,
