@@ -178,7 +178,7 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async send(row: ClaimedEmail): Promise<void> {
     try {
-      const person = await this.outbox.recipient(row.user_id);
+      const person = row.recipient;
       const { items, cadence } = await this.outbox.contents(row);
       // Turned off (or unsubscribed) since it was queued, or nothing left to tell: not sent.
       const skip = !person
