@@ -191,6 +191,11 @@ async function join(tracked: Tracked): Promise<void> {
   const ack = (await tracked.socket.emit(joinTarget.event, {
     [idField]: joinTarget.id,
     ...(since !== undefined ? { sinceSeq: since } : {}),
+    // As the web client rejoins a room: it keeps its messages, so `recent` is left out.
+    // BENCH_LEAN=0 rejoins in full, for builds from before `lean` (which refuse the field).
+    ...(since !== undefined && joinTarget.event === 'room:join' && process.env.BENCH_LEAN !== '0'
+      ? { lean: true }
+      : {}),
   })) as {
     ok: boolean;
     data?: { seq: number; missed?: { payload: { seq: number } }[]; reset?: boolean };

@@ -190,8 +190,13 @@ export interface JoinResult {
   /** The room's last event number: live events continue from here. */
   seq: number;
   presence: { count: number };
-  /** The latest chat messages, oldest first. */
+  /**
+   * The latest chat messages, oldest first. Empty when the answer is `lean`: the client asked
+   * for it with `sinceSeq` and everything it missed is in `missed`, so it keeps what it has.
+   */
   recent: CommentView[];
+  /** Present and true when `recent` was left out at the client's request (`lean`). */
+  lean?: true;
   questions: QuestionView[];
   queue: QueueState;
   /** With `sinceSeq`: the events missed since then, in order. */
@@ -280,7 +285,7 @@ export interface LiveClientEvents {
   'topic:unwatch': { payload: { topicId: string }; ack: { topicId: string } };
   'budget:watch': { payload: { budgetId: string }; ack: BudgetWatchResult };
   'budget:unwatch': { payload: { budgetId: string }; ack: { budgetId: string } };
-  'room:join': { payload: RoomRef & { sinceSeq?: number }; ack: JoinResult };
+  'room:join': { payload: RoomRef & { sinceSeq?: number; lean?: boolean }; ack: JoinResult };
   'room:leave': { payload: RoomRef; ack: { roomId: string } };
   'chat:send': {
     payload: RoomRef & { body: string; parentId?: string };

@@ -42,12 +42,19 @@ function replayed(
 /** The part of a join's answer that is the same for everyone joining with the same rights. */
 type RoomSnapshot = Omit<JoinResult, 'presence' | 'moderator'>;
 
-const viewKey = (moderator: boolean, sinceSeq: number | undefined): string =>
-  `${moderator ? 'mod' : 'all'}:${sinceSeq ?? ''}`;
+/** A join's view: who may see what, the replay's start, and whether `recent` may be left out. */
+interface ViewKey {
+  moderator: boolean;
+  sinceSeq: number | undefined;
+  lean: boolean;
+}
 
-function parseViewKey(key: string): { moderator: boolean; sinceSeq: number | undefined } {
-  const [who, since] = key.split(':');
-  return { moderator: who === 'mod', sinceSeq: since ? Number(since) : undefined };
+const viewKey = ({ moderator, sinceSeq, lean }: ViewKey): string =>
+  `${moderator ? 'mod' : 'all'}:${sinceSeq ?? ''}:${lean && sinceSeq !== undefined ? 'lean' : ''}`;
+
+function parseViewKey(key: string): ViewKey {
+  const [who, since, lean] = key.split(':');
+  return { moderator: who === 'mod', sinceSeq: since ? Number(since) : undefined, lean: !!lean };
 }
 
 /** `read` once per distinct key, in parallel. */
@@ -93,7 +100,17 @@ export class RoomJoinService {
     private readonly embed: EmbedService,
   ) {}
 
-  async join(socket: LiveSocket, roomId: string, sinceSeq?: number): Promise<JoinResult> {
+  /**
+   * `lean` (with `sinceSeq`): the client keeps the messages it has, so the answer leaves
+   * `recent` out unless the replay had to be cut (`reset`). After a node restarts, thousands of
+   * clients rejoin at once, and the 50 recent messages were most of each answer's bytes.
+   */
+  async join(
+    socket: LiveSocket,
+    roomId: string,
+    sinceSeq?: number,
+    lean = false,
+  ): Promise<JoinResult> {
     const origin = socket.data.embedOrigin;
     const { facilitator: moderator } = await this.access.enter(
       roomId,
@@ -110,7 +127,7 @@ export class RoomJoinService {
 
     // Everything below is read after the join, so nothing falls between it and live delivery;
     // the room itself is read again for the same reason (its seq after the join).
-    const view = await this.views.get(roomId, viewKey(moderator, sinceSeq));
+    const view = await this.views.get(roomId, viewKey({ moderator, sinceSeq, lean }));
     if (!view) throw Problem.notFound('Room');
     // From what this node knows: a join never waits for the other nodes.
     return { ...view, presence: { count: this.presence.joinCount(roomId) }, moderator };
@@ -127,10 +144,13 @@ export class RoomJoinService {
     const found = new Map<string, RoomSnapshot>();
     const parsed = keys.map((key) => ({ key, ...parseViewKey(key) }));
     const flags = [...new Set(parsed.map((p) => p.moderator))];
+    // `recent` is read for the rights of the views that are not lean (lean ones, below, only
+    // when their replay was cut).
+    const recentFlags = [...new Set(parsed.filter((p) => !p.lean).map((p) => p.moderator))];
     const [current, queue, recent, questions, missed] = await Promise.all([
       this.access.load(roomId).catch(notFoundAsUndefined),
       this.queue.state(roomId),
-      perKey(flags, (moderator) => this.recent(roomId, moderator)),
+      perKey(recentFlags, (moderator) => this.recent(roomId, moderator)),
       perKey(flags, (moderator) => this.questions.list(roomId, moderator)),
       perKey(
         parsed.filter((p) => p.sinceSeq !== undefined),
@@ -139,13 +159,21 @@ export class RoomJoinService {
     ]);
     if (!current) return found;
     const room = toRoomView(current);
+    // A lean view whose replay was cut needs `recent` after all (rare: a long absence).
+    const cutFlags = parsed
+      .filter((p) => p.lean && missed.get(p)?.reset && !recent.has(p.moderator))
+      .map((p) => p.moderator);
+    for (const [moderator, list] of await perKey(cutFlags, (m) => this.recent(roomId, m)))
+      recent.set(moderator, list);
     for (const p of parsed) {
       const { key, moderator } = p;
       const replayed = missed.get(p) ?? { events: [], reset: false };
+      const lean = p.lean && !replayed.reset;
       found.set(key, {
         room,
         seq: current.seq,
-        recent: recent.get(moderator)!,
+        recent: lean ? [] : recent.get(moderator)!,
+        ...(lean ? { lean: true as const } : {}),
         questions: questions.get(moderator)!,
         queue,
         missed: replayed.events,

@@ -28,7 +28,7 @@ export class RoomsGateway implements OnGatewayConnection {
     @MessageBody() body: unknown,
   ): Promise<LiveAck<'room:join'>> {
     return this.handler.run(socket, 'room:join', JoinRoomDto, body, (dto) =>
-      this.rooms.join(socket, dto.roomId, dto.sinceSeq),
+      this.rooms.join(socket, dto.roomId, dto.sinceSeq, dto.lean === true),
     );
   }
 

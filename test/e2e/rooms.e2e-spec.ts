@@ -7,6 +7,7 @@ import {
   type TestUser,
 } from '../factories/identity';
 import { RoomAccess } from '../../src/rooms/room-access.service';
+import { MAX_ROOM_REPLAY } from '../../src/rooms/room-join.service';
 import { Room } from '../../src/rooms/room.entity';
 import { createRoom, liveRoom } from '../factories/rooms';
 import { createTopic } from '../factories/topics';
@@ -22,7 +23,8 @@ interface JoinData {
   room: { id: string; status: string };
   seq: number;
   presence: { count: number };
-  recent: unknown[];
+  recent: { body: string }[];
+  lean?: true;
   questions: unknown[];
   queue: { speaker: unknown; waiting: unknown[] };
   missed: { event: string; payload: { seq: number } }[];
@@ -317,6 +319,68 @@ describe('rooms: HTTP lifecycle, join, replay and presence', () => {
     expect(seqs[1]).toBe(seqs[0]! + 1);
   });
 
+  it('a lean rejoin leaves the recent messages out and replays what was missed; a cut replay or a first join still gets them', async () => {
+    const room = await liveRoom(t, facilitator, topicId);
+    const writer = await connected(t.url, { token: citizen.token });
+    await request(writer, 'room:join', { roomId: room.id });
+    const send = async (body: string): Promise<void> => {
+      const sent = await request(writer, 'chat:send', { roomId: room.id, body });
+      if (!sent.ok) throw new Error(sent.error.message);
+    };
+    await send('첫 메시지');
+    const viewer = await connected(t.url);
+    const first = await request<JoinData>(viewer, 'room:join', { roomId: room.id, lean: true });
+    if (!first.ok) throw new Error(first.error.message);
+    // No sinceSeq: `lean` is ignored, the page needs the messages.
+    expect(first.data.recent.map((c) => c.body)).toEqual(['첫 메시지']);
+    expect(first.data).not.toHaveProperty('lean');
+    const since = first.data.seq;
+    await send('놓친 메시지');
+
+    const lean = await request<JoinData>(viewer, 'room:join', {
+      roomId: room.id,
+      sinceSeq: since,
+      lean: true,
+    });
+    if (!lean.ok) throw new Error(lean.error.message);
+    expect(lean.data).toMatchObject({ recent: [], lean: true, reset: false, seq: since + 1 });
+    expect(lean.data.missed).toEqual([
+      {
+        event: 'comment:new',
+        payload: expect.objectContaining({
+          seq: since + 1,
+          comment: expect.objectContaining({ body: '놓친 메시지' }),
+        }),
+      },
+    ]);
+    // The same rejoin without `lean` is the full answer, as before.
+    const full = await request<JoinData>(viewer, 'room:join', { roomId: room.id, sinceSeq: since });
+    if (!full.ok) throw new Error(full.error.message);
+    expect(full.data.recent.map((c) => c.body)).toEqual(['첫 메시지', '놓친 메시지']);
+    expect(full.data).not.toHaveProperty('lean');
+    expect(full.data.missed).toEqual(lean.data.missed);
+
+    // Too much missed: the replay is cut, so even a lean rejoin gets the messages to rebuild from.
+    await db.query(`UPDATE rooms SET seq = seq + $2 WHERE id = $1`, [room.id, MAX_ROOM_REPLAY + 1]);
+    const [{ seq }] = await db.query<[{ seq: number }]>(`SELECT seq FROM rooms WHERE id = $1`, [
+      room.id,
+    ]);
+    await db.query(
+      `INSERT INTO room_events (room_id, seq, type, data)
+       SELECT $1, g, 'room:state', '{}' FROM generate_series($2::int, $3::int) g`,
+      [room.id, seq - MAX_ROOM_REPLAY, seq],
+    );
+    const cut = await request<JoinData>(viewer, 'room:join', {
+      roomId: room.id,
+      sinceSeq: since + 1,
+      lean: true,
+    });
+    if (!cut.ok) throw new Error(cut.error.message);
+    expect(cut.data).toMatchObject({ reset: true, missed: [] });
+    expect(cut.data.recent.map((c) => c.body)).toEqual(['첫 메시지', '놓친 메시지']);
+    expect(cut.data).not.toHaveProperty('lean');
+  });
+
   it('room:join validates its payload', async () => {
     const socket = await connected(t.url);
     for (const [payload, code] of [
@@ -324,6 +388,10 @@ describe('rooms: HTTP lifecycle, join, replay and presence', () => {
       [{ roomId: 'x' }, 'validation_failed'],
       [{ roomId: '00000000-0000-4000-8000-000000000000', sinceSeq: 'a' }, 'validation_failed'],
       [{ roomId: '00000000-0000-4000-8000-000000000000', admin: true }, 'validation_failed'],
+      [
+        { roomId: '00000000-0000-4000-8000-000000000000', sinceSeq: 1, lean: 'yes' },
+        'validation_failed',
+      ],
       [{ roomId: '00000000-0000-4000-8000-000000000000' }, 'not_found'],
     ] as const) {
       expect(await request(socket, 'room:join', payload)).toMatchObject({

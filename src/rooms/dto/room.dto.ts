@@ -123,6 +123,14 @@ export class JoinRoomDto {
   @IsInt()
   @Min(0)
   sinceSeq?: number;
+
+  /**
+   * A rejoin that keeps its messages: with `sinceSeq`, and unless too much was missed
+   * (`reset`), the answer leaves `recent` out (`lean: true`). Without `sinceSeq` it is ignored.
+   */
+  @IsOptional()
+  @IsBoolean()
+  lean?: boolean;
 }
 
 export class RoomRefDto {

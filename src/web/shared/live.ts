@@ -160,6 +160,11 @@ export class Feed<E extends JoinEvent> {
       const result: LiveClientEvents[E]['ack'] = await this.conn.request(this.options.join, {
         [STREAMS[this.options.join].key]: this.options.id,
         ...(this.lastSeq !== undefined ? { sinceSeq: this.lastSeq } : {}),
+        // A room's rejoin keeps the messages on the page (its state ignores `recent` unless
+        // the replay was cut), so it asks the server to leave them out.
+        ...(this.joined && this.options.join === 'room:join' && this.lastSeq !== undefined
+          ? { lean: true }
+          : {}),
         // A computed key: the map above pairs each stream with its own id field.
       } as LiveClientEvents[E]['payload']);
       const first = !this.joined;
